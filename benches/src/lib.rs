@@ -1,0 +1,1 @@
+//! Benchmarks live here (criterion benches come with the speed issue).

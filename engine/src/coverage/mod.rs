@@ -1,0 +1,3 @@
+//! Exact polygon-over-grid coverage fractions (the exactextract method).
+//!
+//! OWNER: coverage helper.

@@ -1,0 +1,1 @@
+//! R-tree over footprint envelopes.

@@ -1,0 +1,33 @@
+//! # reclaim — exact restoration audits of mine sites
+//!
+//! The engine turns mine footprints (pits, dumps, tailings), mining-licence polygons
+//! and one year's imagery into exact hectares: restored, unrestored, water and
+//! unobserved land, attributed to a liable licence holder or to historical legacy.
+//!
+//! ```text
+//!   GeoTIFF ──raster──┐
+//!                     ├─ grid ── coverage (exact fraction of each cell) ── zonal sums
+//!   Shapefile/GeoJSON ─vector── crs (reproject to the raster) ── index (R-tree)
+//! ```
+//!
+//! The engine never prints and never exits: every entry point returns a value or a
+//! typed error that names the file, the place in it and what to do.
+//!
+//! Modules, bottom to top:
+//! - [`grid`]: affine geotransforms, raster grids and cell windows.
+//! - [`crs`]: EPSG codes, `.prj` WKT, and reprojection (pure Rust, proj4rs).
+//! - [`raster`]: GeoTIFF reader with block-wise random access and allocation limits.
+//! - [`vector`]: GeoJSON and ESRI Shapefile footprint readers.
+//! - [`index`]: R-tree over footprint envelopes.
+//! - [`coverage`]: exact polygon-over-grid coverage fractions.
+//! - [`zonal`]: per-zone, per-value exact areas (the categorical zonal histogram).
+
+pub mod coverage;
+pub mod crs;
+pub mod grid;
+pub mod index;
+pub mod raster;
+pub mod vector;
+pub mod zonal;
+
+pub use grid::{GeoTransform, Grid, Window};

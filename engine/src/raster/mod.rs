@@ -1,0 +1,3 @@
+//! GeoTIFF reading: georeferencing, nodata, block-wise random access, limits.
+//!
+//! OWNER: raster helper.

@@ -1,0 +1,3 @@
+//! Footprint readers: GeoJSON and ESRI Shapefile.
+//!
+//! OWNER: vector helper.

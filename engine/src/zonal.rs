@@ -1,0 +1,1 @@
+//! Per-zone, per-value exact areas (the categorical zonal histogram).
