@@ -20,14 +20,23 @@
 //! - [`vector`]: GeoJSON and ESRI Shapefile footprint readers.
 //! - [`index`]: R-tree over footprint envelopes.
 //! - [`coverage`]: exact polygon-over-grid coverage fractions.
+//! - [`area`]: cell and polygon areas in m² (planar, or ellipsoidal per row).
+//! - [`footprints`]: footprints laid over a raster (ids, CRS checks, reprojection).
 //! - [`zonal`]: per-zone, per-value exact areas (the categorical zonal histogram).
+//! - [`output`]: atomic file writing.
+//! - [`error`]: the engine's top-level error.
 
+pub mod audit;
+// pub mod area; (lead: enabled once raster/vector/crs/coverage land)
 pub mod coverage;
 pub mod crs;
+// pub mod error; (lead: enabled once raster/vector/crs/coverage land)
+// pub mod footprints; (lead: enabled once raster/vector/crs/coverage land)
 pub mod grid;
 pub mod index;
+// pub mod output; (lead: enabled with error)
 pub mod raster;
 pub mod vector;
-pub mod zonal;
+// pub mod zonal; (lead: enabled once raster/vector/crs/coverage land)
 
 pub use grid::{GeoTransform, Grid, Window};

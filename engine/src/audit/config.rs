@@ -1,0 +1,318 @@
+//! The audit configuration file (`audit.toml`): every key, its default, its meaning.
+//!
+//! Unknown keys are refused (a typo must not silently fall back to a default).
+//! Relative paths are relative to the folder of the configuration file.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// A whole audit configuration.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuditConfig {
+    /// Date the audit describes (usually the imagery's year end), `YYYY-MM-DD`.
+    pub audit_date: String,
+    /// The year's imagery and how to classify it.
+    pub imagery: ImageryConfig,
+    /// Mine footprints (pits, dumps, tailings …).
+    pub pits: PitsConfig,
+    /// Mining licences.
+    pub licenses: LicensesConfig,
+    /// The plan's baseline, to compare with.
+    #[serde(default)]
+    pub baseline: Option<Baseline>,
+}
+
+/// How cells become land classes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ClassifierKind {
+    /// NDVI from red and near-infrared bands.
+    Ndvi,
+    /// A categorical land-cover raster with a value → class mapping.
+    Classes,
+}
+
+/// `[imagery]`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImageryConfig {
+    /// One multi-band GeoTIFF (NDVI: red and NIR bands; classes: the class band).
+    #[serde(default)]
+    pub path: Option<PathBuf>,
+    /// Red band in its own file (NDVI, instead of `path`).
+    #[serde(default)]
+    pub red_path: Option<PathBuf>,
+    /// Near-infrared band in its own file (NDVI, instead of `path`).
+    #[serde(default)]
+    pub nir_path: Option<PathBuf>,
+    /// `ndvi` or `classes`.
+    #[serde(default = "default_classifier")]
+    pub classifier: ClassifierKind,
+    /// Red band number in `path` (or in `red_path`), from 1.
+    #[serde(default = "one")]
+    pub red_band: usize,
+    /// NIR band number in `path` (or in `nir_path`), from 1.
+    #[serde(default = "two")]
+    pub nir_band: usize,
+    /// Class band number (classifier `classes`), from 1.
+    #[serde(default = "one")]
+    pub class_band: usize,
+    /// Reflectance = value × scale + offset. Sentinel-2 L2A (processing baseline
+    /// ≥ 04.00): scale = 0.0001, offset = -0.1 (the BOA_ADD_OFFSET of −1000 DN × 1e-4).
+    #[serde(default = "one_f")]
+    pub scale: f64,
+    /// See `scale`.
+    #[serde(default)]
+    pub offset: f64,
+    /// NDVI at or above this → restored (vegetated).
+    #[serde(default = "default_restored_min_ndvi")]
+    pub restored_min_ndvi: f64,
+    /// NDVI below this → water.
+    #[serde(default)]
+    pub water_max_ndvi: f64,
+    /// Mask raster on the same grid (cloud, shadow, nodata → unobserved).
+    #[serde(default)]
+    pub mask_path: Option<PathBuf>,
+    /// Band of the mask raster, from 1.
+    #[serde(default = "one")]
+    pub mask_band: usize,
+    /// `scl` (Sentinel-2 scene classification: 0,1,3,8,9,10 → unobserved).
+    #[serde(default)]
+    pub mask_preset: Option<String>,
+    /// Mask values that make a cell unobserved (instead of, or added to, the preset).
+    #[serde(default)]
+    pub mask_values: Option<Vec<f64>>,
+    /// `worldcover` (ESA WorldCover 10 m codes) for classifier `classes`.
+    #[serde(default)]
+    pub classes_preset: Option<String>,
+    /// Class name (`restored`, `unrestored`, `water`, `unobserved`) → raster values.
+    #[serde(default)]
+    pub classes_map: Option<BTreeMap<String, Vec<f64>>>,
+    /// CRS of the imagery when its files have none (e.g. `EPSG:32651`).
+    #[serde(default)]
+    pub crs: Option<String>,
+}
+
+/// `[pits]`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PitsConfig {
+    /// Shapefile or GeoJSON of footprints.
+    pub path: PathBuf,
+    /// Field with the pit id (unique).
+    pub id_field: String,
+    /// Field with the footprint kind (open pit, waste dump, tailings …), optional.
+    #[serde(default)]
+    pub kind_field: Option<String>,
+    /// Field with the town (乡镇), optional.
+    #[serde(default)]
+    pub town_field: Option<String>,
+    /// Text encoding of the .dbf when the .cpg is missing or wrong.
+    #[serde(default)]
+    pub encoding: Option<String>,
+    /// CRS when the file has none.
+    #[serde(default)]
+    pub crs: Option<String>,
+}
+
+/// `[licenses]`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LicensesConfig {
+    /// Shapefile or GeoJSON of licence polygons.
+    pub path: PathBuf,
+    /// Field with the licence id (许可证号).
+    #[serde(default = "default_license_id")]
+    pub id_field: String,
+    /// Field with the holder (采矿权人).
+    #[serde(default = "default_holder")]
+    pub holder_field: String,
+    /// Field with the status (valid, expired, suspended, revoked, cancelled …).
+    #[serde(default = "default_status")]
+    pub status_field: String,
+    /// Field with the valid-to date.
+    #[serde(default = "default_valid_to")]
+    pub valid_to_field: String,
+    /// Field with the mineral, optional.
+    #[serde(default)]
+    pub mineral_field: Option<String>,
+    /// Field with the mine name, optional.
+    #[serde(default)]
+    pub name_field: Option<String>,
+    /// Statuses that make a licence liable for its land.
+    #[serde(default = "default_liable")]
+    pub liable_statuses: Vec<String>,
+    /// Text encoding of the .dbf when the .cpg is missing or wrong.
+    #[serde(default)]
+    pub encoding: Option<String>,
+    /// CRS when the file has none.
+    #[serde(default)]
+    pub crs: Option<String>,
+}
+
+/// `[baseline]`: the plan's figures, in hectares.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Baseline {
+    pub restored_ha: f64,
+    pub unrestored_ha: f64,
+    pub unrestored_responsible_ha: f64,
+    pub unrestored_legacy_ha: f64,
+}
+
+fn default_classifier() -> ClassifierKind {
+    ClassifierKind::Ndvi
+}
+fn one() -> usize {
+    1
+}
+fn two() -> usize {
+    2
+}
+fn one_f() -> f64 {
+    1.0
+}
+fn default_restored_min_ndvi() -> f64 {
+    0.3
+}
+fn default_license_id() -> String {
+    "license_id".into()
+}
+fn default_holder() -> String {
+    "holder".into()
+}
+fn default_status() -> String {
+    "status".into()
+}
+fn default_valid_to() -> String {
+    "valid_to".into()
+}
+fn default_liable() -> Vec<String> {
+    vec!["valid".into(), "expired".into(), "suspended".into()]
+}
+
+/// Errors reading a configuration file.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// The file could not be read.
+    #[error("cannot read config {path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// The TOML is malformed or has an unknown / mistyped key.
+    #[error("config {path}: {source}")]
+    Parse {
+        path: PathBuf,
+        #[source]
+        source: toml::de::Error,
+    },
+}
+
+impl AuditConfig {
+    /// Parses TOML text; relative paths stay relative (see [`AuditConfig::resolve_paths`]).
+    pub fn from_toml(text: &str, path: &Path) -> Result<AuditConfig, ConfigError> {
+        toml::from_str(text).map_err(|source| ConfigError::Parse {
+            path: path.to_path_buf(),
+            source,
+        })
+    }
+
+    /// Reads a configuration file and makes its paths relative to its folder.
+    pub fn load(path: &Path) -> Result<AuditConfig, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let mut cfg = AuditConfig::from_toml(&text, path)?;
+        cfg.resolve_paths(path.parent().unwrap_or(Path::new(".")));
+        Ok(cfg)
+    }
+
+    /// Joins every relative input path onto `base`.
+    pub fn resolve_paths(&mut self, base: &Path) {
+        let fix = |p: &mut PathBuf| {
+            if p.is_relative() {
+                *p = base.join(&*p);
+            }
+        };
+        let im = &mut self.imagery;
+        for p in [
+            &mut im.path,
+            &mut im.red_path,
+            &mut im.nir_path,
+            &mut im.mask_path,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            fix(p);
+        }
+        fix(&mut self.pits.path);
+        fix(&mut self.licenses.path);
+    }
+
+    /// TOML text of this configuration (for provenance and `--print-config`).
+    pub fn to_toml(&self) -> String {
+        toml::to_string_pretty(self).unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = r#"
+audit_date = "2025-12-31"
+[imagery]
+path = "bands.tif"
+[pits]
+path = "pits.shp"
+id_field = "pit_id"
+[licenses]
+path = "licenses.shp"
+"#;
+
+    #[test]
+    fn defaults_are_the_documented_ones() {
+        let c = AuditConfig::from_toml(MINIMAL, Path::new("a.toml")).unwrap();
+        assert_eq!(c.imagery.classifier, ClassifierKind::Ndvi);
+        assert_eq!((c.imagery.red_band, c.imagery.nir_band), (1, 2));
+        assert_eq!((c.imagery.scale, c.imagery.offset), (1.0, 0.0));
+        assert_eq!(c.imagery.restored_min_ndvi, 0.3);
+        assert_eq!(c.imagery.water_max_ndvi, 0.0);
+        assert_eq!(c.licenses.id_field, "license_id");
+        assert_eq!(
+            c.licenses.liable_statuses,
+            ["valid", "expired", "suspended"]
+        );
+        assert!(c.baseline.is_none());
+    }
+
+    #[test]
+    fn unknown_key_is_refused_with_its_name() {
+        let bad = MINIMAL.replace(
+            "id_field = \"pit_id\"",
+            "id_field = \"pit_id\"\nidfield = \"x\"",
+        );
+        let e = AuditConfig::from_toml(&bad, Path::new("a.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("idfield") && e.contains("a.toml"), "{e}");
+    }
+
+    #[test]
+    fn relative_paths_follow_the_config_folder() {
+        let mut c = AuditConfig::from_toml(MINIMAL, Path::new("a.toml")).unwrap();
+        c.resolve_paths(Path::new("/data/2025"));
+        assert_eq!(c.pits.path, Path::new("/data/2025/pits.shp"));
+        assert_eq!(
+            c.imagery.path.as_deref(),
+            Some(Path::new("/data/2025/bands.tif"))
+        );
+    }
+}

@@ -1,0 +1,183 @@
+//! What an audit produces: areas by land class for every piece, pit, mine and the
+//! county, and the change since a previous audit. Report writers read only these.
+
+use serde::{Deserialize, Serialize};
+
+/// The land class of a cell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LandClass {
+    /// Vegetated: restored (治理恢复).
+    Restored = 0,
+    /// Bare: unrestored (未恢复).
+    Unrestored = 1,
+    /// Open water.
+    Water = 2,
+    /// Not observed: nodata, cloud, shadow, or beyond the imagery.
+    Unobserved = 3,
+}
+
+impl LandClass {
+    /// All classes in report order.
+    pub const ALL: [LandClass; 4] = [
+        LandClass::Restored,
+        LandClass::Unrestored,
+        LandClass::Water,
+        LandClass::Unobserved,
+    ];
+
+    /// Lower-case name as used in files.
+    pub fn name(self) -> &'static str {
+        match self {
+            LandClass::Restored => "restored",
+            LandClass::Unrestored => "unrestored",
+            LandClass::Water => "water",
+            LandClass::Unobserved => "unobserved",
+        }
+    }
+}
+
+/// Hectares by land class.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct ClassAreas {
+    pub restored_ha: f64,
+    pub unrestored_ha: f64,
+    pub water_ha: f64,
+    pub unobserved_ha: f64,
+}
+
+impl ClassAreas {
+    /// Sum of the four classes: the footprint's area.
+    pub fn total_ha(&self) -> f64 {
+        self.restored_ha + self.unrestored_ha + self.water_ha + self.unobserved_ha
+    }
+
+    /// Adds another set of areas class by class.
+    pub fn add(&mut self, o: &ClassAreas) {
+        self.restored_ha += o.restored_ha;
+        self.unrestored_ha += o.unrestored_ha;
+        self.water_ha += o.water_ha;
+        self.unobserved_ha += o.unobserved_ha;
+    }
+
+    /// Area of one class.
+    pub fn get(&self, c: LandClass) -> f64 {
+        match c {
+            LandClass::Restored => self.restored_ha,
+            LandClass::Unrestored => self.unrestored_ha,
+            LandClass::Water => self.water_ha,
+            LandClass::Unobserved => self.unobserved_ha,
+        }
+    }
+
+    /// Mutable area of one class.
+    pub fn get_mut(&mut self, c: LandClass) -> &mut f64 {
+        match c {
+            LandClass::Restored => &mut self.restored_ha,
+            LandClass::Unrestored => &mut self.unrestored_ha,
+            LandClass::Water => &mut self.water_ha,
+            LandClass::Unobserved => &mut self.unobserved_ha,
+        }
+    }
+
+    /// Restored share of the observed land (restored + unrestored + water), in %;
+    /// `None` when nothing was observed.
+    pub fn restored_pct(&self) -> Option<f64> {
+        let observed = self.restored_ha + self.unrestored_ha + self.water_ha;
+        (observed > 0.0).then(|| 100.0 * self.restored_ha / observed)
+    }
+}
+
+/// Who answers for a piece of land.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase", tag = "responsibility")]
+pub enum Responsibility {
+    /// A liable licence covers it.
+    Responsible { license_id: String, holder: String },
+    /// No liable licence: historical legacy (历史遗留).
+    Legacy,
+}
+
+/// Change of one pit, mine or the county since the previous audit.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct Change {
+    /// Restored hectares in the previous audit.
+    pub restored_before_ha: f64,
+    /// Unrestored hectares in the previous audit.
+    pub unrestored_before_ha: f64,
+    /// Land unrestored then and restored now.
+    pub newly_restored_ha: f64,
+    /// Land restored then and unrestored now (re-disturbed).
+    pub redisturbed_ha: f64,
+}
+
+/// One piece: a pit's land under one responsibility (`attribution.csv` row).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PieceResult {
+    pub pit_id: String,
+    pub responsibility: Responsibility,
+    pub areas: ClassAreas,
+}
+
+/// One pit (`pits.csv` row): its counted land (shared land counted once).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PitResult {
+    pub pit_id: String,
+    pub kind: Option<String>,
+    pub town: Option<String>,
+    /// Areas of the land counted for this pit (overlaps with earlier pits removed).
+    pub areas: ClassAreas,
+    /// The pit polygon's own area (before removing overlaps), in hectares.
+    pub polygon_ha: f64,
+    /// `responsible`, `legacy` or `mixed`, by where its unrestored land lies.
+    pub main_responsibility: String,
+    /// Ids of pits this one overlaps.
+    pub overlaps: Vec<String>,
+    pub change: Option<Change>,
+}
+
+/// One licence (`mines.csv` row).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MineResult {
+    pub license_id: String,
+    pub holder: Option<String>,
+    pub name: Option<String>,
+    pub mineral: Option<String>,
+    pub status: String,
+    pub valid_to: Option<String>,
+    /// Whether the licence is liable (status in the liable set, with a holder).
+    pub liable: bool,
+    /// Land of pits attributed to this licence.
+    pub areas: ClassAreas,
+    /// Number of pits with land attributed to this licence.
+    pub pit_count: usize,
+    pub change: Option<Change>,
+}
+
+/// A pair of overlapping pits (quality control).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OverlapResult {
+    pub pit_a: String,
+    pub pit_b: String,
+    pub overlap_ha: f64,
+}
+
+/// County totals (`summary.json`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    pub audit_date: String,
+    pub restored_ha: f64,
+    pub unrestored_ha: f64,
+    pub unrestored_responsible_ha: f64,
+    pub unrestored_legacy_ha: f64,
+    pub water_ha: f64,
+    pub unobserved_ha: f64,
+    /// Footprint area counted once: restored + unrestored + water + unobserved.
+    pub footprint_ha: f64,
+    pub pit_count: usize,
+    pub piece_count: usize,
+    pub license_count: usize,
+    pub liable_license_count: usize,
+    pub orphan_piece_count: usize,
+    pub overlap_count: usize,
+}
