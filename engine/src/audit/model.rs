@@ -181,3 +181,89 @@ pub struct Summary {
     pub orphan_piece_count: usize,
     pub overlap_count: usize,
 }
+
+/// Figures of the county compared with the plan's baseline (now − baseline).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct BaselineDelta {
+    pub baseline: super::config::Baseline,
+    pub restored_delta_ha: f64,
+    pub unrestored_delta_ha: f64,
+    pub unrestored_responsible_delta_ha: f64,
+    pub unrestored_legacy_delta_ha: f64,
+}
+
+/// The previous audit, as read back from its output folder.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Previous {
+    /// The previous audit's folder.
+    pub dir: std::path::PathBuf,
+    /// Its county figures.
+    pub summary: Summary,
+    /// County change since then.
+    pub change: Change,
+}
+
+/// One input file and its checksum (provenance).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InputFile {
+    /// What the file is (`imagery`, `mask`, `pits`, `licenses`, …).
+    pub role: String,
+    pub path: std::path::PathBuf,
+    pub sha256: String,
+}
+
+/// Where the figures come from: inputs, settings, software.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Provenance {
+    pub reclaim_version: String,
+    pub inputs: Vec<InputFile>,
+    /// The configuration as run (paths resolved), TOML.
+    pub config_toml: String,
+    /// The raster's CRS, e.g. `EPSG:32651`.
+    pub crs: String,
+    /// Cell size in CRS units (dx, |dy|).
+    pub cell_size: (f64, f64),
+}
+
+/// A small raster of land classes for a map: one byte per map pixel,
+/// [`LandClass`] as u8, or [`ClassMap::OUTSIDE`] where no footprint is.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClassMap {
+    pub width: usize,
+    pub height: usize,
+    /// Map extent in the raster's CRS: (xmin, ymin, xmax, ymax); row 0 is the north edge.
+    pub bbox: (f64, f64, f64, f64),
+    pub cells: Vec<u8>,
+}
+
+impl ClassMap {
+    /// Pixel value for land outside every footprint.
+    pub const OUTSIDE: u8 = 255;
+}
+
+/// A piece's geometry, for maps (raster CRS) and for `orphans.geojson` (lon/lat).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PieceGeometry {
+    pub raster_crs: geo::MultiPolygon<f64>,
+    pub lonlat: geo::MultiPolygon<f64>,
+}
+
+/// Everything the report writers need for one audit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditReport {
+    pub summary: Summary,
+    pub baseline: Option<BaselineDelta>,
+    pub previous: Option<Previous>,
+    /// One per piece, in `attribution.csv` order.
+    pub pieces: Vec<PieceResult>,
+    /// Parallel to `pieces`.
+    pub piece_geometry: Vec<PieceGeometry>,
+    pub pits: Vec<PitResult>,
+    pub mines: Vec<MineResult>,
+    pub overlaps: Vec<OverlapResult>,
+    pub provenance: Provenance,
+    /// County-wide map of classes within footprints (downsampled).
+    pub county_map: ClassMap,
+    /// One map per licence with land, at native resolution: (license_id, map).
+    pub mine_maps: Vec<(String, ClassMap)>,
+}
