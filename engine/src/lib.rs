@@ -26,6 +26,7 @@
 //! - [`output`]: atomic file writing.
 //! - [`error`]: the engine's top-level error.
 
+pub mod attribute;
 pub mod audit;
 // pub mod area; (lead: enabled once raster/vector/crs/coverage land)
 pub mod coverage;
