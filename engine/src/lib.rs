@@ -28,6 +28,7 @@
 
 pub mod attribute;
 pub mod audit;
+pub mod classify;
 // pub mod area; (lead: enabled once raster/vector/crs/coverage land)
 pub mod coverage;
 pub mod crs;

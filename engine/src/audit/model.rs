@@ -3,39 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The land class of a cell.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum LandClass {
-    /// Vegetated: restored (治理恢复).
-    Restored = 0,
-    /// Bare: unrestored (未恢复).
-    Unrestored = 1,
-    /// Open water.
-    Water = 2,
-    /// Not observed: nodata, cloud, shadow, or beyond the imagery.
-    Unobserved = 3,
-}
-
-impl LandClass {
-    /// All classes in report order.
-    pub const ALL: [LandClass; 4] = [
-        LandClass::Restored,
-        LandClass::Unrestored,
-        LandClass::Water,
-        LandClass::Unobserved,
-    ];
-
-    /// Lower-case name as used in files.
-    pub fn name(self) -> &'static str {
-        match self {
-            LandClass::Restored => "restored",
-            LandClass::Unrestored => "unrestored",
-            LandClass::Water => "water",
-            LandClass::Unobserved => "unobserved",
-        }
-    }
-}
+pub use crate::classify::LandClass;
 
 /// Hectares by land class.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]

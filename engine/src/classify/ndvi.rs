@@ -1,0 +1,115 @@
+//! NDVI classification: `(nir − red) / (nir + red)` on reflectances.
+//!
+//! Reflectance is `value × scale + offset`. Sentinel-2 L2A products from processing
+//! baseline 04.00 (January 2022) on carry `BOA_ADD_OFFSET = −1000`: reflectance =
+//! (DN − 1000) / 10000, i.e. `scale = 0.0001`, `offset = -0.1`. Older L2A products and
+//! Landsat Collection 2 surface reflectance use other values; see docs/method.md.
+
+use super::LandClass;
+use crate::raster::NoData;
+
+/// Thresholds and scaling of the NDVI classifier.
+#[derive(Debug, Clone)]
+pub struct NdviClassifier {
+    /// Reflectance = value × scale + offset.
+    pub scale: f64,
+    /// See `scale`.
+    pub offset: f64,
+    /// NDVI at or above this → restored.
+    pub restored_min_ndvi: f64,
+    /// NDVI below this → water.
+    pub water_max_ndvi: f64,
+    /// Nodata of the red band, if any.
+    pub red_nodata: Option<NoData>,
+    /// Nodata of the NIR band, if any.
+    pub nir_nodata: Option<NoData>,
+}
+
+impl NdviClassifier {
+    /// The NDVI of one cell from raw values, or `None` when the cell is not observed
+    /// (nodata in either band, a non-positive reflectance sum, or a non-finite value).
+    #[inline]
+    pub fn ndvi(&self, red: f64, nir: f64) -> Option<f64> {
+        if self.red_nodata.as_ref().is_some_and(|n| n.matches_f64(red))
+            || self.nir_nodata.as_ref().is_some_and(|n| n.matches_f64(nir))
+        {
+            return None;
+        }
+        let r = red * self.scale + self.offset;
+        let n = nir * self.scale + self.offset;
+        let sum = n + r;
+        // A zero (or negative, which no real surface gives) sum has no NDVI.
+        if !(sum > 0.0) || !sum.is_finite() {
+            return None;
+        }
+        let v = (n - r) / sum;
+        v.is_finite().then_some(v)
+    }
+
+    /// The land class of one cell from raw band values.
+    #[inline]
+    pub fn classify(&self, red: f64, nir: f64) -> LandClass {
+        match self.ndvi(red, nir) {
+            None => LandClass::Unobserved,
+            Some(v) if v >= self.restored_min_ndvi => LandClass::Restored,
+            Some(v) if v < self.water_max_ndvi => LandClass::Water,
+            Some(_) => LandClass::Unrestored,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::raster::SampleType;
+
+    fn s2() -> NdviClassifier {
+        NdviClassifier {
+            scale: 1e-4,
+            offset: -0.1,
+            restored_min_ndvi: 0.3,
+            water_max_ndvi: 0.0,
+            red_nodata: Some(NoData::new(0.0, SampleType::U16)),
+            nir_nodata: Some(NoData::new(0.0, SampleType::U16)),
+        }
+    }
+
+    #[test]
+    fn sentinel2_offset_is_applied() {
+        // red DN 1500 → 0.05, nir DN 4000 → 0.30: NDVI = 0.25 / 0.35
+        let v = s2().ndvi(1500.0, 4000.0).unwrap();
+        assert!((v - 0.25 / 0.35).abs() < 1e-12);
+        assert_eq!(s2().classify(1500.0, 4000.0), LandClass::Restored);
+    }
+
+    #[test]
+    fn thresholds_are_inclusive_for_restored_and_exclusive_for_water() {
+        let c = NdviClassifier {
+            scale: 1.0,
+            offset: 0.0,
+            red_nodata: None,
+            nir_nodata: None,
+            ..s2()
+        };
+        // NDVI exactly 0.3: red 0.35, nir 0.65
+        assert_eq!(c.classify(0.35, 0.65), LandClass::Restored);
+        // NDVI exactly 0.0 is not water
+        assert_eq!(c.classify(0.2, 0.2), LandClass::Unrestored);
+        assert_eq!(c.classify(0.3, 0.1), LandClass::Water);
+        assert_eq!(c.classify(0.2, 0.3), LandClass::Unrestored);
+    }
+
+    #[test]
+    fn nodata_and_zero_sum_are_unobserved() {
+        assert_eq!(s2().classify(0.0, 4000.0), LandClass::Unobserved);
+        assert_eq!(s2().classify(1500.0, 0.0), LandClass::Unobserved);
+        // DN 1000 in both bands: reflectance 0 + 0 = 0
+        assert_eq!(s2().classify(1000.0, 1000.0), LandClass::Unobserved);
+        let c = NdviClassifier {
+            red_nodata: None,
+            nir_nodata: None,
+            ..s2()
+        };
+        assert_eq!(c.classify(f64::NAN, 4000.0), LandClass::Unobserved);
+    }
+}
