@@ -1,3 +1,116 @@
 //! Footprint readers: GeoJSON and ESRI Shapefile.
 //!
-//! OWNER: vector helper.
+//! [`read_layer`] reads a whole layer of (multi)polygon footprints with their
+//! attributes and CRS, validating every ring. Parts:
+//! - [`error`]: [`VectorError`] and the structured problems it carries.
+//! - [`feature`]: [`Feature`], [`FieldValue`], [`Layer`].
+//! - [`encoding`]: text-encoding labels, .dbf language-driver bytes, strict decoding.
+//! - [`dbf`]: the .dbf attribute-table reader ([`read_dbf`] reads one alone).
+//! - [`rings`]: ring validation, areas and assembly of shapefile rings into polygons.
+//! - `geojson_reader`, `shapefile_reader`: the two formats.
+//!
+//! ```text
+//!  .geojson/.json ─ geojson_reader ─┐
+//!                                   ├─ rings (validate, assemble, orient) ─ Layer
+//!  .shp + .dbf/.prj/.cpg ─ shapefile_reader + dbf ─┘
+//! ```
+//!
+//! Other formats (GeoPackage, KML, FileGDB …) are refused with a hint to convert them
+//! with `ogr2ogr -f GeoJSON`; a GDAL-backed reader may come later as a feature.
+
+pub mod dbf;
+pub mod encoding;
+pub mod error;
+pub mod feature;
+mod geojson_reader;
+pub mod rings;
+mod shapefile_reader;
+
+use std::path::Path;
+
+pub use dbf::{read_dbf, DbfField, DbfTable};
+pub use error::{EncodingSource, GeometryProblem, Limit, Malformation, VectorError};
+pub use feature::{Feature, FieldValue, Layer, VectorFormat};
+pub use geojson_reader::crs_name_code;
+
+/// Options for reading a layer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadOptions {
+    /// Text encoding of the attributes, overriding `.cpg` and detection: "utf-8", "gbk",
+    /// "gb18030", "big5", "latin1", "936", "cp1252" … (the CLI's `--encoding`).
+    pub encoding: Option<String>,
+    /// Most features (records) a layer may have.
+    pub max_features: usize,
+    /// Most vertices (positions, all rings of all features) a layer may have.
+    pub max_vertices: usize,
+}
+
+impl Default for ReadOptions {
+    /// No explicit encoding; 5 million features; 200 million vertices.
+    fn default() -> Self {
+        ReadOptions {
+            encoding: None,
+            max_features: 5_000_000,
+            max_vertices: 200_000_000,
+        }
+    }
+}
+
+/// Reads a footprint layer, choosing the format by extension (case-insensitive):
+/// `.shp` → ESRI Shapefile; `.geojson` / `.json` → GeoJSON.
+///
+/// # Errors
+/// [`VectorError::Unsupported`] for any other extension (the message suggests
+/// `ogr2ogr -f GeoJSON`); otherwise the format readers' errors: unreadable or malformed
+/// files, invalid or non-polygon geometry (with the feature index), unresolvable CRS,
+/// undecodable text, limits exceeded. A shapefile without `.prj` is *not* an error
+/// here: [`Layer::crs`] is `None` and [`Layer::require_crs`] reports it.
+///
+/// ```no_run
+/// use reclaim::vector::{read_layer, ReadOptions};
+/// let layer = read_layer("pits.shp".as_ref(), &ReadOptions::default())?;
+/// layer.require_field("图斑编号")?;
+/// for f in &layer.features {
+///     println!("{}: {:?}", f.index, f.get("图斑编号").and_then(|v| v.as_text()));
+/// }
+/// # Ok::<(), reclaim::vector::VectorError>(())
+/// ```
+pub fn read_layer(path: &Path, opts: &ReadOptions) -> Result<Layer, VectorError> {
+    let extension = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    match extension.as_str() {
+        "shp" => shapefile_reader::read_shapefile(path, opts),
+        "geojson" | "json" => geojson_reader::read_geojson(path, opts),
+        _ => Err(VectorError::Unsupported {
+            path: path.to_path_buf(),
+            extension,
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn other_extensions_are_refused_with_a_conversion_hint() {
+        let err = read_layer(Path::new("licences.gpkg"), &ReadOptions::default()).unwrap_err();
+        assert!(matches!(&err, VectorError::Unsupported { extension, .. } if extension == "gpkg"));
+        let msg = err.to_string();
+        assert!(
+            msg.contains("ogr2ogr -f GeoJSON out.geojson licences.gpkg"),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn defaults_are_generous() {
+        let o = ReadOptions::default();
+        assert_eq!(o.encoding, None);
+        assert_eq!(o.max_features, 5_000_000);
+        assert_eq!(o.max_vertices, 200_000_000);
+    }
+}

@@ -1,0 +1,315 @@
+//! ESRI Shapefile reader: `.shp` geometry (shapefile crate), `.dbf` attributes
+//! ([`super::dbf`]), `.prj` CRS and `.cpg` encoding.
+//!
+//! The `.shp` is read sequentially, so a missing `.shx` is not an error. Sidecar files
+//! are found case-insensitively (`PITS.DBF` next to `pits.shp`). Records whose `.dbf`
+//! row is deleted are skipped (as GDAL does); the others keep their file position as
+//! [`Feature::index`]. Polygon rings are assembled by containment
+//! ([`super::rings::organize_rings`]), not by ring order or orientation.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use geo::{Coord, LineString, MultiPolygon};
+use shapefile::{Shape, ShapeReader};
+
+use super::dbf::read_dbf_with_cpg;
+use super::error::{GeometryProblem, Limit, Malformation, VectorError};
+use super::feature::{Feature, Layer, VectorFormat};
+use super::rings::{organize_rings, validate_ring};
+use super::ReadOptions;
+use crate::crs::Crs;
+
+/// Largest .prj file read (WKT is a few hundred bytes).
+const MAX_PRJ_BYTES: u64 = 64 * 1024;
+
+/// Reads a shapefile layer.
+pub(crate) fn read_shapefile(path: &Path, opts: &ReadOptions) -> Result<Layer, VectorError> {
+    let io = |p: &Path| {
+        let p = p.to_path_buf();
+        move |source| VectorError::Io { path: p, source }
+    };
+    let shp = std::fs::read(path).map_err(io(path))?;
+    let dbf_path = sidecar(path, "dbf").ok_or_else(|| VectorError::MissingSidecar {
+        path: path.to_path_buf(),
+        extension: "dbf",
+    })?;
+    let cpg_path = sidecar(path, "cpg");
+    let table = read_dbf_with_cpg(&dbf_path, cpg_path.as_deref(), opts)?;
+    let crs = match sidecar(path, "prj") {
+        Some(prj_path) => {
+            let mut wkt = String::new();
+            let file = std::fs::File::open(&prj_path).map_err(io(&prj_path))?;
+            let mut bytes = Vec::new();
+            file.take(MAX_PRJ_BYTES)
+                .read_to_end(&mut bytes)
+                .map_err(io(&prj_path))?;
+            wkt.push_str(
+                String::from_utf8_lossy(&bytes)
+                    .trim()
+                    .trim_start_matches('\u{feff}'),
+            );
+            Some(Crs::from_wkt(&wkt).map_err(|source| VectorError::Crs {
+                path: prj_path,
+                source,
+            })?)
+        }
+        None => None,
+    };
+
+    let shape_error = |feature| {
+        let p = path.to_path_buf();
+        move |source| VectorError::Shapefile {
+            path: p,
+            feature,
+            source,
+        }
+    };
+    let mut reader = ShapeReader::new(std::io::Cursor::new(shp)).map_err(shape_error(0))?;
+    let fields = table.field_names();
+    let mut features = Vec::new();
+    let mut vertices = 0usize;
+    let mut shapes = 0usize;
+    for (index, shape) in reader.iter_shapes().enumerate() {
+        if index >= opts.max_features {
+            return Err(VectorError::LimitExceeded {
+                path: path.to_path_buf(),
+                what: Limit::Features,
+                limit: opts.max_features,
+            });
+        }
+        shapes = index + 1;
+        let shape = shape.map_err(shape_error(index))?;
+        // Deleted .dbf record: the shape is skipped. Records beyond the .dbf are caught below.
+        let values = match table.records.get(index) {
+            Some(None) => continue,
+            Some(Some(values)) => values,
+            None => continue,
+        };
+        let geometry = shape_geometry(path, index, shape, &mut vertices, opts.max_vertices)?;
+        features.push(Feature {
+            index,
+            geometry,
+            properties: fields.iter().cloned().zip(values.iter().cloned()).collect(),
+        });
+    }
+    if shapes != table.records.len() {
+        return Err(VectorError::Malformed {
+            path: path.to_path_buf(),
+            problem: Malformation::RecordCountMismatch {
+                shapes,
+                records: table.records.len(),
+            },
+        });
+    }
+    Ok(Layer {
+        path: path.to_path_buf(),
+        format: VectorFormat::Shapefile,
+        crs,
+        fields,
+        features,
+        encoding: Some(table.encoding.name().to_string()),
+        encoding_source: Some(table.encoding_source),
+    })
+}
+
+/// The (multi)polygon of one shape record, validated ring by ring.
+fn shape_geometry(
+    path: &Path,
+    feature: usize,
+    shape: Shape,
+    vertices: &mut usize,
+    max_vertices: usize,
+) -> Result<MultiPolygon<f64>, VectorError> {
+    let rings: Vec<Vec<Coord<f64>>> = match shape {
+        Shape::Polygon(p) => p
+            .rings()
+            .iter()
+            .map(|r| xy(r.points(), |q| (q.x, q.y)))
+            .collect(),
+        Shape::PolygonM(p) => p
+            .rings()
+            .iter()
+            .map(|r| xy(r.points(), |q| (q.x, q.y)))
+            .collect(),
+        Shape::PolygonZ(p) => p
+            .rings()
+            .iter()
+            .map(|r| xy(r.points(), |q| (q.x, q.y)))
+            .collect(),
+        Shape::NullShape => {
+            return Err(VectorError::InvalidGeometry {
+                path: path.to_path_buf(),
+                feature,
+                ring: None,
+                problem: GeometryProblem::Null,
+            })
+        }
+        other => {
+            return Err(VectorError::UnsupportedGeometry {
+                path: path.to_path_buf(),
+                feature,
+                kind: shape_kind(&other),
+            })
+        }
+    };
+    if rings.is_empty() {
+        return Err(VectorError::InvalidGeometry {
+            path: path.to_path_buf(),
+            feature,
+            ring: None,
+            problem: GeometryProblem::Empty,
+        });
+    }
+    let mut lines = Vec::with_capacity(rings.len());
+    for (ring, coords) in rings.into_iter().enumerate() {
+        *vertices = vertices.saturating_add(coords.len());
+        if *vertices > max_vertices {
+            return Err(VectorError::LimitExceeded {
+                path: path.to_path_buf(),
+                what: Limit::Vertices,
+                limit: max_vertices,
+            });
+        }
+        validate_ring(&coords).map_err(|problem| VectorError::InvalidGeometry {
+            path: path.to_path_buf(),
+            feature,
+            ring: Some(ring),
+            problem,
+        })?;
+        lines.push(LineString::new(coords));
+    }
+    Ok(organize_rings(lines))
+}
+
+/// Planar coordinates of a ring's points.
+fn xy<P>(points: &[P], f: impl Fn(&P) -> (f64, f64)) -> Vec<Coord<f64>> {
+    points
+        .iter()
+        .map(|p| {
+            let (x, y) = f(p);
+            Coord { x, y }
+        })
+        .collect()
+}
+
+/// The shapefile name of a non-polygon shape type.
+fn shape_kind(shape: &Shape) -> &'static str {
+    match shape {
+        Shape::NullShape => "NullShape",
+        Shape::Point(_) => "Point",
+        Shape::PointM(_) => "PointM",
+        Shape::PointZ(_) => "PointZ",
+        Shape::Polyline(_) => "Polyline",
+        Shape::PolylineM(_) => "PolylineM",
+        Shape::PolylineZ(_) => "PolylineZ",
+        Shape::Polygon(_) => "Polygon",
+        Shape::PolygonM(_) => "PolygonM",
+        Shape::PolygonZ(_) => "PolygonZ",
+        Shape::Multipoint(_) => "Multipoint",
+        Shape::MultipointM(_) => "MultipointM",
+        Shape::MultipointZ(_) => "MultipointZ",
+        Shape::Multipatch(_) => "Multipatch",
+    }
+}
+
+/// The sidecar file of `path` with extension `ext`, matched case-insensitively.
+pub(crate) fn sidecar(path: &Path, ext: &str) -> Option<PathBuf> {
+    for candidate in [
+        path.with_extension(ext),
+        path.with_extension(ext.to_ascii_uppercase()),
+    ] {
+        if candidate.is_file() {
+            return Some(candidate);
+        }
+    }
+    let stem = path.file_stem()?.to_str()?;
+    let wanted = format!("{stem}.{ext}");
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::read_dir(&dir)
+        .ok()?
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| {
+            p.is_file()
+                && p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.eq_ignore_ascii_case(&wanted))
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sidecars_are_found_case_insensitively() {
+        let dir = tempfile::tempdir().unwrap();
+        let shp = dir.path().join("pits.shp");
+        std::fs::write(&shp, b"").unwrap();
+        std::fs::write(dir.path().join("PITS.DBF"), b"").unwrap();
+        std::fs::write(dir.path().join("pits.Prj"), b"").unwrap();
+        assert_eq!(sidecar(&shp, "dbf"), Some(dir.path().join("PITS.DBF")));
+        assert_eq!(sidecar(&shp, "prj"), Some(dir.path().join("pits.Prj")));
+        assert_eq!(sidecar(&shp, "cpg"), None);
+    }
+
+    #[test]
+    fn null_and_point_shapes_are_refused() {
+        let p = Path::new("x.shp");
+        let mut v = 0;
+        assert!(matches!(
+            shape_geometry(p, 4, Shape::NullShape, &mut v, 100),
+            Err(VectorError::InvalidGeometry {
+                feature: 4,
+                ring: None,
+                problem: GeometryProblem::Null,
+                ..
+            })
+        ));
+        assert!(matches!(
+            shape_geometry(
+                p,
+                2,
+                Shape::Point(shapefile::Point::new(1.0, 2.0)),
+                &mut v,
+                100
+            ),
+            Err(VectorError::UnsupportedGeometry {
+                feature: 2,
+                kind: "Point",
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn polygon_rings_are_validated_and_counted() {
+        let p = Path::new("x.shp");
+        let square = vec![
+            shapefile::Point::new(0.0, 0.0),
+            shapefile::Point::new(0.0, 2.0),
+            shapefile::Point::new(2.0, 2.0),
+            shapefile::Point::new(2.0, 0.0),
+            shapefile::Point::new(0.0, 0.0),
+        ];
+        let poly =
+            shapefile::Polygon::with_rings(vec![shapefile::PolygonRing::Outer(square.clone())]);
+        let mut v = 0;
+        let mp = shape_geometry(p, 0, Shape::Polygon(poly.clone()), &mut v, 100).unwrap();
+        assert_eq!(v, 5);
+        assert_eq!(geo::Area::unsigned_area(&mp), 4.0);
+        // The vertex budget is cumulative over the layer.
+        assert!(matches!(
+            shape_geometry(p, 1, Shape::Polygon(poly), &mut v, 9),
+            Err(VectorError::LimitExceeded {
+                what: Limit::Vertices,
+                limit: 9,
+                ..
+            })
+        ));
+    }
+}
