@@ -1,3 +1,43 @@
 //! GeoTIFF reading: georeferencing, nodata, block-wise random access, limits.
 //!
-//! OWNER: raster helper.
+//! A pure-Rust reader on the `tiff` crate that decodes what GDAL decodes, byte for
+//! byte, for the formats reclaim supports (see `docs/formats.md`): strips and
+//! tiles; none, LZW, DEFLATE, PackBits and ZSTD compression; horizontal and
+//! floating-point predictors; BigTIFF and big-endian files; pixel- and
+//! band-interleaved layouts; u8…f64 samples. JPEG, WebP, LERC and colour-space
+//! encodings (YCbCr, CMYK, Lab) are refused with an error that says how to convert.
+//!
+//! Parts:
+//! - [`error`]: [`RasterError`] and what exactly is unsupported or malformed.
+//! - [`limits`]: [`Limits`] on every size a file can declare.
+//! - `scan`: bounded walk over the header and directory chain (validation, overviews).
+//! - `overlay`: presents every photometric interpretation's samples as plain bands.
+//! - [`geokeys`]: the GeoKeyDirectory (EPSG code, PixelIsPoint, citation).
+//! - [`georef`]: model tags to a GDAL-equivalent geotransform.
+//! - `gdal_tags`: GDAL_NODATA and GDAL_METADATA (scale, offset).
+//! - [`info`]: [`SampleType`], [`Layout`], [`RasterInfo`].
+//! - `blocks`: strip/tile geometry and chunk indices.
+//! - [`buffer`]: [`BandBuffer`], one band's samples in the native type.
+//! - [`nodata`]: [`NoData`], GDAL's nodata comparison.
+//! - [`reader`]: [`GeoTiff`], open / info / read_block / read_window.
+
+mod blocks;
+pub mod buffer;
+pub mod error;
+mod gdal_tags;
+pub mod geokeys;
+pub mod georef;
+pub mod info;
+pub mod limits;
+pub mod nodata;
+mod overlay;
+pub mod reader;
+mod scan;
+
+pub use crate::grid::{GeoTransform, Grid, Window};
+pub use buffer::BandBuffer;
+pub use error::{ChunkRef, Malformation, RasterError, UnsupportedFeature};
+pub use info::{Layout, RasterInfo, SampleType};
+pub use limits::{LimitKind, Limits};
+pub use nodata::NoData;
+pub use reader::GeoTiff;

@@ -1,0 +1,281 @@
+//! Typed errors of the raster layer.
+//!
+//! Four families, kept apart so callers can react differently:
+//! *broken input* ([`RasterError::Malformed`]), *unsupported feature*
+//! ([`RasterError::Unsupported`]), *limits exceeded* ([`RasterError::LimitExceeded`])
+//! and *caller misuse* (band, block or window out of range). Every message names the
+//! file and says what to do next.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use super::limits::LimitKind;
+use crate::grid::Window;
+
+/// The gdal_translate command that rewrites a file into something reclaim reads.
+const CONVERT_HINT: &str =
+    "convert with `gdal_translate -co COMPRESS=DEFLATE -co TILED=YES in.tif out.tif`";
+
+/// Errors opening or reading a GeoTIFF.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum RasterError {
+    /// The file could not be opened or read.
+    #[error("{}: cannot read the file: {source}; check the path and permissions", .path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// The file is not a valid TIFF or its data is damaged.
+    #[error("{}: malformed TIFF{}: {detail}; the file is damaged or not a TIFF, re-create it or re-export it with `gdal_translate in.tif out.tif`", .path.display(), at(*.chunk))]
+    Malformed {
+        path: PathBuf,
+        chunk: Option<ChunkRef>,
+        detail: Malformation,
+    },
+    /// The file uses a TIFF feature reclaim does not decode.
+    #[error("{}: unsupported: {feature}{}; {}", .path.display(), at(*.chunk), .feature.hint())]
+    Unsupported {
+        path: PathBuf,
+        chunk: Option<ChunkRef>,
+        feature: UnsupportedFeature,
+    },
+    /// A size declared by the file or requested by the caller is over a [`Limits`](super::Limits) cap.
+    #[error("{}: {what} {requested} exceeds the limit {limit} (Limits::{}); read a smaller window or raise the limit if the file is trusted", .path.display(), .what.field())]
+    LimitExceeded {
+        path: PathBuf,
+        what: LimitKind,
+        requested: u64,
+        limit: u64,
+    },
+    /// A band number outside `1..=bands` was requested.
+    #[error("{}: band {band} does not exist; the file has bands 1..={bands}", .path.display())]
+    BandOutOfRange {
+        path: PathBuf,
+        band: usize,
+        bands: usize,
+    },
+    /// A block outside the block grid was requested.
+    #[error("{}: block (col {block_col}, row {block_row}) does not exist; the file has {blocks_across} × {blocks_down} blocks", .path.display())]
+    BlockOutOfRange {
+        path: PathBuf,
+        block_col: usize,
+        block_row: usize,
+        blocks_across: usize,
+        blocks_down: usize,
+    },
+    /// A window reaching outside the raster (or empty) was requested.
+    #[error("{}: window {window:?} is empty or outside the {width} × {height} raster; clip it to the raster first", .path.display())]
+    WindowOutOfRange {
+        path: PathBuf,
+        window: Window,
+        width: usize,
+        height: usize,
+    },
+}
+
+/// Which strip or tile an error refers to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChunkRef {
+    /// True for tiles, false for strips.
+    pub tiled: bool,
+    /// Chunk index in file order (planes after one another).
+    pub index: usize,
+}
+
+fn at(chunk: Option<ChunkRef>) -> String {
+    match chunk {
+        Some(c) => format!(" in {} {}", if c.tiled { "tile" } else { "strip" }, c.index),
+        None => String::new(),
+    }
+}
+
+/// What exactly is broken in a malformed file.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Malformation {
+    /// The file does not start with `II*\0`, `MM\0*` or a BigTIFF header.
+    NotTiff,
+    /// A structure points past the end of the file.
+    Truncated { what: &'static str, offset: u64 },
+    /// The chain of image directories loops back on itself.
+    IfdCycle { offset: u64 },
+    /// A required tag is missing.
+    MissingTag { tag: u16 },
+    /// A tag has a value of the wrong type, count or range.
+    BadTag { tag: u16, reason: &'static str },
+    /// Width or height is zero.
+    ZeroDimension { width: u64, height: u64 },
+    /// A decoded chunk is smaller than the image geometry requires.
+    ShortChunk { expected: u64, got: u64 },
+    /// The `tiff` crate found a structural error.
+    Tiff(tiff::TiffFormatError),
+    /// The compressed stream of a chunk could not be decoded.
+    Stream(std::io::Error),
+    /// The `tiff` decoder reported an inconsistency (sizes, chunk indices).
+    Decoder(tiff::TiffError),
+}
+
+impl fmt::Display for Malformation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Malformation::NotTiff => f.write_str("no TIFF or BigTIFF signature"),
+            Malformation::Truncated { what, offset } => {
+                write!(f, "{what} at byte {offset} lies past the end of the file")
+            }
+            Malformation::IfdCycle { offset } => {
+                write!(f, "image directory chain loops back to byte {offset}")
+            }
+            Malformation::MissingTag { tag } => write!(f, "required tag {tag} is missing"),
+            Malformation::BadTag { tag, reason } => write!(f, "tag {tag}: {reason}"),
+            Malformation::ZeroDimension { width, height } => {
+                write!(f, "image is {width} × {height} pixels")
+            }
+            Malformation::ShortChunk { expected, got } => {
+                write!(f, "decoded {got} samples where {expected} were expected")
+            }
+            Malformation::Tiff(e) => write!(f, "{e}"),
+            Malformation::Stream(e) => write!(f, "compressed data is corrupt: {e}"),
+            Malformation::Decoder(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+/// A TIFF feature reclaim refuses, with the reason and a way out.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum UnsupportedFeature {
+    /// Compression other than none, LZW, DEFLATE, PackBits, ZSTD.
+    Compression { code: u16 },
+    /// A sample format / bit depth outside u8…f64 (1-bit, 64-bit integers, f16, complex).
+    SampleType { format: u16, bits: u16 },
+    /// Samples of different bit depths or formats in one pixel.
+    MixedSamples,
+    /// Photometric interpretation whose samples are not bands (YCbCr, CMYK, CIE Lab…).
+    Photometric { code: u16 },
+    /// A predictor that does not fit the sample type (floating-point on integers) or is unknown.
+    Predictor { code: u16 },
+    /// Something the `tiff` crate refuses.
+    Decoder(tiff::TiffUnsupportedError),
+}
+
+impl UnsupportedFeature {
+    /// What the user can do about it.
+    pub fn hint(&self) -> &'static str {
+        CONVERT_HINT
+    }
+}
+
+/// GDAL-style name of a TIFF compression code.
+pub fn compression_name(code: u16) -> Option<&'static str> {
+    Some(match code {
+        1 => "none",
+        2 => "CCITTRLE",
+        3 => "CCITTFAX3",
+        4 => "CCITTFAX4",
+        5 => "LZW",
+        6 => "OJPEG",
+        7 => "JPEG",
+        8 => "DEFLATE",
+        32773 => "PACKBITS",
+        32946 => "DEFLATE",
+        34712 => "JPEG2000",
+        34887 => "LERC",
+        34925 => "LZMA",
+        50000 => "ZSTD",
+        50001 => "WEBP",
+        50002 => "JXL",
+        _ => return None,
+    })
+}
+
+impl fmt::Display for UnsupportedFeature {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            UnsupportedFeature::Compression { code } => match compression_name(*code) {
+                Some(name) => write!(f, "{name} compression"),
+                None => write!(f, "compression code {code}"),
+            },
+            UnsupportedFeature::SampleType { format, bits } => {
+                let kind = match format {
+                    1 => "unsigned integer",
+                    2 => "signed integer",
+                    3 => "floating-point",
+                    4 => "untyped",
+                    5 => "complex integer",
+                    6 => "complex floating-point",
+                    _ => "unknown-format",
+                };
+                write!(f, "{bits}-bit {kind} samples (reclaim reads 8/16/32-bit integers and 32/64-bit floats)")
+            }
+            UnsupportedFeature::MixedSamples => {
+                f.write_str("samples of different bit depths or formats")
+            }
+            UnsupportedFeature::Photometric { code } => {
+                let name = match code {
+                    5 => "CMYK (separated)",
+                    6 => "YCbCr",
+                    8 => "CIE L*a*b*",
+                    9 => "ICC L*a*b*",
+                    10 => "ITU L*a*b*",
+                    32844 | 32845 => "LogLuv",
+                    _ => "unknown",
+                };
+                write!(f, "{name} photometric interpretation (code {code})")
+            }
+            UnsupportedFeature::Predictor { code } => {
+                write!(f, "predictor {code} for this sample type")
+            }
+            UnsupportedFeature::Decoder(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unsupported_message_names_file_chunk_and_fix() {
+        let e = RasterError::Unsupported {
+            path: PathBuf::from("a/b.tif"),
+            chunk: Some(ChunkRef {
+                tiled: true,
+                index: 3,
+            }),
+            feature: UnsupportedFeature::Compression { code: 7 },
+        };
+        let s = e.to_string();
+        assert!(
+            s.starts_with(
+                "a/b.tif: unsupported: JPEG compression in tile 3; convert with `gdal_translate"
+            ),
+            "{s}"
+        );
+    }
+
+    #[test]
+    fn limit_message_names_the_field() {
+        let e = RasterError::LimitExceeded {
+            path: PathBuf::from("x.tif"),
+            what: LimitKind::BlockBytes,
+            requested: 10,
+            limit: 5,
+        };
+        let s = e.to_string();
+        assert!(
+            s.contains("10 exceeds the limit 5 (Limits::max_block_bytes)"),
+            "{s}"
+        );
+    }
+
+    #[test]
+    fn compression_names() {
+        assert_eq!(compression_name(32946), Some("DEFLATE"));
+        assert_eq!(compression_name(50001), Some("WEBP"));
+        assert_eq!(compression_name(999), None);
+        let f = UnsupportedFeature::Compression { code: 999 };
+        assert_eq!(f.to_string(), "compression code 999");
+    }
+}
