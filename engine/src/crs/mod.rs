@@ -1,59 +1,30 @@
-//! Coordinate reference systems: EPSG codes, `.prj` WKT, and reprojection.
+//! Coordinate reference systems: EPSG codes, `.prj` WKT, and reprojection — pure Rust.
 //!
-//! OWNER: crs helper. Public interface (keep these names; add freely):
-//! - [`Crs`]: a resolved CRS (EPSG code when known, proj4 definition, geographic or not).
-//! - [`Crs::from_epsg`], [`Crs::from_wkt`] (ESRI/OGC WKT from `.prj` and GeoJSON `crs`).
-//! - [`Transformer`]: reprojects points and multipolygons between two CRSs.
-//! - [`CrsError`]: typed errors.
+//! Reprojection runs on [`proj4rs`] (a Rust port of PROJ.4) with the EPSG table of
+//! `crs-definitions`; at Yitong (125.3° E, 43.3° N) it matches PROJ 9 to 1e-6 m for
+//! WGS 84 UTM and CGCS2000 Gauss–Krüger (see `docs/crs.md`).
+//!
+//! Parts:
+//! - [`Crs`] (`definition.rs`): a resolved CRS — from an EPSG code, WKT, proj4 or a
+//!   `--crs` string; its ellipsoid, units, and equality by meaning.
+//! - [`Transformer`] (`transform.rs`): points and multipolygons from one CRS to
+//!   another, degrees in and out for geographic CRSs; `Send + Sync`.
+//! - [`Ellipsoid`] (`ellipsoid.rs`): (a, f) and the exact area of a lon/lat cell.
+//! - [`CrsError`] (`error.rs`): typed errors whose messages say how to fix them.
+//! - `epsg.rs`: the built-in EPSG table and lookup by EPSG or ESRI name.
+//! - `wkt.rs`: a bounded WKT tokenizer/parser; `from_wkt.rs`: WKT tree → [`Crs`].
+//! - `proj4.rs`: canonical reading of proj4 strings (for equality and ellipsoids).
 
-use geo::MultiPolygon;
+mod definition;
+mod ellipsoid;
+mod epsg;
+mod error;
+mod from_wkt;
+mod proj4;
+mod transform;
+mod wkt;
 
-/// Errors resolving or using a CRS.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum CrsError {
-    /// The EPSG code is not in reclaim's built-in table.
-    #[error("EPSG:{code} is not supported; reproject the data to a supported CRS (UTM, CGCS2000 Gauss–Krüger, EPSG:4326/4490/3857)")]
-    UnknownEpsg { code: u32 },
-}
-
-/// A resolved coordinate reference system.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Crs {
-    /// EPSG code, when the CRS is (equivalent to) one.
-    pub epsg: Option<u32>,
-    /// Human-readable name, e.g. "WGS 84 / UTM zone 51N".
-    pub name: String,
-    /// proj4 definition used for reprojection.
-    pub proj4: String,
-    /// True for longitude/latitude CRSs (degrees).
-    pub geographic: bool,
-}
-
-impl Crs {
-    /// Resolves an EPSG code.
-    pub fn from_epsg(code: u32) -> Result<Crs, CrsError> {
-        Err(CrsError::UnknownEpsg { code })
-    }
-
-    /// Resolves OGC or ESRI WKT (a `.prj` file, a GeoJSON `crs` name).
-    pub fn from_wkt(_wkt: &str) -> Result<Crs, CrsError> {
-        Err(CrsError::UnknownEpsg { code: 0 })
-    }
-}
-
-/// Reprojects coordinates from one CRS to another.
-#[derive(Debug, Clone)]
-pub struct Transformer {}
-
-impl Transformer {
-    /// A transformer from `from` to `to`.
-    pub fn new(_from: &Crs, _to: &Crs) -> Result<Transformer, CrsError> {
-        Ok(Transformer {})
-    }
-
-    /// Reprojects a multipolygon.
-    pub fn transform_multipolygon(&self, mp: &MultiPolygon<f64>) -> Result<MultiPolygon<f64>, CrsError> {
-        Ok(mp.clone())
-    }
-}
+pub use definition::Crs;
+pub use ellipsoid::Ellipsoid;
+pub use error::CrsError;
+pub use transform::Transformer;
