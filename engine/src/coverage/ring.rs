@@ -1,0 +1,199 @@
+//! Coverage of one ring: index space, orientation, walk, left areas, flood fill.
+//!
+//! Per ring: convert the vertices to local cell-index space (relative to the polygon's
+//! window), drop repeated vertices, orient the ring counter-clockwise by its signed
+//! area, restrict the work to the cells under the ring's bounding box, walk the ring
+//! through those cells (padded by unbounded cells so parts outside the grid need no
+//! clipping), give each crossed cell its left-hand area and flood-fill the rest.
+//! The result is the fraction of each cell inside the ring, whatever the ring's role.
+
+use geo::{Coord, LineString};
+
+use super::area::ring_signed_area;
+use super::cell::PaddedGrid;
+use super::flood_fill::flood_fill;
+use super::left_area::{left_area, LeftAreaScratch};
+use super::matrix::Matrix;
+use super::traversal::{Traversals, WalkFailed};
+use crate::grid::{GeoTransform, Window};
+
+/// Where a ring's matrix lies in the polygon's window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RingWindow {
+    /// First column, relative to the polygon's window.
+    pub col: usize,
+    /// First row, relative to the polygon's window.
+    pub row: usize,
+}
+
+/// Buffers reused from ring to ring (allocated once per polygon, grown as needed).
+#[derive(Debug, Default)]
+pub struct RingWork {
+    points: Vec<Coord<f64>>,
+    traversals: Traversals,
+    scratch: LeftAreaScratch,
+    stack: Vec<usize>,
+    /// Fractions inside the last ring, over the ring's own window.
+    pub matrix: Matrix,
+}
+
+impl RingWork {
+    /// Computes the fraction of each cell inside `ring` into [`RingWork::matrix`].
+    ///
+    /// `window` is the polygon's window in raster cells. Returns where the matrix lies in
+    /// it, or `None` when the ring encloses no area or misses the window.
+    pub fn cover(
+        &mut self,
+        ring: &LineString<f64>,
+        transform: &GeoTransform,
+        window: &Window,
+    ) -> Result<Option<RingWindow>, WalkFailed> {
+        self.load(ring, transform, window);
+        if self.points.len() < 3 {
+            return Ok(None);
+        }
+        let signed = ring_signed_area(&self.points);
+        if signed == 0.0 || !signed.is_finite() {
+            return Ok(None);
+        }
+        if signed < 0.0 {
+            self.points.reverse();
+        }
+
+        // The ring's own window: cells under its bounding box, inside the polygon's.
+        let (mut xmin, mut xmax, mut ymin, mut ymax) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
+        for p in &self.points {
+            xmin = xmin.min(p.x);
+            xmax = xmax.max(p.x);
+            ymin = ymin.min(p.y);
+            ymax = ymax.max(p.y);
+        }
+        let (c0, c1) = cell_span(xmin, xmax, window.width);
+        let (r0, r1) = cell_span(ymin, ymax, window.height);
+        if c1 <= c0 || r1 <= r0 {
+            return Ok(None);
+        }
+        let (shift_x, shift_y) = (c0 as f64, r0 as f64);
+        for p in &mut self.points {
+            p.x -= shift_x;
+            p.y -= shift_y;
+        }
+        let grid = PaddedGrid {
+            width: c1 - c0,
+            height: r1 - r0,
+        };
+
+        self.matrix.reset(grid.width, grid.height);
+        self.traversals.trace(&self.points, &grid)?;
+        self.traversals.sort_by_cell();
+        let Self {
+            traversals,
+            scratch,
+            matrix,
+            ..
+        } = self;
+        let list = &traversals.list;
+        let mut i = 0;
+        while let Some(first) = list.get(i) {
+            let run = list.get(i..).map_or(0, |rest| {
+                rest.iter().take_while(|t| t.cell == first.cell).count()
+            });
+            if let (Some((col, row)), Some(group)) = (grid.real(first.cell), list.get(i..i + run)) {
+                let cell_box = grid.cell_box(first.cell);
+                matrix.set(col, row, left_area(&cell_box, group, traversals, scratch));
+            }
+            i += run.max(1);
+        }
+        flood_fill(&mut self.matrix, &self.points, &mut self.stack);
+        Ok(Some(RingWindow { col: c0, row: r0 }))
+    }
+
+    /// Loads `ring` into `points` in index space relative to `window`, without repeated
+    /// vertices and without the closing vertex.
+    fn load(&mut self, ring: &LineString<f64>, t: &GeoTransform, window: &Window) {
+        self.points.clear();
+        let (col_off, row_off) = (window.col_off as f64, window.row_off as f64);
+        for c in &ring.0 {
+            let p = Coord {
+                x: (c.x - t.x0) / t.dx - col_off,
+                y: (c.y - t.y0) / t.dy - row_off,
+            };
+            if self.points.last() != Some(&p) {
+                self.points.push(p);
+            }
+        }
+        if self.points.len() > 1 && self.points.first() == self.points.last() {
+            self.points.pop();
+        }
+    }
+}
+
+/// Cells `lo..hi` under the coordinate range `[min, max]`, clipped to `0..n`.
+pub fn cell_span(min: f64, max: f64, n: usize) -> (usize, usize) {
+    let n_f = n as f64;
+    let lo = min.floor().clamp(0.0, n_f);
+    let hi = max.ceil().clamp(0.0, n_f);
+    // Both are whole numbers in 0..=n (NaN clamps to NaN and casts to 0).
+    (lo as usize, hi as usize)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo::line_string;
+
+    const UNIT: GeoTransform = GeoTransform::UNIT;
+
+    fn window(w: usize, h: usize) -> Window {
+        Window {
+            col_off: 0,
+            row_off: 0,
+            width: w,
+            height: h,
+        }
+    }
+
+    #[test]
+    fn spans_clip_to_the_window() {
+        assert_eq!(cell_span(0.5, 2.0, 4), (0, 2));
+        assert_eq!(cell_span(-3.0, 9.5, 4), (0, 4));
+        assert_eq!(cell_span(4.0, 6.0, 4), (4, 4));
+        assert_eq!(cell_span(1.0, 1.0, 4), (1, 1));
+    }
+
+    #[test]
+    fn square_on_a_cell_in_its_own_window() {
+        let mut work = RingWork::default();
+        let ring = line_string![
+            (x: 1.0, y: 1.0), (x: 2.0, y: 1.0), (x: 2.0, y: 2.0), (x: 1.0, y: 2.0), (x: 1.0, y: 1.0)
+        ];
+        let at = work.cover(&ring, &UNIT, &window(3, 3)).unwrap();
+        assert_eq!(at, Some(RingWindow { col: 1, row: 1 }));
+        assert_eq!(work.matrix.values(), &[1.0]);
+    }
+
+    #[test]
+    fn clockwise_ring_gives_the_same_fractions() {
+        // Triangle (0,0) (2,0) (0,2) over a 2 × 2 window, both orientations.
+        let ccw =
+            line_string![(x: 0.0, y: 0.0), (x: 2.0, y: 0.0), (x: 0.0, y: 2.0), (x: 0.0, y: 0.0)];
+        let cw =
+            line_string![(x: 0.0, y: 0.0), (x: 0.0, y: 2.0), (x: 2.0, y: 0.0), (x: 0.0, y: 0.0)];
+        let mut work = RingWork::default();
+        work.cover(&ccw, &UNIT, &window(2, 2)).unwrap();
+        let a = work.matrix.values().to_vec();
+        work.cover(&cw, &UNIT, &window(2, 2)).unwrap();
+        assert_eq!(a, work.matrix.values());
+        assert_eq!(a, vec![1.0, 0.5, 0.5, 0.0]);
+    }
+
+    #[test]
+    fn degenerate_rings_cover_nothing() {
+        let mut work = RingWork::default();
+        let flat =
+            line_string![(x: 0.0, y: 0.5), (x: 2.0, y: 0.5), (x: 1.0, y: 0.5), (x: 0.0, y: 0.5)];
+        assert_eq!(work.cover(&flat, &UNIT, &window(3, 3)).unwrap(), None);
+        let repeated = line_string![(x: 0.5, y: 0.5), (x: 0.5, y: 0.5), (x: 0.5, y: 0.5)];
+        assert_eq!(work.cover(&repeated, &UNIT, &window(3, 3)).unwrap(), None);
+    }
+}

@@ -1,0 +1,309 @@
+//! Walking a ring through the cells of a padded window.
+//!
+//! The ring is followed vertex by vertex. While the next vertex lies in the current
+//! (closed) cell it is appended to the current *traversal*; otherwise the segment's
+//! exit [`Crossing`] ends the traversal, and a new one starts in the neighbouring cell
+//! at the same point. A traversal is thus the part of the ring inside one cell, from
+//! the point where it enters to the point where it leaves:
+//!
+//! ```text
+//!   +---------+---------+
+//!   |    ·----x----·    |      x = crossing: exit of the left cell's traversal
+//!   |   /     |     \   |          and entry of the right cell's traversal
+//!   +--x------+------x--+
+//! ```
+//!
+//! Traversals whose points all coincide (a ring grazing a cell corner) are dropped: they
+//! enclose nothing and must not mark the cell as crossed. The ring's first vertex
+//! usually lies inside a traversal; the last traversal (which ends at that vertex) and
+//! the first one (which starts there) are then joined into one. A ring that never
+//! leaves its first cell gives one *closed* traversal, without entry or exit.
+
+use geo::Coord;
+
+use super::cell::{PaddedCell, PaddedGrid};
+use super::crossing::{exit_crossing, Crossing};
+
+/// The part of a ring inside one cell.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Traversal {
+    /// The padded cell it lies in.
+    pub cell: PaddedCell,
+    /// Start of its points in [`Traversals::points`].
+    pub start: usize,
+    /// End (exclusive) of its points in [`Traversals::points`].
+    pub end: usize,
+    /// Where it enters the cell (`None` only for a closed ring inside the cell).
+    pub entry: Option<Crossing>,
+    /// Where it leaves the cell (`None` only for a closed ring inside the cell).
+    pub exit: Option<Crossing>,
+}
+
+/// The traversals of one ring, with their points in one shared buffer.
+#[derive(Debug, Default)]
+pub struct Traversals {
+    /// Points of all traversals; each traversal owns the range `start..end`.
+    pub points: Vec<Coord<f64>>,
+    /// The traversals, in walking order until [`Traversals::sort_by_cell`].
+    pub list: Vec<Traversal>,
+}
+
+/// A traversal being built: its cell, first point and entry.
+#[derive(Debug, Clone, Copy)]
+struct Open {
+    cell: PaddedCell,
+    start: usize,
+    entry: Option<Crossing>,
+}
+
+/// The walk did not terminate (a numerical failure; never expected).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WalkFailed;
+
+impl Traversals {
+    /// Empties the buffers, keeping their capacity.
+    pub fn clear(&mut self) {
+        self.points.clear();
+        self.list.clear();
+    }
+
+    /// The points of one traversal.
+    pub fn points_of(&self, t: &Traversal) -> &[Coord<f64>] {
+        self.points.get(t.start..t.end).unwrap_or(&[])
+    }
+
+    /// Sorts the traversals by cell (row, then column), so each cell's are adjacent.
+    pub fn sort_by_cell(&mut self) {
+        // Unstable sort does not allocate; the start index keeps the order deterministic.
+        self.list
+            .sort_unstable_by_key(|t| (t.cell.1, t.cell.0, t.start));
+    }
+
+    /// Walks the open ring `ring` (first vertex not repeated at the end, in local index
+    /// space) through `grid`, replacing the current contents.
+    pub fn trace(&mut self, ring: &[Coord<f64>], grid: &PaddedGrid) -> Result<(), WalkFailed> {
+        self.clear();
+        let Some(&first) = ring.first() else {
+            return Ok(());
+        };
+        let guard = grid.max_steps();
+        let mut open = Open {
+            cell: grid.locate(first),
+            start: 0,
+            entry: None,
+        };
+        self.points.push(first);
+        // Index in `list` of the traversal starting at `first` (if it was kept), and
+        // whether that first traversal has been closed yet.
+        let mut first_kept: Option<usize> = None;
+        let mut first_closed = false;
+
+        let segments = ring.iter().zip(ring.iter().skip(1).chain(ring.first()));
+        for (&a, &q) in segments {
+            let mut steps = 0usize;
+            loop {
+                let cell_box = grid.cell_box(open.cell);
+                let Some(exit) = exit_crossing(&cell_box, a, q) else {
+                    self.points.push(q);
+                    break;
+                };
+                steps += 1;
+                if steps > guard {
+                    return Err(WalkFailed);
+                }
+                self.points.push(exit.point);
+                let kept = self.finish(open, Some(exit));
+                if !first_closed {
+                    first_closed = true;
+                    first_kept = kept;
+                }
+                let next = grid.neighbour(open.cell, exit.side).ok_or(WalkFailed)?;
+                open = Open {
+                    cell: next,
+                    start: self.points.len(),
+                    entry: Some(Crossing {
+                        point: exit.point,
+                        side: exit.side.opposite(),
+                    }),
+                };
+                self.points.push(exit.point);
+            }
+        }
+
+        if !first_closed {
+            // Never left the first cell: one closed traversal.
+            self.finish(open, None);
+            return Ok(());
+        }
+        // `open` ends at `first`, where the first traversal began.
+        match first_kept {
+            Some(i) if self.list.get(i).is_some_and(|t| t.cell == open.cell) => {
+                self.join(open, i);
+            }
+            _ => {
+                let exit_side = grid.cell_box(open.cell).nearest_side(first);
+                self.finish(
+                    open,
+                    Some(Crossing {
+                        point: first,
+                        side: exit_side,
+                    }),
+                );
+                if let Some(t) = first_kept.and_then(|i| self.list.get_mut(i)) {
+                    let side = grid.cell_box(t.cell).nearest_side(first);
+                    t.entry = Some(Crossing { point: first, side });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Ends traversal `open` at the last pushed point; keeps it unless degenerate.
+    /// Returns its index in `list` when kept.
+    fn finish(&mut self, open: Open, exit: Option<Crossing>) -> Option<usize> {
+        let end = self.points.len();
+        let pts = self.points.get(open.start..end).unwrap_or(&[]);
+        let degenerate = match pts.first() {
+            Some(p0) => pts.iter().all(|p| p == p0),
+            None => true,
+        };
+        if degenerate {
+            self.points.truncate(open.start);
+            return None;
+        }
+        self.list.push(Traversal {
+            cell: open.cell,
+            start: open.start,
+            end,
+            entry: open.entry,
+            exit,
+        });
+        Some(self.list.len() - 1)
+    }
+
+    /// Joins the last traversal `open` (ending at the ring's first vertex) with the
+    /// first traversal `list[i]` (starting there), in the same cell.
+    fn join(&mut self, open: Open, i: usize) {
+        let Some(first) = self.list.get(i).copied() else {
+            return;
+        };
+        // Skip the first traversal's first point: it repeats `open`'s last one.
+        self.points
+            .extend_from_within(first.start.saturating_add(1).min(first.end)..first.end);
+        if let Some(t) = self.list.get_mut(i) {
+            *t = Traversal {
+                cell: open.cell,
+                start: open.start,
+                end: self.points.len(),
+                entry: open.entry,
+                exit: first.exit,
+            };
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::coverage::side::Side;
+
+    fn ring(pts: &[(f64, f64)]) -> Vec<Coord<f64>> {
+        pts.iter().map(|&(x, y)| Coord { x, y }).collect()
+    }
+
+    #[test]
+    fn ring_inside_one_cell_is_closed() {
+        let g = PaddedGrid {
+            width: 2,
+            height: 2,
+        };
+        let mut t = Traversals::default();
+        t.trace(&ring(&[(0.2, 0.2), (0.8, 0.2), (0.5, 0.9)]), &g)
+            .unwrap();
+        assert_eq!(t.list.len(), 1);
+        let tr = t.list[0];
+        assert_eq!(tr.cell, (1, 1));
+        assert!(tr.entry.is_none() && tr.exit.is_none());
+        assert_eq!(t.points_of(&tr).len(), 4);
+    }
+
+    #[test]
+    fn square_over_two_cells_joins_first_and_last() {
+        // Rectangle [0.5, 1.5] × [0.25, 0.75] over cells (0,0) and (1,0).
+        let g = PaddedGrid {
+            width: 2,
+            height: 1,
+        };
+        let mut t = Traversals::default();
+        t.trace(
+            &ring(&[(0.5, 0.25), (1.5, 0.25), (1.5, 0.75), (0.5, 0.75)]),
+            &g,
+        )
+        .unwrap();
+        assert_eq!(t.list.len(), 2);
+        t.sort_by_cell();
+        let left = t.list[0];
+        assert_eq!(left.cell, (1, 1));
+        assert_eq!(left.entry.unwrap().point, Coord { x: 1.0, y: 0.75 });
+        assert_eq!(left.entry.unwrap().side, Side::ColMax);
+        assert_eq!(left.exit.unwrap().point, Coord { x: 1.0, y: 0.25 });
+        // (1, .75) (.5, .75) (.5, .25) (1, .25)
+        assert_eq!(t.points_of(&left).len(), 4);
+        let right = t.list[1];
+        assert_eq!(right.cell, (2, 1));
+        assert_eq!(right.entry.unwrap().side, Side::ColMin);
+        assert_eq!(t.points_of(&right).len(), 4);
+    }
+
+    #[test]
+    fn grazing_a_corner_leaves_no_degenerate_traversal() {
+        // Diagonal through the shared corner (1, 1) of four cells.
+        let g = PaddedGrid {
+            width: 2,
+            height: 2,
+        };
+        let mut t = Traversals::default();
+        t.trace(&ring(&[(0.5, 0.5), (1.5, 1.5), (0.5, 1.5)]), &g)
+            .unwrap();
+        for tr in &t.list {
+            let pts = t.points_of(tr);
+            assert!(pts.iter().any(|p| *p != pts[0]), "degenerate {tr:?}");
+        }
+        // Cells (0,0), (1,1) and (0,1) are crossed; (1,0) is not.
+        let mut cells: Vec<_> = t.list.iter().map(|t| t.cell).collect();
+        cells.sort();
+        cells.dedup();
+        assert_eq!(cells, vec![(1, 1), (1, 2), (2, 2)]);
+    }
+
+    #[test]
+    fn start_on_a_corner_gets_entry_and_exit() {
+        // Unit square of cell (0, 0), first vertex on its far corner (1, 1), which
+        // `locate` puts in cell (1, 1).
+        let g = PaddedGrid {
+            width: 2,
+            height: 2,
+        };
+        let mut t = Traversals::default();
+        t.trace(&ring(&[(1.0, 1.0), (0.0, 1.0), (0.0, 0.0), (1.0, 0.0)]), &g)
+            .unwrap();
+        for tr in &t.list {
+            assert!(tr.entry.is_some() && tr.exit.is_some(), "{tr:?}");
+        }
+    }
+
+    #[test]
+    fn ring_outside_the_window_walks_padding() {
+        let g = PaddedGrid {
+            width: 1,
+            height: 1,
+        };
+        let mut t = Traversals::default();
+        t.trace(
+            &ring(&[(-5.0, -5.0), (5.0, -5.0), (5.0, 5.0), (-5.0, 5.0)]),
+            &g,
+        )
+        .unwrap();
+        assert!(t.list.iter().all(|tr| g.real(tr.cell).is_none()));
+    }
+}

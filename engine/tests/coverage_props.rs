@@ -1,0 +1,372 @@
+//! Property tests of exact coverage: areas add up, fractions stay in [0, 1], and single
+//! cells agree with an independent oracle (geo's boolean intersection with the cell).
+//!
+//! Polygons are simple by construction: star-shaped polygons (vertices at increasing
+//! angles around a centre, random radii), optionally with a star-shaped hole that fits
+//! in the disc the exterior is known to contain, and rectangles with rectangular holes.
+
+use geo::{Area, BooleanOps, Coord, LineString, MultiPolygon, Polygon};
+use proptest::prelude::*;
+use reclaim::coverage::{coverage, polygon_area};
+use reclaim::{GeoTransform, Grid};
+
+/// A random axis-aligned grid: size, cell size, orientation and origin.
+#[derive(Debug, Clone)]
+struct GridSpec {
+    width: usize,
+    height: usize,
+    cell_x: f64,
+    cell_y: f64,
+    north_up: bool,
+    origin: (f64, f64),
+}
+
+impl GridSpec {
+    fn grid(&self) -> Grid {
+        let h = self.height as f64 * self.cell_y;
+        let (y0, dy) = if self.north_up {
+            (self.origin.1 + h, -self.cell_y)
+        } else {
+            (self.origin.1, self.cell_y)
+        };
+        Grid {
+            width: self.width,
+            height: self.height,
+            transform: GeoTransform {
+                x0: self.origin.0,
+                dx: self.cell_x,
+                rx: 0.0,
+                y0,
+                ry: 0.0,
+                dy,
+            },
+        }
+    }
+
+    /// Map extent (xmin, ymin, xmax, ymax).
+    fn extent(&self) -> (f64, f64, f64, f64) {
+        let (x, y) = self.origin;
+        (
+            x,
+            y,
+            x + self.width as f64 * self.cell_x,
+            y + self.height as f64 * self.cell_y,
+        )
+    }
+
+    fn cell_area(&self) -> f64 {
+        self.cell_x * self.cell_y
+    }
+
+    /// Map rectangle of raster cell (col, row).
+    fn cell_polygon(&self, col: usize, row: usize) -> Polygon<f64> {
+        let t = self.grid().transform;
+        let (xa, ya) = t.apply(col as f64, row as f64);
+        let (xb, yb) = t.apply(col as f64 + 1.0, row as f64 + 1.0);
+        rect(xa.min(xb), ya.min(yb), xa.max(xb), ya.max(yb))
+    }
+}
+
+fn grid_spec(far_origins: bool) -> impl Strategy<Value = GridSpec> {
+    let origin = if far_origins {
+        prop_oneof![
+            Just((0.0, 0.0)),
+            (-1000.0..1000.0f64, -1000.0..1000.0f64),
+            Just((640_000.0, 4_800_000.0)),
+            Just((42_300_000.0, 4_810_000.0)),
+        ]
+        .boxed()
+    } else {
+        (-100.0..100.0f64, -100.0..100.0f64).boxed()
+    };
+    (
+        3usize..24,
+        3usize..24,
+        prop_oneof![Just(10.0), Just(1.0), 0.3..30.0f64],
+        prop_oneof![Just(10.0), Just(1.0), 0.3..30.0f64],
+        any::<bool>(),
+        origin,
+    )
+        .prop_map(
+            |(width, height, cell_x, cell_y, north_up, origin)| GridSpec {
+                width,
+                height,
+                cell_x,
+                cell_y,
+                north_up,
+                origin,
+            },
+        )
+}
+
+fn rect(x0: f64, y0: f64, x1: f64, y1: f64) -> Polygon<f64> {
+    Polygon::new(
+        LineString::from(vec![(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)]),
+        vec![],
+    )
+}
+
+/// A star-shaped ring: `n` vertices at jittered, increasing angles with radii in
+/// `[r_min, r_max]` (unit fractions given), around `centre`.
+#[derive(Debug, Clone)]
+struct Star {
+    jitter: Vec<f64>,
+    radii: Vec<f64>,
+    clockwise: bool,
+}
+
+fn star() -> impl Strategy<Value = Star> {
+    (3usize..32).prop_flat_map(|n| {
+        (
+            prop::collection::vec(-0.35..0.35f64, n),
+            prop::collection::vec(0.2..1.0f64, n),
+            any::<bool>(),
+        )
+            .prop_map(|(jitter, radii, clockwise)| Star {
+                jitter,
+                radii,
+                clockwise,
+            })
+    })
+}
+
+impl Star {
+    fn angles(&self) -> Vec<f64> {
+        let n = self.radii.len() as f64;
+        let step = std::f64::consts::TAU / n;
+        self.jitter
+            .iter()
+            .enumerate()
+            .map(|(i, j)| (i as f64 + j) * step)
+            .collect()
+    }
+
+    /// Ring coordinates for scale `r` around `c`.
+    fn ring(&self, c: (f64, f64), r: f64) -> LineString<f64> {
+        let mut pts: Vec<(f64, f64)> = self
+            .angles()
+            .iter()
+            .zip(&self.radii)
+            .map(|(a, k)| (c.0 + r * k * a.cos(), c.1 + r * k * a.sin()))
+            .collect();
+        if self.clockwise {
+            pts.reverse();
+        }
+        LineString::from(pts)
+    }
+
+    /// Fraction of the scale within which a disc around the centre is surely inside.
+    fn inner_disc(&self) -> f64 {
+        let a = self.angles();
+        let n = a.len();
+        let mut max_gap: f64 = 0.0;
+        for i in 0..n {
+            let next = if i + 1 < n {
+                a[i + 1]
+            } else {
+                a[0] + std::f64::consts::TAU
+            };
+            max_gap = max_gap.max(next - a[i]);
+        }
+        let r_min = self.radii.iter().copied().fold(f64::INFINITY, f64::min);
+        if max_gap >= std::f64::consts::PI {
+            0.0
+        } else {
+            r_min * (max_gap / 2.0).cos()
+        }
+    }
+}
+
+/// A star polygon (with an optional star hole) centred at fraction `(fx, fy)` of the
+/// grid extent, of scale `scale` × the smallest distance to the extent's edges.
+fn star_polygon(
+    spec: &GridSpec,
+    outer: &Star,
+    hole: Option<&Star>,
+    (fx, fy): (f64, f64),
+    scale: f64,
+) -> Polygon<f64> {
+    let (x0, y0, x1, y1) = spec.extent();
+    let c = (x0 + fx * (x1 - x0), y0 + fy * (y1 - y0));
+    let room = (c.0 - x0).min(x1 - c.0).min(c.1 - y0).min(y1 - c.1);
+    let r = scale * room;
+    let holes = hole
+        .filter(|_| outer.inner_disc() > 0.0)
+        .map(|h| h.ring(c, r * outer.inner_disc() * 0.9))
+        .into_iter()
+        .collect();
+    Polygon::new(outer.ring(c, r), holes)
+}
+
+fn close(a: f64, b: f64, rel: f64) -> bool {
+    (a - b).abs() <= rel * a.abs().max(b.abs()).max(f64::MIN_POSITIVE)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 192, ..ProptestConfig::default() })]
+
+    /// Inside the grid, the covered area is the polygon's area.
+    #[test]
+    fn star_inside_grid_sums_to_its_area(
+        spec in grid_spec(true),
+        outer in star(),
+        hole in prop::option::of(star()),
+        centre in (0.3..0.7f64, 0.3..0.7f64),
+        scale in 0.05..0.999f64,
+    ) {
+        let p = MultiPolygon(vec![star_polygon(&spec, &outer, hole.as_ref(), centre, scale)]);
+        let cov = coverage(&p, &spec.grid()).unwrap();
+        let covered = cov.sum() * spec.cell_area();
+        let area = polygon_area(&p);
+        prop_assert!(close(covered, area, 1e-9), "covered {covered} vs area {area}");
+        prop_assert!(cov.fractions.iter().all(|f| (0.0..=1.0).contains(f)));
+    }
+
+    /// Rectangles with a rectangular hole, vertices anywhere (on grid lines often).
+    #[test]
+    fn rectangle_with_hole_sums_to_its_area(
+        spec in grid_spec(true),
+        outer in (0.0..1.0f64, 0.0..1.0f64, 0.0..1.0f64, 0.0..1.0f64),
+        hole in (0.1..0.9f64, 0.1..0.9f64, 0.1..0.9f64, 0.1..0.9f64),
+        snap in any::<bool>(),
+    ) {
+        let (x0, y0, x1, y1) = spec.extent();
+        let (w, h) = (spec.width as f64, spec.height as f64);
+        // Fractions of the extent; snapped to whole cells when `snap`.
+        let fx = |f: f64| if snap { (f * w).round() / w } else { f };
+        let fy = |f: f64| if snap { (f * h).round() / h } else { f };
+        let (ax, bx) = (fx(outer.0.min(outer.1)), fx(outer.0.max(outer.1)));
+        let (ay, by) = (fy(outer.2.min(outer.3)), fy(outer.2.max(outer.3)));
+        prop_assume!(bx > ax && by > ay);
+        let mx = |f: f64| x0 + f * (x1 - x0);
+        let my = |f: f64| y0 + f * (y1 - y0);
+        let ext = rect(mx(ax), my(ay), mx(bx), my(by));
+        // The hole inside the exterior, as fractions of it.
+        let (hx0, hx1) = (hole.0.min(hole.1), hole.0.max(hole.1));
+        let (hy0, hy1) = (hole.2.min(hole.3), hole.2.max(hole.3));
+        let lx = |f: f64| ax + f * (bx - ax);
+        let ly = |f: f64| ay + f * (by - ay);
+        let hole_ring = rect(mx(lx(hx0)), my(ly(hy0)), mx(lx(hx1)), my(ly(hy1)));
+        let p = MultiPolygon(vec![Polygon::new(
+            ext.exterior().clone(),
+            vec![hole_ring.exterior().clone()],
+        )]);
+        let cov = coverage(&p, &spec.grid()).unwrap();
+        let covered = cov.sum() * spec.cell_area();
+        let area = polygon_area(&p);
+        prop_assert!(close(covered, area, 1e-9), "covered {covered} vs area {area}");
+    }
+
+    /// Partly outside the grid: never more than the area, fractions in [0, 1].
+    #[test]
+    fn star_partly_outside_stays_bounded(
+        spec in grid_spec(true),
+        outer in star(),
+        hole in prop::option::of(star()),
+        centre in (-0.5..1.5f64, -0.5..1.5f64),
+        reach in 0.2..3.0f64,
+    ) {
+        let (x0, y0, x1, y1) = spec.extent();
+        let c = (x0 + centre.0 * (x1 - x0), y0 + centre.1 * (y1 - y0));
+        let r = reach * (x1 - x0).max(y1 - y0);
+        let holes = hole
+            .filter(|_| outer.inner_disc() > 0.0)
+            .map(|h| h.ring(c, r * outer.inner_disc() * 0.9))
+            .into_iter()
+            .collect();
+        let p = MultiPolygon(vec![Polygon::new(outer.ring(c, r), holes)]);
+        let cov = coverage(&p, &spec.grid()).unwrap();
+        prop_assert!(cov.fractions.iter().all(|f| (0.0..=1.0).contains(f)));
+        let covered = cov.sum() * spec.cell_area();
+        let area = polygon_area(&p);
+        prop_assert!(covered <= area * (1.0 + 1e-9), "covered {covered} > area {area}");
+        // The window never leaves the grid.
+        let w = cov.window;
+        prop_assert!(w.col_off + w.width <= spec.width && w.row_off + w.height <= spec.height);
+    }
+
+    /// Single cells agree with geo's boolean intersection of the polygon and the cell.
+    #[test]
+    fn cells_match_the_boolean_ops_oracle(
+        spec in grid_spec(false),
+        outer in star(),
+        hole in prop::option::of(star()),
+        centre in (-0.2..1.2f64, -0.2..1.2f64),
+        reach in 0.1..1.0f64,
+        cells in prop::collection::vec((0.0..1.0f64, 0.0..1.0f64), 8),
+    ) {
+        let (x0, y0, x1, y1) = spec.extent();
+        let c = (x0 + centre.0 * (x1 - x0), y0 + centre.1 * (y1 - y0));
+        let r = reach * (x1 - x0).max(y1 - y0);
+        let holes = hole
+            .filter(|_| outer.inner_disc() > 0.0)
+            .map(|h| h.ring(c, r * outer.inner_disc() * 0.9))
+            .into_iter()
+            .collect();
+        let poly = Polygon::new(outer.ring(c, r), holes);
+        let cov = coverage(&MultiPolygon(vec![poly.clone()]), &spec.grid()).unwrap();
+        // Half of the probes go to crossed cells (fraction strictly between 0 and 1).
+        let partial: Vec<(usize, usize)> = (0..spec.height)
+            .flat_map(|row| (0..spec.width).map(move |col| (col, row)))
+            .filter(|&(col, row)| {
+                let f = cov.get(col, row);
+                f > 0.0 && f < 1.0
+            })
+            .collect();
+        for (i, (a, b)) in cells.iter().enumerate() {
+            let (col, row) = if i % 2 == 0 && !partial.is_empty() {
+                partial[((a * partial.len() as f64) as usize).min(partial.len() - 1)]
+            } else {
+                (
+                    ((a * spec.width as f64) as usize).min(spec.width - 1),
+                    ((b * spec.height as f64) as usize).min(spec.height - 1),
+                )
+            };
+            let cell = spec.cell_polygon(col, row);
+            let oracle = poly.intersection(&cell).unsigned_area() / spec.cell_area();
+            let got = cov.get(col, row);
+            prop_assert!(
+                (got - oracle).abs() <= 1e-9,
+                "cell ({col}, {row}): coverage {got}, oracle {oracle}"
+            );
+        }
+    }
+}
+
+/// Many rings far from the origin on a north-up 10 m grid: still exact.
+#[test]
+fn utm_star_with_hole_matches_its_area() {
+    let spec = GridSpec {
+        width: 40,
+        height: 30,
+        cell_x: 10.0,
+        cell_y: 10.0,
+        north_up: true,
+        origin: (640_000.0, 4_800_000.0),
+    };
+    let outer = Star {
+        jitter: (0..50)
+            .map(|i| ((i * 7) % 11) as f64 / 40.0 - 0.12)
+            .collect(),
+        radii: (0..50)
+            .map(|i| 0.6 + ((i * 13) % 17) as f64 / 50.0)
+            .collect(),
+        clockwise: false,
+    };
+    let hole = Star {
+        jitter: vec![0.0; 12],
+        radii: (0..12).map(|i| 0.5 + (i % 3) as f64 / 6.0).collect(),
+        clockwise: false,
+    };
+    let p = MultiPolygon(vec![star_polygon(
+        &spec,
+        &outer,
+        Some(&hole),
+        (0.5, 0.5),
+        0.95,
+    )]);
+    let cov = coverage(&p, &spec.grid()).unwrap();
+    let covered = cov.sum() * spec.cell_area();
+    assert!(close(covered, polygon_area(&p), 1e-12), "{covered}");
+    let _ = Coord { x: 0.0, y: 0.0 };
+}
