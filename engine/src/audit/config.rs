@@ -50,12 +50,12 @@ pub struct ImageryConfig {
     /// `ndvi` or `classes`.
     #[serde(default = "default_classifier")]
     pub classifier: ClassifierKind,
-    /// Red band number in `path` (or in `red_path`), from 1.
-    #[serde(default = "one")]
-    pub red_band: usize,
-    /// NIR band number in `path` (or in `nir_path`), from 1.
-    #[serde(default = "two")]
-    pub nir_band: usize,
+    /// Red band number, from 1 (default: 1).
+    #[serde(default)]
+    pub red_band: Option<usize>,
+    /// NIR band number, from 1 (default: 2 in a single `path`, 1 in its own `nir_path`).
+    #[serde(default)]
+    pub nir_band: Option<usize>,
     /// Class band number (classifier `classes`), from 1.
     #[serde(default = "one")]
     pub class_band: usize,
@@ -168,9 +168,6 @@ fn default_classifier() -> ClassifierKind {
 fn one() -> usize {
     1
 }
-fn two() -> usize {
-    2
-}
 fn one_f() -> f64 {
     1.0
 }
@@ -281,7 +278,7 @@ path = "licenses.shp"
     fn defaults_are_the_documented_ones() {
         let c = AuditConfig::from_toml(MINIMAL, Path::new("a.toml")).unwrap();
         assert_eq!(c.imagery.classifier, ClassifierKind::Ndvi);
-        assert_eq!((c.imagery.red_band, c.imagery.nir_band), (1, 2));
+        assert_eq!((c.imagery.red_band, c.imagery.nir_band), (None, None));
         assert_eq!((c.imagery.scale, c.imagery.offset), (1.0, 0.0));
         assert_eq!(c.imagery.restored_min_ndvi, 0.3);
         assert_eq!(c.imagery.water_max_ndvi, 0.0);

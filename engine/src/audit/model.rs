@@ -148,6 +148,13 @@ pub struct Summary {
     pub liable_license_count: usize,
     pub orphan_piece_count: usize,
     pub overlap_count: usize,
+    /// Footprint land over land-cover values the class mapping lacks (counted in
+    /// `unobserved_ha`; classifier `classes` only).
+    #[serde(default)]
+    pub unmapped_ha: f64,
+    /// Those unmapped values, as in the file.
+    #[serde(default)]
+    pub unmapped_values: Vec<String>,
 }
 
 /// Figures of the county compared with the plan's baseline (now − baseline).

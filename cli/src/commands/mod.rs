@@ -1,0 +1,6 @@
+//! One module per subcommand: its clap arguments and its `run`.
+//! - [`info`]: `reclaim info` — what gdalinfo tells, for GeoTIFFs.
+//! - [`zonal`]: `reclaim zonal` — categorical zonal histogram to CSV.
+
+pub mod info;
+pub mod zonal;

@@ -1,0 +1,299 @@
+//! The year's imagery as a classifier of windows: which files and bands, on one
+//! grid, turned cell by cell into land classes.
+
+use super::config::{ClassifierKind, ImageryConfig};
+use super::error::AuditError;
+use crate::area::AreaModel;
+use crate::classify::{ClassMapping, LandClass, Mask, NdviClassifier};
+use crate::crs::Crs;
+use crate::error::Error;
+use crate::footprints;
+use crate::grid::{Grid, Window};
+use crate::raster::{BandBuffer, GeoTiff, Limits, NoData};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// One band of one opened file.
+#[derive(Debug)]
+struct Source {
+    raster: GeoTiff,
+    band: usize,
+}
+
+impl Source {
+    fn open(path: &Path, band: usize, limits: &Limits) -> Result<Source, AuditError> {
+        let raster = GeoTiff::open_with_limits(path, limits.clone()).map_err(Error::from)?;
+        let bands = raster.info().bands;
+        if band == 0 || band > bands {
+            return Err(Error::BandOutOfRange {
+                path: path.to_path_buf(),
+                band,
+                bands,
+            }
+            .into());
+        }
+        Ok(Source { raster, band })
+    }
+
+    fn nodata(&self) -> Option<NoData> {
+        let i = self.raster.info();
+        i.nodata.map(|v| NoData::new(v, i.sample_type))
+    }
+
+    fn path(&self) -> &Path {
+        &self.raster.info().path
+    }
+}
+
+/// How cells become classes.
+#[derive(Debug)]
+enum Rule {
+    Ndvi {
+        red: Source,
+        nir: Source,
+        classifier: NdviClassifier,
+    },
+    Classes {
+        classes: Source,
+        mapping: ClassMapping,
+        nodata: Option<NoData>,
+    },
+}
+
+/// The opened imagery of one audit year.
+#[derive(Debug)]
+pub struct Imagery {
+    rule: Rule,
+    mask: Option<(Source, Mask)>,
+    /// The common grid of every file.
+    pub grid: Grid,
+    /// The imagery's CRS.
+    pub crs: Crs,
+    /// Cell areas.
+    pub area: AreaModel,
+    /// Every input file (role, path).
+    pub files: Vec<(String, PathBuf)>,
+}
+
+/// Per-worker decoders for one [`Imagery`] (a decoder needs `&mut`).
+#[derive(Debug)]
+pub struct Readers {
+    main: GeoTiff,
+    second: Option<GeoTiff>,
+    mask: Option<GeoTiff>,
+}
+
+/// Values of a classes raster that no mapping covers, by value bits: cells.
+pub type Unmapped = BTreeMap<u64, f64>;
+
+/// Class code of a cell whose value the class mapping lacks (counted as unobserved,
+/// and reported).
+pub const UNMAPPED: u8 = 4;
+
+impl Imagery {
+    /// Opens and checks the imagery of `cfg`.
+    pub fn open(cfg: &ImageryConfig, limits: &Limits) -> Result<Imagery, AuditError> {
+        let mut files = Vec::new();
+        let rule = match cfg.classifier {
+            ClassifierKind::Ndvi => {
+                let (red, nir) = match (&cfg.path, &cfg.red_path, &cfg.nir_path) {
+                    (Some(p), None, None) => (
+                        Source::open(p, cfg.red_band.unwrap_or(1), limits)?,
+                        Source::open(p, cfg.nir_band.unwrap_or(2), limits)?,
+                    ),
+                    (None, Some(r), Some(n)) => (
+                        Source::open(r, cfg.red_band.unwrap_or(1), limits)?,
+                        Source::open(n, cfg.nir_band.unwrap_or(1), limits)?,
+                    ),
+                    _ => {
+                        return Err(AuditError::Imagery {
+                            detail: "classifier \"ndvi\" needs either `path` (one file with red_band and nir_band) or both `red_path` and `nir_path`",
+                        })
+                    }
+                };
+                files.push(("imagery_red".to_string(), red.path().to_path_buf()));
+                if nir.path() != red.path() {
+                    files.push(("imagery_nir".to_string(), nir.path().to_path_buf()));
+                }
+                let classifier = NdviClassifier {
+                    scale: cfg.scale,
+                    offset: cfg.offset,
+                    restored_min_ndvi: cfg.restored_min_ndvi,
+                    water_max_ndvi: cfg.water_max_ndvi,
+                    red_nodata: red.nodata(),
+                    nir_nodata: nir.nodata(),
+                };
+                Rule::Ndvi { red, nir, classifier }
+            }
+            ClassifierKind::Classes => {
+                let Some(p) = &cfg.path else {
+                    return Err(AuditError::Imagery {
+                        detail: "classifier \"classes\" needs `path` (the land-cover raster)",
+                    });
+                };
+                let classes = Source::open(p, cfg.class_band, limits)?;
+                files.push(("imagery_classes".to_string(), p.clone()));
+                let mapping = ClassMapping::new(cfg.classes_preset.as_deref(), cfg.classes_map.as_ref())?;
+                let nodata = classes.nodata();
+                Rule::Classes { classes, mapping, nodata }
+            }
+        };
+        let main = match &rule {
+            Rule::Ndvi { red, .. } => red,
+            Rule::Classes { classes, .. } => classes,
+        };
+        let grid = main.raster.grid();
+        let crs_override = cfg
+            .crs
+            .as_deref()
+            .map(|s| {
+                Crs::from_user_string(s).map_err(|source| Error::Crs {
+                    path: main.path().to_path_buf(),
+                    source,
+                })
+            })
+            .transpose()?;
+        let crs = footprints::raster_crs(&main.raster, crs_override.as_ref())?;
+        let area = footprints::area_model(&main.raster, &crs)?;
+        if let Rule::Ndvi { red, nir, .. } = &rule {
+            same_grid(red, nir)?;
+        }
+        let mask = match &cfg.mask_path {
+            Some(p) => {
+                let src = Source::open(p, cfg.mask_band, limits)?;
+                same_grid(main, &src)?;
+                files.push(("mask".to_string(), p.clone()));
+                let mask = Mask::new(cfg.mask_preset.as_deref(), cfg.mask_values.as_deref(), src.nodata())?;
+                Some((src, mask))
+            }
+            None => None,
+        };
+        Ok(Imagery {
+            rule,
+            mask,
+            grid,
+            crs,
+            area,
+            files,
+        })
+    }
+
+    /// The main file's block windows, row by row: the units of work.
+    pub fn blocks(&self) -> Vec<Window> {
+        let r = &self.main().raster;
+        (0..r.blocks_down())
+            .flat_map(|br| (0..r.blocks_across()).map(move |bc| (bc, br)))
+            .map(|(bc, br)| r.block_window(bc, br))
+            .collect()
+    }
+
+    fn main(&self) -> &Source {
+        match &self.rule {
+            Rule::Ndvi { red, .. } => red,
+            Rule::Classes { classes, .. } => classes,
+        }
+    }
+
+    /// The main imagery file.
+    pub fn path(&self) -> &Path {
+        self.main().path()
+    }
+
+    /// Fresh decoders for a worker thread.
+    pub fn readers(&self) -> Result<Readers, AuditError> {
+        let main = self.main().raster.try_clone().map_err(Error::from)?;
+        let second = match &self.rule {
+            Rule::Ndvi { red, nir, .. } if nir.path() != red.path() => {
+                Some(nir.raster.try_clone().map_err(Error::from)?)
+            }
+            _ => None,
+        };
+        let mask = match &self.mask {
+            Some((m, _)) => Some(m.raster.try_clone().map_err(Error::from)?),
+            None => None,
+        };
+        Ok(Readers { main, second, mask })
+    }
+
+    /// Classifies every cell of `w` into `out` (row-major, [`LandClass`] codes, or
+    /// [`UNMAPPED`] for values a class mapping lacks, which are also counted in
+    /// `unmapped`). Masked cells become unobserved.
+    pub fn classify(
+        &self,
+        readers: &mut Readers,
+        w: Window,
+        out: &mut Vec<u8>,
+        unmapped: &mut Unmapped,
+    ) -> Result<(), AuditError> {
+        out.clear();
+        match &self.rule {
+            Rule::Ndvi { red, nir, classifier } => {
+                let rb = readers.main.read_window(red.band, w).map_err(Error::from)?;
+                let nb = match &mut readers.second {
+                    Some(r) => r.read_window(nir.band, w),
+                    None => readers.main.read_window(nir.band, w),
+                }
+                .map_err(Error::from)?;
+                out.extend((0..w.len()).map(|i| classifier.classify(rb.get_f64(i), nb.get_f64(i)) as u8));
+            }
+            Rule::Classes { classes, mapping, nodata } => {
+                let cb = readers.main.read_window(classes.band, w).map_err(Error::from)?;
+                out.extend((0..w.len()).map(|i| {
+                    let v = cb.get_f64(i);
+                    if nodata.as_ref().is_some_and(|n| n.matches_f64(v)) {
+                        return LandClass::Unobserved as u8;
+                    }
+                    match mapping.class_of(v) {
+                        Some(c) => c as u8,
+                        None => {
+                            *unmapped.entry(v.to_bits()).or_insert(0.0) += 1.0;
+                            UNMAPPED
+                        }
+                    }
+                }));
+            }
+        }
+        if let (Some((src, mask)), Some(reader)) = (&self.mask, &mut readers.mask) {
+            let mb: BandBuffer = reader.read_window(src.band, w).map_err(Error::from)?;
+            for (i, c) in out.iter_mut().enumerate() {
+                if mask.hides(mb.get_f64(i)) {
+                    *c = LandClass::Unobserved as u8;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Checks that `b` lies on `a`'s grid (same size, same transform to 1e-9 of a cell).
+fn same_grid(a: &Source, b: &Source) -> Result<(), AuditError> {
+    let (ga, gb) = (a.raster.grid(), b.raster.grid());
+    let (ta, tb) = (ga.transform, gb.transform);
+    let tol = 1e-9 * ta.dx.abs().max(ta.dy.abs());
+    let close = |x: f64, y: f64| (x - y).abs() <= tol;
+    let same = ga.width == gb.width
+        && ga.height == gb.height
+        && close(ta.x0, tb.x0)
+        && close(ta.y0, tb.y0)
+        && close(ta.dx, tb.dx)
+        && close(ta.dy, tb.dy)
+        && close(ta.rx, tb.rx)
+        && close(ta.ry, tb.ry);
+    if same {
+        Ok(())
+    } else {
+        Err(AuditError::GridMismatch {
+            a: a.path().to_path_buf(),
+            b: b.path().to_path_buf(),
+            a_size: (ga.width, ga.height),
+            b_size: (gb.width, gb.height),
+            a_transform: ta,
+            b_transform: tb,
+        })
+    }
+}
+
+/// True when two imageries share a grid (for cell-by-cell change detection).
+pub fn grids_match(a: &Imagery, b: &Imagery) -> bool {
+    same_grid(a.main(), b.main()).is_ok()
+}

@@ -1,0 +1,231 @@
+//! The block sweep: decode each needed block once, classify it (this year and, for
+//! change detection, last year), and add every piece's exact coverage into a 4×4
+//! table of hectares (last year's class × this year's class). Maps are painted in
+//! the same pass.
+
+use super::error::AuditError;
+use super::imagery::{Imagery, Readers, Unmapped, UNMAPPED};
+use super::model::{ClassMap, LandClass};
+use crate::coverage::Coverage;
+use crate::grid::{Grid, Window};
+use crate::plan::plan_blocks;
+use rayon::prelude::*;
+use std::sync::Mutex;
+
+/// m² of a piece by (previous class, current class), indexed by class code.
+pub type Transitions = [[f64; 4]; 4];
+
+/// A map being painted: a window of the grid, `k × k` cells per pixel, and per
+/// pixel how many footprint cells of each class fell in it.
+#[derive(Debug, Clone)]
+pub struct Canvas {
+    window: Window,
+    k: usize,
+    width: usize,
+    height: usize,
+    counts: Vec<[u32; 4]>,
+}
+
+impl Canvas {
+    /// A canvas over `window`, at most `max_px` pixels on its longer side.
+    pub fn new(window: Window, max_px: usize) -> Canvas {
+        let longer = window.width.max(window.height).max(1);
+        let k = longer.div_ceil(max_px.max(1)).max(1);
+        let width = window.width.div_ceil(k).max(1);
+        let height = window.height.div_ceil(k).max(1);
+        Canvas {
+            window,
+            k,
+            width,
+            height,
+            counts: vec![[0; 4]; width * height],
+        }
+    }
+
+    /// The finished map: each pixel gets its most frequent class.
+    pub fn finish(&self, grid: &Grid) -> ClassMap {
+        let cells = self
+            .counts
+            .iter()
+            .map(|c| {
+                let (best, n) = c.iter().enumerate().max_by_key(|(i, n)| (**n, 3 - *i)).unwrap_or((0, &0));
+                if *n == 0 {
+                    ClassMap::OUTSIDE
+                } else {
+                    best as u8
+                }
+            })
+            .collect();
+        let t = grid.transform;
+        let (xa, ya) = t.apply(self.window.col_off as f64, self.window.row_off as f64);
+        let (xb, yb) = t.apply(
+            (self.window.col_off + self.width * self.k) as f64,
+            (self.window.row_off + self.height * self.k) as f64,
+        );
+        ClassMap {
+            width: self.width,
+            height: self.height,
+            bbox: (xa.min(xb), ya.min(yb), xa.max(xb), ya.max(yb)),
+            cells,
+        }
+    }
+
+    /// Adds the footprint cells of one block (`fp`: class code or 255) to the canvas.
+    fn paint(&mut self, bw: &Window, fp: &[u8]) {
+        let Some(w) = self.window.intersect(bw) else {
+            return;
+        };
+        for row in w.row_off..w.row_off + w.height {
+            let py = (row - self.window.row_off) / self.k;
+            for col in w.col_off..w.col_off + w.width {
+                let c = fp[(row - bw.row_off) * bw.width + col - bw.col_off];
+                if c < 4 {
+                    let px = (col - self.window.col_off) / self.k;
+                    self.counts[py * self.width + px][c as usize] += 1;
+                }
+            }
+        }
+    }
+}
+
+/// What the sweep returns.
+#[derive(Debug)]
+pub struct SweepResult {
+    /// Per piece, m² by (previous class, current class) over the raster.
+    pub transitions: Vec<Transitions>,
+    /// Unmapped class values seen this year in the blocks read (value bits → cells).
+    pub unmapped: Unmapped,
+    /// Footprint m² over unmapped values (counted as unobserved).
+    pub unmapped_m2: f64,
+    /// The canvases, painted.
+    pub canvases: Vec<Canvas>,
+}
+
+/// Runs the sweep over `coverages` (one per piece). Without `previous`, the
+/// previous class of every cell is taken as its current class.
+pub fn sweep(
+    current: &Imagery,
+    previous: Option<&Imagery>,
+    coverages: &[Coverage],
+    canvases: Vec<Canvas>,
+) -> Result<SweepResult, AuditError> {
+    let windows: Vec<Window> = coverages.iter().map(|c| c.window).collect();
+    let plan = plan_blocks(current.blocks(), &windows);
+    let canvases = Mutex::new(canvases);
+
+    struct Worker {
+        now: Readers,
+        before: Option<Readers>,
+        classes_now: Vec<u8>,
+        classes_before: Vec<u8>,
+        footprint: Vec<u8>,
+    }
+    let make_worker = || -> Result<Worker, AuditError> {
+        Ok(Worker {
+            now: current.readers()?,
+            before: previous.map(|p| p.readers()).transpose()?,
+            classes_now: Vec::new(),
+            classes_before: Vec::new(),
+            footprint: Vec::new(),
+        })
+    };
+
+    type BlockOut = (Vec<(usize, Transitions)>, Unmapped, f64);
+    let parts: Vec<BlockOut> = plan
+        .par_iter()
+        .map_init(
+            || None,
+            |slot: &mut Option<Worker>, task| -> Result<BlockOut, AuditError> {
+                if slot.is_none() {
+                    *slot = Some(make_worker()?);
+                }
+                let Some(wk) = slot.as_mut() else {
+                    return Err(AuditError::Reconciliation {
+                        detail: "worker state missing".into(),
+                    });
+                };
+                let bw = task.window;
+                let mut unmapped = Unmapped::new();
+                current.classify(&mut wk.now, bw, &mut wk.classes_now, &mut unmapped)?;
+                if let (Some(p), Some(r)) = (previous, wk.before.as_mut()) {
+                    p.classify(r, bw, &mut wk.classes_before, &mut Unmapped::new())?;
+                } else {
+                    wk.classes_before.clone_from(&wk.classes_now);
+                }
+                wk.footprint.clear();
+                wk.footprint.resize(bw.len(), 255);
+                let mut out = Vec::with_capacity(task.footprints.len());
+                let mut unmapped_m2 = 0.0;
+                for &p in &task.footprints {
+                    let cov = &coverages[p];
+                    let Some(w) = cov.window.intersect(&bw) else {
+                        continue;
+                    };
+                    let mut t: Transitions = [[0.0; 4]; 4];
+                    for row in w.row_off..w.row_off + w.height {
+                        let cell_m2 = current.area.cell_m2(row);
+                        let crow = (row - cov.window.row_off) * cov.window.width;
+                        let brow = (row - bw.row_off) * bw.width;
+                        for col in w.col_off..w.col_off + w.width {
+                            let f = cov.fractions[crow + col - cov.window.col_off];
+                            if f <= 0.0 {
+                                continue;
+                            }
+                            let bi = brow + col - bw.col_off;
+                            let mut now = wk.classes_now[bi];
+                            if now == UNMAPPED {
+                                unmapped_m2 += f * cell_m2;
+                                now = LandClass::Unobserved as u8;
+                            }
+                            let before = wk.classes_before[bi].min(LandClass::Unobserved as u8);
+                            t[before as usize][now as usize] += f * cell_m2;
+                            wk.footprint[bi] = now;
+                        }
+                    }
+                    out.push((p, t));
+                }
+                if let Ok(mut cs) = canvases.lock() {
+                    for c in cs.iter_mut() {
+                        c.paint(&bw, &wk.footprint);
+                    }
+                }
+                Ok((out, unmapped, unmapped_m2))
+            },
+        )
+        .collect::<Result<_, _>>()?;
+
+    // Merge in block order so sums are the same from run to run.
+    let mut transitions = vec![[[0.0; 4]; 4]; coverages.len()];
+    let mut unmapped = Unmapped::new();
+    let mut unmapped_m2 = 0.0;
+    for (blocks, um, um_m2) in parts {
+        unmapped_m2 += um_m2;
+        for (p, t) in blocks {
+            for (a, row) in t.iter().enumerate() {
+                for (b, v) in row.iter().enumerate() {
+                    transitions[p][a][b] += v;
+                }
+            }
+        }
+        for (k, v) in um {
+            *unmapped.entry(k).or_insert(0.0) += v;
+        }
+    }
+    let canvases = canvases.into_inner().unwrap_or_else(|e| e.into_inner());
+    Ok(SweepResult {
+        transitions,
+        unmapped,
+        unmapped_m2,
+        canvases,
+    })
+}
+
+/// Hectares of class `c` now, from a transition table in m².
+pub fn now_ha(t: &Transitions, c: LandClass) -> f64 {
+    (0..4).map(|a| t[a][c as usize]).sum::<f64>() / 10_000.0
+}
+
+/// Hectares of class `c` before, from a transition table in m².
+pub fn before_ha(t: &Transitions, c: LandClass) -> f64 {
+    t[c as usize].iter().sum::<f64>() / 10_000.0
+}
