@@ -594,4 +594,37 @@ mod tests {
         let crs = Crs::from_wkt(wkt2).unwrap();
         assert!(crs.same_as(&Crs::from_epsg(4551).unwrap()), "{}", crs.proj4);
     }
+
+    proptest::proptest! {
+        #[test]
+        fn damaged_prj_never_panics(start in 0usize..600, len in 0usize..40, junk in "[\\[\\](),\"0-9A-Za-z_.-]{0,5}") {
+            let mut text = ESRI_GK_CM126.to_string();
+            let start = start.min(text.len());
+            let end = (start + len).min(text.len());
+            text.replace_range(start..end, &junk);
+            let _ = Crs::from_wkt(&text);
+        }
+
+        #[test]
+        fn user_strings_never_panic(s in "\\PC{0,80}") {
+            let _ = Crs::from_user_string(&s);
+        }
+
+        #[test]
+        fn proj4_strings_never_panic(
+            proj in "(tmerc|utm|lcc|merc|aea|longlat|webmerc|stere|laea)",
+            params in proptest::collection::vec(("(lat_0|lat_1|lat_2|lon_0|k|x_0|y_0|zone|a|b|rf|R|ellps|datum|towgs84|units|to_meter|south)", "[-0-9.e,A-Za-z]{0,10}"), 0..6),
+        ) {
+            let mut s = format!("+proj={proj}");
+            for (k, v) in params {
+                s.push_str(&format!(" +{k}={v}"));
+            }
+            if let Ok(crs) = Crs::from_proj4(&s) {
+                let _ = crs.ellipsoid();
+                if let Ok(t) = Transformer::new(&Crs::from_epsg(4326).unwrap(), &crs) {
+                    let _ = t.transform_point(125.3, 43.3);
+                }
+            }
+        }
+    }
 }
