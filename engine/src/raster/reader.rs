@@ -294,7 +294,14 @@ impl GeoTiff {
         self.ensure_chunk(index, block)?;
         let spp = self.chunk_samples;
         let copied = match &self.cache {
-            Some((_, src)) => copy_samples(src, spp, sample, block, dst, dst_win, overlap),
+            Some((_, src)) => {
+                // The cached chunk's rows are `block_width` pixels long (see `ensure_chunk`).
+                let src_win = Window {
+                    width: self.grid.block_width,
+                    ..block
+                };
+                copy_samples(src, spp, sample, src_win, dst, dst_win, overlap)
+            }
             None => false,
         };
         if !copied {
@@ -337,16 +344,21 @@ impl GeoTiff {
         if compressed > compressed_cap {
             return Err(self.limit(LimitKind::CompressedBytes, compressed, compressed_cap));
         }
-        let needed = block.len() * self.chunk_samples;
+        // Rows come back at the full block width (padding included): the decoder then
+        // reads whole encoded rows, which is both the layout the predictors were
+        // applied to and the read pattern its LZW stream handles best.
+        let stride = self.grid.block_width;
+        let needed = stride * block.height * self.chunk_samples;
         let buf = if compressed == 0 {
             // GDAL's sparse files: a chunk never written reads as nodata (or 0).
             filled(ty, needed, self.sparse_fill)
         } else {
-            let i32_index = u32::try_from(index)
+            let chunk = u32::try_from(index)
                 .map_err(|_| self.limit(LimitKind::Chunks, index as u64, u64::from(u32::MAX)))?;
-            let decoded = self
-                .decoder
-                .read_chunk(i32_index)
+            let row_bytes = stride * self.chunk_samples * ty.size_bytes();
+            let mut decoded = DecodingResult::U8(Vec::new());
+            self.decoder
+                .read_chunk_to_buffer(&mut decoded, chunk, row_bytes)
                 .map_err(|e| self.tiff_error(at, e))?;
             let buf = from_decoding(decoded)
                 .filter(|b| b.sample_type() == ty)
