@@ -154,9 +154,6 @@ impl Proj4Params {
                 }
             }
         }
-        if proj == "tmerc" {
-            others.remove("south");
-        }
         // A grid shift "@null" means "no shift": the datum is WGS 84 compatible.
         if others.get("nadgrids").map(String::as_str) == Some("@null") {
             others.remove("nadgrids");
