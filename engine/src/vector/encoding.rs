@@ -41,6 +41,11 @@ pub fn encoding_for_label(label: &str) -> Option<&'static Encoding> {
     if named.is_some() {
         return named;
     }
+    // GDAL writes ISO-8859-n as "8859-n" or "8859n".
+    if let Some(rest) = upper.strip_prefix("8859") {
+        let n = rest.trim_start_matches('-');
+        return Encoding::for_label(format!("iso-8859-{n}").as_bytes());
+    }
     // Bare code-page numbers ("1251", "ANSI 1251", "CP1251") → windows-125x; "866"/"874".
     let digits = upper
         .trim_start_matches("ANSI")
@@ -54,11 +59,6 @@ pub fn encoding_for_label(label: &str) -> Option<&'static Encoding> {
             _ => return None,
         };
         return Encoding::for_label(windows.as_bytes());
-    }
-    // GDAL writes ISO-8859-n as "8859-n" or "8859n".
-    if let Some(rest) = upper.strip_prefix("8859") {
-        let n = rest.trim_start_matches('-');
-        return Encoding::for_label(format!("iso-8859-{n}").as_bytes());
     }
     Encoding::for_label(upper.as_bytes())
 }
