@@ -41,23 +41,13 @@ pub fn area_model(raster: &GeoTiff, crs: &Crs) -> Result<AreaModel, Error> {
             path: info.path.clone(),
         });
     }
-    if !crs.is_geographic() {
-        if let Some(units) = proj4_units(&crs.proj4) {
-            if units != "m" {
-                return Err(Error::NonMetricCrs {
-                    path: info.path.clone(),
-                    crs: crs.name.clone(),
-                });
-            }
-        }
+    if !crs.is_geographic() && crs.metres_per_unit().is_some_and(|m| (m - 1.0).abs() > 1e-12) {
+        return Err(Error::NonMetricCrs {
+            path: info.path.clone(),
+            crs: crs.name.clone(),
+        });
     }
     Ok(AreaModel::new(&raster.grid(), crs))
-}
-
-fn proj4_units(proj4: &str) -> Option<&str> {
-    proj4
-        .split_whitespace()
-        .find_map(|t| t.strip_prefix("+units="))
 }
 
 /// Zones from `layer`: ids from `id_field`, geometry reprojected into `target`.

@@ -29,16 +29,18 @@
 pub mod attribute;
 pub mod audit;
 pub mod classify;
-// pub mod area; (lead: enabled once raster/vector/crs/coverage land)
+pub mod area;
 pub mod coverage;
 pub mod crs;
-// pub mod error; (lead: enabled once raster/vector/crs/coverage land)
-// pub mod footprints; (lead: enabled once raster/vector/crs/coverage land)
+pub mod error;
+pub mod footprints;
 pub mod grid;
 pub mod index;
-// pub mod output; (lead: enabled with error)
+pub mod output;
+pub mod plan;
 pub mod raster;
 pub mod vector;
-// pub mod zonal; (lead: enabled once raster/vector/crs/coverage land)
+pub mod zonal;
 
+pub use error::Error;
 pub use grid::{GeoTransform, Grid, Window};

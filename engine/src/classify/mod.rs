@@ -10,9 +10,12 @@
 //! reported by value).
 
 pub mod classes;
-// pub mod mask; pub mod ndvi; (lead: enabled once raster::NoData lands)
+pub mod mask;
+pub mod ndvi;
 
 pub use classes::{ClassMapping, ClassesError};
+pub use mask::Mask;
+pub use ndvi::NdviClassifier;
 
 use serde::{Deserialize, Serialize};
 
