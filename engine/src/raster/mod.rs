@@ -32,6 +32,8 @@ pub mod limits;
 pub mod nodata;
 mod overlay;
 pub mod reader;
+#[cfg(test)]
+mod reader_tests;
 mod scan;
 
 pub use crate::grid::{GeoTransform, Grid, Window};
