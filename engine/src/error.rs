@@ -40,7 +40,9 @@ pub enum Error {
     #[error("{path}: the raster's CRS {crs:?} is not in metres; reproject it with `gdalwarp -t_srs EPSG:xxxx`")]
     NonMetricCrs { path: PathBuf, crs: String },
     /// A band number beyond the raster's bands.
-    #[error("{path}: band {band} requested but the raster has {bands} band(s) (bands count from 1)")]
+    #[error(
+        "{path}: band {band} requested but the raster has {bands} band(s) (bands count from 1)"
+    )]
     BandOutOfRange {
         path: PathBuf,
         band: usize,

@@ -41,7 +41,11 @@ pub fn area_model(raster: &GeoTiff, crs: &Crs) -> Result<AreaModel, Error> {
             path: info.path.clone(),
         });
     }
-    if !crs.is_geographic() && crs.metres_per_unit().is_some_and(|m| (m - 1.0).abs() > 1e-12) {
+    if !crs.is_geographic()
+        && crs
+            .metres_per_unit()
+            .is_some_and(|m| (m - 1.0).abs() > 1e-12)
+    {
         return Err(Error::NonMetricCrs {
             path: info.path.clone(),
             crs: crs.name.clone(),

@@ -19,7 +19,10 @@ pub struct BlockTask {
 
 /// Plans the blocks of a raster (`blocks`, in row-major block order) against the
 /// cell windows of footprints; blocks no footprint touches are left out.
-pub fn plan_blocks(blocks: impl IntoIterator<Item = Window>, footprint_windows: &[Window]) -> Vec<BlockTask> {
+pub fn plan_blocks(
+    blocks: impl IntoIterator<Item = Window>,
+    footprint_windows: &[Window],
+) -> Vec<BlockTask> {
     let boxes: Vec<MultiPolygon<f64>> = footprint_windows.iter().map(window_box).collect();
     let index = FootprintIndex::new(boxes.iter());
     let mut hits = Vec::new();
@@ -63,20 +66,35 @@ mod tests {
     use super::*;
 
     fn w(c: usize, r: usize, wd: usize, h: usize) -> Window {
-        Window { col_off: c, row_off: r, width: wd, height: h }
+        Window {
+            col_off: c,
+            row_off: r,
+            width: wd,
+            height: h,
+        }
     }
 
     #[test]
     fn blocks_without_footprints_are_skipped_and_edges_do_not_count() {
         // 2×2 blocks of 10×10 cells
-        let blocks = [w(0, 0, 10, 10), w(10, 0, 10, 10), w(0, 10, 10, 10), w(10, 10, 10, 10)];
+        let blocks = [
+            w(0, 0, 10, 10),
+            w(10, 0, 10, 10),
+            w(0, 10, 10, 10),
+            w(10, 10, 10, 10),
+        ];
         // footprint 0 inside block (0,0) touching block (1,0)'s edge; footprint 1 spans the right column
         let fps = [w(2, 2, 8, 3), w(12, 5, 3, 10)];
         let plan = plan_blocks(blocks, &fps);
-        let got: Vec<(Window, Vec<usize>)> = plan.into_iter().map(|t| (t.window, t.footprints)).collect();
+        let got: Vec<(Window, Vec<usize>)> =
+            plan.into_iter().map(|t| (t.window, t.footprints)).collect();
         assert_eq!(
             got,
-            vec![(blocks[0], vec![0]), (blocks[1], vec![1]), (blocks[3], vec![1])]
+            vec![
+                (blocks[0], vec![0]),
+                (blocks[1], vec![1]),
+                (blocks[3], vec![1])
+            ]
         );
     }
 }

@@ -11,17 +11,17 @@
 
 use crate::area::AreaModel;
 use crate::coverage::{self, Coverage, CoverageError};
-use crate::grid::Window;
-use crate::plan::plan_blocks;
-use crate::raster::{BandBuffer, GeoTiff, NoData, RasterError};
-use geo::MultiPolygon;
-use rayon::prelude::*;
-use std::collections::BTreeMap;
 use crate::crs::Crs;
 use crate::error::Error;
 use crate::footprints;
+use crate::grid::Window;
+use crate::plan::plan_blocks;
 use crate::raster::Limits;
+use crate::raster::{BandBuffer, GeoTiff, NoData, RasterError};
 use crate::vector::{self, ReadOptions};
+use geo::MultiPolygon;
+use rayon::prelude::*;
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
@@ -177,7 +177,12 @@ pub fn zonal_histogram(
                 Ok(task
                     .footprints
                     .iter()
-                    .map(|&z| (z, accumulate(&block, &bw, &coverages[z], nodata.as_ref(), area)))
+                    .map(|&z| {
+                        (
+                            z,
+                            accumulate(&block, &bw, &coverages[z], nodata.as_ref(), area),
+                        )
+                    })
                     .collect())
             },
         )
@@ -223,7 +228,11 @@ pub fn zonal_histogram(
         let tol = 1e-9 * inside_m2.max(1.0);
         if outside_m2 > tol {
             let ref_cell = area.cell_m2(0);
-            let cells = if ref_cell > 0.0 { outside_m2 / ref_cell } else { 0.0 };
+            let cells = if ref_cell > 0.0 {
+                outside_m2 / ref_cell
+            } else {
+                0.0
+            };
             push_row(&mut rows, z, ClassKey::Outside, cells, outside_m2);
         }
     }
@@ -323,8 +332,19 @@ impl ZonalTable {
     pub fn to_csv(&self) -> String {
         let mut out = String::from("zone_id,class,cells,area_ha\n");
         for r in &self.rows {
-            let id = self.zone_ids.get(r.zone_index).map(String::as_str).unwrap_or("");
-            let _ = writeln!(out, "{},{},{},{}", csv_field(id), r.class.label(), r.cells, r.area_ha);
+            let id = self
+                .zone_ids
+                .get(r.zone_index)
+                .map(String::as_str)
+                .unwrap_or("");
+            let _ = writeln!(
+                out,
+                "{},{},{},{}",
+                csv_field(id),
+                r.class.label(),
+                r.cells,
+                r.area_ha
+            );
         }
         out
     }

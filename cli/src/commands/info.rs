@@ -39,7 +39,13 @@ fn render(i: &RasterInfo) -> String {
         if i.big_tiff { "BigTIFF" } else { "GeoTIFF" },
         if i.big_endian { " (big-endian)" } else { "" }
     );
-    s += &format!("Size: {} x {} cells, {} band(s) of {}\n", i.width, i.height, i.bands, i.sample_type.name());
+    s += &format!(
+        "Size: {} x {} cells, {} band(s) of {}\n",
+        i.width,
+        i.height,
+        i.bands,
+        i.sample_type.name()
+    );
     match (i.epsg, &i.crs_citation) {
         (Some(c), Some(n)) => s += &format!("CRS: EPSG:{c} ({n})\n"),
         (Some(c), None) => s += &format!("CRS: EPSG:{c}\n"),
@@ -50,7 +56,10 @@ fn render(i: &RasterInfo) -> String {
         s += &format!("Origin: ({}, {})\n", t.x0, t.y0);
         s += &format!("Cell size: ({}, {})\n", t.dx, t.dy);
         if !t.is_axis_aligned() {
-            s += &format!("Rotation: ({}, {}) — rotated grid (areas need a north-up grid)\n", t.rx, t.ry);
+            s += &format!(
+                "Rotation: ({}, {}) — rotated grid (areas need a north-up grid)\n",
+                t.rx, t.ry
+            );
         }
         s += &format!("GeoTransform (GDAL order): {:?}\n", t.to_gdal());
         if i.pixel_is_point {
@@ -64,17 +73,30 @@ fn render(i: &RasterInfo) -> String {
         None => s += "NoData: none\n",
     }
     if i.scale.is_some() || i.offset.is_some() {
-        s += &format!("Scale/offset: {} / {}\n", i.scale.unwrap_or(1.0), i.offset.unwrap_or(0.0));
+        s += &format!(
+            "Scale/offset: {} / {}\n",
+            i.scale.unwrap_or(1.0),
+            i.offset.unwrap_or(0.0)
+        );
     }
     match i.layout {
-        Layout::Strips { rows_per_strip } => s += &format!("Layout: strips of {rows_per_strip} row(s)\n"),
+        Layout::Strips { rows_per_strip } => {
+            s += &format!("Layout: strips of {rows_per_strip} row(s)\n")
+        }
         Layout::Tiles { width, height } => s += &format!("Layout: tiles of {width} x {height}\n"),
     }
     s += &format!(
         "Interleave: {}\n",
-        if i.planar_separate { "band (planar)" } else { "pixel" }
+        if i.planar_separate {
+            "band (planar)"
+        } else {
+            "pixel"
+        }
     );
-    s += &format!("Compression: {}, predictor {}\n", i.compression, i.predictor);
+    s += &format!(
+        "Compression: {}, predictor {}\n",
+        i.compression, i.predictor
+    );
     if i.overviews > 0 {
         s += &format!("Overviews: {} (not read)\n", i.overviews);
     }
