@@ -1,0 +1,177 @@
+//! Minimal RFC 4180 CSV: quoting on write, a strict reader for reading tables back.
+//!
+//! Fields holding a comma, a double quote, CR or LF are quoted and inner quotes
+//! doubled. Records end with `\n` (a reader accepting RFC 4180 also accepts `\r\n`,
+//! and this reader accepts both). Text is UTF-8 without a byte-order mark.
+
+use super::error::CsvProblem;
+
+/// Appends one field to `out`, quoted when RFC 4180 requires it.
+pub fn push_field(out: &mut String, text: &str) {
+    if text.contains([',', '"', '\r', '\n']) {
+        out.push('"');
+        for ch in text.chars() {
+            if ch == '"' {
+                out.push('"');
+            }
+            out.push(ch);
+        }
+        out.push('"');
+    } else {
+        out.push_str(text);
+    }
+}
+
+/// Appends a whole record (fields separated by commas, ended by `\n`).
+pub fn push_record<S: AsRef<str>>(out: &mut String, fields: &[S]) {
+    for (i, f) in fields.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        push_field(out, f.as_ref());
+    }
+    out.push('\n');
+}
+
+/// A number at full precision: Rust's shortest round-trip `{}` form (never exponent).
+pub fn num(v: f64) -> String {
+    format!("{v}")
+}
+
+/// An optional number; empty when absent.
+pub fn opt_num(v: Option<f64>) -> String {
+    v.map(num).unwrap_or_default()
+}
+
+/// Parses CSV text into records; the error carries the 1-based line where it arose.
+///
+/// A final line break is optional; a blank final line is not a record.
+pub fn parse(text: &str) -> Result<Vec<Vec<String>>, (usize, CsvProblem)> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut records = Vec::new();
+    let mut record: Vec<String> = Vec::new();
+    let mut field = String::new();
+    let mut line = 1usize;
+    let mut quote_line = 1usize;
+    let mut chars = text.chars().peekable();
+    // States: at field start, inside unquoted field, inside quoted, after closing quote.
+    let mut in_quotes = false;
+    let mut after_quote = false;
+    let mut any = false; // anything seen on the current record
+    while let Some(c) = chars.next() {
+        if in_quotes {
+            match c {
+                '"' if chars.peek() == Some(&'"') => {
+                    chars.next();
+                    field.push('"');
+                }
+                '"' => {
+                    in_quotes = false;
+                    after_quote = true;
+                }
+                _ => {
+                    if c == '\n' {
+                        line += 1;
+                    }
+                    field.push(c);
+                }
+            }
+            continue;
+        }
+        match c {
+            ',' => {
+                record.push(std::mem::take(&mut field));
+                after_quote = false;
+                any = true;
+            }
+            '\r' if chars.peek() == Some(&'\n') => {}
+            '\n' => {
+                if any || !field.is_empty() || after_quote {
+                    record.push(std::mem::take(&mut field));
+                    records.push(std::mem::take(&mut record));
+                }
+                after_quote = false;
+                any = false;
+                line += 1;
+            }
+            '"' if field.is_empty() && !after_quote => {
+                in_quotes = true;
+                quote_line = line;
+                any = true;
+            }
+            _ if after_quote => return Err((line, CsvProblem::TextAfterQuote)),
+            _ => {
+                field.push(c);
+                any = true;
+            }
+        }
+    }
+    if in_quotes {
+        return Err((quote_line, CsvProblem::UnterminatedQuote));
+    }
+    if any || !field.is_empty() || after_quote {
+        record.push(field);
+        records.push(record);
+    }
+    Ok(records)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quotes_only_when_needed() {
+        let mut s = String::new();
+        push_record(&mut s, &["a", "b,c", "say \"hi\"", "两\n行", "伊通"]);
+        assert_eq!(s, "a,\"b,c\",\"say \"\"hi\"\"\",\"两\n行\",伊通\n");
+    }
+
+    #[test]
+    fn parse_reads_back_what_push_wrote() {
+        let rows = [
+            vec!["x", "", "a,b", "q\"q", "l1\r\nl2"],
+            vec!["", "", "", "", ""],
+        ];
+        let mut s = String::new();
+        for r in &rows {
+            push_record(&mut s, r);
+        }
+        let back = parse(&s).unwrap();
+        let expected: Vec<Vec<String>> = rows
+            .iter()
+            .map(|r| r.iter().map(|f| f.to_string()).collect())
+            .collect();
+        assert_eq!(back, expected);
+    }
+
+    #[test]
+    fn crlf_and_missing_final_newline() {
+        assert_eq!(
+            parse("a,b\r\n1,2").unwrap(),
+            vec![vec!["a", "b"], vec!["1", "2"]]
+        );
+    }
+
+    #[test]
+    fn malformed_quotes_are_errors_with_line() {
+        assert_eq!(
+            parse("a\n\"open,b\n").unwrap_err(),
+            (2, CsvProblem::UnterminatedQuote)
+        );
+        assert_eq!(
+            parse("a\n\"x\"y\n").unwrap_err(),
+            (2, CsvProblem::TextAfterQuote)
+        );
+    }
+
+    #[test]
+    fn numbers_are_shortest_round_trip_without_exponent() {
+        assert_eq!(num(0.1 + 0.2), "0.30000000000000004");
+        assert_eq!(num(1e-7), "0.0000001");
+        assert_eq!(num(705.09), "705.09");
+        assert_eq!(opt_num(None), "");
+        let v = 522.380_000_000_1_f64;
+        assert_eq!(num(v).parse::<f64>().unwrap(), v);
+    }
+}

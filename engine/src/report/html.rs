@@ -1,0 +1,786 @@
+//! `report.html`: one self-contained page a county bureau can read and file.
+//!
+//! Inline CSS, maps as `data:image/png;base64` URIs, no script, no external
+//! resource: the file can be mailed, archived or printed as it is.
+
+use super::base64;
+use super::error::ReportError;
+use super::format::{delta, esc, ha, pct};
+use super::maps::{
+    render_map, MapImage, Outline, LEGACY_OUTLINE, OUTSIDE, RESPONSIBLE_OUTLINE, RESTORED,
+    UNOBSERVED, UNRESTORED, WATER,
+};
+use super::orphans::orphan_ranking;
+use super::png::Rgb;
+use crate::audit::config::{AuditConfig, ClassifierKind};
+use crate::audit::model::{AuditReport, ClassAreas, MineResult, Responsibility};
+use geo::{BoundingRect, Rect};
+use std::path::Path;
+
+/// Rows of the orphan table.
+pub const ORPHAN_ROWS: usize = 20;
+
+/// At most this many per-mine maps are drawn (the rest are listed in the table).
+pub const MAX_MINE_MAPS: usize = 500;
+
+/// Hex digits of a checksum shown in the provenance footnote.
+const SHA_PREFIX: usize = 16;
+
+const STYLE: &str = r#"
+:root{--ink:#1f2933;--muted:#5f6b7a;--line:#d9dee3;--accent:#1d4e89;--good:#1e7b34;--bad:#b5471b}
+*{box-sizing:border-box}
+body{margin:0;background:#eceff3;color:var(--ink);font:15px/1.5 "Segoe UI","Helvetica Neue",Arial,"Noto Sans CJK SC","Source Han Sans SC","Microsoft YaHei","PingFang SC","WenQuanYi Zen Hei",sans-serif}
+main{max-width:1100px;margin:24px auto;background:#fff;padding:32px 44px 24px;box-shadow:0 1px 4px rgba(0,0,0,.15)}
+header{border-bottom:3px solid var(--accent);padding-bottom:12px;margin-bottom:20px}
+h1{font-size:26px;line-height:1.25;margin:0;color:var(--accent)}
+h1 .date{white-space:nowrap}
+.meta{color:var(--muted);margin-top:6px;font-size:14px}
+h2{font-size:19px;margin:34px 0 10px;padding-bottom:4px;border-bottom:1px solid var(--line);color:var(--accent)}
+h3{margin:0 0 6px;font-size:16px}
+.zh{color:var(--muted);font-weight:normal;margin-left:.35em}
+p.note{color:var(--muted);font-size:13px;margin:6px 0}
+table{border-collapse:collapse;width:100%;font-size:14px;margin:6px 0}
+th,td{padding:5px 9px;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}
+th{background:#f3f5f8;font-weight:600}
+.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+tr.part td:first-child{padding-left:26px}
+tr.total td{font-weight:600;border-top:2px solid var(--ink)}
+td.good{color:var(--good)} td.bad{color:var(--bad)}
+.cards{display:flex;gap:12px;flex-wrap:wrap;margin:6px 0 4px}
+.card{flex:1 1 0;min-width:170px;border:1px solid var(--line);border-top:5px solid;border-radius:4px;padding:8px 14px}
+.card .l{font-size:13px;color:var(--muted)}
+.card .v{font-size:25px;font-weight:600;font-variant-numeric:tabular-nums}
+.card .d{font-size:13px;color:var(--muted)}
+figure.map{margin:8px 0}
+figure.map img{display:block;max-width:100%;height:auto;image-rendering:pixelated;border:1px solid var(--line)}
+figcaption{font-size:13px;color:var(--muted);margin-top:6px}
+.legend{display:flex;flex-wrap:wrap;gap:4px 16px;font-size:13px;margin-top:6px}
+.sw{display:inline-block;width:14px;height:14px;vertical-align:-2px;margin-right:5px;border:1px solid rgba(0,0,0,.3)}
+.ln{display:inline-block;width:18px;height:0;vertical-align:4px;margin-right:5px;border-top:3px solid}
+.mine{display:flex;flex-wrap:wrap;gap:10px 24px;align-items:flex-start;border:1px solid var(--line);border-radius:4px;padding:14px 16px;margin:14px 0;break-inside:avoid;page-break-inside:avoid}
+.mine figure.map{margin:0;flex:0 1 auto}
+.mine .facts{flex:1 1 300px;min-width:280px}
+.mine table{font-size:13px}
+.tag{display:inline-block;font-size:12px;padding:0 6px;border-radius:3px;background:#e4ecf7;color:var(--accent);margin-left:6px}
+.tag.no{background:#f6e3da;color:var(--bad)}
+footer{margin-top:36px;border-top:1px solid var(--line);padding-top:10px;font-size:12px;color:var(--muted)}
+footer table{font-size:12px}
+code,pre{font-family:"DejaVu Sans Mono",Consolas,monospace;font-size:12px}
+pre{background:#f6f7f9;padding:8px;overflow:auto;white-space:pre-wrap}
+@media print{body{background:#fff}main{box-shadow:none;margin:0;max-width:none;padding:0}}
+"#;
+
+/// `#rrggbb` of a colour.
+fn hex(c: Rgb) -> String {
+    format!("#{:02x}{:02x}{:02x}", c[0], c[1], c[2])
+}
+
+/// A bilingual label: English, then Chinese in muted type.
+fn label(en: &str, zh: &str) -> String {
+    format!("{}<span class=\"zh\">{}</span>", esc(en), esc(zh))
+}
+
+/// True when the CRS name is a geographic (degree) system.
+pub fn is_geographic(crs: &str) -> bool {
+    let c = crs.to_ascii_uppercase();
+    const GEOGRAPHIC: [&str; 7] = [
+        "EPSG:4326",
+        "EPSG:4490",
+        "EPSG:4269",
+        "EPSG:4258",
+        "EPSG:4214",
+        "EPSG:4610",
+        "EPSG:4283",
+    ];
+    GEOGRAPHIC.contains(&c.trim()) || c.contains("LONGLAT") || c.starts_with("GEOGCS")
+}
+
+/// Renders the whole page.
+///
+/// # Errors
+/// [`ReportError::Inconsistent`] when a class map's size is wrong,
+/// [`ReportError::Png`] when a map cannot be encoded.
+pub fn report_html(report: &AuditReport) -> Result<String, ReportError> {
+    let page = Page::new(report);
+    let mut out = String::with_capacity(64 * 1024);
+    let s = &report.summary;
+    out.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
+    out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+    out.push_str(&format!(
+        "<title>Mine restoration audit {} — reclaim</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<main>\n",
+        esc(&s.audit_date)
+    ));
+    out.push_str(&format!(
+        "<header><h1>Mine-site restoration audit <span class=\"zh\">矿山生态修复年度核查</span><br><span class=\"date\">{}</span></h1>\n\
+         <div class=\"meta\">Audit date 核查日期 {} · {} pits 图斑 · {} licences 采矿权 ({} liable) · CRS {} · cell {} × {} · reclaim {}</div></header>\n",
+        esc(&s.audit_date),
+        esc(&s.audit_date),
+        s.pit_count,
+        s.license_count,
+        s.liable_license_count,
+        esc(&report.provenance.crs),
+        report.provenance.cell_size.0,
+        report.provenance.cell_size.1,
+        esc(&report.provenance.reclaim_version),
+    ));
+    page.cards(&mut out);
+    page.county_table(&mut out);
+    page.county_map(&mut out)?;
+    page.orphans(&mut out);
+    page.mines(&mut out)?;
+    page.overlaps(&mut out);
+    page.provenance(&mut out);
+    out.push_str("</main>\n</body>\n</html>\n");
+    Ok(out)
+}
+
+/// The report and what every section needs from it.
+struct Page<'a> {
+    r: &'a AuditReport,
+    geographic: bool,
+    /// Bounding box of each piece in the raster CRS (parallel to `piece_geometry`).
+    bounds: Vec<Option<Rect<f64>>>,
+}
+
+impl<'a> Page<'a> {
+    fn new(r: &'a AuditReport) -> Page<'a> {
+        Page {
+            r,
+            geographic: is_geographic(&r.provenance.crs),
+            bounds: r
+                .piece_geometry
+                .iter()
+                .map(|g| g.raster_crs.bounding_rect())
+                .collect(),
+        }
+    }
+
+    /// True when piece `i` is historical legacy.
+    fn is_legacy(&self, i: usize) -> bool {
+        self.r
+            .pieces
+            .get(i)
+            .is_some_and(|p| matches!(p.responsibility, Responsibility::Legacy))
+    }
+
+    /// Outlines of the pieces whose box meets `bbox`.
+    fn outlines(&self, bbox: (f64, f64, f64, f64)) -> Vec<Outline<'a>> {
+        let (xmin, ymin, xmax, ymax) = bbox;
+        self.r
+            .piece_geometry
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| {
+                self.bounds.get(*i).copied().flatten().is_some_and(|b| {
+                    b.min().x <= xmax && b.max().x >= xmin && b.min().y <= ymax && b.max().y >= ymin
+                })
+            })
+            .map(|(i, g)| Outline {
+                geometry: &g.raster_crs,
+                legacy: self.is_legacy(i),
+            })
+            .collect()
+    }
+
+    /// Four headline figures.
+    fn cards(&self, out: &mut String) {
+        let s = &self.r.summary;
+        let base = self.r.baseline.as_ref();
+        let vs = |d: Option<f64>| {
+            d.map(|d| format!("{} ha vs baseline 较基期", delta(d)))
+                .unwrap_or_else(|| "&nbsp;".to_owned())
+        };
+        let observed = s.restored_ha + s.unrestored_ha + s.water_ha;
+        let share = (observed > 0.0).then(|| 100.0 * s.restored_ha / observed);
+        let cards = [
+            (
+                RESTORED,
+                label("Restored", "治理恢复"),
+                format!("{} ha", ha(s.restored_ha)),
+                vs(base.map(|b| b.restored_delta_ha)),
+            ),
+            (
+                UNRESTORED,
+                label("Unrestored", "未恢复"),
+                format!("{} ha", ha(s.unrestored_ha)),
+                vs(base.map(|b| b.unrestored_delta_ha)),
+            ),
+            (
+                LEGACY_OUTLINE,
+                label("Legacy, no holder", "历史遗留"),
+                format!("{} ha", ha(s.unrestored_legacy_ha)),
+                format!("{} orphan pieces 无主图斑", s.orphan_piece_count),
+            ),
+            (
+                [29, 78, 137],
+                label("Restored share", "恢复率"),
+                pct(share),
+                "of observed land 占已观测土地".to_owned(),
+            ),
+        ];
+        out.push_str("<div class=\"cards\">\n");
+        for (colour, l, v, d) in cards {
+            out.push_str(&format!(
+                "<div class=\"card\" style=\"border-top-color:{}\"><div class=\"l\">{l}</div><div class=\"v\">{v}</div><div class=\"d\">{d}</div></div>\n",
+                hex(colour)
+            ));
+        }
+        out.push_str("</div>\n");
+    }
+
+    /// County figures with baseline and previous-audit comparisons.
+    fn county_table(&self, out: &mut String) {
+        let s = &self.r.summary;
+        let base = self.r.baseline.as_ref();
+        let prev = self.r.previous.as_ref();
+        out.push_str(&format!(
+            "<h2>{}</h2>\n<table>\n<tr><th>Figure 指标</th><th class=\"n\">This audit 本次 (ha)</th>",
+            label("County figures", "全县汇总")
+        ));
+        if base.is_some() {
+            out.push_str(
+                "<th class=\"n\">Baseline 基期 (ha)</th><th class=\"n\">Δ vs baseline</th>",
+            );
+        }
+        if let Some(p) = prev {
+            out.push_str(&format!(
+                "<th class=\"n\">Previous 上次 {} (ha)</th><th class=\"n\">Δ vs previous</th>",
+                esc(&p.summary.audit_date)
+            ));
+        }
+        out.push_str("</tr>\n");
+        // (row class, label, now, baseline, previous, more is good)
+        let rows: [(&str, String, f64, Option<f64>, Option<f64>, Option<bool>); 7] = [
+            (
+                "",
+                label("Restored", "治理恢复"),
+                s.restored_ha,
+                base.map(|b| b.baseline.restored_ha),
+                prev.map(|p| p.summary.restored_ha),
+                Some(true),
+            ),
+            (
+                "",
+                label("Unrestored", "未恢复"),
+                s.unrestored_ha,
+                base.map(|b| b.baseline.unrestored_ha),
+                prev.map(|p| p.summary.unrestored_ha),
+                Some(false),
+            ),
+            (
+                "part",
+                label("of which with a responsible holder", "有责任主体"),
+                s.unrestored_responsible_ha,
+                base.map(|b| b.baseline.unrestored_responsible_ha),
+                prev.map(|p| p.summary.unrestored_responsible_ha),
+                Some(false),
+            ),
+            (
+                "part",
+                label("of which historical legacy", "历史遗留"),
+                s.unrestored_legacy_ha,
+                base.map(|b| b.baseline.unrestored_legacy_ha),
+                prev.map(|p| p.summary.unrestored_legacy_ha),
+                Some(false),
+            ),
+            (
+                "",
+                label("Water", "水体"),
+                s.water_ha,
+                None,
+                prev.map(|p| p.summary.water_ha),
+                None,
+            ),
+            (
+                "",
+                label("Unobserved (cloud, shadow, no data)", "未观测"),
+                s.unobserved_ha,
+                None,
+                prev.map(|p| p.summary.unobserved_ha),
+                None,
+            ),
+            (
+                "total",
+                label("Footprint, overlaps counted once", "图斑总面积"),
+                s.footprint_ha,
+                None,
+                prev.map(|p| p.summary.footprint_ha),
+                None,
+            ),
+        ];
+        let dash = "<td class=\"n\">—</td>";
+        let delta_cell = |now: f64, then: f64, good_up: Option<bool>| {
+            let d = now - then;
+            let class = match good_up {
+                Some(up) if d.abs() >= 0.005 => {
+                    if (d > 0.0) == up {
+                        " good"
+                    } else {
+                        " bad"
+                    }
+                }
+                _ => "",
+            };
+            format!("<td class=\"n{class}\">{}</td>", delta(d))
+        };
+        for (class, l, now, b, p, good_up) in rows {
+            out.push_str(&format!(
+                "<tr class=\"{class}\"><td>{l}</td><td class=\"n\">{}</td>",
+                ha(now)
+            ));
+            if base.is_some() {
+                match b {
+                    Some(b) => {
+                        out.push_str(&format!("<td class=\"n\">{}</td>", ha(b)));
+                        out.push_str(&delta_cell(now, b, good_up));
+                    }
+                    None => {
+                        out.push_str(dash);
+                        out.push_str(dash);
+                    }
+                }
+            }
+            if prev.is_some() {
+                match p {
+                    Some(p) => {
+                        out.push_str(&format!("<td class=\"n\">{}</td>", ha(p)));
+                        out.push_str(&delta_cell(now, p, good_up));
+                    }
+                    None => {
+                        out.push_str(dash);
+                        out.push_str(dash);
+                    }
+                }
+            }
+            out.push_str("</tr>\n");
+        }
+        out.push_str("</table>\n");
+        if let Some(b) = base {
+            out.push_str(&format!(
+                "<p class=\"note\">Baseline: the plan's figures 规划基期数据 (restored {} ha, unrestored {} ha, of which responsible {} ha, legacy {} ha). Δ = this audit − baseline.</p>\n",
+                ha(b.baseline.restored_ha),
+                ha(b.baseline.unrestored_ha),
+                ha(b.baseline.unrestored_responsible_ha),
+                ha(b.baseline.unrestored_legacy_ha)
+            ));
+        }
+        if s.unmapped_ha > 0.0 {
+            out.push_str(&format!(
+                "<p class=\"note\">{} ha of footprint lie on land-cover values the class mapping lacks ({}); they are counted as unobserved. 未映射地类计入未观测。</p>\n",
+                ha(s.unmapped_ha),
+                esc(&s.unmapped_values.join(", "))
+            ));
+        }
+        if let Some(p) = prev {
+            out.push_str(&format!(
+                "<h2>{} {}</h2>\n<table>\n<tr><th>Figure 指标</th><th class=\"n\">ha</th></tr>\n\
+                 <tr><td>{}</td><td class=\"n\">{}</td></tr>\n\
+                 <tr><td>{}</td><td class=\"n\">{}</td></tr>\n\
+                 <tr><td>{}</td><td class=\"n good\">{}</td></tr>\n\
+                 <tr><td>{}</td><td class=\"n bad\">{}</td></tr>\n</table>\n\
+                 <p class=\"note\">Previous audit folder 上次核查: <code>{}</code></p>\n",
+                label("Change since the previous audit", "较上次核查变化"),
+                esc(&p.summary.audit_date),
+                label("Restored then", "上次已恢复"),
+                ha(p.change.restored_before_ha),
+                label("Unrestored then", "上次未恢复"),
+                ha(p.change.unrestored_before_ha),
+                label("Newly restored", "新增恢复"),
+                ha(p.change.newly_restored_ha),
+                label("Re-disturbed", "重新扰动"),
+                ha(p.change.redisturbed_ha),
+                esc(&p.dir.display().to_string()),
+            ));
+        }
+    }
+
+    /// The legend shared by all maps.
+    fn legend() -> String {
+        let sw = |c: Rgb, l: String| {
+            format!(
+                "<span><span class=\"sw\" style=\"background:{}\"></span>{l}</span>",
+                hex(c)
+            )
+        };
+        let ln = |c: Rgb, l: String| {
+            format!(
+                "<span><span class=\"ln\" style=\"border-top-color:{}\"></span>{l}</span>",
+                hex(c)
+            )
+        };
+        [
+            sw(RESTORED, label("Restored", "治理恢复")),
+            sw(UNRESTORED, label("Unrestored", "未恢复")),
+            sw(WATER, label("Water", "水体")),
+            sw(UNOBSERVED, label("Unobserved", "未观测")),
+            sw(OUTSIDE, label("Outside footprints", "图斑外")),
+            ln(LEGACY_OUTLINE, label("Legacy piece", "历史遗留")),
+            ln(
+                RESPONSIBLE_OUTLINE,
+                label("Responsible piece", "有责任主体"),
+            ),
+        ]
+        .join("")
+    }
+
+    /// `<figure>` with the map image and a caption.
+    fn figure(img: &MapImage, alt: &str, caption: &str) -> String {
+        let scale = img
+            .scale_label
+            .as_ref()
+            .map(|s| format!(" Scale bar 比例尺: {}.", esc(s)))
+            .unwrap_or_default();
+        format!(
+            "<figure class=\"map\"><img width=\"{}\" height=\"{}\" alt=\"{}\" src=\"data:image/png;base64,{}\"><figcaption>{caption}{scale}</figcaption></figure>\n",
+            img.width,
+            img.height,
+            esc(alt),
+            base64::encode(&img.png)
+        )
+    }
+
+    /// The county map with legend.
+    fn county_map(&self, out: &mut String) -> Result<(), ReportError> {
+        let m = &self.r.county_map;
+        out.push_str(&format!("<h2>{}</h2>\n", label("County map", "全县分布图")));
+        let outlines = self.outlines(m.bbox);
+        match render_map("county", m, &outlines, self.geographic)? {
+            Some(img) => out.push_str(&Self::figure(
+                &img,
+                "County map of land classes",
+                "Land class of every footprint; outlines: legacy pieces in red, responsible pieces in black. North is up.",
+            )),
+            None => out.push_str("<p class=\"note\">No county map (no footprint cells).</p>\n"),
+        }
+        out.push_str(&format!("<div class=\"legend\">{}</div>\n", Self::legend()));
+        Ok(())
+    }
+
+    /// The top legacy pieces by unrestored area.
+    fn orphans(&self, out: &mut String) {
+        let ranking = orphan_ranking(self.r);
+        let total: f64 = ranking.iter().map(|o| o.areas.unrestored_ha).sum();
+        out.push_str(&format!(
+            "<h2>{}</h2>\n<p class=\"note\">Historical-legacy land with no liable licence holder, largest unrestored area first: where public restoration money goes first. {} pieces, {} ha unrestored; the full list with outlines is in <code>orphans.geojson</code>.</p>\n",
+            label("Orphaned legacy pits", "无主历史遗留图斑排序"),
+            ranking.len(),
+            ha(total)
+        ));
+        if ranking.is_empty() {
+            out.push_str("<p>No legacy land is unrestored. 无未恢复的历史遗留图斑。</p>\n");
+            return;
+        }
+        out.push_str("<table>\n<tr><th class=\"n\">Rank 序号</th><th>Pit 图斑</th><th>Kind 类型</th><th>Town 乡镇</th><th class=\"n\">Unrestored 未恢复 (ha)</th><th class=\"n\">Restored 已恢复 (ha)</th><th class=\"n\">Water (ha)</th><th class=\"n\">Unobserved (ha)</th><th class=\"n\">Total (ha)</th></tr>\n");
+        for o in ranking.iter().take(ORPHAN_ROWS) {
+            let kind = o.pit.and_then(|p| p.kind.as_deref()).unwrap_or("");
+            let town = o.pit.and_then(|p| p.town.as_deref()).unwrap_or("");
+            out.push_str(&format!(
+                "<tr><td class=\"n\">{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>\n",
+                o.rank,
+                esc(o.pit_id),
+                esc(kind),
+                esc(town),
+                ha(o.areas.unrestored_ha),
+                ha(o.areas.restored_ha),
+                ha(o.areas.water_ha),
+                ha(o.areas.unobserved_ha),
+                ha(o.areas.total_ha()),
+            ));
+        }
+        out.push_str("</table>\n");
+        if ranking.len() > ORPHAN_ROWS {
+            out.push_str(&format!(
+                "<p class=\"note\">{} more pieces in <code>orphans.geojson</code>.</p>\n",
+                ranking.len() - ORPHAN_ROWS
+            ));
+        }
+    }
+
+    /// The licence table and a card per licence with land.
+    fn mines(&self, out: &mut String) -> Result<(), ReportError> {
+        let mut mines: Vec<&MineResult> = self.r.mines.iter().collect();
+        mines.sort_by(|a, b| {
+            b.areas
+                .unrestored_ha
+                .total_cmp(&a.areas.unrestored_ha)
+                .then_with(|| b.areas.total_ha().total_cmp(&a.areas.total_ha()))
+                .then_with(|| a.license_id.cmp(&b.license_id))
+        });
+        out.push_str(&format!(
+            "<h2>{}</h2>\n<p class=\"note\">Land of pits attributed to each licence (most unrestored first). A licence is liable when its status is in the liable set and it has a holder.</p>\n",
+            label("Mines and holders", "矿山与采矿权人")
+        ));
+        if mines.is_empty() {
+            out.push_str("<p>No licences. 无采矿权。</p>\n");
+            return Ok(());
+        }
+        let has_change = mines.iter().any(|m| m.change.is_some());
+        out.push_str("<table>\n<tr><th>Licence 许可证号</th><th>Holder 采矿权人</th><th>Status 状态</th><th class=\"n\">Pits</th><th class=\"n\">Restored (ha)</th><th class=\"n\">Unrestored (ha)</th><th class=\"n\">Total (ha)</th><th class=\"n\">Restored %</th>");
+        if has_change {
+            out.push_str(
+                "<th class=\"n\">Newly restored (ha)</th><th class=\"n\">Re-disturbed (ha)</th>",
+            );
+        }
+        out.push_str("</tr>\n");
+        for m in &mines {
+            out.push_str(&format!(
+                "<tr><td>{}</td><td>{}</td><td>{}{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>",
+                esc(&m.license_id),
+                esc(m.holder.as_deref().unwrap_or("")),
+                esc(&m.status),
+                liable_tag(m.liable),
+                m.pit_count,
+                ha(m.areas.restored_ha),
+                ha(m.areas.unrestored_ha),
+                ha(m.areas.total_ha()),
+                pct(m.areas.restored_pct()),
+            ));
+            if has_change {
+                match &m.change {
+                    Some(c) => out.push_str(&format!(
+                        "<td class=\"n\">{}</td><td class=\"n\">{}</td>",
+                        ha(c.newly_restored_ha),
+                        ha(c.redisturbed_ha)
+                    )),
+                    None => out.push_str("<td class=\"n\">—</td><td class=\"n\">—</td>"),
+                }
+            }
+            out.push_str("</tr>\n");
+        }
+        out.push_str("</table>\n");
+
+        let with_land: Vec<&&MineResult> =
+            mines.iter().filter(|m| m.areas.total_ha() > 0.0).collect();
+        for m in with_land.iter().take(MAX_MINE_MAPS) {
+            self.mine_card(out, m)?;
+        }
+        if with_land.len() > MAX_MINE_MAPS {
+            out.push_str(&format!(
+                "<p class=\"note\">{} more licences with land are in the table above and in <code>mines.csv</code>.</p>\n",
+                with_land.len() - MAX_MINE_MAPS
+            ));
+        }
+        Ok(())
+    }
+
+    /// One licence: its map and figures.
+    fn mine_card(&self, out: &mut String, m: &MineResult) -> Result<(), ReportError> {
+        out.push_str("<section class=\"mine\">\n");
+        let map = self
+            .r
+            .mine_maps
+            .iter()
+            .find(|(id, _)| id == &m.license_id)
+            .map(|(_, map)| map);
+        if let Some(map) = map {
+            let outlines = self.outlines(map.bbox);
+            let name = format!("mine {}", m.license_id);
+            if let Some(img) = render_map(&name, map, &outlines, self.geographic)? {
+                out.push_str(&Self::figure(
+                    &img,
+                    &format!("Map of licence {}", m.license_id),
+                    "",
+                ));
+            }
+        }
+        let title = m
+            .name
+            .as_deref()
+            .filter(|n| !n.is_empty())
+            .map(|n| format!("{} · {}", esc(n), esc(&m.license_id)))
+            .unwrap_or_else(|| esc(&m.license_id));
+        out.push_str(&format!(
+            "<div class=\"facts\"><h3>{title}{}</h3>\n<table>\n",
+            liable_tag(m.liable)
+        ));
+        let text_rows = [
+            ("Holder 采矿权人", m.holder.as_deref()),
+            ("Mineral 矿种", m.mineral.as_deref()),
+            ("Status 状态", Some(m.status.as_str())),
+            ("Valid to 有效期至", m.valid_to.as_deref()),
+        ];
+        for (l, v) in text_rows {
+            if let Some(v) = v.filter(|v| !v.is_empty()) {
+                out.push_str(&format!("<tr><td>{l}</td><td>{}</td></tr>\n", esc(v)));
+            }
+        }
+        out.push_str(&format!(
+            "<tr><td>Pits 图斑数</td><td class=\"n\">{}</td></tr>\n",
+            m.pit_count
+        ));
+        area_rows(out, &m.areas);
+        if let Some(c) = &m.change {
+            let rows = [
+                ("Newly restored 新增恢复", c.newly_restored_ha),
+                ("Re-disturbed 重新扰动", c.redisturbed_ha),
+                ("Restored then 上次已恢复", c.restored_before_ha),
+                ("Unrestored then 上次未恢复", c.unrestored_before_ha),
+            ];
+            for (l, v) in rows {
+                out.push_str(&format!(
+                    "<tr><td>{l}</td><td class=\"n\">{} ha</td></tr>\n",
+                    ha(v)
+                ));
+            }
+        }
+        out.push_str("</table></div>\n</section>\n");
+        Ok(())
+    }
+
+    /// Overlapping pits (quality control).
+    fn overlaps(&self, out: &mut String) {
+        let ov = &self.r.overlaps;
+        out.push_str(&format!(
+            "<h2>{}</h2>\n",
+            label("Overlapping pits (quality control)", "图斑重叠检查")
+        ));
+        if ov.is_empty() {
+            out.push_str("<p>No pits overlap. 无重叠图斑。</p>\n");
+            return;
+        }
+        let total: f64 = ov.iter().map(|o| o.overlap_ha).sum();
+        out.push_str(&format!(
+            "<p class=\"note\">{} pairs of pits share {} ha; shared land is counted once in every figure above. Check the footprint layer.</p>\n",
+            ov.len(),
+            ha(total)
+        ));
+        out.push_str("<table>\n<tr><th>Pit A</th><th>Pit B</th><th class=\"n\">Overlap 重叠 (ha)</th></tr>\n");
+        for o in ov {
+            out.push_str(&format!(
+                "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td></tr>\n",
+                esc(&o.pit_a),
+                esc(&o.pit_b),
+                grouped4(o.overlap_ha)
+            ));
+        }
+        out.push_str("</table>\n");
+    }
+
+    /// Inputs, checksums and settings.
+    fn provenance(&self, out: &mut String) {
+        let p = &self.r.provenance;
+        out.push_str("<footer>\n<h3>Provenance 数据来源</h3>\n<table>\n<tr><th>Input 输入</th><th>Path 路径</th><th>SHA-256</th></tr>\n");
+        for f in &p.inputs {
+            let short: String = f.sha256.chars().take(SHA_PREFIX).collect();
+            out.push_str(&format!(
+                "<tr><td>{}</td><td><code>{}</code></td><td><code title=\"{}\">{}…</code></td></tr>\n",
+                esc(&f.role),
+                esc(&f.path.display().to_string()),
+                esc(&f.sha256),
+                esc(&short)
+            ));
+        }
+        out.push_str("</table>\n");
+        out.push_str(&format!(
+            "<p>CRS {} · cell size {} × {} · reclaim {} · {}</p>\n",
+            esc(&p.crs),
+            p.cell_size.0,
+            p.cell_size.1,
+            esc(&p.reclaim_version),
+            thresholds(&p.config_toml)
+        ));
+        out.push_str(
+            "<p>Areas are exact: a cell on a footprint's edge counts with the fraction the polygon covers. \
+             Land covered by two pits is counted once. Unobserved land is reported, never guessed.</p>\n",
+        );
+        out.push_str(&format!(
+            "<details><summary>Configuration as run 运行配置</summary><pre>{}</pre></details>\n</footer>\n",
+            esc(&p.config_toml)
+        ));
+    }
+}
+
+/// Areas with four decimals (overlaps are often small).
+fn grouped4(v: f64) -> String {
+    super::format::grouped(v, 4)
+}
+
+/// `liable` / `not liable` tag.
+fn liable_tag(liable: bool) -> &'static str {
+    if liable {
+        "<span class=\"tag\">liable 有责任</span>"
+    } else {
+        "<span class=\"tag no\">not liable 无责任</span>"
+    }
+}
+
+/// Rows of the four classes, the total and the restored share.
+fn area_rows(out: &mut String, a: &ClassAreas) {
+    let rows = [
+        ("Restored 治理恢复", a.restored_ha),
+        ("Unrestored 未恢复", a.unrestored_ha),
+        ("Water 水体", a.water_ha),
+        ("Unobserved 未观测", a.unobserved_ha),
+        ("Total 合计", a.total_ha()),
+    ];
+    for (l, v) in rows {
+        out.push_str(&format!(
+            "<tr><td>{l}</td><td class=\"n\">{} ha</td></tr>\n",
+            ha(v)
+        ));
+    }
+    out.push_str(&format!(
+        "<tr><td>Restored share 恢复率</td><td class=\"n\">{}</td></tr>\n",
+        pct(a.restored_pct())
+    ));
+}
+
+/// One line of classification thresholds, read from the configuration TOML.
+fn thresholds(config_toml: &str) -> String {
+    let Ok(c) = AuditConfig::from_toml(config_toml, Path::new("config")) else {
+        return "thresholds: see the configuration below".to_owned();
+    };
+    let im = &c.imagery;
+    let classifier = match im.classifier {
+        ClassifierKind::Ndvi => format!(
+            "classifier NDVI: restored when NDVI ≥ {}, water when NDVI &lt; {}; reflectance = value × {} + {}",
+            im.restored_min_ndvi, im.water_max_ndvi, im.scale, im.offset
+        ),
+        ClassifierKind::Classes => format!(
+            "classifier: land-cover classes{}",
+            im.classes_preset
+                .as_deref()
+                .map(|p| format!(" ({})", esc(p)))
+                .unwrap_or_default()
+        ),
+    };
+    let mask = im
+        .mask_preset
+        .as_deref()
+        .map(|p| format!("; mask {}", esc(p)))
+        .unwrap_or_default();
+    format!(
+        "{classifier}{mask}; liable statuses: {}",
+        esc(&c.licenses.liable_statuses.join(", "))
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn geographic_crs_names() {
+        assert!(is_geographic("EPSG:4326"));
+        assert!(is_geographic("epsg:4490"));
+        assert!(!is_geographic("EPSG:32651"));
+        assert!(!is_geographic("EPSG:4551"));
+    }
+
+    #[test]
+    fn hex_colours() {
+        assert_eq!(hex([255, 0, 16]), "#ff0010");
+    }
+
+    #[test]
+    fn thresholds_from_config() {
+        let t = thresholds(
+            "audit_date = \"2025-12-31\"\n[imagery]\npath = \"a.tif\"\nrestored_min_ndvi = 0.35\n[pits]\npath = \"p.shp\"\nid_field = \"id\"\n[licenses]\npath = \"l.shp\"\n",
+        );
+        assert!(
+            t.contains("NDVI ≥ 0.35") && t.contains("valid, expired, suspended"),
+            "{t}"
+        );
+        assert!(thresholds("not toml").contains("configuration"));
+    }
+}

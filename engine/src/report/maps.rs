@@ -1,0 +1,344 @@
+//! Class maps as PNG: land classes in a fixed palette, piece outlines (legacy in
+//! red, responsible in black), a scale bar and a north arrow.
+//!
+//! Small maps are enlarged by an integer factor with nearest-neighbour sampling so
+//! every map is at least [`MIN_WIDTH`] pixels wide and cells stay crisp squares;
+//! very large maps are reduced by nearest-neighbour sampling to [`MAX_WIDTH`].
+
+use super::error::{Inconsistency, ReportError};
+use super::png::{Canvas, Rgb};
+use crate::audit::model::{ClassMap, LandClass};
+use geo::MultiPolygon;
+
+/// Restored (vegetated) land: green.
+pub const RESTORED: Rgb = [56, 158, 72];
+/// Unrestored (bare) land: brown-orange.
+pub const UNRESTORED: Rgb = [214, 120, 44];
+/// Water: blue.
+pub const WATER: Rgb = [52, 120, 212];
+/// Unobserved (cloud, shadow, nodata): grey.
+pub const UNOBSERVED: Rgb = [160, 160, 160];
+/// Outside every footprint: near-white.
+pub const OUTSIDE: Rgb = [246, 246, 242];
+/// Outline of a historical-legacy piece.
+pub const LEGACY_OUTLINE: Rgb = [214, 24, 24];
+/// Outline of a piece with a responsible holder.
+pub const RESPONSIBLE_OUTLINE: Rgb = [20, 20, 20];
+
+/// Smallest map width in pixels after enlargement.
+pub const MIN_WIDTH: usize = 320;
+/// Largest map width in pixels.
+pub const MAX_WIDTH: usize = 960;
+/// Largest map height in pixels.
+pub const MAX_HEIGHT: usize = 1200;
+
+/// Metres per degree of latitude (and of longitude at the equator), approximately.
+const METRES_PER_DEGREE: f64 = 111_320.0;
+
+/// The colour of a class value of a [`ClassMap`].
+pub fn class_colour(v: u8) -> Rgb {
+    match v {
+        x if x == LandClass::Restored as u8 => RESTORED,
+        x if x == LandClass::Unrestored as u8 => UNRESTORED,
+        x if x == LandClass::Water as u8 => WATER,
+        x if x == LandClass::Unobserved as u8 => UNOBSERVED,
+        _ => OUTSIDE,
+    }
+}
+
+/// A piece outline to draw on a map.
+#[derive(Debug, Clone, Copy)]
+pub struct Outline<'a> {
+    /// Geometry in the map's CRS.
+    pub geometry: &'a MultiPolygon<f64>,
+    /// True for historical legacy (drawn in red, on top).
+    pub legacy: bool,
+}
+
+/// A rendered map.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MapImage {
+    /// PNG bytes.
+    pub png: Vec<u8>,
+    /// Width in pixels.
+    pub width: usize,
+    /// Height in pixels.
+    pub height: usize,
+    /// Length of the scale bar, e.g. `500 m`; `None` when the extent is unusable.
+    pub scale_label: Option<String>,
+}
+
+/// Output pixels per map cell: an integer ≥ 1 to enlarge, a fraction to reduce.
+fn scale_factor(w: usize, h: usize) -> f64 {
+    let (wf, hf) = (w as f64, h as f64);
+    if w < MIN_WIDTH {
+        let k = (MIN_WIDTH as f64 / wf).ceil();
+        // Keep tall maps within MAX_HEIGHT (integer factor, at least 1).
+        let k_max = (MAX_HEIGHT as f64 / hf).floor().max(1.0);
+        k.min(k_max)
+    } else {
+        (MAX_WIDTH as f64 / wf).min(MAX_HEIGHT as f64 / hf).min(1.0)
+    }
+}
+
+/// Metres per map unit along x and y; `geographic` maps are in degrees.
+fn metres_per_unit(geographic: bool, bbox: (f64, f64, f64, f64)) -> f64 {
+    if geographic {
+        let lat = 0.5 * (bbox.1 + bbox.3);
+        METRES_PER_DEGREE * lat.to_radians().cos()
+    } else {
+        1.0
+    }
+}
+
+/// The largest 1, 2 or 5 × 10ⁿ not above `x` (x > 0).
+fn nice_length(x: f64) -> f64 {
+    let p = 10f64.powf(x.log10().floor());
+    [5.0, 2.0, 1.0]
+        .into_iter()
+        .map(|m| m * p)
+        .find(|&v| v <= x)
+        .unwrap_or(p)
+}
+
+/// `500 m`, `2 km`, `1.5 km` …
+fn length_label(m: f64) -> String {
+    if m >= 1000.0 {
+        format!("{} km", m / 1000.0)
+    } else {
+        format!("{m} m")
+    }
+}
+
+/// Renders a class map with outlines as PNG; `geographic` says the CRS is in degrees.
+/// Returns `None` for an empty map (no cells).
+///
+/// # Errors
+/// [`ReportError::Inconsistent`] when `cells` is not `width × height` long;
+/// [`ReportError::Png`] if encoding fails.
+pub fn render_map(
+    name: &str,
+    map: &ClassMap,
+    outlines: &[Outline<'_>],
+    geographic: bool,
+) -> Result<Option<MapImage>, ReportError> {
+    let Some((canvas, scale_label)) = paint_map(map, outlines, geographic)? else {
+        return Ok(None);
+    };
+    Ok(Some(MapImage {
+        png: canvas.encode_png(name)?,
+        width: canvas.width(),
+        height: canvas.height(),
+        scale_label,
+    }))
+}
+
+/// Paints a class map with outlines, scale bar and north arrow; returns the canvas
+/// and the scale bar's label. `None` for an empty map.
+///
+/// # Errors
+/// [`ReportError::Inconsistent`] when `cells` is not `width × height` long.
+pub fn paint_map(
+    map: &ClassMap,
+    outlines: &[Outline<'_>],
+    geographic: bool,
+) -> Result<Option<(Canvas, Option<String>)>, ReportError> {
+    let expected = map.width.saturating_mul(map.height);
+    if map.cells.len() != expected {
+        return Err(ReportError::Inconsistent {
+            what: Inconsistency::MapCells,
+            expected,
+            found: map.cells.len(),
+        });
+    }
+    if expected == 0 {
+        return Ok(None);
+    }
+    let s = scale_factor(map.width, map.height);
+    let out_w = ((map.width as f64 * s).round() as usize).clamp(1, MAX_WIDTH.max(MIN_WIDTH));
+    let out_h = ((map.height as f64 * s).round() as usize).clamp(1, MAX_HEIGHT);
+    let mut canvas = Canvas::new(out_w, out_h, OUTSIDE);
+    let (out_w, out_h) = (canvas.width(), canvas.height());
+    for oy in 0..out_h {
+        let cy = ((oy as f64 + 0.5) / s).floor() as usize;
+        let cy = cy.min(map.height - 1);
+        for ox in 0..out_w {
+            let cx = (((ox as f64 + 0.5) / s).floor() as usize).min(map.width - 1);
+            let v = map
+                .cells
+                .get(cy * map.width + cx)
+                .copied()
+                .unwrap_or(ClassMap::OUTSIDE);
+            canvas.set(ox as i64, oy as i64, class_colour(v));
+        }
+    }
+
+    let (xmin, ymin, xmax, ymax) = map.bbox;
+    let (bw, bh) = (xmax - xmin, ymax - ymin);
+    let usable = bw.is_finite() && bh.is_finite() && bw > 0.0 && bh > 0.0;
+    if usable {
+        let to_px = |x: f64, y: f64| {
+            (
+                (x - xmin) / bw * out_w as f64,
+                (ymax - y) / bh * out_h as f64,
+            )
+        };
+        let width = if s >= 3.0 { 2 } else { 1 };
+        // Responsible first, legacy on top: the red outlines are the point of the map.
+        for legacy in [false, true] {
+            let colour = if legacy {
+                LEGACY_OUTLINE
+            } else {
+                RESPONSIBLE_OUTLINE
+            };
+            for o in outlines.iter().filter(|o| o.legacy == legacy) {
+                for poly in &o.geometry.0 {
+                    for ring in std::iter::once(poly.exterior()).chain(poly.interiors()) {
+                        for seg in ring.0.windows(2) {
+                            if let [a, b] = seg {
+                                canvas.line(to_px(a.x, a.y), to_px(b.x, b.y), width, colour);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let scale_label = if usable {
+        draw_scale_bar(&mut canvas, bw * metres_per_unit(geographic, map.bbox))
+    } else {
+        None
+    };
+    draw_north_arrow(&mut canvas);
+    Ok(Some((canvas, scale_label)))
+}
+
+/// Draws a scale bar about a quarter of the map wide at the bottom left; returns its label.
+fn draw_scale_bar(c: &mut Canvas, map_width_m: f64) -> Option<String> {
+    let w = c.width() as f64;
+    let per_px = map_width_m / w;
+    if !(per_px.is_finite() && per_px > 0.0) {
+        return None;
+    }
+    let length = nice_length(per_px * w * 0.25);
+    let bar = (length / per_px).round() as i64;
+    let label = length_label(length);
+    let font = 2;
+    let (tw, th) = Canvas::text_size(&label, font);
+    let margin = 6;
+    let pad = 5;
+    let box_w = bar.max(tw) + 2 * pad;
+    let box_h = th + 8 + 3 * pad;
+    let x0 = margin;
+    let y0 = c.height() as i64 - margin - box_h;
+    if bar < 4 || y0 < 0 {
+        return None;
+    }
+    c.fill_rect(x0, y0, box_w, box_h, [255, 255, 255]);
+    c.stroke_rect(x0, y0, box_w, box_h, [150, 150, 150]);
+    c.text(x0 + pad, y0 + pad, font, &label, [0, 0, 0]);
+    // Two-tone bar: black and white halves in a black frame.
+    let by = y0 + pad + th + pad;
+    let bx = x0 + pad;
+    c.fill_rect(bx, by, bar, 8, [0, 0, 0]);
+    c.fill_rect(bx + bar / 2, by + 1, bar - bar / 2 - 1, 6, [255, 255, 255]);
+    Some(label)
+}
+
+/// Draws a small north arrow with an `N` at the top right.
+fn draw_north_arrow(c: &mut Canvas) {
+    let x = c.width() as i64 - 22;
+    let y = 6;
+    if x < 0 || c.height() < 48 {
+        return;
+    }
+    c.fill_rect(x - 4, y, 24, 40, [255, 255, 255]);
+    c.stroke_rect(x - 4, y, 24, 40, [150, 150, 150]);
+    // A filled triangle pointing up.
+    for row in 0..12i64 {
+        c.fill_rect(x + 8 - row / 2, y + 4 + row, row + 1, 1, [0, 0, 0]);
+    }
+    c.text(x + 3, y + 20, 2, "N", [0, 0, 0]);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo::polygon;
+
+    #[test]
+    fn nice_lengths() {
+        assert_eq!(nice_length(730.0), 500.0);
+        assert_eq!(nice_length(2500.0), 2000.0);
+        assert_eq!(nice_length(10.0), 10.0);
+        assert_eq!(nice_length(0.3), 0.2);
+        assert_eq!(length_label(2000.0), "2 km");
+        assert_eq!(length_label(500.0), "500 m");
+        assert_eq!(length_label(1500.0), "1.5 km");
+    }
+
+    #[test]
+    fn small_maps_are_enlarged_by_an_integer_factor() {
+        assert_eq!(scale_factor(10, 10), 32.0);
+        assert_eq!(scale_factor(100, 50), 4.0);
+        assert_eq!(scale_factor(10, 1000), 1.0);
+        assert_eq!(scale_factor(500, 100), 1.0);
+        assert_eq!(scale_factor(1920, 100), 0.5);
+    }
+
+    #[test]
+    fn degrees_are_metres_at_the_latitude() {
+        let m = metres_per_unit(true, (125.0, 60.0, 126.0, 60.0));
+        assert!((m - 55_660.0).abs() < 1.0, "{m}");
+        assert_eq!(metres_per_unit(false, (0.0, 0.0, 1.0, 1.0)), 1.0);
+    }
+
+    #[test]
+    fn cells_keep_their_colour_and_outline_is_red() {
+        // 2×1 map, 10 m cells: left restored, right unrestored; a legacy outline
+        // around the right cell. Factor 160 → 320×160 pixels.
+        let map = ClassMap {
+            width: 2,
+            height: 1,
+            bbox: (0.0, 0.0, 20.0, 10.0),
+            cells: vec![0, 1],
+        };
+        let g = MultiPolygon(vec![polygon![
+            (x: 10.0, y: 0.0), (x: 20.0, y: 0.0), (x: 20.0, y: 10.0), (x: 10.0, y: 10.0)
+        ]]);
+        let (c, label) = paint_map(
+            &map,
+            &[Outline {
+                geometry: &g,
+                legacy: true,
+            }],
+            false,
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!((c.width(), c.height()), (320, 160));
+        assert_eq!(label.as_deref(), Some("5 m"));
+        assert_eq!(c.get(100, 60), Some(RESTORED));
+        assert_eq!(c.get(240, 80), Some(UNRESTORED));
+        // Left edge x = 10 m → pixel 160; top edge → row 0; bottom edge → row 159.
+        assert_eq!(c.get(160, 80), Some(LEGACY_OUTLINE));
+        assert_eq!(c.get(240, 0), Some(LEGACY_OUTLINE));
+        assert_eq!(c.get(240, 159), Some(LEGACY_OUTLINE));
+        assert_eq!(c.get(120, 80), Some(RESTORED));
+        let img = render_map("t", &map, &[], false).unwrap().unwrap();
+        assert_eq!((img.width, img.height), (320, 160));
+        assert_eq!(&img.png[..4], b"\x89PNG");
+        let bad = ClassMap {
+            cells: vec![0],
+            ..map
+        };
+        assert!(matches!(
+            render_map("t", &bad, &[], false),
+            Err(ReportError::Inconsistent {
+                expected: 2,
+                found: 1,
+                ..
+            })
+        ));
+    }
+}

@@ -1,0 +1,97 @@
+//! Report writers: the files of an audit folder, and readers for `--previous DIR`.
+//!
+//! [`write_all`] writes, into an existing folder:
+//!
+//! | file | content |
+//! |---|---|
+//! | `attribution.csv` | one row per piece: pit, licence, holder, responsibility, hectares by class |
+//! | `pits.csv` | one row per pit: kind, town, hectares, restored %, overlaps, change |
+//! | `mines.csv` | one row per licence: holder, status, liable, hectares, pit count, change |
+//! | `orphans.geojson` | legacy pieces with unrestored land, ranked (RFC 7946, lon/lat) |
+//! | `summary.json` | county figures, baseline and previous comparison, overlaps, provenance |
+//! | `report.html` | one self-contained page with maps for a county bureau |
+//!
+//! Parts:
+//! - [`csv`]: RFC 4180 quoting and a strict reader.
+//! - [`tables`]: the three CSV tables.
+//! - [`orphans`]: the orphan ranking and `orphans.geojson`.
+//! - [`summary`]: `summary.json`, written and read back.
+//! - [`previous`]: a previous audit's figures by pit and licence.
+//! - [`reconcile`]: proof that pieces, pits, licences and county add up.
+//! - [`png`]: a small RGB canvas and PNG encoding.
+//! - [`maps`]: class maps with outlines, scale bar and north arrow.
+//! - [`html`]: the report page.
+//! - [`format`]: HTML escaping and human number formatting.
+//! - [`base64`]: `data:` URI encoding.
+//! - [`io`]: capped reads and writes that name the file.
+//! - [`error`]: [`ReportError`].
+
+pub mod base64;
+pub mod csv;
+pub mod error;
+pub mod format;
+pub mod html;
+pub mod io;
+pub mod maps;
+pub mod orphans;
+pub mod png;
+pub mod previous;
+pub mod reconcile;
+pub mod summary;
+pub mod tables;
+
+pub use error::{Check, CsvProblem, Inconsistency, ReportError};
+pub use orphans::{orphan_ranking, Orphan};
+pub use previous::{read_mines_csv, read_pits_csv, read_previous, PreviousAudit};
+pub use reconcile::check_reconciliation;
+pub use summary::{read_summary, read_summary_file, SummaryFile};
+
+use crate::audit::model::AuditReport;
+use std::path::Path;
+
+/// File name of the piece table.
+pub const ATTRIBUTION_FILE: &str = "attribution.csv";
+/// File name of the orphan ranking.
+pub const ORPHANS_FILE: &str = "orphans.geojson";
+/// File name of the report page.
+pub const REPORT_FILE: &str = "report.html";
+pub use previous::{MINES_FILE, PITS_FILE};
+pub use summary::SUMMARY_FILE;
+
+/// Writes every report file of an audit into the existing folder `dir`.
+///
+/// The runner checks the figures first ([`check_reconciliation`]) and swaps the
+/// folder into place atomically; this function only writes. Everything is rendered
+/// in memory before the first file is written, so a rendering error leaves `dir`
+/// untouched.
+///
+/// # Errors
+/// [`ReportError::Io`] naming the file that cannot be written;
+/// [`ReportError::Inconsistent`] when `piece_geometry` is not parallel to `pieces` or
+/// a class map has the wrong number of cells; [`ReportError::Png`] if a map fails
+/// to encode.
+pub fn write_all(dir: &Path, report: &AuditReport) -> Result<(), ReportError> {
+    if report.piece_geometry.len() != report.pieces.len() {
+        return Err(ReportError::Inconsistent {
+            what: Inconsistency::PieceGeometryCount,
+            expected: report.pieces.len(),
+            found: report.piece_geometry.len(),
+        });
+    }
+    let summary_path = dir.join(SUMMARY_FILE);
+    let files = [
+        (dir.join(ATTRIBUTION_FILE), tables::attribution_csv(report)),
+        (dir.join(PITS_FILE), tables::pits_csv(report)),
+        (dir.join(MINES_FILE), tables::mines_csv(report)),
+        (dir.join(ORPHANS_FILE), orphans::orphans_geojson(report)),
+        (
+            summary_path.clone(),
+            summary::summary_json(report, &summary_path)?,
+        ),
+        (dir.join(REPORT_FILE), html::report_html(report)?),
+    ];
+    for (path, text) in &files {
+        io::write_file(path, text.as_bytes())?;
+    }
+    Ok(())
+}

@@ -1,0 +1,191 @@
+//! The three audit tables: `attribution.csv`, `pits.csv` and `mines.csv`.
+//!
+//! Numbers are written at full precision (shortest round-trip), optional values as
+//! empty fields, and the change columns are always present (empty without a
+//! previous audit) so that every year's tables have the same columns.
+
+use super::csv::{num, opt_num, push_record};
+use crate::audit::model::{AuditReport, Change, ClassAreas, Responsibility};
+
+/// Header of `attribution.csv`.
+pub const ATTRIBUTION_HEADER: [&str; 9] = [
+    "pit_id",
+    "license_id",
+    "holder",
+    "responsibility",
+    "restored_ha",
+    "unrestored_ha",
+    "water_ha",
+    "unobserved_ha",
+    "total_ha",
+];
+
+/// Header of `pits.csv`.
+pub const PITS_HEADER: [&str; 16] = [
+    "pit_id",
+    "kind",
+    "town",
+    "restored_ha",
+    "unrestored_ha",
+    "water_ha",
+    "unobserved_ha",
+    "total_ha",
+    "polygon_ha",
+    "restored_pct",
+    "main_responsibility",
+    "overlaps",
+    "restored_before_ha",
+    "unrestored_before_ha",
+    "newly_restored_ha",
+    "redisturbed_ha",
+];
+
+/// Header of `mines.csv`.
+pub const MINES_HEADER: [&str; 18] = [
+    "license_id",
+    "holder",
+    "name",
+    "mineral",
+    "status",
+    "valid_to",
+    "liable",
+    "restored_ha",
+    "unrestored_ha",
+    "water_ha",
+    "unobserved_ha",
+    "total_ha",
+    "restored_pct",
+    "pit_count",
+    "restored_before_ha",
+    "unrestored_before_ha",
+    "newly_restored_ha",
+    "redisturbed_ha",
+];
+
+/// Separator of pit ids in the `overlaps` column of `pits.csv`.
+pub const OVERLAP_SEPARATOR: &str = ";";
+
+/// The five class columns: restored, unrestored, water, unobserved, total.
+fn class_fields(a: &ClassAreas) -> [String; 5] {
+    [
+        num(a.restored_ha),
+        num(a.unrestored_ha),
+        num(a.water_ha),
+        num(a.unobserved_ha),
+        num(a.total_ha()),
+    ]
+}
+
+/// The four change columns, empty without a previous audit.
+fn change_fields(c: Option<&Change>) -> [String; 4] {
+    match c {
+        Some(c) => [
+            num(c.restored_before_ha),
+            num(c.unrestored_before_ha),
+            num(c.newly_restored_ha),
+            num(c.redisturbed_ha),
+        ],
+        None => Default::default(),
+    }
+}
+
+/// `attribution.csv`: one row per piece, in `report.pieces` order.
+pub fn attribution_csv(report: &AuditReport) -> String {
+    let mut out = String::new();
+    push_record(&mut out, &ATTRIBUTION_HEADER);
+    for p in &report.pieces {
+        let (license, holder, resp) = match &p.responsibility {
+            Responsibility::Responsible { license_id, holder } => {
+                (license_id.as_str(), holder.as_str(), "responsible")
+            }
+            Responsibility::Legacy => ("", "", "legacy"),
+        };
+        let mut row = vec![
+            p.pit_id.clone(),
+            license.to_owned(),
+            holder.to_owned(),
+            resp.to_owned(),
+        ];
+        row.extend(class_fields(&p.areas));
+        push_record(&mut out, &row);
+    }
+    out
+}
+
+/// `pits.csv`: one row per pit, in `report.pits` order.
+pub fn pits_csv(report: &AuditReport) -> String {
+    let mut out = String::new();
+    push_record(&mut out, &PITS_HEADER);
+    for p in &report.pits {
+        let mut row = vec![
+            p.pit_id.clone(),
+            p.kind.clone().unwrap_or_default(),
+            p.town.clone().unwrap_or_default(),
+        ];
+        row.extend(class_fields(&p.areas));
+        row.push(num(p.polygon_ha));
+        row.push(opt_num(p.areas.restored_pct()));
+        row.push(p.main_responsibility.clone());
+        row.push(p.overlaps.join(OVERLAP_SEPARATOR));
+        row.extend(change_fields(p.change.as_ref()));
+        push_record(&mut out, &row);
+    }
+    out
+}
+
+/// `mines.csv`: one row per licence, in `report.mines` order.
+pub fn mines_csv(report: &AuditReport) -> String {
+    let mut out = String::new();
+    push_record(&mut out, &MINES_HEADER);
+    for m in &report.mines {
+        let mut row = vec![
+            m.license_id.clone(),
+            m.holder.clone().unwrap_or_default(),
+            m.name.clone().unwrap_or_default(),
+            m.mineral.clone().unwrap_or_default(),
+            m.status.clone(),
+            m.valid_to.clone().unwrap_or_default(),
+            m.liable.to_string(),
+        ];
+        row.extend(class_fields(&m.areas));
+        row.push(opt_num(m.areas.restored_pct()));
+        row.push(m.pit_count.to_string());
+        row.extend(change_fields(m.change.as_ref()));
+        push_record(&mut out, &row);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn change_columns_are_empty_without_previous() {
+        assert_eq!(change_fields(None), ["", "", "", ""].map(String::from));
+        let c = Change {
+            restored_before_ha: 1.5,
+            unrestored_before_ha: 2.0,
+            newly_restored_ha: 0.25,
+            redisturbed_ha: 0.0,
+        };
+        assert_eq!(
+            change_fields(Some(&c)),
+            ["1.5", "2", "0.25", "0"].map(String::from)
+        );
+    }
+
+    #[test]
+    fn class_fields_end_with_the_total() {
+        let a = ClassAreas {
+            restored_ha: 1.0,
+            unrestored_ha: 2.5,
+            water_ha: 0.5,
+            unobserved_ha: 0.0,
+        };
+        assert_eq!(
+            class_fields(&a),
+            ["1", "2.5", "0.5", "0", "4"].map(String::from)
+        );
+    }
+}
