@@ -15,7 +15,7 @@
 //! - [`input`]: [`Pit`] and [`Licence`] and their validation.
 //! - [`liability`]: the liable status set and the status vocabulary.
 //! - [`priority`]: which licence wins an overlap.
-//! - `snap`: the shared snapping grid that makes piece areas add up exactly.
+//! - `frame`: one fixed integer frame per pit, so that its pieces add up exactly.
 //! - `envelopes`: R-tree of envelopes for candidate pairs.
 //! - [`overlap`]: overlapping pits and their disjoint counted parts.
 //! - [`pieces`]: cutting one pit by the liable licences.
@@ -26,12 +26,12 @@
 pub mod date;
 mod envelopes;
 pub mod error;
+mod frame;
 pub mod input;
 pub mod liability;
 pub mod overlap;
 pub mod pieces;
 pub mod priority;
-mod snap;
 
 pub use date::Date;
 pub use error::{AttributeError, DateProblem, FeatureKind};
@@ -44,14 +44,16 @@ pub use priority::{compare_priority, priority_order};
 use geo::MultiPolygon;
 use rayon::prelude::*;
 
-use pieces::{cut_pit, LiableLicence, LiableSet};
-use snap::{area, SnapGrid};
+use envelopes::EnvelopeTree;
+use frame::{oriented, shapes_area, Frame};
+use pieces::{cut_pit, Cut, LiableLicence, LiableSet};
 
 /// The result of [`attribute`]: pieces, pit overlaps and per-pit area accounting.
 ///
 /// For every pit `i`: `pit_areas[i]` is its full area; `counted_areas[i]` is what is
 /// left after removing land already claimed by pits with smaller ids; the areas of its
-/// pieces plus `dropped_areas[i]` equal `counted_areas[i]` (to ~1e-12 relative).
+/// pieces plus `dropped_areas[i]` equal `counted_areas[i]` (exactly on the pit's
+/// integer frame, up to the rounding of licence-edge crossings; see `docs/attribution.md`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Attribution {
     /// Pieces in pit input order; within a pit, responsible pieces by licence priority,
@@ -65,7 +67,8 @@ pub struct Attribution {
     pub counted_areas: Vec<f64>,
     /// Area of each pit's slivers below [`LiabilityRule::min_piece_area`], map units².
     pub dropped_areas: Vec<f64>,
-    /// Step of the snapping grid all geometry was put on, map units.
+    /// Largest integer-frame grid step over all pits, map units (about 2⁻³⁰ of a pit's
+    /// size): the resolution of every piece boundary.
     pub snap_step: f64,
 }
 
@@ -91,11 +94,11 @@ impl Attribution {
 
 /// Cuts every pit into pieces with a responsibility; see the [module docs](self).
 ///
-/// Geometry is first put on a common power-of-two grid of about 2⁻²⁸ of the data
-/// extent (≤ 0.5 mm for a 100 km county) so that pieces tile each pit exactly; areas
-/// are planar, in the squared unit of the (projected) input CRS. Pits and licences
-/// with no area give no pieces. Pieces under `rule.min_piece_area` are not emitted;
-/// their area is in [`Attribution::dropped_areas`].
+/// Each pit is processed on its own integer frame (about 2⁻³⁰ of its size, e.g.
+/// 1e-7 m for a 100 m pit) so that its pieces tile it; areas are planar, in the
+/// squared unit of the (projected) input CRS. Pits with no area give no pieces.
+/// Pieces under `rule.min_piece_area` are not emitted; their area is in
+/// [`Attribution::dropped_areas`].
 ///
 /// ```
 /// use geo::{polygon, MultiPolygon};
@@ -126,81 +129,127 @@ pub fn attribute(
 ) -> Result<Attribution, AttributeError> {
     let min_area = checked_min_area(rule)?;
     input::validate(pits, licences)?;
-
-    let liable_indices: Vec<usize> = priority_order(licences)
-        .into_iter()
-        .filter(|&i| licences.get(i).is_some_and(|l| rule.is_liable(l)))
-        .collect();
-    let grid = SnapGrid::covering(
-        pits.iter().map(|p| &p.geometry).chain(
-            liable_indices
-                .iter()
-                .filter_map(|&i| licences.get(i).map(|l| &l.geometry)),
-        ),
-    );
-
-    let pit_geometries: Vec<MultiPolygon<f64>> = pits
-        .par_iter()
-        .map(|p| grid.normalise(&p.geometry))
-        .collect();
-    let pit_ids: Vec<&str> = pits.iter().map(|p| p.id.as_str()).collect();
-    let dedup = overlap::deduplicate(&pit_ids, &pit_geometries, &grid, min_area);
-
     let liable = LiableSet::new(
-        liable_indices
-            .par_iter()
-            .filter_map(|&i| {
+        priority_order(licences)
+            .into_iter()
+            .filter_map(|i| {
                 let l = licences.get(i)?;
+                if !rule.is_liable(l) {
+                    return None;
+                }
                 Some(LiableLicence {
                     id: l.id.clone(),
                     holder: l.holder_name()?.to_string(),
-                    geometry: grid.normalise(&l.geometry),
+                    geometry: oriented(&l.geometry),
                 })
             })
             .collect(),
     );
+    let results = process_pits(pits, Some(&liable), min_area);
 
-    let cuts: Vec<pieces::Cut> = dedup
-        .counted
-        .par_iter()
-        .enumerate()
-        .map(|(i, counted)| {
-            let id = pit_ids.get(i).copied().unwrap_or_default();
-            cut_pit(i, id, counted, &liable, &grid, min_area)
-        })
-        .collect();
-
-    let mut all_pieces = Vec::new();
-    let mut dropped_areas = Vec::with_capacity(cuts.len());
-    for cut in cuts {
-        all_pieces.extend(cut.pieces);
-        dropped_areas.push(cut.dropped);
+    let mut out = Attribution {
+        pieces: Vec::new(),
+        overlaps: Vec::new(),
+        pit_areas: Vec::with_capacity(results.len()),
+        counted_areas: Vec::with_capacity(results.len()),
+        dropped_areas: Vec::with_capacity(results.len()),
+        snap_step: 0.0,
+    };
+    for r in results {
+        out.pit_areas.push(r.pit_area);
+        out.counted_areas.push(r.counted_area);
+        out.dropped_areas.push(r.cut.dropped);
+        out.pieces.extend(r.cut.pieces);
+        out.overlaps.extend(r.overlaps);
+        out.snap_step = out.snap_step.max(r.step);
     }
-    Ok(Attribution {
-        pieces: all_pieces,
-        overlaps: dedup.overlaps,
-        pit_areas: pit_geometries.iter().map(area).collect(),
-        counted_areas: dedup.counted.iter().map(area).collect(),
-        dropped_areas,
-        snap_step: grid.step(),
-    })
+    sort_overlaps(&mut out.overlaps);
+    Ok(out)
 }
 
 /// Finds pairs of overlapping pits and their overlap areas (for quality control),
-/// without cutting by licences. Pairs are sorted by (`pit_a`, `pit_b`), `pit_a < pit_b`.
+/// without cutting by licences. Pairs are sorted by (`pit_a`, `pit_b`), `pit_a < pit_b`;
+/// overlaps below `rule.min_piece_area` are left out.
 ///
 /// # Errors
 /// As [`attribute`], for the pits and the rule's `min_piece_area`.
 pub fn pit_overlaps(pits: &[Pit], rule: &LiabilityRule) -> Result<Vec<PitOverlap>, AttributeError> {
     let min_area = checked_min_area(rule)?;
     input::validate(pits, &[])?;
-    let grid = SnapGrid::covering(pits.iter().map(|p| &p.geometry));
-    let geometries: Vec<MultiPolygon<f64>> = pits
-        .par_iter()
-        .map(|p| grid.normalise(&p.geometry))
+    let mut overlaps: Vec<PitOverlap> = process_pits(pits, None, min_area)
+        .into_iter()
+        .flat_map(|r| r.overlaps)
         .collect();
-    let ids: Vec<&str> = pits.iter().map(|p| p.id.as_str()).collect();
-    Ok(overlap::deduplicate(&ids, &geometries, &grid, min_area).overlaps)
+    sort_overlaps(&mut overlaps);
+    Ok(overlaps)
+}
+
+/// Everything computed for one pit.
+struct PitResult {
+    /// Full area.
+    pit_area: f64,
+    /// Area after removing earlier pits.
+    counted_area: f64,
+    /// Overlaps with earlier pits.
+    overlaps: Vec<PitOverlap>,
+    /// Pieces (none when no licence set was given).
+    cut: Cut,
+    /// The frame's grid step.
+    step: f64,
+}
+
+/// Resolves, deduplicates and (when `liable` is given) cuts every pit, in parallel.
+fn process_pits(pits: &[Pit], liable: Option<&LiableSet>, min_area: f64) -> Vec<PitResult> {
+    let oriented_pits: Vec<MultiPolygon<f64>> =
+        pits.par_iter().map(|p| oriented(&p.geometry)).collect();
+    let tree = EnvelopeTree::new(pits.iter().map(|p| &p.geometry).enumerate());
+    pits.par_iter()
+        .enumerate()
+        .map(|(i, pit)| {
+            let empty = Cut {
+                pieces: Vec::new(),
+                dropped: 0.0,
+            };
+            let (Some(frame), Some(geometry)) =
+                (Frame::around(&pit.geometry), oriented_pits.get(i))
+            else {
+                return PitResult {
+                    pit_area: 0.0,
+                    counted_area: 0.0,
+                    overlaps: Vec::new(),
+                    cut: empty,
+                    step: 0.0,
+                };
+            };
+            let shapes = frame.resolve(&frame.rings(geometry));
+            let pit_area = shapes_area(&shapes);
+            let mut earlier: Vec<(&str, &MultiPolygon<f64>)> = tree
+                .candidates(&pit.geometry)
+                .into_iter()
+                .filter_map(|j| Some((pits.get(j)?.id.as_str(), oriented_pits.get(j)?)))
+                .filter(|(id, _)| *id < pit.id.as_str())
+                .collect();
+            earlier.sort_by(|a, b| a.0.cmp(b.0));
+            let (counted, overlaps) = overlap::claim(&frame, &pit.id, &shapes, earlier, min_area);
+            let counted_area = shapes_area(&counted);
+            let cut = match liable {
+                Some(set) => cut_pit(i, &pit.id, &frame, &pit.geometry, counted, set, min_area),
+                None => empty,
+            };
+            PitResult {
+                pit_area,
+                counted_area,
+                overlaps,
+                cut,
+                step: frame.step(),
+            }
+        })
+        .collect()
+}
+
+/// Sorts overlap pairs by (`pit_a`, `pit_b`).
+fn sort_overlaps(overlaps: &mut [PitOverlap]) {
+    overlaps.sort_by(|a, b| a.pit_a.cmp(&b.pit_a).then_with(|| a.pit_b.cmp(&b.pit_b)));
 }
 
 /// The rule's sliver threshold, if it is a finite non-negative number.

@@ -7,10 +7,8 @@
 //! (at least the sliver threshold) is reported with that area.
 
 use geo::MultiPolygon;
-use rayon::prelude::*;
 
-use super::envelopes::EnvelopeTree;
-use super::snap::{area, SnapGrid};
+use super::frame::{rings_of, shapes_area, Frame, Shapes};
 
 /// Two pits whose footprints overlap, for quality-control reports.
 #[derive(Debug, Clone, PartialEq)]
@@ -23,66 +21,44 @@ pub struct PitOverlap {
     pub area: f64,
 }
 
-/// Counted (disjoint) geometry of every pit plus the overlapping pairs.
-#[derive(Debug, Clone)]
-pub(crate) struct Deduplicated {
-    /// `pit_i` minus every pit with a smaller id, in input order.
-    pub(crate) counted: Vec<MultiPolygon<f64>>,
-    /// Overlapping pairs, sorted by (`pit_a`, `pit_b`).
-    pub(crate) overlaps: Vec<PitOverlap>,
-}
-
-/// Splits normalised pit geometries into disjoint counted parts and overlap pairs.
+/// Removes from one pit the land of earlier pits and lists the overlaps.
 ///
-/// `ids` and `geometries` are parallel slices; ids are unique.
-pub(crate) fn deduplicate(
-    ids: &[&str],
-    geometries: &[MultiPolygon<f64>],
-    grid: &SnapGrid,
+/// `pit` is the pit's resolved geometry on `frame`; `earlier` are the pits with smaller
+/// ids whose envelopes meet it, as (id, oriented geometry), in id order. Returns the
+/// counted geometry and the overlaps of area at least `min_area` (and above zero).
+pub(crate) fn claim<'a>(
+    frame: &Frame,
+    pit_id: &str,
+    pit: &Shapes,
+    earlier: impl IntoIterator<Item = (&'a str, &'a MultiPolygon<f64>)>,
     min_area: f64,
-) -> Deduplicated {
-    let tree = EnvelopeTree::new(geometries.iter().enumerate());
-    let per_pit: Vec<(MultiPolygon<f64>, Vec<PitOverlap>)> = ids
-        .par_iter()
-        .zip(geometries.par_iter())
-        .map(|(&id, geometry)| {
-            // Earlier pits (smaller id) whose envelopes meet this one, in id order.
-            let mut earlier: Vec<(&str, &MultiPolygon<f64>)> = tree
-                .candidates(geometry)
-                .into_iter()
-                .filter_map(|j| Some((*ids.get(j)?, geometries.get(j)?)))
-                .filter(|(other, _)| *other < id)
-                .collect();
-            earlier.sort_by(|a, b| a.0.cmp(b.0));
-            let mut counted = geometry.clone();
-            let mut overlaps = Vec::new();
-            for (other, other_geometry) in earlier {
-                let shared = area(&grid.intersection(geometry, other_geometry));
-                if shared > 0.0 && shared >= min_area {
-                    overlaps.push(PitOverlap {
-                        pit_a: other.to_string(),
-                        pit_b: id.to_string(),
-                        area: shared,
-                    });
-                }
-                counted = grid.difference(&counted, other_geometry);
-            }
-            (counted, overlaps)
-        })
-        .collect();
-    let mut counted = Vec::with_capacity(per_pit.len());
+) -> (Shapes, Vec<PitOverlap>) {
+    let pit_rings = rings_of(pit);
+    let mut counted = pit.clone();
     let mut overlaps = Vec::new();
-    for (c, o) in per_pit {
-        counted.push(c);
-        overlaps.extend(o);
+    for (other_id, other) in earlier {
+        let other_rings = frame.rings(other);
+        if other_rings.is_empty() {
+            continue;
+        }
+        let (shared, _) = frame.split(&pit_rings, &other_rings);
+        let shared = shapes_area(&shared);
+        if shared > 0.0 && shared >= min_area {
+            overlaps.push(PitOverlap {
+                pit_a: other_id.to_string(),
+                pit_b: pit_id.to_string(),
+                area: shared,
+            });
+        }
+        counted = frame.split(&rings_of(&counted), &other_rings).1;
     }
-    overlaps.sort_by(|a, b| a.pit_a.cmp(&b.pit_a).then_with(|| a.pit_b.cmp(&b.pit_b)));
-    Deduplicated { counted, overlaps }
+    (counted, overlaps)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::attribute::frame::oriented;
     use geo::polygon;
 
     fn rect(x0: f64, y0: f64, x1: f64, y1: f64) -> MultiPolygon<f64> {
@@ -91,54 +67,60 @@ mod tests {
         ]])
     }
 
-    #[test]
-    fn three_pits_in_a_row() {
-        // b: 0..10, a: 6..16, c: 14..24 (all 10 tall). Id order a < b < c.
-        // a keeps 100; b loses 6..10 (40) → 60; c loses 14..16 (20) to a → 80.
-        // Union = 0..24 × 10 = 240 = 100 + 60 + 80.
-        let geoms = [
-            rect(0.0, 0.0, 10.0, 10.0),
-            rect(6.0, 0.0, 16.0, 10.0),
-            rect(14.0, 0.0, 24.0, 10.0),
-        ];
-        let grid = SnapGrid::covering(geoms.iter());
-        let d = deduplicate(&["b", "a", "c"], &geoms, &grid, 1e-6);
-        let areas: Vec<f64> = d.counted.iter().map(area).collect();
-        assert_eq!(areas, [60.0, 100.0, 80.0]);
-        assert_eq!(
-            d.overlaps,
-            [
-                PitOverlap {
-                    pit_a: "a".into(),
-                    pit_b: "b".into(),
-                    area: 40.0
-                },
-                PitOverlap {
-                    pit_a: "a".into(),
-                    pit_b: "c".into(),
-                    area: 20.0
-                },
-            ]
+    /// Counted area and overlaps of `pit` against `earlier`.
+    fn run(
+        pit: &MultiPolygon<f64>,
+        earlier: &[(&str, MultiPolygon<f64>)],
+    ) -> (f64, Vec<PitOverlap>) {
+        let frame = Frame::around(pit).unwrap();
+        let shapes = frame.resolve(&frame.rings(&oriented(pit)));
+        let (counted, overlaps) = claim(
+            &frame,
+            "me",
+            &shapes,
+            earlier.iter().map(|(i, g)| (*i, g)),
+            1e-6,
         );
+        (shapes_area(&counted), overlaps)
     }
 
     #[test]
-    fn touching_pits_do_not_overlap() {
-        let geoms = [rect(0.0, 0.0, 1.0, 1.0), rect(1.0, 0.0, 2.0, 1.0)];
-        let grid = SnapGrid::covering(geoms.iter());
-        let d = deduplicate(&["p1", "p2"], &geoms, &grid, 1e-6);
-        assert!(d.overlaps.is_empty());
-        assert_eq!(area(&d.counted[1]), 1.0);
+    fn loses_land_to_each_earlier_pit() {
+        // me: 6..16 × 0..10; a: 0..10 (overlap 40); b: 14..24 (overlap 20). 100 − 60 = 40.
+        let (counted, overlaps) = run(
+            &rect(6.0, 0.0, 16.0, 10.0),
+            &[
+                ("a", rect(0.0, 0.0, 10.0, 10.0)),
+                ("b", rect(14.0, 0.0, 24.0, 10.0)),
+            ],
+        );
+        assert_eq!(counted, 40.0);
+        let got: Vec<(&str, f64)> = overlaps
+            .iter()
+            .map(|o| (o.pit_a.as_str(), o.area))
+            .collect();
+        assert_eq!(got, [("a", 40.0), ("b", 20.0)]);
+        assert!(overlaps.iter().all(|o| o.pit_b == "me"));
     }
 
     #[test]
-    fn nested_pit_counts_nothing() {
-        let geoms = [rect(0.0, 0.0, 4.0, 4.0), rect(1.0, 1.0, 2.0, 2.0)];
-        let grid = SnapGrid::covering(geoms.iter());
-        let d = deduplicate(&["p1", "p2"], &geoms, &grid, 1e-6);
-        assert_eq!(area(&d.counted[0]), 16.0);
-        assert_eq!(area(&d.counted[1]), 0.0);
-        assert_eq!(d.overlaps.len(), 1);
-        assert_eq!(d.overlaps[0].area, 1.0);
+    fn touching_is_not_overlapping() {
+        let (counted, overlaps) = run(
+            &rect(1.0, 0.0, 2.0, 1.0),
+            &[("a", rect(0.0, 0.0, 1.0, 1.0))],
+        );
+        assert_eq!(counted, 1.0);
+        assert!(overlaps.is_empty());
+    }
+
+    #[test]
+    fn nested_pit_keeps_nothing() {
+        // A large earlier pit reaching far beyond the frame is clipped, not overflowed.
+        let (counted, overlaps) = run(
+            &rect(1.0, 1.0, 2.0, 2.0),
+            &[("a", rect(-1e6, -1e6, 1e6, 1e6))],
+        );
+        assert_eq!(counted, 0.0);
+        assert_eq!(overlaps[0].area, 1.0);
     }
 }

@@ -9,10 +9,11 @@
 use geo::MultiPolygon;
 
 use super::envelopes::EnvelopeTree;
-use super::snap::{area, is_empty, SnapGrid};
+use super::frame::{rings_of, shapes_area, to_multipolygon, Frame, Shapes};
 
 /// Who answers for a piece of land.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Responsibility {
     /// Inside a liable licence: its holder answers for it.
     Responsible {
@@ -47,7 +48,7 @@ pub(crate) struct LiableLicence {
     pub(crate) id: String,
     /// Trimmed holder.
     pub(crate) holder: String,
-    /// Snapped, normalised geometry.
+    /// Geometry, oriented (exterior counter-clockwise, holes clockwise).
     pub(crate) geometry: MultiPolygon<f64>,
 }
 
@@ -75,21 +76,23 @@ pub(crate) struct Cut {
     pub(crate) dropped: f64,
 }
 
-/// Cuts `counted` (the pit's deduplicated geometry) by the liable licences.
+/// Cuts `counted` (the pit's deduplicated geometry on `frame`) by the liable licences
+/// whose envelopes meet `envelope_of` (the pit's raw geometry).
 pub(crate) fn cut_pit(
     pit_index: usize,
     pit_id: &str,
-    counted: &MultiPolygon<f64>,
+    frame: &Frame,
+    envelope_of: &MultiPolygon<f64>,
+    counted: Shapes,
     liable: &LiableSet,
-    grid: &SnapGrid,
     min_area: f64,
 ) -> Cut {
     let mut cut = Cut {
         pieces: Vec::new(),
         dropped: 0.0,
     };
-    let mut keep = |responsibility: Responsibility, geometry: MultiPolygon<f64>| {
-        let a = area(&geometry);
+    let mut keep = |responsibility: Responsibility, shapes: &Shapes| {
+        let a = shapes_area(shapes);
         if a <= 0.0 {
             return;
         }
@@ -101,39 +104,44 @@ pub(crate) fn cut_pit(
             pit_index,
             pit_id: pit_id.to_string(),
             responsibility,
-            geometry,
+            geometry: to_multipolygon(shapes),
             area: a,
         });
     };
-    let mut rest = counted.clone();
+    let mut rest = counted;
     // Candidates come back sorted by key, and keys are priority ranks.
-    for rank in liable.tree.candidates(counted) {
-        if is_empty(&rest) {
+    for rank in liable.tree.candidates(envelope_of) {
+        if rest.is_empty() {
             break;
         }
         let Some(licence) = liable.licences.get(rank) else {
             continue;
         };
-        let inside = grid.intersection(&rest, &licence.geometry);
-        if is_empty(&inside) {
+        let licence_rings = frame.rings(&licence.geometry);
+        if licence_rings.is_empty() {
             continue;
         }
-        rest = grid.difference(&rest, &licence.geometry);
+        let (inside, outside) = frame.split(&rings_of(&rest), &licence_rings);
+        if inside.is_empty() {
+            continue;
+        }
+        rest = outside;
         keep(
             Responsibility::Responsible {
                 licence_id: licence.id.clone(),
                 holder: licence.holder.clone(),
             },
-            inside,
+            &inside,
         );
     }
-    keep(Responsibility::Legacy, rest);
+    keep(Responsibility::Legacy, &rest);
     cut
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::attribute::frame::oriented;
     use geo::polygon;
 
     fn rect(x0: f64, y0: f64, x1: f64, y1: f64) -> MultiPolygon<f64> {
@@ -146,8 +154,15 @@ mod tests {
         LiableLicence {
             id: id.into(),
             holder: format!("holder of {id}"),
-            geometry: g,
+            geometry: oriented(&g),
         }
+    }
+
+    /// Cuts the whole of `pit`.
+    fn cut(pit: &MultiPolygon<f64>, set: &LiableSet, min_area: f64) -> Cut {
+        let frame = Frame::around(pit).unwrap();
+        let shapes = frame.resolve(&frame.rings(&oriented(pit)));
+        cut_pit(3, "p", &frame, pit, shapes, set, min_area)
     }
 
     fn summary(cut: &Cut) -> Vec<(String, f64)> {
@@ -172,8 +187,7 @@ mod tests {
             liable("A", rect(0.0, -5.0, 6.0, 15.0)),
             liable("B", rect(4.0, -5.0, 8.0, 15.0)),
         ]);
-        let grid = SnapGrid::covering([&pit]);
-        let cut = cut_pit(3, "p", &pit, &set, &grid, 1e-6);
+        let cut = cut(&pit, &set, 1e-6);
         assert_eq!(
             summary(&cut),
             [
@@ -193,8 +207,7 @@ mod tests {
         // threshold that strip is a sliver, left out but accounted for.
         let strip = 2f64.powi(-10);
         let set = LiableSet::new(vec![liable("A", rect(-1.0, strip, 11.0, 11.0))]);
-        let grid = SnapGrid::covering([&pit]);
-        let cut = cut_pit(0, "p", &pit, &set, &grid, 0.01);
+        let cut = cut(&pit, &set, 0.01);
         assert_eq!(summary(&cut), [("A".into(), 100.0 - 10.0 * strip)]);
         assert_eq!(cut.dropped, 10.0 * strip);
     }
@@ -203,8 +216,7 @@ mod tests {
     fn no_licences_means_one_legacy_piece() {
         let pit = rect(0.0, 0.0, 2.0, 3.0);
         let set = LiableSet::new(vec![]);
-        let grid = SnapGrid::covering([&pit]);
-        let cut = cut_pit(0, "p", &pit, &set, &grid, 1e-6);
+        let cut = cut(&pit, &set, 1e-6);
         assert_eq!(summary(&cut), [("legacy".into(), 6.0)]);
     }
 }
