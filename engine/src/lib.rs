@@ -39,6 +39,7 @@ pub mod index;
 pub mod output;
 pub mod plan;
 pub mod raster;
+pub mod report;
 pub mod vector;
 pub mod zonal;
 
