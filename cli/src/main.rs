@@ -34,6 +34,8 @@ enum Command {
     Info(commands::info::InfoArgs),
     /// Exact area of every raster value under every zone (categorical zonal histogram).
     Zonal(commands::zonal::ZonalArgs),
+    /// The annual restoration audit: county figures, pieces, pits, mines, orphans, report.
+    Audit(commands::audit::AuditArgs),
 }
 
 fn main() -> ExitCode {
@@ -54,5 +56,6 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Info(a) => commands::info::run(&a),
         Command::Zonal(a) => commands::zonal::run(&a),
+        Command::Audit(a) => commands::audit::run(&a),
     }
 }

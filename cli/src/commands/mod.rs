@@ -4,5 +4,6 @@
 //! - [`audit`]: `reclaim audit` — the annual restoration audit.
 //! - [`demo`]: `reclaim demo` — the synthetic Yitong county, audited.
 
+pub mod audit;
 pub mod info;
 pub mod zonal;

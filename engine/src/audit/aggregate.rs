@@ -3,7 +3,8 @@
 //! checks it again before anything is written).
 
 use super::model::{
-    Change, ClassAreas, LandClass, MineResult, OverlapResult, PieceResult, PitResult, Responsibility, Summary,
+    Change, ClassAreas, LandClass, MineResult, OverlapResult, PieceResult, PitResult,
+    Responsibility, Summary,
 };
 use super::sweep::{before_ha, now_ha, Transitions};
 use crate::attribute::{self, Attribution};
@@ -30,7 +31,11 @@ pub struct LicenceMeta {
 
 /// Areas and change of one piece from its transitions (m², over the raster) and the
 /// m² of it beyond the raster (unobserved both years).
-pub fn piece_areas(t: &Transitions, outside_m2: f64, with_change: bool) -> (ClassAreas, Option<Change>) {
+pub fn piece_areas(
+    t: &Transitions,
+    outside_m2: f64,
+    with_change: bool,
+) -> (ClassAreas, Option<Change>) {
     let mut a = ClassAreas::default();
     for c in LandClass::ALL {
         *a.get_mut(c) = now_ha(t, c);
@@ -39,7 +44,8 @@ pub fn piece_areas(t: &Transitions, outside_m2: f64, with_change: bool) -> (Clas
     let change = with_change.then(|| Change {
         restored_before_ha: before_ha(t, LandClass::Restored),
         unrestored_before_ha: before_ha(t, LandClass::Unrestored),
-        newly_restored_ha: t[LandClass::Unrestored as usize][LandClass::Restored as usize] / 10_000.0,
+        newly_restored_ha: t[LandClass::Unrestored as usize][LandClass::Restored as usize]
+            / 10_000.0,
         redisturbed_ha: t[LandClass::Restored as usize][LandClass::Unrestored as usize] / 10_000.0,
     });
     (a, change)
@@ -82,10 +88,12 @@ pub fn aggregate(
         .map(|(p, (a, _))| PieceResult {
             pit_id: p.pit_id.clone(),
             responsibility: match &p.responsibility {
-                attribute::Responsibility::Responsible { licence_id, holder } => Responsibility::Responsible {
-                    license_id: licence_id.clone(),
-                    holder: holder.clone(),
-                },
+                attribute::Responsibility::Responsible { licence_id, holder } => {
+                    Responsibility::Responsible {
+                        license_id: licence_id.clone(),
+                        holder: holder.clone(),
+                    }
+                }
                 attribute::Responsibility::Legacy => Responsibility::Legacy,
             },
             areas: *a,
@@ -126,12 +134,16 @@ pub fn aggregate(
             } else {
                 // No bare land: say who holds the land at all.
                 let any_resp = att.pieces.iter().any(|p| {
-                    p.pit_index == i && matches!(p.responsibility, attribute::Responsibility::Responsible { .. })
+                    p.pit_index == i
+                        && matches!(
+                            p.responsibility,
+                            attribute::Responsibility::Responsible { .. }
+                        )
                 });
-                let any_legacy = att
-                    .pieces
-                    .iter()
-                    .any(|p| p.pit_index == i && matches!(p.responsibility, attribute::Responsibility::Legacy));
+                let any_legacy = att.pieces.iter().any(|p| {
+                    p.pit_index == i
+                        && matches!(p.responsibility, attribute::Responsibility::Legacy)
+                });
                 match (any_resp, any_legacy) {
                     (true, true) => "mixed",
                     (true, false) => "responsible",
@@ -156,7 +168,8 @@ pub fn aggregate(
         .collect();
 
     // Mines: every licence, with the land attributed to it.
-    let mut mine_areas: BTreeMap<&str, (ClassAreas, Option<Change>, BTreeSet<usize>)> = BTreeMap::new();
+    let mut mine_areas: BTreeMap<&str, (ClassAreas, Option<Change>, BTreeSet<usize>)> =
+        BTreeMap::new();
     for (p, (a, c)) in att.pieces.iter().zip(piece_areas) {
         if let attribute::Responsibility::Responsible { licence_id, .. } = &p.responsibility {
             let e = mine_areas.entry(licence_id).or_default();
@@ -180,7 +193,11 @@ pub fn aggregate(
                 liable: l.liable,
                 areas,
                 pit_count: pits.len(),
-                change: if with_change { Some(change.unwrap_or_default()) } else { None },
+                change: if with_change {
+                    Some(change.unwrap_or_default())
+                } else {
+                    None
+                },
             }
         })
         .collect();

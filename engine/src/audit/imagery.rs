@@ -123,7 +123,11 @@ impl Imagery {
                     red_nodata: red.nodata(),
                     nir_nodata: nir.nodata(),
                 };
-                Rule::Ndvi { red, nir, classifier }
+                Rule::Ndvi {
+                    red,
+                    nir,
+                    classifier,
+                }
             }
             ClassifierKind::Classes => {
                 let Some(p) = &cfg.path else {
@@ -133,9 +137,14 @@ impl Imagery {
                 };
                 let classes = Source::open(p, cfg.class_band, limits)?;
                 files.push(("imagery_classes".to_string(), p.clone()));
-                let mapping = ClassMapping::new(cfg.classes_preset.as_deref(), cfg.classes_map.as_ref())?;
+                let mapping =
+                    ClassMapping::new(cfg.classes_preset.as_deref(), cfg.classes_map.as_ref())?;
                 let nodata = classes.nodata();
-                Rule::Classes { classes, mapping, nodata }
+                Rule::Classes {
+                    classes,
+                    mapping,
+                    nodata,
+                }
             }
         };
         let main = match &rule {
@@ -163,7 +172,11 @@ impl Imagery {
                 let src = Source::open(p, cfg.mask_band, limits)?;
                 same_grid(main, &src)?;
                 files.push(("mask".to_string(), p.clone()));
-                let mask = Mask::new(cfg.mask_preset.as_deref(), cfg.mask_values.as_deref(), src.nodata())?;
+                let mask = Mask::new(
+                    cfg.mask_preset.as_deref(),
+                    cfg.mask_values.as_deref(),
+                    src.nodata(),
+                )?;
                 Some((src, mask))
             }
             None => None,
@@ -227,17 +240,30 @@ impl Imagery {
     ) -> Result<(), AuditError> {
         out.clear();
         match &self.rule {
-            Rule::Ndvi { red, nir, classifier } => {
+            Rule::Ndvi {
+                red,
+                nir,
+                classifier,
+            } => {
                 let rb = readers.main.read_window(red.band, w).map_err(Error::from)?;
                 let nb = match &mut readers.second {
                     Some(r) => r.read_window(nir.band, w),
                     None => readers.main.read_window(nir.band, w),
                 }
                 .map_err(Error::from)?;
-                out.extend((0..w.len()).map(|i| classifier.classify(rb.get_f64(i), nb.get_f64(i)) as u8));
+                out.extend(
+                    (0..w.len()).map(|i| classifier.classify(rb.get_f64(i), nb.get_f64(i)) as u8),
+                );
             }
-            Rule::Classes { classes, mapping, nodata } => {
-                let cb = readers.main.read_window(classes.band, w).map_err(Error::from)?;
+            Rule::Classes {
+                classes,
+                mapping,
+                nodata,
+            } => {
+                let cb = readers
+                    .main
+                    .read_window(classes.band, w)
+                    .map_err(Error::from)?;
                 out.extend((0..w.len()).map(|i| {
                     let v = cb.get_f64(i);
                     if nodata.as_ref().is_some_and(|n| n.matches_f64(v)) {

@@ -8,15 +8,15 @@
 //! - [`run`]: one audit end to end, and the atomic writing of its folder.
 //! - [`error`]: what can stop an audit.
 
-// pub mod aggregate; (lead: enabled when deps land)
+pub mod aggregate;
 pub mod config;
-// pub mod error; (lead: enabled when deps land)
-// pub mod imagery; (lead: enabled when deps land)
+pub mod error;
+pub mod imagery;
 pub mod model;
-// pub mod run; (lead: enabled when deps land)
-// pub mod sweep; (lead: enabled when deps land)
+pub mod run;
+pub mod sweep;
 
 pub use config::{AuditConfig, ConfigError};
-// pub use error::AuditError;
+pub use error::AuditError;
 pub use model::{AuditReport, ClassAreas, LandClass, Responsibility};
-// pub use run::{run, write, AuditOptions};
+pub use run::{run, write, AuditOptions};

@@ -51,7 +51,10 @@ pub fn run(cfg: &AuditConfig, opts: &AuditOptions) -> Result<AuditReport, AuditE
 
     // Footprints and licences, in the imagery's CRS.
     let pits_layer = read(&cfg.pits.path, cfg.pits.encoding.as_deref())?;
-    for f in [&cfg.pits.kind_field, &cfg.pits.town_field].into_iter().flatten() {
+    for f in [&cfg.pits.kind_field, &cfg.pits.town_field]
+        .into_iter()
+        .flatten()
+    {
         pits_layer.require_field(f).map_err(Error::from)?;
     }
     let pit_zones = footprints::zones_in_crs(
@@ -82,15 +85,24 @@ pub fn run(cfg: &AuditConfig, opts: &AuditOptions) -> Result<AuditReport, AuditE
 
     let lc = &cfg.licenses;
     let lic_layer = read(&lc.path, lc.encoding.as_deref())?;
-    for f in [Some(&lc.holder_field), Some(&lc.status_field), Some(&lc.valid_to_field)]
-        .into_iter()
-        .flatten()
-        .chain(lc.mineral_field.iter())
-        .chain(lc.name_field.iter())
+    for f in [
+        Some(&lc.holder_field),
+        Some(&lc.status_field),
+        Some(&lc.valid_to_field),
+    ]
+    .into_iter()
+    .flatten()
+    .chain(lc.mineral_field.iter())
+    .chain(lc.name_field.iter())
     {
         lic_layer.require_field(f).map_err(Error::from)?;
     }
-    let lic_zones = footprints::zones_in_crs(&lic_layer, &lc.id_field, user_crs(lc.crs.as_deref(), &lc.path)?.as_ref(), &crs)?;
+    let lic_zones = footprints::zones_in_crs(
+        &lic_layer,
+        &lc.id_field,
+        user_crs(lc.crs.as_deref(), &lc.path)?.as_ref(),
+        &crs,
+    )?;
     let rule = LiabilityRule::with_statuses(lc.liable_statuses.iter().cloned());
     let mut licences = Vec::with_capacity(lic_zones.len());
     let mut lic_meta = Vec::with_capacity(lic_zones.len());
@@ -130,10 +142,11 @@ pub fn run(cfg: &AuditConfig, opts: &AuditOptions) -> Result<AuditReport, AuditE
     }
 
     // Pieces: exact geometry, then exact coverage of each over the grid.
-    let att = attribute::attribute(&pits, &licences, &rule).map_err(|source| AuditError::Attribute {
-        path: cfg.pits.path.clone(),
-        source,
-    })?;
+    let att =
+        attribute::attribute(&pits, &licences, &rule).map_err(|source| AuditError::Attribute {
+            path: cfg.pits.path.clone(),
+            source,
+        })?;
     let coverages: Vec<Coverage> = att
         .pieces
         .par_iter()
@@ -160,13 +173,22 @@ pub fn run(cfg: &AuditConfig, opts: &AuditOptions) -> Result<AuditReport, AuditE
     };
 
     // Maps: the county, and one per licence with land.
-    let mut canvases = vec![Canvas::new(union(coverages.iter().map(|c| c.window)), COUNTY_MAP_PX)];
+    let mut canvases = vec![Canvas::new(
+        union(coverages.iter().map(|c| c.window)),
+        COUNTY_MAP_PX,
+    )];
     let mut mine_ids = Vec::new();
     for l in &licences {
-        let w = union(att.pieces.iter().zip(&coverages).filter_map(|(p, c)| match &p.responsibility {
-            attribute::Responsibility::Responsible { licence_id, .. } if licence_id == &l.id => Some(c.window),
-            _ => None,
-        }));
+        let w = union(att.pieces.iter().zip(&coverages).filter_map(
+            |(p, c)| match &p.responsibility {
+                attribute::Responsibility::Responsible { licence_id, .. }
+                    if licence_id == &l.id =>
+                {
+                    Some(c.window)
+                }
+                _ => None,
+            },
+        ));
         if !w.is_empty() {
             canvases.push(Canvas::new(grow(w, MINE_MAP_MARGIN, &imagery), MINE_MAP_PX));
             mine_ids.push(l.id.clone());
@@ -190,22 +212,40 @@ pub fn run(cfg: &AuditConfig, opts: &AuditOptions) -> Result<AuditReport, AuditE
             let inside: f64 = t.iter().flatten().sum();
             let outside = (imagery.area.polygon_m2(&p.geometry) - inside).max(0.0);
             // Rounding of equal quantities is not land beyond the raster.
-            let outside = if outside <= 1e-9 * inside.max(1.0) { 0.0 } else { outside };
+            let outside = if outside <= 1e-9 * inside.max(1.0) {
+                0.0
+            } else {
+                outside
+            };
             piece_areas(t, outside, with_change)
         })
         .collect();
     let pit_ids: Vec<String> = pits.iter().map(|p| p.id.clone()).collect();
-    let agg = aggregate(&cfg.audit_date, &att, &pit_ids, &pit_meta, &lic_meta, &areas);
+    let agg = aggregate(
+        &cfg.audit_date,
+        &att,
+        &pit_ids,
+        &pit_meta,
+        &lic_meta,
+        &areas,
+    );
     let mut summary = agg.summary;
     summary.audit_date = audit_date.to_string();
     summary.unmapped_ha = swept.unmapped_m2 / 10_000.0;
-    summary.unmapped_values = swept.unmapped.keys().map(|k| format_value(f64::from_bits(*k))).collect();
+    summary.unmapped_values = swept
+        .unmapped
+        .keys()
+        .map(|k| format_value(f64::from_bits(*k)))
+        .collect();
 
     // Geometry for maps and orphans.geojson.
-    let to_lonlat = Transformer::new(&crs, &Crs::from_epsg(4326).map_err(|source| Error::Crs {
-        path: cfg.pits.path.clone(),
-        source,
-    })?)
+    let to_lonlat = Transformer::new(
+        &crs,
+        &Crs::from_epsg(4326).map_err(|source| Error::Crs {
+            path: cfg.pits.path.clone(),
+            source,
+        })?,
+    )
     .map_err(|source| Error::Crs {
         path: cfg.pits.path.clone(),
         source,
@@ -215,10 +255,12 @@ pub fn run(cfg: &AuditConfig, opts: &AuditOptions) -> Result<AuditReport, AuditE
         .iter()
         .map(|p| {
             Ok(super::model::PieceGeometry {
-                lonlat: to_lonlat.transform_multipolygon(&p.geometry).map_err(|source| Error::Crs {
-                    path: cfg.pits.path.clone(),
-                    source,
-                })?,
+                lonlat: to_lonlat
+                    .transform_multipolygon(&p.geometry)
+                    .map_err(|source| Error::Crs {
+                        path: cfg.pits.path.clone(),
+                        source,
+                    })?,
                 raster_crs: p.geometry.clone(),
             })
         })
@@ -237,7 +279,8 @@ pub fn run(cfg: &AuditConfig, opts: &AuditOptions) -> Result<AuditReport, AuditE
         baseline: b,
         restored_delta_ha: summary.restored_ha - b.restored_ha,
         unrestored_delta_ha: summary.unrestored_ha - b.unrestored_ha,
-        unrestored_responsible_delta_ha: summary.unrestored_responsible_ha - b.unrestored_responsible_ha,
+        unrestored_responsible_delta_ha: summary.unrestored_responsible_ha
+            - b.unrestored_responsible_ha,
         unrestored_legacy_delta_ha: summary.unrestored_legacy_ha - b.unrestored_legacy_ha,
     });
     let previous = previous.map(|(prev_summary, _, dir)| Previous {
@@ -268,7 +311,10 @@ pub fn run(cfg: &AuditConfig, opts: &AuditOptions) -> Result<AuditReport, AuditE
         reclaim_version: env!("CARGO_PKG_VERSION").to_string(),
         inputs,
         config_toml: cfg.to_toml(),
-        crs: crs.epsg.map(|c| format!("EPSG:{c}")).unwrap_or_else(|| crs.name.clone()),
+        crs: crs
+            .epsg
+            .map(|c| format!("EPSG:{c}"))
+            .unwrap_or_else(|| crs.name.clone()),
         cell_size: (t.dx.abs(), t.dy.abs()),
     };
 
@@ -392,7 +438,10 @@ fn grow(w: Window, m: usize, im: &Imagery) -> Window {
 /// A vector file and its sidecars (.shx .dbf .prj .cpg) that exist.
 fn sidecars(role: &str, path: &Path) -> Vec<(String, PathBuf)> {
     let mut v = vec![(role.to_string(), path.to_path_buf())];
-    if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("shp")) {
+    if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("shp"))
+    {
         for ext in ["shx", "dbf", "prj", "cpg"] {
             let p = path.with_extension(ext);
             if p.exists() {
@@ -442,13 +491,16 @@ fn load_previous(
     };
     let summary = crate::report::read_summary(dir)?;
     let json_path = dir.join("summary.json");
-    let text = std::fs::read_to_string(&json_path).map_err(|e| perr(format!("cannot read summary.json: {e}")))?;
-    let v: serde_json::Value =
-        serde_json::from_str(&text).map_err(|e| perr(format!("summary.json is not valid JSON: {e}")))?;
+    let text = std::fs::read_to_string(&json_path)
+        .map_err(|e| perr(format!("cannot read summary.json: {e}")))?;
+    let v: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| perr(format!("summary.json is not valid JSON: {e}")))?;
     let cfg_text = v
         .pointer("/provenance/config_toml")
         .and_then(|c| c.as_str())
-        .ok_or_else(|| perr("summary.json has no provenance.config_toml; was it written by reclaim?".into()))?;
+        .ok_or_else(|| {
+            perr("summary.json has no provenance.config_toml; was it written by reclaim?".into())
+        })?;
     let prev_cfg = AuditConfig::from_toml(cfg_text, &json_path)?;
     let prev_imagery = Imagery::open(&prev_cfg.imagery, limits)?;
     if !grids_match(current, &prev_imagery) {

@@ -48,7 +48,11 @@ impl Canvas {
             .counts
             .iter()
             .map(|c| {
-                let (best, n) = c.iter().enumerate().max_by_key(|(i, n)| (**n, 3 - *i)).unwrap_or((0, &0));
+                let (best, n) = c
+                    .iter()
+                    .enumerate()
+                    .max_by_key(|(i, n)| (**n, 3 - *i))
+                    .unwrap_or((0, &0));
                 if *n == 0 {
                     ClassMap::OUTSIDE
                 } else {
