@@ -13,7 +13,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use reclaim::raster::{GeoTiff, RasterError};
+use reclaim::raster::{BandBuffer, GeoTiff, RasterError, Window};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
@@ -90,13 +90,20 @@ fn check(path: &Path, r: &Value) -> Outcome {
     let info = tif.info().clone();
     // Decode first: a refused file (JPEG…) is judged by its error, not its header.
     let mut hashes = Vec::new();
+    let mut diffs = Vec::new();
     for band in 1..=info.bands {
         match tif.read_band(band) {
-            Ok(buf) => hashes.push(format!("{:x}", Sha256::digest(buf.to_le_bytes()))),
+            Ok(buf) => {
+                hashes.push(format!("{:x}", Sha256::digest(buf.to_le_bytes())));
+                if band == 1 || band == info.bands {
+                    if let Err(m) = windows_agree(&mut tif, band, &buf) {
+                        diffs.push(m);
+                    }
+                }
+            }
             Err(e) => return Outcome::Refused(e),
         }
     }
-    let mut diffs = Vec::new();
     let num = |k: &str| r.get(k).and_then(Value::as_u64);
     if num("width") != Some(info.width as u64) || num("height") != Some(info.height as u64) {
         diffs.push(format!(
@@ -156,6 +163,57 @@ fn check(path: &Path, r: &Value) -> Outcome {
     } else {
         Outcome::Mismatch(diffs.join("; "))
     }
+}
+
+/// `full[win]`, row-major.
+fn slice(full: &BandBuffer, width: usize, win: Window) -> Vec<f64> {
+    let mut out = Vec::with_capacity(win.len());
+    for r in win.row_off..win.row_off + win.height {
+        for c in win.col_off..win.col_off + win.width {
+            out.push(full.get_f64(r * width + c));
+        }
+    }
+    out
+}
+
+fn same(a: &[f64], b: &BandBuffer) -> bool {
+    a.len() == b.len()
+        && a.iter().enumerate().all(|(i, x)| {
+            let y = b.get_f64(i);
+            *x == y || (x.is_nan() && y.is_nan())
+        })
+}
+
+/// A window across block boundaries, the last (clipped) block, and the same window
+/// through a cloned decoder all agree with the whole band.
+fn windows_agree(tif: &mut GeoTiff, band: usize, full: &BandBuffer) -> Result<(), String> {
+    let (w, h) = (tif.info().width, tif.info().height);
+    let win = Window {
+        col_off: w / 3,
+        row_off: h / 3,
+        width: (w / 2).max(1),
+        height: (h / 2).max(1),
+    };
+    let got = tif.read_window(band, win).map_err(|e| e.to_string())?;
+    if !same(&slice(full, w, win), &got) {
+        return Err(format!(
+            "band {band}: read_window {win:?} differs from the band"
+        ));
+    }
+    let (bc, br) = (tif.blocks_across() - 1, tif.blocks_down() - 1);
+    let bwin = tif.block_window(bc, br);
+    let block = tif.read_block(band, bc, br).map_err(|e| e.to_string())?;
+    if !same(&slice(full, w, bwin), &block) {
+        return Err(format!(
+            "band {band}: read_block({bc}, {br}) differs from the band"
+        ));
+    }
+    let mut other = tif.try_clone().map_err(|e| e.to_string())?;
+    let again = other.read_window(band, win).map_err(|e| e.to_string())?;
+    if again.to_le_bytes() != got.to_le_bytes() {
+        return Err(format!("band {band}: try_clone reads differently"));
+    }
+    Ok(())
 }
 
 #[test]
@@ -234,4 +292,53 @@ fn corpus_decodes_like_gdal_or_is_refused() {
         failures.join("\n")
     );
     assert_eq!(identical + refused.len(), files.len());
+}
+
+/// Damaged copies of small real files (each header/data byte set to 0x00 and to
+/// 0xFF in turn, across compressions, predictors and layouts) open and read to
+/// `Ok` or `Err`, never a panic.
+#[test]
+fn damaged_corpus_files_never_panic() {
+    let Some(dir) = corpus_dir() else {
+        if std::env::var("RECLAIM_SKIP_CORPUS").as_deref() == Ok("1") {
+            return;
+        }
+        panic!("corpus not found (set RECLAIM_CORPUS, or RECLAIM_SKIP_CORPUS=1 to skip)");
+    };
+    let files = [
+        "image-tiff/seq-1c-8b-lzw-hpredict-20f3db0c.tiff",
+        "image-tiff/seq-1c-32f-deflate-fpredict-390fe673.tiff",
+        "image-tiff/seq-1c-8b-tiled-bigtiff-20f3db0c.tiff",
+        "image-tiff/seq-3c-8b-tiled-8743c999.tiff",
+        "image-tiff/seq-1c-16b-bigendian-68f373a0.tiff",
+        "image-tiff/seq-1c-8b-packbits-20f3db0c.tiff",
+        "rasterio/float32.tif",
+        "rasterio/float_nan.tif",
+    ];
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let path = tmp.path().join("damaged.tif");
+    let mut opened = 0;
+    for f in files {
+        let good = std::fs::read(dir.join(f)).expect("corpus file readable");
+        for i in 0..good.len() {
+            for v in [0x00u8, 0xFF] {
+                let mut b = good.clone();
+                if b[i] == v {
+                    continue;
+                }
+                b[i] = v;
+                std::fs::write(&path, &b).expect("write temp file");
+                if let Ok(mut t) = GeoTiff::open(&path) {
+                    opened += 1;
+                    for band in 1..=t.info().bands.min(4) {
+                        let _ = t.read_band(band);
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        opened > 100,
+        "mutations should mostly keep the header readable ({opened})"
+    );
 }

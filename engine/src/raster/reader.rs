@@ -203,6 +203,7 @@ impl GeoTiff {
             });
         }
         let win = self.grid.window(block_col, block_row);
+        self.check_block_bytes()?;
         let mut out = BandBuffer::zeros(self.info.sample_type, win.len());
         self.copy_block(band, block_col, block_row, &mut out, win)?;
         Ok(out)
@@ -331,14 +332,7 @@ impl GeoTiff {
             });
         }
         let ty = self.info.sample_type;
-        // The decoder may return full-height edge tiles, so budget the nominal size.
-        let nominal = (self.grid.block_width as u64)
-            .saturating_mul(self.grid.block_height as u64)
-            .saturating_mul(self.chunk_samples as u64)
-            .saturating_mul(ty.size_bytes() as u64);
-        if nominal > self.limits.max_block_bytes {
-            return Err(self.limit(LimitKind::BlockBytes, nominal, self.limits.max_block_bytes));
-        }
+        self.check_block_bytes()?;
         let compressed = self.chunk_bytes.get(index).copied().unwrap_or(0);
         let compressed_cap = self.limits.max_block_bytes.saturating_mul(2);
         if compressed > compressed_cap {
@@ -382,6 +376,19 @@ impl GeoTiff {
             buf
         };
         self.cache = Some((index, buf));
+        Ok(())
+    }
+
+    /// Refuses chunks whose decoded size is over `max_block_bytes`. The nominal
+    /// (unclipped) size is budgeted: the decoder may return full-height edge tiles.
+    fn check_block_bytes(&self) -> Result<(), RasterError> {
+        let nominal = (self.grid.block_width as u64)
+            .saturating_mul(self.grid.block_height as u64)
+            .saturating_mul(self.chunk_samples as u64)
+            .saturating_mul(self.info.sample_type.size_bytes() as u64);
+        if nominal > self.limits.max_block_bytes {
+            return Err(self.limit(LimitKind::BlockBytes, nominal, self.limits.max_block_bytes));
+        }
         Ok(())
     }
 
