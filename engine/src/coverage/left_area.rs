@@ -142,8 +142,11 @@ mod tests {
         Coord { x, y }
     }
 
+    /// One traversal for [`make`]: its points, entry side and exit side.
+    type Part<'a> = (&'a [(f64, f64)], Side, Side);
+
     /// Builds traversals of cell [0,1]² from point lists with entry/exit sides.
-    fn make(parts: &[(&[(f64, f64)], Side, Side)]) -> Traversals {
+    fn make(parts: &[Part]) -> Traversals {
         let mut all = Traversals::default();
         for (pts, s_in, s_out) in parts {
             let start = all.points.len();

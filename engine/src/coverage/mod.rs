@@ -7,19 +7,19 @@
 //! those pieces, and flood-fill the cells no ring crosses. See `docs/coverage.md`.
 //!
 //! Parts, bottom to top:
-//! - [`side`]: the four sides of a cell, named in index space.
-//! - [`cell`]: cell rectangles of a window padded with unbounded cells.
-//! - [`crossing`]: where a segment leaves a cell.
-//! - [`traversal`]: walking a ring into per-cell traversals.
-//! - [`perimeter`]: counter-clockwise distances along a cell's boundary.
-//! - [`left_area`]: the area of a cell left of its traversals.
-//! - [`matrix`]: per-ring fraction matrix and the [`FILLABLE`] sentinel.
-//! - [`flood_fill`]: values of cells no traversal crossed.
-//! - [`area`]: shoelace areas relative to a local origin; [`polygon_area`].
-//! - [`ring`]: the coverage of one ring.
-//! - [`polygon`]: the coverage of a multipolygon; [`coverage`].
-//! - [`result`]: the [`Coverage`] value.
-//! - [`error`]: [`CoverageError`].
+//! - [`side`] — the four sides of a cell, named in index space.
+//! - [`cell`] — cell rectangles of a window padded with unbounded cells.
+//! - [`crossing`] — where a segment leaves a cell.
+//! - [`traversal`] — walking a ring into per-cell traversals.
+//! - [`perimeter`] — counter-clockwise distances along a cell's boundary.
+//! - [`left_area`] — the area of a cell left of its traversals.
+//! - [`matrix`] — per-ring fraction matrix and the [`FILLABLE`] sentinel.
+//! - [`flood_fill`] — values of cells no traversal crossed.
+//! - [`area`] — shoelace areas relative to a local origin; [`polygon_area`].
+//! - [`ring`] — the coverage of one ring.
+//! - [`polygon`] — the coverage of a multipolygon; [`coverage`].
+//! - [`result`] — the [`Coverage`] value.
+//! - [`error`] — [`CoverageError`].
 
 pub mod area;
 pub mod cell;
