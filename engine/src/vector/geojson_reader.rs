@@ -33,7 +33,16 @@ pub(crate) fn read_geojson(path: &Path, opts: &ReadOptions) -> Result<Layer, Vec
         path: path.to_path_buf(),
         source,
     })?;
-    let (text, encoding, source) = decode_text(path, &bytes, opts)?;
+    parse_geojson(path, &bytes, opts)
+}
+
+/// Parses GeoJSON bytes read from `path` (in memory, for the hostile-input tests).
+pub(crate) fn parse_geojson(
+    path: &Path,
+    bytes: &[u8],
+    opts: &ReadOptions,
+) -> Result<Layer, VectorError> {
+    let (text, encoding, source) = decode_text(path, bytes, opts)?;
     let doc: GeoJson = text.parse().map_err(|source| VectorError::GeoJson {
         path: path.to_path_buf(),
         source,
@@ -390,5 +399,20 @@ mod tests {
                 ..
             })
         ));
+    }
+    /// Cutting a GeoJSON document anywhere is an error, never a panic.
+    #[test]
+    fn truncated_geojson_is_an_error() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../testdata/vector/legacy_crs.geojson"
+        );
+        let bytes = std::fs::read(path).unwrap();
+        let p = Path::new("t.geojson");
+        let opts = ReadOptions::default();
+        assert_eq!(parse_geojson(p, &bytes, &opts).unwrap().features.len(), 2);
+        for i in 0..bytes.len() - 2 {
+            assert!(parse_geojson(p, &bytes[..i], &opts).is_err(), "cut at {i}");
+        }
     }
 }

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use geo::{Coord, LineString, MultiPolygon};
 use shapefile::{Shape, ShapeReader};
 
-use super::dbf::read_dbf_with_cpg;
+use super::dbf::{read_dbf_with_cpg, DbfTable};
 use super::error::{GeometryProblem, Limit, Malformation, VectorError};
 use super::feature::{Feature, Layer, VectorFormat};
 use super::rings::{organize_rings, validate_ring};
@@ -57,6 +57,27 @@ pub(crate) fn read_shapefile(path: &Path, opts: &ReadOptions) -> Result<Layer, V
         None => None,
     };
 
+    let fields = table.field_names();
+    let features = shapes_with_records(path, shp, &table, opts)?;
+    Ok(Layer {
+        path: path.to_path_buf(),
+        format: VectorFormat::Shapefile,
+        crs,
+        fields,
+        features,
+        encoding: Some(table.encoding.name().to_string()),
+        encoding_source: Some(table.encoding_source),
+    })
+}
+
+/// Pairs the shapes of `.shp` bytes with the records of `table` (in memory, so the
+/// hostile-input tests need no files).
+pub(crate) fn shapes_with_records(
+    path: &Path,
+    shp: Vec<u8>,
+    table: &DbfTable,
+    opts: &ReadOptions,
+) -> Result<Vec<Feature>, VectorError> {
     let shape_error = |feature| {
         let p = path.to_path_buf();
         move |source| VectorError::Shapefile {
@@ -102,15 +123,7 @@ pub(crate) fn read_shapefile(path: &Path, opts: &ReadOptions) -> Result<Layer, V
             },
         });
     }
-    Ok(Layer {
-        path: path.to_path_buf(),
-        format: VectorFormat::Shapefile,
-        crs,
-        fields,
-        features,
-        encoding: Some(table.encoding.name().to_string()),
-        encoding_source: Some(table.encoding_source),
-    })
+    Ok(features)
 }
 
 /// The (multi)polygon of one shape record, validated ring by ring.
@@ -311,5 +324,48 @@ mod tests {
                 ..
             })
         ));
+    }
+    /// Corrupting any byte of a real shapefile (.shp or .dbf), or cutting it anywhere,
+    /// gives features or an error: never a panic, a hang or a runaway allocation.
+    #[test]
+    fn mutated_shapefiles_never_panic() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../testdata/vector/gbk_pits");
+        let shp = std::fs::read(format!("{dir}.shp")).unwrap();
+        let dbf = std::fs::read(format!("{dir}.dbf")).unwrap();
+        let p = Path::new("m.shp");
+        let opts = ReadOptions::default();
+        let gbk = Some((encoding_rs::GBK, crate::vector::EncodingSource::Cpg));
+        let table = crate::vector::dbf::parse_dbf(p, &dbf, gbk, opts.max_features).unwrap();
+        assert_eq!(
+            shapes_with_records(p, shp.clone(), &table, &opts)
+                .unwrap()
+                .len(),
+            3
+        );
+        let mutate = |bytes: &[u8], i: usize, variant: u8| {
+            let mut b = bytes.to_vec();
+            match variant {
+                0 => b[i] = 0xFF,
+                1 => b[i] ^= 0x80,
+                _ => b.truncate(i),
+            }
+            b
+        };
+        let mut outcomes = [0usize; 2];
+        for i in 0..shp.len() {
+            for variant in 0..3 {
+                let r = shapes_with_records(p, mutate(&shp, i, variant), &table, &opts);
+                outcomes[usize::from(r.is_ok())] += 1;
+            }
+        }
+        for i in 0..dbf.len() {
+            for variant in 0..3 {
+                let r = crate::vector::dbf::parse_dbf(p, &mutate(&dbf, i, variant), gbk, 1000)
+                    .and_then(|t| shapes_with_records(p, shp.clone(), &t, &opts));
+                outcomes[usize::from(r.is_ok())] += 1;
+            }
+        }
+        // Both outcomes occur: most corruptions are caught, some (in text) are harmless.
+        assert!(outcomes[0] > 0 && outcomes[1] > 0, "{outcomes:?}");
     }
 }
