@@ -1,0 +1,347 @@
+//! The audit end to end on a hand-made 10 × 10 scene. Every expected hectare is
+//! worked out by hand from the cell classes and the polygons (see the comments).
+//!
+//! Grid: 10 m cells, UTM 51N, top-left corner (686000, 4796100). Classes by column:
+//! 0–3 vegetated (restored), 4–7 bare (unrestored), 8–9 water; row 9 is nodata.
+
+use reclaim::audit::{self, AuditConfig, AuditOptions, AuditReport, Responsibility};
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use tiff::encoder::{colortype, TiffEncoder};
+use tiff::tags::Tag;
+
+const X0: f64 = 686_000.0;
+const Y0: f64 = 4_796_100.0;
+
+fn write_band(dir: &Path, name: &str, value: impl Fn(usize, usize) -> u16) -> PathBuf {
+    let path = dir.join(name);
+    let data: Vec<u16> = (0..10)
+        .flat_map(|r| (0..10).map(move |c| (r, c)))
+        .map(|(r, c)| value(c, r))
+        .collect();
+    let mut enc = TiffEncoder::new(File::create(&path).unwrap()).unwrap();
+    let mut img = enc.new_image::<colortype::Gray16>(10, 10).unwrap();
+    img.rows_per_strip(3).unwrap();
+    let e = img.encoder();
+    e.write_tag(Tag::ModelPixelScaleTag, &[10.0f64, 10.0, 0.0][..])
+        .unwrap();
+    e.write_tag(Tag::ModelTiepointTag, &[0.0f64, 0.0, 0.0, X0, Y0, 0.0][..])
+        .unwrap();
+    e.write_tag(
+        Tag::GeoKeyDirectoryTag,
+        &[
+            1u16, 1, 0, 3, 1024, 0, 1, 1, 1025, 0, 1, 1, 3072, 0, 1, 32651,
+        ][..],
+    )
+    .unwrap();
+    e.write_tag(Tag::GdalNodata, "0").unwrap();
+    img.write_data(&data).unwrap();
+    path
+}
+
+/// Red and NIR: restored NDVI 0.714, bare 0.111, water −0.333; row 9 nodata.
+fn write_imagery(dir: &Path, year_shift: bool) {
+    let class = move |c: usize, r: usize| -> (u16, u16) {
+        if r == 9 {
+            return (0, 0);
+        }
+        // In the "later" year, column 4 of row 0 is re-vegetated and column 3 of row 0 is bare.
+        let c = if year_shift && r == 0 && (c == 3 || c == 4) {
+            7 - c
+        } else {
+            c
+        };
+        match c {
+            0..=3 => (500, 3000),
+            4..=7 => (2000, 2500),
+            _ => (800, 400),
+        }
+    };
+    write_band(dir, "red.tif", |c, r| class(c, r).0);
+    write_band(dir, "nir.tif", |c, r| class(c, r).1);
+}
+
+/// A polygon ring in metres from the grid's top-left corner (y down).
+fn ring(x0: f64, y0: f64, x1: f64, y1: f64) -> String {
+    let p = |x: f64, y: f64| format!("[{},{}]", X0 + x, Y0 - y);
+    format!(
+        "[[{},{},{},{},{}]]",
+        p(x0, y0),
+        p(x1, y0),
+        p(x1, y1),
+        p(x0, y1),
+        p(x0, y0)
+    )
+}
+
+fn collection(features: &[String]) -> String {
+    format!(
+        r#"{{"type":"FeatureCollection","crs":{{"type":"name","properties":{{"name":"EPSG:32651"}}}},"features":[{}]}}"#,
+        features.join(",")
+    )
+}
+
+fn feature(props: &str, ring: String) -> String {
+    format!(
+        r#"{{"type":"Feature","properties":{{{props}}},"geometry":{{"type":"Polygon","coordinates":{ring}}}}}"#
+    )
+}
+
+fn write_vectors(dir: &Path) {
+    let pits = [
+        // P1: cols 0–5, rows 0–1: 8 restored cells, 4 bare
+        feature(
+            r#""pit_id":"P1","kind":"open pit""#,
+            ring(0.0, 0.0, 60.0, 20.0),
+        ),
+        // P2: cols 8–9 rows 2–3 (water) and 20 m beyond the east edge
+        feature(
+            r#""pit_id":"P2","kind":"tailings""#,
+            ring(80.0, 20.0, 120.0, 40.0),
+        ),
+        // P3: cols 5–6, rows 1–2, all bare; overlaps P1 on col 5 row 1 (100 m²)
+        feature(
+            r#""pit_id":"P3","kind":"waste dump""#,
+            ring(50.0, 10.0, 70.0, 30.0),
+        ),
+        // P4: cols 0–3, rows 8–9: 4 restored cells, 4 nodata cells
+        feature(
+            r#""pit_id":"P4","kind":"open pit""#,
+            ring(0.0, 80.0, 40.0, 100.0),
+        ),
+        // P5: cols 4–5, row 6: 2 bare cells, no licence
+        feature(
+            r#""pit_id":"P5","kind":"plant site""#,
+            ring(40.0, 60.0, 60.0, 70.0),
+        ),
+    ];
+    std::fs::write(dir.join("pits.geojson"), collection(&pits)).unwrap();
+    let licences = [
+        feature(
+            r#""license_id":"L1","holder":"甲矿业有限公司","status":"valid","valid_to":"2030-12-31","mineral":"andesite""#,
+            ring(30.0, 0.0, 80.0, 50.0),
+        ),
+        feature(
+            r#""license_id":"L2","holder":"丙公司","status":"revoked","valid_to":"2019-01-01","mineral":"granite""#,
+            ring(75.0, 15.0, 130.0, 45.0),
+        ),
+        feature(
+            r#""license_id":"L3","holder":"乙公司, Ltd","status":"expired","valid_to":"2020-06-30","mineral":"marble""#,
+            ring(0.0, 0.0, 40.0, 20.0),
+        ),
+    ];
+    std::fs::write(dir.join("licences.geojson"), collection(&licences)).unwrap();
+}
+
+const CONFIG: &str = r#"
+audit_date = "2024-12-31"
+[imagery]
+red_path = "red.tif"
+nir_path = "nir.tif"
+classifier = "ndvi"
+restored_min_ndvi = 0.3
+water_max_ndvi = 0.0
+[pits]
+path = "pits.geojson"
+id_field = "pit_id"
+kind_field = "kind"
+[licenses]
+path = "licences.geojson"
+mineral_field = "mineral"
+[baseline]
+restored_ha = 0.1
+unrestored_ha = 0.1
+unrestored_responsible_ha = 0.05
+unrestored_legacy_ha = 0.05
+"#;
+
+fn scene(dir: &Path, later: bool) -> AuditConfig {
+    write_imagery(dir, later);
+    write_vectors(dir);
+    std::fs::write(dir.join("audit.toml"), CONFIG).unwrap();
+    AuditConfig::load(&dir.join("audit.toml")).unwrap()
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() < 1e-9
+}
+
+fn run(dir: &Path) -> AuditReport {
+    audit::run(&scene(dir, false), &AuditOptions::default()).unwrap()
+}
+
+#[test]
+fn county_figures_match_the_hand_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = run(dir.path());
+    let s = &r.summary;
+    // restored: P1 8 cells (800 m²) + P4 4 cells (400 m²) = 0.12 ha
+    assert!(close(s.restored_ha, 0.12), "{s:?}");
+    // unrestored: P1 400 + P3 300 (its 100 m² shared with P1 is P1's) + P5 200 = 0.09 ha
+    assert!(close(s.unrestored_ha, 0.09), "{s:?}");
+    // responsible: P1∩L1 400 + P3 (inside L1) 300; legacy: P5 200
+    assert!(close(s.unrestored_responsible_ha, 0.07), "{s:?}");
+    assert!(close(s.unrestored_legacy_ha, 0.02), "{s:?}");
+    // water: P2's 4 cells; unobserved: P2 beyond the raster 400 + P4 nodata 400
+    assert!(close(s.water_ha, 0.04), "{s:?}");
+    assert!(close(s.unobserved_ha, 0.08), "{s:?}");
+    assert!(close(s.footprint_ha, 0.33), "{s:?}");
+    assert_eq!(
+        (s.pit_count, s.overlap_count, s.orphan_piece_count),
+        (5, 1, 1)
+    );
+    let b = r.baseline.unwrap();
+    assert!(close(b.restored_delta_ha, 0.02) && close(b.unrestored_legacy_delta_ha, -0.03));
+}
+
+#[test]
+fn pieces_follow_the_liability_rule_and_priority() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = run(dir.path());
+    let find = |pit: &str, lic: Option<&str>| {
+        r.pieces
+            .iter()
+            .find(|p| {
+                p.pit_id == pit
+                    && match (&p.responsibility, lic) {
+                        (Responsibility::Responsible { license_id, .. }, Some(l)) => {
+                            license_id == l
+                        }
+                        (Responsibility::Legacy, None) => true,
+                        _ => false,
+                    }
+            })
+            .unwrap_or_else(|| panic!("no piece {pit} {lic:?} in {:?}", r.pieces))
+    };
+    // P1 ∩ L1 (valid) = x 30–60: col 3 restored (200 m²), cols 4–5 bare (400 m²).
+    // L3 (expired) overlaps L1 on x 30–40: the valid licence wins there.
+    let p = find("P1", Some("L1"));
+    assert!(
+        close(p.areas.restored_ha, 0.02) && close(p.areas.unrestored_ha, 0.04),
+        "{p:?}"
+    );
+    // P1 ∩ L3 = x 0–30: 3 restored cells
+    let p = find("P1", Some("L3"));
+    assert!(
+        close(p.areas.restored_ha, 0.06) && close(p.areas.unrestored_ha, 0.0),
+        "{p:?}"
+    );
+    assert!(r
+        .pieces
+        .iter()
+        .all(|p| !(p.pit_id == "P1" && p.responsibility == Responsibility::Legacy)));
+    // P2 lies in L2, which is revoked: legacy
+    let p = find("P2", None);
+    assert!(
+        close(p.areas.water_ha, 0.04) && close(p.areas.unobserved_ha, 0.04),
+        "{p:?}"
+    );
+    // P3's counted land (300 m²) is all in L1
+    let p = find("P3", Some("L1"));
+    assert!(close(p.areas.unrestored_ha, 0.03), "{p:?}");
+    // mines: L1 has pits P1 and P3; L2 is not liable and has no land
+    let l1 = r.mines.iter().find(|m| m.license_id == "L1").unwrap();
+    assert_eq!(l1.pit_count, 2);
+    assert!(close(l1.areas.unrestored_ha, 0.07) && close(l1.areas.restored_ha, 0.02));
+    let l2 = r.mines.iter().find(|m| m.license_id == "L2").unwrap();
+    assert!(!l2.liable && l2.pit_count == 0, "{l2:?}");
+    // the overlap of P1 and P3 is reported: one cell
+    assert_eq!(r.overlaps.len(), 1);
+    assert!(close(r.overlaps[0].overlap_ha, 0.01));
+}
+
+#[test]
+fn output_folder_has_every_file_and_attribution_reconciles() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = run(dir.path());
+    let out = dir.path().join("out");
+    audit::write(&r, &out).unwrap();
+    for f in [
+        "attribution.csv",
+        "pits.csv",
+        "mines.csv",
+        "orphans.geojson",
+        "summary.json",
+        "report.html",
+    ] {
+        assert!(out.join(f).is_file(), "{f} missing");
+    }
+    let csv = std::fs::read_to_string(out.join("attribution.csv")).unwrap();
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some("pit_id,license_id,holder,responsibility,restored_ha,unrestored_ha,water_ha,unobserved_ha,total_ha")
+    );
+    // a holder with a comma is quoted
+    assert!(csv.contains("\"乙公司, Ltd\""), "{csv}");
+    let orphans: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("orphans.geojson")).unwrap())
+            .unwrap();
+    let feats = orphans["features"].as_array().unwrap();
+    assert_eq!(feats.len(), 1);
+    assert_eq!(feats[0]["properties"]["pit_id"], "P5");
+    // lon/lat near Yitong
+    let g = &feats[0]["geometry"];
+    let first = match g["type"].as_str() {
+        Some("Polygon") => &g["coordinates"][0][0],
+        _ => &g["coordinates"][0][0][0],
+    };
+    let lon = first[0].as_f64().unwrap();
+    assert!((125.0..126.0).contains(&lon), "{lon}");
+}
+
+#[test]
+fn previous_audit_gives_newly_restored_and_redisturbed_land() {
+    let before = tempfile::tempdir().unwrap();
+    let r0 = run(before.path());
+    let out0 = before.path().join("audit-before");
+    audit::write(&r0, &out0).unwrap();
+    // the later year swaps columns 3 and 4 of row 0: inside P1, one cell
+    // (col 4, bare → vegetated) is newly restored and one (col 3) re-disturbed
+    let later = tempfile::tempdir().unwrap();
+    let cfg = scene(later.path(), true);
+    let r1 = audit::run(
+        &cfg,
+        &AuditOptions {
+            previous: Some(out0),
+            ..AuditOptions::default()
+        },
+    )
+    .unwrap();
+    let p = r1.previous.as_ref().unwrap();
+    assert!(close(p.change.newly_restored_ha, 0.01), "{:?}", p.change);
+    assert!(close(p.change.redisturbed_ha, 0.01), "{:?}", p.change);
+    let p1 = r1.pits.iter().find(|p| p.pit_id == "P1").unwrap();
+    let c = p1.change.unwrap();
+    assert!(close(c.newly_restored_ha, 0.01) && close(c.redisturbed_ha, 0.01));
+    assert!(close(c.restored_before_ha, 0.08));
+    // both years have the same totals: one cell each way
+    assert!(close(r1.summary.restored_ha, r0.summary.restored_ha));
+}
+
+#[test]
+fn failed_run_leaves_the_old_output_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = run(dir.path());
+    let out = dir.path().join("out");
+    audit::write(&r, &out).unwrap();
+    let before = std::fs::read(out.join("summary.json")).unwrap();
+    // a config with a typo fails before anything is written
+    std::fs::write(
+        dir.path().join("bad.toml"),
+        CONFIG.replace("kind_field", "kind_feild"),
+    )
+    .unwrap();
+    let e = AuditConfig::load(&dir.path().join("bad.toml"))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("kind_feild") && e.contains("bad.toml"), "{e}");
+    // an imagery mismatch fails in the run: the output folder stays as it was
+    let mut cfg = scene(dir.path(), false);
+    cfg.imagery.nir_path = Some(PathBuf::from("/no/such/nir.tif"));
+    let e = audit::run(&cfg, &AuditOptions::default())
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("/no/such/nir.tif"), "{e}");
+    assert_eq!(std::fs::read(out.join("summary.json")).unwrap(), before);
+}
