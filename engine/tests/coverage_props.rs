@@ -7,6 +7,7 @@
 
 use geo::{Area, BooleanOps, Coord, LineString, MultiPolygon, Polygon};
 use proptest::prelude::*;
+use proptest::test_runner::TestCaseError;
 use reclaim::coverage::{coverage, polygon_area};
 use reclaim::{GeoTransform, Grid};
 
@@ -455,6 +456,111 @@ proptest! {
                 "cell ({col}, {row}): coverage {got}, geo boolean-ops oracle {boolean}"
             );
         }
+    }
+}
+
+/// A unit south-up grid at `origin` (cell (c, r) = [c, c+1] × [r, r+1] + origin).
+fn lattice_spec(width: usize, height: usize, origin: (f64, f64), north_up: bool) -> GridSpec {
+    GridSpec {
+        width,
+        height,
+        cell_x: 1.0,
+        cell_y: 1.0,
+        north_up,
+        origin,
+    }
+}
+
+/// Checks every cell of `spec` against the clipping oracle, and the total against the
+/// polygon's area when it lies inside the grid.
+fn check_all_cells(poly: &Polygon<f64>, spec: &GridSpec) -> Result<(), TestCaseError> {
+    let p = MultiPolygon(vec![poly.clone()]);
+    let cov = coverage(&p, &spec.grid()).unwrap();
+    for row in 0..spec.height {
+        for col in 0..spec.width {
+            let want = clipped_area(poly, &spec.cell_polygon(col, row)) / spec.cell_area();
+            let got = cov.get(col, row);
+            prop_assert!(
+                (got - want).abs() <= 1e-9,
+                "cell ({col}, {row}): coverage {got}, clipping oracle {want}"
+            );
+        }
+    }
+    if inside_grid(&p, spec) {
+        let covered = cov.sum() * spec.cell_area();
+        prop_assert!(close(covered, polygon_area(&p), 1e-9));
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: cases(), ..ProptestConfig::default() })]
+
+    /// Star polygons whose vertices are snapped to a quarter-cell lattice: many vertices
+    /// on cell corners and sides, edges along grid lines.
+    #[test]
+    fn lattice_star_matches_the_oracle(
+        n in 3usize..24,
+        radii in prop::collection::vec(0.5..6.0f64, 24),
+        clockwise in any::<bool>(),
+        north_up in any::<bool>(),
+        far in any::<bool>(),
+    ) {
+        let origin = if far { (640_000.0, 4_800_000.0) } else { (0.0, 0.0) };
+        let spec = lattice_spec(12, 12, origin, north_up);
+        // Centre off the lattice, so angles around it are never ambiguous.
+        let c = (6.37, 5.91);
+        let step = std::f64::consts::TAU / n as f64;
+        let snap = |v: f64| (v * 4.0).round() / 4.0;
+        let mut pts: Vec<(f64, f64)> = (0..n)
+            .map(|i| {
+                let a = i as f64 * step;
+                (snap(c.0 + radii[i] * a.cos()), snap(c.1 + radii[i] * a.sin()))
+            })
+            .collect();
+        pts.dedup();
+        // Still star-shaped around the centre: strictly increasing angles.
+        let angles: Vec<f64> = pts
+            .iter()
+            .map(|&(x, y)| (y - c.1).atan2(x - c.0).rem_euclid(std::f64::consts::TAU))
+            .collect();
+        prop_assume!(pts.len() >= 3 && angles.windows(2).all(|w| w[1] > w[0]));
+        prop_assume!(angles[angles.len() - 1] - angles[0] < std::f64::consts::TAU);
+        if clockwise {
+            pts.reverse();
+        }
+        let ring: Vec<(f64, f64)> = pts.iter().map(|&(x, y)| (x + origin.0, y + origin.1)).collect();
+        let poly = Polygon::new(LineString::from(ring), vec![]);
+        check_all_cells(&poly, &spec)?;
+    }
+
+    /// "Histogram" polygons: columns of random heights on half-cell steps, i.e. a
+    /// rectilinear outline whose edges often run along grid lines, some outside the grid.
+    #[test]
+    fn histogram_polygon_matches_the_oracle(
+        heights in prop::collection::vec(1u32..20, 2..12),
+        widths in prop::collection::vec(1u32..5, 12),
+        base in -2i32..4,
+        left in -2i32..4,
+        north_up in any::<bool>(),
+    ) {
+        let spec = lattice_spec(10, 8, (0.0, 0.0), north_up);
+        let mut x = f64::from(left) / 2.0;
+        let y0 = f64::from(base) / 2.0;
+        // Outline: along the bottom to the right, then back over the column tops.
+        let mut tops = Vec::new();
+        for (i, h) in heights.iter().enumerate() {
+            let x_next = x + f64::from(widths[i]) / 2.0;
+            tops.push((x, x_next, y0 + f64::from(*h) / 2.0));
+            x = x_next;
+        }
+        let mut ring = vec![(tops[0].0, y0), (x, y0)];
+        for &(xa, xb, top) in tops.iter().rev() {
+            ring.push((xb, top));
+            ring.push((xa, top));
+        }
+        let poly = Polygon::new(LineString::from(ring), vec![]);
+        check_all_cells(&poly, &spec)?;
     }
 }
 

@@ -48,7 +48,9 @@ pub fn flood_fill(m: &mut Matrix, ring: &[Coord<f64>], stack: &mut Vec<usize>) {
     }
 }
 
-/// Sets the 4-connected [`FILLABLE`] group around `seed` to `value`.
+/// Sets the 4-connected [`FILLABLE`] group around `seed` to `value`, a row run at a
+/// time (scanline fill): each run is filled at once and only the start of each
+/// fillable run above and below it is pushed, so the stack stays short.
 fn fill_group(
     values: &mut [f64],
     w: usize,
@@ -57,25 +59,39 @@ fn fill_group(
     value: f64,
     stack: &mut Vec<usize>,
 ) {
+    let fillable = |values: &[f64], i: usize| values.get(i).copied() == Some(FILLABLE);
     stack.clear();
     stack.push(seed);
     while let Some(i) = stack.pop() {
-        match values.get_mut(i) {
-            Some(v) if *v == FILLABLE => *v = value,
-            _ => continue,
+        if !fillable(values, i) {
+            continue;
         }
         let (c, r) = (i % w, i / w);
-        if c > 0 {
-            stack.push(i - 1);
+        let row_start = r * w;
+        let mut lo = c;
+        while lo > 0 && fillable(values, row_start + lo - 1) {
+            lo -= 1;
         }
-        if c + 1 < w {
-            stack.push(i + 1);
+        let mut hi = c;
+        while hi + 1 < w && fillable(values, row_start + hi + 1) {
+            hi += 1;
         }
-        if r > 0 {
-            stack.push(i - w);
+        if let Some(run) = values.get_mut(row_start + lo..=row_start + hi) {
+            run.fill(value);
         }
-        if r + 1 < h {
-            stack.push(i + w);
+        for next_row in [r.checked_sub(1), Some(r + 1).filter(|&n| n < h)]
+            .into_iter()
+            .flatten()
+        {
+            let base = next_row * w;
+            let mut in_run = false;
+            for col in lo..=hi {
+                let f = fillable(values, base + col);
+                if f && !in_run {
+                    stack.push(base + col);
+                }
+                in_run = f;
+            }
         }
     }
 }
@@ -117,5 +133,31 @@ mod tests {
         assert_eq!(m.get(4, 2), Some(0.0));
         assert_eq!(m.get(1, 1), Some(0.5));
         assert!(m.values().iter().all(|&v| v != FILLABLE));
+    }
+
+    #[test]
+    fn fill_follows_a_winding_corridor() {
+        // 5 × 5: crossed cells (0.5) form walls; the fillable cells form an S-shaped
+        // corridor from (0, 0) to (4, 4) and must all get the seed's value.
+        let walls = [
+            (0, 1),
+            (1, 1),
+            (2, 1),
+            (3, 1),
+            (1, 3),
+            (2, 3),
+            (3, 3),
+            (4, 3),
+        ];
+        let mut m = Matrix::default();
+        m.reset(5, 5);
+        for (c, r) in walls {
+            m.set(c, r, 0.5);
+        }
+        let mut stack = Vec::new();
+        fill_group(m.values_mut(), 5, 5, 0, 1.0, &mut stack);
+        assert!(m.values().iter().all(|&v| v == 1.0 || v == 0.5));
+        assert_eq!(m.get(4, 4), Some(1.0));
+        assert_eq!(m.get(0, 4), Some(1.0));
     }
 }
