@@ -5,13 +5,21 @@ use super::info::SampleType;
 /// A row-major window of one band.
 #[derive(Debug, Clone, PartialEq)]
 pub enum BandBuffer {
+    /// Unsigned 8-bit integer samples.
     U8(Vec<u8>),
+    /// Signed 8-bit integer samples.
     I8(Vec<i8>),
+    /// Unsigned 16-bit integer samples.
     U16(Vec<u16>),
+    /// Signed 16-bit integer samples.
     I16(Vec<i16>),
+    /// Unsigned 32-bit integer samples.
     U32(Vec<u32>),
+    /// Signed 32-bit integer samples.
     I32(Vec<i32>),
+    /// IEEE 754 single precision samples.
     F32(Vec<f32>),
+    /// IEEE 754 double precision samples.
     F64(Vec<f64>),
 }
 

@@ -501,3 +501,9 @@ fn damaged_files_never_panic() {
         Err(RasterError::Io { .. })
     ));
 }
+
+#[test]
+fn geotiff_can_move_to_another_thread() {
+    fn assert_send<T: Send>() {}
+    assert_send::<GeoTiff>();
+}
