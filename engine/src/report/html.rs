@@ -7,13 +7,13 @@ use super::base64;
 use super::error::ReportError;
 use super::format::{delta, esc, ha, pct};
 use super::maps::{
-    render_map, MapImage, Outline, LEGACY_OUTLINE, OUTSIDE, RESPONSIBLE_OUTLINE, RESTORED,
-    UNOBSERVED, UNRESTORED, WATER,
+    render_map, MapImage, Outline, COUNTY_MIN_WIDTH, LEGACY_OUTLINE, MIN_WIDTH, OUTSIDE,
+    RESPONSIBLE_OUTLINE, RESTORED, UNOBSERVED, UNRESTORED, WATER,
 };
 use super::orphans::orphan_ranking;
 use super::png::Rgb;
 use crate::audit::config::{AuditConfig, ClassifierKind};
-use crate::audit::model::{AuditReport, ClassAreas, MineResult, Responsibility};
+use crate::audit::model::{AuditReport, MineResult, Responsibility};
 use geo::{BoundingRect, Rect};
 use std::path::Path;
 
@@ -42,7 +42,9 @@ p.note{color:var(--muted);font-size:13px;margin:6px 0}
 table{border-collapse:collapse;width:100%;font-size:14px;margin:6px 0}
 th,td{padding:5px 9px;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}
 th{background:#f3f5f8;font-weight:600}
-.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+.n{text-align:right;font-variant-numeric:tabular-nums}
+td.n{white-space:nowrap}
+td.who{min-width:11em}
 tr.part td:first-child{padding-left:26px}
 tr.total td{font-weight:600;border-top:2px solid var(--ink)}
 td.good{color:var(--good)} td.bad{color:var(--bad)}
@@ -61,7 +63,9 @@ figcaption{font-size:13px;color:var(--muted);margin-top:6px}
 .mine figure.map{margin:0;flex:0 1 auto}
 .mine .facts{flex:1 1 300px;min-width:280px}
 .mine table{font-size:13px}
-.tag{display:inline-block;font-size:12px;padding:0 6px;border-radius:3px;background:#e4ecf7;color:var(--accent);margin-left:6px}
+table.fig th{font-weight:600;font-size:12px;line-height:1.3}
+.zh2{color:var(--muted);font-weight:normal}
+.tag{display:inline-block;white-space:nowrap;font-size:12px;padding:0 6px;border-radius:3px;background:#e4ecf7;color:var(--accent);margin-left:6px}
 .tag.no{background:#f6e3da;color:var(--bad)}
 footer{margin-top:36px;border-top:1px solid var(--line);padding-top:10px;font-size:12px;color:var(--muted)}
 footer table{font-size:12px}
@@ -444,7 +448,7 @@ impl<'a> Page<'a> {
         let m = &self.r.county_map;
         out.push_str(&format!("<h2>{}</h2>\n", label("County map", "全县分布图")));
         let outlines = self.outlines(m.bbox);
-        match render_map("county", m, &outlines, self.geographic)? {
+        match render_map("county", m, &outlines, COUNTY_MIN_WIDTH, self.geographic)? {
             Some(img) => out.push_str(&Self::figure(
                 &img,
                 "County map of land classes",
@@ -524,7 +528,7 @@ impl<'a> Page<'a> {
         out.push_str("</tr>\n");
         for m in &mines {
             out.push_str(&format!(
-                "<tr><td>{}</td><td>{}</td><td>{}{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>",
+                "<tr><td>{}</td><td class=\"who\">{}</td><td>{}{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>",
                 esc(&m.license_id),
                 esc(m.holder.as_deref().unwrap_or("")),
                 esc(&m.status),
@@ -575,7 +579,7 @@ impl<'a> Page<'a> {
         if let Some(map) = map {
             let outlines = self.outlines(map.bbox);
             let name = format!("mine {}", m.license_id);
-            if let Some(img) = render_map(&name, map, &outlines, self.geographic)? {
+            if let Some(img) = render_map(&name, map, &outlines, MIN_WIDTH, self.geographic)? {
                 out.push_str(&Self::figure(
                     &img,
                     &format!("Map of licence {}", m.license_id),
@@ -608,22 +612,44 @@ impl<'a> Page<'a> {
             "<tr><td>Pits 图斑数</td><td class=\"n\">{}</td></tr>\n",
             m.pit_count
         ));
-        area_rows(out, &m.areas);
+        out.push_str("</table>\n");
+        let mut heads = vec![
+            ("Restored", "治理恢复"),
+            ("Unrestored", "未恢复"),
+            ("Water", "水体"),
+            ("Unobserved", "未观测"),
+            ("Total", "合计"),
+        ];
+        let mut cells: Vec<String> = [
+            m.areas.restored_ha,
+            m.areas.unrestored_ha,
+            m.areas.water_ha,
+            m.areas.unobserved_ha,
+            m.areas.total_ha(),
+        ]
+        .into_iter()
+        .map(ha)
+        .collect();
+        heads.push(("Restored share", "恢复率"));
+        cells.push(pct(m.areas.restored_pct()));
+        figure_table(out, "ha", &heads, &cells);
         if let Some(c) = &m.change {
-            let rows = [
-                ("Newly restored 新增恢复", c.newly_restored_ha),
-                ("Re-disturbed 重新扰动", c.redisturbed_ha),
-                ("Restored then 上次已恢复", c.restored_before_ha),
-                ("Unrestored then 上次未恢复", c.unrestored_before_ha),
+            let heads = [
+                ("Restored then", "上次已恢复"),
+                ("Unrestored then", "上次未恢复"),
+                ("Newly restored", "新增恢复"),
+                ("Re-disturbed", "重新扰动"),
             ];
-            for (l, v) in rows {
-                out.push_str(&format!(
-                    "<tr><td>{l}</td><td class=\"n\">{} ha</td></tr>\n",
-                    ha(v)
-                ));
-            }
+            let cells = [
+                c.restored_before_ha,
+                c.unrestored_before_ha,
+                c.newly_restored_ha,
+                c.redisturbed_ha,
+            ]
+            .map(ha);
+            figure_table(out, "ha", &heads, &cells);
         }
-        out.push_str("</table></div>\n</section>\n");
+        out.push_str("</div>\n</section>\n");
         Ok(())
     }
 
@@ -640,9 +666,11 @@ impl<'a> Page<'a> {
         }
         let total: f64 = ov.iter().map(|o| o.overlap_ha).sum();
         out.push_str(&format!(
-            "<p class=\"note\">{} pairs of pits share {} ha; shared land is counted once in every figure above. Check the footprint layer.</p>\n",
+            "<p class=\"note\">{} pair{} of pits share{} {} ha; shared land is counted once in every figure above. Check the footprint layer.</p>\n",
             ov.len(),
-            ha(total)
+            if ov.len() == 1 { "" } else { "s" },
+            if ov.len() == 1 { "s" } else { "" },
+            grouped4(total)
         ));
         out.push_str("<table>\n<tr><th>Pit A</th><th>Pit B</th><th class=\"n\">Overlap 重叠 (ha)</th></tr>\n");
         for o in ov {
@@ -704,25 +732,21 @@ fn liable_tag(liable: bool) -> &'static str {
     }
 }
 
-/// Rows of the four classes, the total and the restored share.
-fn area_rows(out: &mut String, a: &ClassAreas) {
-    let rows = [
-        ("Restored 治理恢复", a.restored_ha),
-        ("Unrestored 未恢复", a.unrestored_ha),
-        ("Water 水体", a.water_ha),
-        ("Unobserved 未观测", a.unobserved_ha),
-        ("Total 合计", a.total_ha()),
-    ];
-    for (l, v) in rows {
+/// A one-row table of figures under (English, Chinese) headings; `unit` labels the row.
+fn figure_table<S: AsRef<str>>(out: &mut String, unit: &str, heads: &[(&str, &str)], cells: &[S]) {
+    out.push_str("<table class=\"fig\">\n<tr><th></th>");
+    for (en, zh) in heads {
         out.push_str(&format!(
-            "<tr><td>{l}</td><td class=\"n\">{} ha</td></tr>\n",
-            ha(v)
+            "<th class=\"n\">{}<br><span class=\"zh2\">{}</span></th>",
+            esc(en),
+            esc(zh)
         ));
     }
-    out.push_str(&format!(
-        "<tr><td>Restored share 恢复率</td><td class=\"n\">{}</td></tr>\n",
-        pct(a.restored_pct())
-    ));
+    out.push_str(&format!("</tr>\n<tr><td>{}</td>", esc(unit)));
+    for c in cells {
+        out.push_str(&format!("<td class=\"n\">{}</td>", c.as_ref()));
+    }
+    out.push_str("</tr>\n</table>\n");
 }
 
 /// One line of classification thresholds, read from the configuration TOML.

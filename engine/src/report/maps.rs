@@ -1,5 +1,6 @@
 //! Class maps as PNG: land classes in a fixed palette, piece outlines (legacy in
-//! red, responsible in black), a scale bar and a north arrow.
+//! red, responsible in black), and below the map a strip with a scale bar and a
+//! north arrow (north is up: class maps are north-up).
 //!
 //! Small maps are enlarged by an integer factor with nearest-neighbour sampling so
 //! every map is at least [`MIN_WIDTH`] pixels wide and cells stay crisp squares;
@@ -25,12 +26,16 @@ pub const LEGACY_OUTLINE: Rgb = [214, 24, 24];
 /// Outline of a piece with a responsible holder.
 pub const RESPONSIBLE_OUTLINE: Rgb = [20, 20, 20];
 
-/// Smallest map width in pixels after enlargement.
+/// Smallest width in pixels of a per-mine map after enlargement.
 pub const MIN_WIDTH: usize = 320;
+/// Smallest width in pixels of the county map after enlargement.
+pub const COUNTY_MIN_WIDTH: usize = 640;
 /// Largest map width in pixels.
 pub const MAX_WIDTH: usize = 960;
-/// Largest map height in pixels.
+/// Largest map height in pixels (without the strip below).
 pub const MAX_HEIGHT: usize = 1200;
+/// Height of the white strip below a map with the scale bar and north arrow.
+pub const STRIP_HEIGHT: usize = 30;
 
 /// Metres per degree of latitude (and of longitude at the equator), approximately.
 const METRES_PER_DEGREE: f64 = 111_320.0;
@@ -69,10 +74,10 @@ pub struct MapImage {
 }
 
 /// Output pixels per map cell: an integer ≥ 1 to enlarge, a fraction to reduce.
-fn scale_factor(w: usize, h: usize) -> f64 {
+fn scale_factor(w: usize, h: usize, min_width: usize) -> f64 {
     let (wf, hf) = (w as f64, h as f64);
-    if w < MIN_WIDTH {
-        let k = (MIN_WIDTH as f64 / wf).ceil();
+    if w < min_width {
+        let k = (min_width as f64 / wf).ceil();
         // Keep tall maps within MAX_HEIGHT (integer factor, at least 1).
         let k_max = (MAX_HEIGHT as f64 / hf).floor().max(1.0);
         k.min(k_max)
@@ -110,8 +115,8 @@ fn length_label(m: f64) -> String {
     }
 }
 
-/// Renders a class map with outlines as PNG; `geographic` says the CRS is in degrees.
-/// Returns `None` for an empty map (no cells).
+/// Renders a class map with outlines as PNG, at least `min_width` pixels wide (up to
+/// [`MAX_WIDTH`]); `geographic` says the CRS is in degrees. `None` for an empty map.
 ///
 /// # Errors
 /// [`ReportError::Inconsistent`] when `cells` is not `width × height` long;
@@ -120,9 +125,10 @@ pub fn render_map(
     name: &str,
     map: &ClassMap,
     outlines: &[Outline<'_>],
+    min_width: usize,
     geographic: bool,
 ) -> Result<Option<MapImage>, ReportError> {
-    let Some((canvas, scale_label)) = paint_map(map, outlines, geographic)? else {
+    let Some((canvas, scale_label)) = paint_map(map, outlines, min_width, geographic)? else {
         return Ok(None);
     };
     Ok(Some(MapImage {
@@ -133,14 +139,15 @@ pub fn render_map(
     }))
 }
 
-/// Paints a class map with outlines, scale bar and north arrow; returns the canvas
-/// and the scale bar's label. `None` for an empty map.
+/// Paints a class map with outlines, scale bar and north arrow, at least `min_width`
+/// pixels wide; returns the canvas and the scale bar's label. `None` for an empty map.
 ///
 /// # Errors
 /// [`ReportError::Inconsistent`] when `cells` is not `width × height` long.
 pub fn paint_map(
     map: &ClassMap,
     outlines: &[Outline<'_>],
+    min_width: usize,
     geographic: bool,
 ) -> Result<Option<(Canvas, Option<String>)>, ReportError> {
     let expected = map.width.saturating_mul(map.height);
@@ -154,11 +161,14 @@ pub fn paint_map(
     if expected == 0 {
         return Ok(None);
     }
-    let s = scale_factor(map.width, map.height);
-    let out_w = ((map.width as f64 * s).round() as usize).clamp(1, MAX_WIDTH.max(MIN_WIDTH));
+    let min_width = min_width.min(MAX_WIDTH);
+    let s = scale_factor(map.width, map.height, min_width);
+    let out_w = ((map.width as f64 * s).round() as usize).clamp(1, MAX_WIDTH);
     let out_h = ((map.height as f64 * s).round() as usize).clamp(1, MAX_HEIGHT);
-    let mut canvas = Canvas::new(out_w, out_h, OUTSIDE);
-    let (out_w, out_h) = (canvas.width(), canvas.height());
+    // The strip below the map holds the scale bar and north arrow, so they hide no land.
+    let mut canvas = Canvas::new(out_w, out_h + STRIP_HEIGHT, [255, 255, 255]);
+    let out_w = canvas.width();
+    let out_h = canvas.height().saturating_sub(STRIP_HEIGHT).max(1);
     for oy in 0..out_h {
         let cy = ((oy as f64 + 0.5) / s).floor() as usize;
         let cy = cy.min(map.height - 1);
@@ -204,17 +214,24 @@ pub fn paint_map(
             }
         }
     }
+    let strip_top = out_h as i64;
+    canvas.fill_rect(0, strip_top, out_w as i64, 1, [200, 200, 200]);
     let scale_label = if usable {
-        draw_scale_bar(&mut canvas, bw * metres_per_unit(geographic, map.bbox))
+        draw_scale_bar(
+            &mut canvas,
+            strip_top,
+            bw * metres_per_unit(geographic, map.bbox),
+        )
     } else {
         None
     };
-    draw_north_arrow(&mut canvas);
+    draw_north_arrow(&mut canvas, strip_top);
     Ok(Some((canvas, scale_label)))
 }
 
-/// Draws a scale bar about a quarter of the map wide at the bottom left; returns its label.
-fn draw_scale_bar(c: &mut Canvas, map_width_m: f64) -> Option<String> {
+/// Draws a scale bar about a quarter of the map wide in the strip starting at row
+/// `top`, its label to the right; returns the label.
+fn draw_scale_bar(c: &mut Canvas, top: i64, map_width_m: f64) -> Option<String> {
     let w = c.width() as f64;
     let per_px = map_width_m / w;
     if !(per_px.is_finite() && per_px > 0.0) {
@@ -222,43 +239,28 @@ fn draw_scale_bar(c: &mut Canvas, map_width_m: f64) -> Option<String> {
     }
     let length = nice_length(per_px * w * 0.25);
     let bar = (length / per_px).round() as i64;
-    let label = length_label(length);
-    let font = 2;
-    let (tw, th) = Canvas::text_size(&label, font);
-    let margin = 6;
-    let pad = 5;
-    let box_w = bar.max(tw) + 2 * pad;
-    let box_h = th + 8 + 3 * pad;
-    let x0 = margin;
-    let y0 = c.height() as i64 - margin - box_h;
-    if bar < 4 || y0 < 0 {
+    if bar < 4 {
         return None;
     }
-    c.fill_rect(x0, y0, box_w, box_h, [255, 255, 255]);
-    c.stroke_rect(x0, y0, box_w, box_h, [150, 150, 150]);
-    c.text(x0 + pad, y0 + pad, font, &label, [0, 0, 0]);
-    // Two-tone bar: black and white halves in a black frame.
-    let by = y0 + pad + th + pad;
-    let bx = x0 + pad;
-    c.fill_rect(bx, by, bar, 8, [0, 0, 0]);
-    c.fill_rect(bx + bar / 2, by + 1, bar - bar / 2 - 1, 6, [255, 255, 255]);
+    let label = length_label(length);
+    let (x, y) = (10, top + 11);
+    // Two-tone bar: a black frame, the right half white.
+    c.fill_rect(x, y, bar, 8, [0, 0, 0]);
+    c.fill_rect(x + bar / 2, y + 1, bar - bar / 2 - 1, 6, [255, 255, 255]);
+    c.text(x + bar + 8, top + 8, 2, &label, [0, 0, 0]);
     Some(label)
 }
 
-/// Draws a small north arrow with an `N` at the top right.
-fn draw_north_arrow(c: &mut Canvas) {
-    let x = c.width() as i64 - 22;
-    let y = 6;
-    if x < 0 || c.height() < 48 {
+/// Draws a north arrow (a triangle and an `N`) at the right of the strip at row `top`.
+fn draw_north_arrow(c: &mut Canvas, top: i64) {
+    let x = c.width() as i64 - 34;
+    if x < 0 {
         return;
     }
-    c.fill_rect(x - 4, y, 24, 40, [255, 255, 255]);
-    c.stroke_rect(x - 4, y, 24, 40, [150, 150, 150]);
-    // A filled triangle pointing up.
-    for row in 0..12i64 {
-        c.fill_rect(x + 8 - row / 2, y + 4 + row, row + 1, 1, [0, 0, 0]);
+    for row in 0..14i64 {
+        c.fill_rect(x + 6 - row / 2, top + 8 + row, row + 1, 1, [0, 0, 0]);
     }
-    c.text(x + 3, y + 20, 2, "N", [0, 0, 0]);
+    c.text(x + 16, top + 8, 2, "N", [0, 0, 0]);
 }
 
 #[cfg(test)]
@@ -279,11 +281,12 @@ mod tests {
 
     #[test]
     fn small_maps_are_enlarged_by_an_integer_factor() {
-        assert_eq!(scale_factor(10, 10), 32.0);
-        assert_eq!(scale_factor(100, 50), 4.0);
-        assert_eq!(scale_factor(10, 1000), 1.0);
-        assert_eq!(scale_factor(500, 100), 1.0);
-        assert_eq!(scale_factor(1920, 100), 0.5);
+        assert_eq!(scale_factor(10, 10, MIN_WIDTH), 32.0);
+        assert_eq!(scale_factor(100, 50, MIN_WIDTH), 4.0);
+        assert_eq!(scale_factor(100, 50, COUNTY_MIN_WIDTH), 7.0);
+        assert_eq!(scale_factor(10, 1000, MIN_WIDTH), 1.0);
+        assert_eq!(scale_factor(500, 100, MIN_WIDTH), 1.0);
+        assert_eq!(scale_factor(1920, 100, MIN_WIDTH), 0.5);
     }
 
     #[test]
@@ -316,7 +319,7 @@ mod tests {
         )
         .unwrap()
         .unwrap();
-        assert_eq!((c.width(), c.height()), (320, 160));
+        assert_eq!((c.width(), c.height()), (320, 160 + STRIP_HEIGHT));
         assert_eq!(label.as_deref(), Some("5 m"));
         assert_eq!(c.get(100, 60), Some(RESTORED));
         assert_eq!(c.get(240, 80), Some(UNRESTORED));
@@ -325,15 +328,21 @@ mod tests {
         assert_eq!(c.get(240, 0), Some(LEGACY_OUTLINE));
         assert_eq!(c.get(240, 159), Some(LEGACY_OUTLINE));
         assert_eq!(c.get(120, 80), Some(RESTORED));
-        let img = render_map("t", &map, &[], false).unwrap().unwrap();
-        assert_eq!((img.width, img.height), (320, 160));
+        let img = render_map("t", &map, &[], MIN_WIDTH, false)
+            .unwrap()
+            .unwrap();
+        assert_eq!((img.width, img.height), (320, 160 + STRIP_HEIGHT));
+        // The scale bar (5 m = 80 px) starts at x = 10 in the strip, black frame.
+        assert_eq!(c.get(10, 160 + 11), Some([0, 0, 0]));
+        assert_eq!(c.get(89, 160 + 11), Some([0, 0, 0]));
+        assert_eq!(c.get(60, 160 + 14), Some([255, 255, 255]));
         assert_eq!(&img.png[..4], b"\x89PNG");
         let bad = ClassMap {
             cells: vec![0],
             ..map
         };
         assert!(matches!(
-            render_map("t", &bad, &[], false),
+            render_map("t", &bad, &[], MIN_WIDTH, false),
             Err(ReportError::Inconsistent {
                 expected: 2,
                 found: 1,
