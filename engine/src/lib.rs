@@ -32,6 +32,7 @@ pub mod classify;
 pub mod area;
 pub mod coverage;
 pub mod crs;
+pub mod demo;
 pub mod error;
 pub mod footprints;
 pub mod grid;
