@@ -2,7 +2,7 @@
 //!
 //! Variants separate *unsupported grids* (rotated, degenerate transform), *broken input*
 //! (non-finite or absurdly distant coordinates), *limits exceeded* (a window too large
-//! to hold in memory) and *internal failures* (a traversal that did not terminate, which
+//! to hold in memory, a ring crossing too many cells) and *internal failures* (a traversal that did not terminate, which
 //! is a bug to report).
 
 /// Errors computing the coverage of a polygon over a raster grid.
@@ -80,6 +80,20 @@ pub enum CoverageError {
         /// Window height in cells.
         height: usize,
         /// The cell limit ([`super::MAX_WINDOW_CELLS`]).
+        limit: usize,
+    },
+
+    /// A ring crosses more cell boundaries than the coverage limit.
+    #[error(
+        "polygon part {part}, ring {ring} crosses more than {limit} cell boundaries of the \
+         raster grid; simplify the footprint or compute it in smaller windows"
+    )]
+    TooManyCrossings {
+        /// Index of the polygon in the multipolygon.
+        part: usize,
+        /// Ring index in the polygon (0 = exterior, 1.. = holes).
+        ring: usize,
+        /// The limit ([`super::traversal::MAX_TRAVERSALS`]).
         limit: usize,
     },
 

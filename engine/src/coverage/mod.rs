@@ -40,3 +40,4 @@ pub use error::CoverageError;
 pub use matrix::FILLABLE;
 pub use polygon::{coverage, coverage_clipped, MAX_WINDOW_CELLS};
 pub use result::Coverage;
+pub use traversal::MAX_TRAVERSALS;

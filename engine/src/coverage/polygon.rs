@@ -11,6 +11,7 @@ use geo::MultiPolygon;
 use super::error::CoverageError;
 use super::result::Coverage;
 use super::ring::{cell_span, RingWork};
+use super::traversal::{WalkFailed, MAX_TRAVERSALS};
 use crate::grid::{GeoTransform, Grid, Window};
 
 /// Largest window, in cells, that one coverage call will allocate (2 GiB of f64).
@@ -25,7 +26,9 @@ pub const MAX_WINDOW_CELLS: usize = 1 << 28;
 /// [`CoverageError::RotatedGrid`] for a grid with rotation terms,
 /// [`CoverageError::InvalidTransform`] for a zero or non-finite cell size,
 /// [`CoverageError::NonFiniteCoordinate`] / [`CoverageError::CoordinateOverflow`] for
-/// unusable vertices, [`CoverageError::WindowTooLarge`] beyond [`MAX_WINDOW_CELLS`].
+/// unusable vertices, [`CoverageError::WindowTooLarge`] beyond [`MAX_WINDOW_CELLS`],
+/// [`CoverageError::TooManyCrossings`] for a ring crossing more than
+/// [`MAX_TRAVERSALS`] cell boundaries.
 ///
 /// # Example
 /// ```
@@ -80,12 +83,17 @@ pub fn coverage_clipped(
         let rings = std::iter::once(polygon.exterior()).chain(polygon.interiors());
         for (ring_index, ring) in rings.enumerate() {
             let sign = if ring_index == 0 { 1.0 } else { -1.0 };
-            let placed =
-                work.cover(ring, t, &window)
-                    .map_err(|_| CoverageError::TraversalFailed {
-                        part,
-                        ring: ring_index,
-                    })?;
+            let placed = work.cover(ring, t, &window).map_err(|e| match e {
+                WalkFailed::TooManyCrossings => CoverageError::TooManyCrossings {
+                    part,
+                    ring: ring_index,
+                    limit: MAX_TRAVERSALS,
+                },
+                WalkFailed::NoProgress => CoverageError::TraversalFailed {
+                    part,
+                    ring: ring_index,
+                },
+            })?;
             if let Some(at) = placed {
                 accumulate(&mut fractions, window.width, &work, at.col, at.row, sign);
             }

@@ -56,9 +56,17 @@ struct Open {
     entry: Option<Crossing>,
 }
 
-/// The walk did not terminate (a numerical failure; never expected).
+/// Most traversals one ring may produce (about 2 GiB of traversals and points).
+pub const MAX_TRAVERSALS: usize = 1 << 24;
+
+/// Why a walk stopped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct WalkFailed;
+pub enum WalkFailed {
+    /// The walk did not progress (a numerical failure; never expected).
+    NoProgress,
+    /// The ring crosses more than [`MAX_TRAVERSALS`] cell boundaries.
+    TooManyCrossings,
+}
 
 impl Traversals {
     /// Empties the buffers, keeping their capacity.
@@ -109,7 +117,10 @@ impl Traversals {
                 };
                 steps += 1;
                 if steps > guard {
-                    return Err(WalkFailed);
+                    return Err(WalkFailed::NoProgress);
+                }
+                if self.list.len() >= MAX_TRAVERSALS {
+                    return Err(WalkFailed::TooManyCrossings);
                 }
                 self.points.push(exit.point);
                 let kept = self.finish(open, Some(exit));
@@ -117,7 +128,9 @@ impl Traversals {
                     first_closed = true;
                     first_kept = kept;
                 }
-                let next = grid.neighbour(open.cell, exit.side).ok_or(WalkFailed)?;
+                let next = grid
+                    .neighbour(open.cell, exit.side)
+                    .ok_or(WalkFailed::NoProgress)?;
                 open = Open {
                     cell: next,
                     start: self.points.len(),
