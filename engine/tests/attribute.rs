@@ -484,6 +484,30 @@ fn degenerate_geometry_gives_no_pieces() {
 }
 
 #[test]
+fn microscopic_pit_at_utm_magnitude_does_not_panic() {
+    // A 1e-8 m square (far below survey precision) inside a licence.
+    let tiny = urect(10.0, 10.0, 10.0 + 1e-8, 10.0 + 1e-8);
+    let a = attribute(
+        &[pit("P", tiny)],
+        &[licence(
+            "C",
+            Some("H"),
+            "valid",
+            None,
+            urect(0.0, 0.0, 100.0, 100.0),
+        )],
+        &LiabilityRule {
+            min_piece_area: 0.0,
+            ..LiabilityRule::default()
+        },
+    )
+    .unwrap();
+    assert!(a.pit_areas[0] < 1e-12);
+    let sum: f64 = a.pieces.iter().map(|p| p.area).sum();
+    assert!((sum - a.counted_areas[0]).abs() < 1e-12);
+}
+
+#[test]
 fn date_layouts() {
     let want = Date {
         year: 2025,
@@ -559,6 +583,9 @@ fn oracle(
     out
 }
 
+/// A random licence: rectangle, status index, holder index, valid-to (y, m, d).
+type LicenceSpec = ([f64; 4], usize, usize, Option<(i32, u32, u32)>);
+
 fn arb_rect(offset: (f64, f64)) -> impl Strategy<Value = [f64; 4]> {
     (0.0..900.0f64, 0.0..900.0f64, 1.0..400.0f64, 1.0..400.0f64).prop_map(move |(x, y, w, h)| {
         [
@@ -570,9 +597,7 @@ fn arb_rect(offset: (f64, f64)) -> impl Strategy<Value = [f64; 4]> {
     })
 }
 
-fn arb_licence(
-    offset: (f64, f64),
-) -> impl Strategy<Value = ([f64; 4], usize, usize, Option<(i32, u32, u32)>)> {
+fn arb_licence(offset: (f64, f64)) -> impl Strategy<Value = LicenceSpec> {
     (
         arb_rect(offset),
         0usize..7,
@@ -594,7 +619,7 @@ const HOLDERS: [Option<&str>; 4] = [Some("Acme"), Some("Beta"), None, Some(" ")]
 
 fn check_random(
     pit_rects: Vec<[f64; 4]>,
-    lic_specs: Vec<([f64; 4], usize, usize, Option<(i32, u32, u32)>)>,
+    lic_specs: Vec<LicenceSpec>,
 ) -> Result<(), TestCaseError> {
     let pits: Vec<(Pit, [f64; 4])> = pit_rects
         .iter()

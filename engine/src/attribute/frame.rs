@@ -45,6 +45,9 @@ pub(crate) type Shapes = Vec<Vec<Vec<Pt>>>;
 /// larger side, so licence edges clipped to the frame never touch the pit.
 pub(crate) const FRAME_MARGIN: f64 = 0.125;
 
+/// Smallest frame margin as a fraction of the largest coordinate magnitude (2⁻³⁰).
+const MIN_MARGIN_OF_MAGNITUDE: f64 = 1.0 / 1_073_741_824.0;
+
 /// The fixed integer frame of one pit.
 #[derive(Clone)]
 pub(crate) struct Frame {
@@ -71,7 +74,13 @@ impl Frame {
         if size <= 0.0 || !size.is_finite() {
             return None;
         }
-        let m = size * FRAME_MARGIN;
+        // At least 2⁻³⁰ of the coordinate magnitude, so that even a sub-millimetre pit at
+        // UTM northings has a frame many f64 ulps wide (i_overlay checks, in debug
+        // builds, that mapped-back points stay inside the frame).
+        let magnitude = [r.min().x, r.min().y, r.max().x, r.max().y]
+            .into_iter()
+            .fold(0.0_f64, |acc, v| acc.max(v.abs()));
+        let m = (size * FRAME_MARGIN).max(magnitude * MIN_MARGIN_OF_MAGNITUDE);
         let rect = [r.min().x - m, r.min().y - m, r.max().x + m, r.max().y + m];
         let adapter = FloatPointAdapter::new(FloatRect::new(rect[0], rect[2], rect[1], rect[3]));
         Some(Frame { rect, adapter })
@@ -257,8 +266,8 @@ mod tests {
     fn frame_is_widened_and_step_follows_size() {
         let f = Frame::around(&rect(0.0, 0.0, 100.0, 40.0)).unwrap();
         assert_eq!(f.rect, [-12.5, -12.5, 112.5, 52.5]);
-        // Half-size 62.5 → 2^5 → step 2^(5-29) = 2^-24.
-        assert_eq!(f.step(), 2f64.powi(-24));
+        // i_overlay: half-size 62.5, log2 = 5.97 rounds to 6, step 2^(6 − 29) = 2^-23.
+        assert_eq!(f.step(), 2f64.powi(-23));
         assert!(Frame::around(&rect(1.0, 1.0, 1.0, 1.0)).is_none());
         assert!(Frame::around(&MultiPolygon(vec![])).is_none());
     }

@@ -19,7 +19,7 @@
 //! - `envelopes`: R-tree of envelopes for candidate pairs.
 //! - [`overlap`]: overlapping pits and their disjoint counted parts.
 //! - [`pieces`]: cutting one pit by the liable licences.
-//! - [`error`]: [`AttributeError`].
+//! - [`error`]: the layer's error enum, [`AttributeError`].
 //!
 //! See `docs/attribution.md` for the rule with a worked example.
 
@@ -275,8 +275,10 @@ mod tests {
 
     #[test]
     fn rejects_bad_threshold() {
-        let mut rule = LiabilityRule::default();
-        rule.min_piece_area = -1.0;
+        let mut rule = LiabilityRule {
+            min_piece_area: -1.0,
+            ..LiabilityRule::default()
+        };
         assert_eq!(
             attribute(&[], &[], &rule),
             Err(AttributeError::InvalidMinPieceArea { value: -1.0 })
