@@ -51,6 +51,13 @@ pub enum Error {
     /// The raster's grid is rotated; areas need an axis-aligned grid.
     #[error("{path}: the grid is rotated; warp it north-up first with `gdalwarp in.tif out.tif`")]
     RotatedGrid { path: PathBuf },
+    /// Reading an input file failed (e.g. for its checksum).
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
     /// Writing an output failed.
     #[error("cannot write {path}: {source}")]
     Output {

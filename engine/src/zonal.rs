@@ -365,7 +365,7 @@ pub fn csv_field(s: &str) -> std::borrow::Cow<'_, str> {
 /// # Errors
 /// Any input problem, as an [`Error`] naming the file and the fix.
 pub fn run(req: &ZonalRequest) -> Result<ZonalTable, Error> {
-    let raster = GeoTiff::open_with_limits(&req.raster, req.limits.clone())?;
+    let raster = GeoTiff::open_with_limits(&req.raster, req.limits)?;
     let bands = raster.info().bands;
     if req.band == 0 || req.band > bands {
         return Err(Error::BandOutOfRange {

@@ -14,10 +14,10 @@ use std::path::PathBuf;
 pub enum AuditError {
     /// The configuration file is unreadable or invalid.
     #[error(transparent)]
-    Config(#[from] ConfigError),
+    Config(Box<ConfigError>),
     /// An input file problem (raster, vector, CRS, output).
     #[error(transparent)]
-    Input(#[from] crate::Error),
+    Input(Box<crate::Error>),
     /// Attribution failed (duplicate ids, bad dates …).
     #[error("{path}: {source}")]
     Attribute {
@@ -35,15 +35,8 @@ pub enum AuditError {
     #[error("[imagery] {0}")]
     Classes(#[from] ClassesError),
     /// Two rasters that must share a grid do not.
-    #[error("{b} is not on the grid of {a}: {a_size:?} cells at {a_transform:?} vs {b_size:?} cells at {b_transform:?}; resample it onto the same grid (e.g. `gdalwarp -te … -tr … -r near`)")]
-    GridMismatch {
-        a: PathBuf,
-        b: PathBuf,
-        a_size: (usize, usize),
-        b_size: (usize, usize),
-        a_transform: GeoTransform,
-        b_transform: GeoTransform,
-    },
+    #[error("{}", .0)]
+    GridMismatch(Box<GridMismatch>),
     /// The imagery does not overlap any footprint.
     #[error("no footprint of {pits} overlaps the imagery {imagery}: check both are of the same place and CRS")]
     NoOverlap { pits: PathBuf, imagery: PathBuf },
@@ -59,8 +52,56 @@ pub enum AuditError {
     Previous { dir: PathBuf, detail: String },
     /// Writing or reading report files failed.
     #[error(transparent)]
-    Report(#[from] ReportError),
+    Report(Box<ReportError>),
     /// The figures do not add up (a bug: please report it with the inputs).
     #[error("internal check failed, figures do not reconcile: {detail}")]
     Reconciliation { detail: String },
+}
+
+/// Two rasters that must share a grid, and how their grids differ.
+#[derive(Debug)]
+pub struct GridMismatch {
+    pub a: PathBuf,
+    pub b: PathBuf,
+    pub a_size: (usize, usize),
+    pub b_size: (usize, usize),
+    pub a_transform: GeoTransform,
+    pub b_transform: GeoTransform,
+}
+
+impl std::fmt::Display for GridMismatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let t =
+            |t: &GeoTransform| format!("origin ({}, {}), cell ({}, {})", t.x0, t.y0, t.dx, t.dy);
+        write!(
+            f,
+            "{} is not on the grid of {}: {}×{} cells, {} vs {}×{} cells, {}; resample it onto the same grid (e.g. `gdalwarp -te … -tr … -r near`)",
+            self.b.display(),
+            self.a.display(),
+            self.b_size.0,
+            self.b_size.1,
+            t(&self.b_transform),
+            self.a_size.0,
+            self.a_size.1,
+            t(&self.a_transform),
+        )
+    }
+}
+
+impl From<ConfigError> for AuditError {
+    fn from(e: ConfigError) -> Self {
+        AuditError::Config(Box::new(e))
+    }
+}
+
+impl From<crate::Error> for AuditError {
+    fn from(e: crate::Error) -> Self {
+        AuditError::Input(Box::new(e))
+    }
+}
+
+impl From<ReportError> for AuditError {
+    fn from(e: ReportError) -> Self {
+        AuditError::Report(Box::new(e))
+    }
 }

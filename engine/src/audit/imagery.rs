@@ -2,7 +2,7 @@
 //! grid, turned cell by cell into land classes.
 
 use super::config::{ClassifierKind, ImageryConfig};
-use super::error::AuditError;
+use super::error::{AuditError, GridMismatch};
 use crate::area::AreaModel;
 use crate::classify::{ClassMapping, LandClass, Mask, NdviClassifier};
 use crate::crs::Crs;
@@ -22,7 +22,7 @@ struct Source {
 
 impl Source {
     fn open(path: &Path, band: usize, limits: &Limits) -> Result<Source, AuditError> {
-        let raster = GeoTiff::open_with_limits(path, limits.clone()).map_err(Error::from)?;
+        let raster = GeoTiff::open_with_limits(path, *limits).map_err(Error::from)?;
         let bands = raster.info().bands;
         if band == 0 || band > bands {
             return Err(Error::BandOutOfRange {
@@ -45,8 +45,9 @@ impl Source {
     }
 }
 
-/// How cells become classes.
+/// How cells become classes (one per audit year, so its size does not matter).
 #[derive(Debug)]
+#[allow(clippy::large_enum_variant)]
 enum Rule {
     Ndvi {
         red: Source,
@@ -308,14 +309,14 @@ fn same_grid(a: &Source, b: &Source) -> Result<(), AuditError> {
     if same {
         Ok(())
     } else {
-        Err(AuditError::GridMismatch {
+        Err(AuditError::GridMismatch(Box::new(GridMismatch {
             a: a.path().to_path_buf(),
             b: b.path().to_path_buf(),
             a_size: (ga.width, ga.height),
             b_size: (gb.width, gb.height),
             a_transform: ta,
             b_transform: tb,
-        })
+        })))
     }
 }
 

@@ -339,7 +339,7 @@ pub fn run(cfg: &AuditConfig, opts: &AuditOptions) -> Result<AuditReport, AuditE
 /// then swapped into place; on failure nothing (or the old folder) remains.
 pub fn write(report: &AuditReport, out: &Path) -> Result<(), AuditError> {
     let io = |path: &Path, source| {
-        AuditError::Input(Error::Output {
+        AuditError::from(Error::Output {
             path: path.to_path_buf(),
             source,
         })
@@ -381,7 +381,7 @@ fn read(path: &Path, encoding: Option<&str>) -> Result<Layer, AuditError> {
 fn user_crs(s: Option<&str>, path: &Path) -> Result<Option<Crs>, AuditError> {
     s.map(|v| {
         Crs::from_user_string(v).map_err(|source| {
-            AuditError::Input(Error::Crs {
+            AuditError::from(Error::Crs {
                 path: path.to_path_buf(),
                 source,
             })
@@ -456,7 +456,7 @@ fn sidecars(role: &str, path: &Path) -> Vec<(String, PathBuf)> {
 pub fn sha256_file(path: &Path) -> Result<String, AuditError> {
     use std::io::Read;
     let mut f = std::fs::File::open(path).map_err(|source| {
-        AuditError::Input(Error::Output {
+        AuditError::from(Error::Read {
             path: path.to_path_buf(),
             source,
         })
@@ -465,7 +465,7 @@ pub fn sha256_file(path: &Path) -> Result<String, AuditError> {
     let mut buf = vec![0u8; 1 << 16];
     loop {
         let n = f.read(&mut buf).map_err(|source| {
-            AuditError::Input(Error::Output {
+            AuditError::from(Error::Read {
                 path: path.to_path_buf(),
                 source,
             })

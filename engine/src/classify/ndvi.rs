@@ -39,7 +39,7 @@ impl NdviClassifier {
         let n = nir * self.scale + self.offset;
         let sum = n + r;
         // A zero (or negative, which no real surface gives) sum has no NDVI.
-        if !(sum > 0.0) || !sum.is_finite() {
+        if sum.is_nan() || sum <= 0.0 || sum.is_infinite() {
             return None;
         }
         let v = (n - r) / sum;
