@@ -564,6 +564,35 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig { cases: cases(), ..ProptestConfig::default() })]
+
+    /// Invalid input (self-intersecting rings, spikes, repeated and lattice vertices,
+    /// holes anywhere): no panic, no NaN, every fraction in [0, 1].
+    #[test]
+    fn arbitrary_rings_stay_in_range(
+        rings in prop::collection::vec(
+            prop::collection::vec((-2i32..14, -2i32..14), 0..12),
+            1..4,
+        ),
+        halves in any::<bool>(),
+    ) {
+        let scale = if halves { 0.5 } else { 1.0 };
+        let line = |r: &Vec<(i32, i32)>| {
+            LineString::from(
+                r.iter()
+                    .map(|&(x, y)| (f64::from(x) * scale, f64::from(y) * scale))
+                    .collect::<Vec<_>>(),
+            )
+        };
+        let poly = Polygon::new(line(&rings[0]), rings[1..].iter().map(line).collect());
+        let spec = lattice_spec(10, 10, (0.0, 0.0), true);
+        let cov = coverage(&MultiPolygon(vec![poly]), &spec.grid()).unwrap();
+        prop_assert!(cov.fractions.iter().all(|f| (0.0..=1.0).contains(f)));
+        prop_assert_eq!(cov.fractions.len(), cov.window.len());
+    }
+}
+
 /// Many rings far from the origin on a north-up 10 m grid: still exact.
 #[test]
 fn utm_star_with_hole_matches_its_area() {
