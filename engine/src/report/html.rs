@@ -138,6 +138,17 @@ pub fn report_html(report: &AuditReport) -> Result<String, ReportError> {
     Ok(out)
 }
 
+/// A county table row: CSS class, label, now, baseline, previous, and whether an
+/// increase is good (`None`: neutral).
+type CountyRow = (
+    &'static str,
+    String,
+    f64,
+    Option<f64>,
+    Option<f64>,
+    Option<bool>,
+);
+
 /// The report and what every section needs from it.
 struct Page<'a> {
     r: &'a AuditReport,
@@ -253,8 +264,7 @@ impl<'a> Page<'a> {
             ));
         }
         out.push_str("</tr>\n");
-        // (row class, label, now, baseline, previous, more is good)
-        let rows: [(&str, String, f64, Option<f64>, Option<f64>, Option<bool>); 7] = [
+        let rows: [CountyRow; 7] = [
             (
                 "",
                 label("Restored", "治理恢复"),

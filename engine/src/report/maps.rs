@@ -315,6 +315,7 @@ mod tests {
                 geometry: &g,
                 legacy: true,
             }],
+            MIN_WIDTH,
             false,
         )
         .unwrap()

@@ -24,7 +24,7 @@
 //! - [`format`]: HTML escaping and human number formatting.
 //! - [`base64`]: `data:` URI encoding.
 //! - [`io`]: capped reads and writes that name the file.
-//! - [`error`]: [`ReportError`].
+//! - [`error`]: the [`ReportError`] type.
 
 pub mod base64;
 pub mod csv;

@@ -180,12 +180,10 @@ impl Canvas {
                 }
             }
         }
-        (t0 <= t1).then(|| {
-            (
-                (a.0 + t0 * dx, a.1 + t0 * dy),
-                (a.0 + t1 * dx, a.1 + t1 * dy),
-            )
-        })
+        (t0 <= t1).then_some((
+            (a.0 + t0 * dx, a.1 + t0 * dy),
+            (a.0 + t1 * dx, a.1 + t1 * dy),
+        ))
     }
 
     /// Writes `text` with the 5×7 font, top-left at (x, y), each font pixel `scale`
