@@ -175,7 +175,6 @@ fn pit(
     }
 }
 
-#[allow(clippy::too_many_arguments)]
 fn mine(
     id: &str,
     holder: &str,
@@ -798,9 +797,7 @@ fn html_is_self_contained_with_figures_and_maps() {
     // County map: legacy outlines in red.
     let b64 = &srcs[0]["data:image/png;base64,".len()..srcs[0].find('"').unwrap()];
     let (_, _, px) = decode_png(&unbase64(b64));
-    assert!(px
-        .iter()
-        .any(|p| *p == reclaim::report::maps::LEGACY_OUTLINE));
+    assert!(px.contains(&reclaim::report::maps::LEGACY_OUTLINE));
     // Orphans table: P3 ranked first.
     let orphans = html.split("Orphaned legacy pits").nth(1).unwrap();
     assert!(orphans.find("P3").unwrap() < orphans.find("P1").unwrap());
