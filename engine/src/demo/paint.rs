@@ -130,7 +130,8 @@ fn landscape(x: f64, y: f64, year: u64, roads: &[(Pt, Pt)]) -> Surface {
     }
     for t in TOWNS {
         let (dx, dy) = (x - t.x, y - t.y);
-        if dx * dx + dy * dy < t.radius * t.radius {
+        let wobble = 1.0 + 0.18 * (3.0 * dy.atan2(dx) + t.x / 1000.0).sin();
+        if dx * dx + dy * dy < (t.radius * wobble).powi(2) {
             let a = value_noise(SEED ^ 0x70, x, y, 30.0);
             return Surface {
                 red: 0.11 + 0.05 * a,
