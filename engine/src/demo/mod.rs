@@ -19,7 +19,7 @@
 //! - [`paint`]: the imagery and the SCL mask.
 //! - [`geotiff_out`], [`shapefile_out`]: the writers.
 //! - [`geom`], [`grid`], [`rng`]: lattice geometry, the raster grid, deterministic noise.
-//! - [`error`]: [`DemoError`].
+//! - [`error`]: the [`DemoError`] type.
 
 pub mod county;
 pub mod error;
