@@ -160,7 +160,8 @@ pub fn expected(layout: &Layout, y: usize) -> YearExpected {
             .map(|&c| cell_rect(c))
             .filter(|r| r.touches(&bbox))
             .collect();
-        let unobserved: f64 = clouded.iter().map(|r| shape.area_in_rect(r)).sum();
+        // `+ 0.0`: an empty f64 sum is −0.0; reports should say 0.
+        let unobserved: f64 = clouded.iter().map(|r| shape.area_in_rect(r)).sum::<f64>() + 0.0;
         let unobserved_resp: f64 = clouded
             .iter()
             .map(|r| area_in_union(shape, Some(r), &liable))

@@ -1036,10 +1036,10 @@ impl Layout {
             .find(|p| p.licence == Some("fng_pyrite") && p.kind == "采场")
             .ok_or_else(|| broken("no pyrite pit", "fng_pyrite"))?;
         let b = host.shape.bbox();
-        let c = (b.x1 - 0.25 * (b.x1 - b.x0), b.y0 + 0.6 * (b.y1 - b.y0));
+        let c = (b.x1 - 0.05 * (b.x1 - b.x0), b.y0 + 0.6 * (b.y1 - b.y0));
         let mut rng = SplitMix64::new(SEED ^ 0xC10D);
-        let cloud = Shape::single(blob(&mut rng, c, 420_000.0, 1.6));
-        let shift = (-520.0, 310.0);
+        let cloud = Shape::single(blob(&mut rng, c, 160_000.0, 1.6));
+        let shift = (-300.0, 420.0);
         let shadow = Shape::single(
             cloud.parts[0]
                 .outer

@@ -112,11 +112,15 @@ pub fn generate(out_dir: &Path) -> Result<DemoScene, DemoError> {
         ],
         expected: out_dir.join("expected.json"),
     };
-    for y in 0..2 {
+    // The two years are independent: paint and compress them side by side.
+    let year = |y: usize| -> Result<(), DemoError> {
         let scene = paint::paint(&layout, y);
         geotiff_out::write_bands(&files.imagery[y], &scene.bands)?;
-        geotiff_out::write_scl(&files.masks[y], &scene.scl)?;
-    }
+        geotiff_out::write_scl(&files.masks[y], &scene.scl)
+    };
+    let (a, b) = rayon::join(|| year(0), || year(1));
+    a?;
+    b?;
     write_pits(&layout, &files.pits)?;
     let drift = write_licences(&layout, &files.licenses)?;
     for (y, year) in [2020, 2024].into_iter().enumerate() {

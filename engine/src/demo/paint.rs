@@ -130,8 +130,12 @@ fn landscape(x: f64, y: f64, year: u64, roads: &[(Pt, Pt)]) -> Surface {
     }
     for t in TOWNS {
         let (dx, dy) = (x - t.x, y - t.y);
+        let d2 = dx * dx + dy * dy;
+        if d2 >= (1.2 * t.radius).powi(2) {
+            continue;
+        }
         let wobble = 1.0 + 0.18 * (3.0 * dy.atan2(dx) + t.x / 1000.0).sin();
-        if dx * dx + dy * dy < (t.radius * wobble).powi(2) {
+        if d2 < (t.radius * wobble).powi(2) {
             let a = value_noise(SEED ^ 0x70, x, y, 30.0);
             return Surface {
                 red: 0.11 + 0.05 * a,
