@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
-# End-to-end conformance check of `reclaim zonal` against exactextract (see README.md).
-# What CI calls. Steps: venv (setup_venv.sh) -> build reclaim (unless RECLAIM_BIN is set)
-# -> write the scenes into a temp dir -> compare.py. Exit status is compare.py's.
+# End-to-end conformance checks (see README.md): `reclaim zonal` against exactextract,
+# then `reclaim audit` against an independent shapely/GEOS reference. What CI calls.
+# Steps: venv (setup_venv.sh) -> build reclaim (unless RECLAIM_BIN is set) -> zonal:
+# make_scene.py + compare.py -> audit: audit_scene.py + audit_compare.py.
+# Exit status: 0 when both pass, else the first non-zero status (both always run).
 #
 #   RECLAIM_BIN    use this reclaim binary instead of building one
 #   RECLAIM_VENV   venv path (default: $HOME/.cache/reclaim-venv)
 #   SCENE_SEED     seed for make_scene.py (default: the script's own)
-#   KEEP_DIR       if set, keep the scene and all CSVs (reclaim, exactextract, GEOS) there
+#   AUDIT_SEED     seed for audit_scene.py (default: the script's own)
+#   KEEP_DIR       if set, keep the scenes, all CSVs (reclaim, exactextract, GEOS) and
+#                  the audit output (KEEP_DIR/audit/reclaim_out, reference.csv) there
 #   extra arguments are passed to compare.py (e.g. --only classes_tiled)
 set -euo pipefail
 
@@ -42,4 +46,20 @@ if [[ -n "${SCENE_SEED:-}" ]]; then seed_args=(--seed "$SCENE_SEED"); fi
 
 keep_args=()
 if [[ -n "${KEEP_DIR:-}" ]]; then keep_args=(--keep "$work/csv"); fi
-exec "$py" "$here/compare.py" --reclaim "$bin" --scene "$work/scene" "${keep_args[@]}" "$@"
+status=0
+echo "== zonal: reclaim zonal vs exactextract / GEOS" >&2
+"$py" "$here/compare.py" --reclaim "$bin" --scene "$work/scene" "${keep_args[@]}" "$@" \
+    || status=$?
+
+echo "== audit: reclaim audit vs shapely/GEOS reference" >&2
+audit_seed_args=()
+if [[ -n "${AUDIT_SEED:-}" ]]; then audit_seed_args=(--seed "$AUDIT_SEED"); fi
+audit_keep_args=()
+if [[ -n "${KEEP_DIR:-}" ]]; then audit_keep_args=(--keep "$work/audit"); fi
+audit_status=0
+"$py" "$here/audit_scene.py" "$work/audit_scene" "${audit_seed_args[@]}" \
+    && "$py" "$here/audit_compare.py" --reclaim "$bin" --scene "$work/audit_scene" \
+        "${audit_keep_args[@]}" \
+    || audit_status=$?
+if [[ $status -eq 0 ]]; then status=$audit_status; fi
+exit "$status"
