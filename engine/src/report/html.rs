@@ -60,7 +60,7 @@ figcaption{font-size:13px;color:var(--muted);margin-top:6px}
 .sw{display:inline-block;width:14px;height:14px;vertical-align:-2px;margin-right:5px;border:1px solid rgba(0,0,0,.3)}
 .ln{display:inline-block;width:18px;height:0;vertical-align:4px;margin-right:5px;border-top:3px solid}
 .mine{display:flex;flex-wrap:wrap;gap:10px 24px;align-items:flex-start;border:1px solid var(--line);border-radius:4px;padding:14px 16px;margin:14px 0;break-inside:avoid;page-break-inside:avoid}
-.mine figure.map{margin:0;flex:0 1 auto}
+.mine figure.map{margin:0;flex:0 0 360px;max-width:100%}
 .mine .facts{flex:1 1 300px;min-width:280px}
 .mine table{font-size:13px}
 table.fig th{font-weight:600;font-size:12px;line-height:1.3}
@@ -529,7 +529,7 @@ impl<'a> Page<'a> {
             return Ok(());
         }
         let has_change = mines.iter().any(|m| m.change.is_some());
-        out.push_str("<table>\n<tr><th>Licence 许可证号</th><th>Holder 采矿权人</th><th>Status 状态</th><th class=\"n\">Pits</th><th class=\"n\">Restored (ha)</th><th class=\"n\">Unrestored (ha)</th><th class=\"n\">Total (ha)</th><th class=\"n\">Restored %</th>");
+        out.push_str("<table>\n<tr><th>Licence 许可证号</th><th>Holder 采矿权人</th><th>Status 状态</th><th>Liable 有责任</th><th class=\"n\">Pits</th><th class=\"n\">Restored (ha)</th><th class=\"n\">Unrestored (ha)</th><th class=\"n\">Total (ha)</th><th class=\"n\">Restored %</th>");
         if has_change {
             out.push_str(
                 "<th class=\"n\">Newly restored (ha)</th><th class=\"n\">Re-disturbed (ha)</th>",
@@ -538,11 +538,15 @@ impl<'a> Page<'a> {
         out.push_str("</tr>\n");
         for m in &mines {
             out.push_str(&format!(
-                "<tr><td>{}</td><td class=\"who\">{}</td><td>{}{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>",
+                "<tr><td>{}</td><td class=\"who\">{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>",
                 esc(&m.license_id),
                 esc(m.holder.as_deref().unwrap_or("")),
                 esc(&m.status),
-                liable_tag(m.liable),
+                if m.liable {
+                    "<span class=\"tag\">yes 是</span>"
+                } else {
+                    "<span class=\"tag no\">no 否</span>"
+                },
                 m.pit_count,
                 ha(m.areas.restored_ha),
                 ha(m.areas.unrestored_ha),
