@@ -36,6 +36,8 @@ enum Command {
     Zonal(commands::zonal::ZonalArgs),
     /// The annual restoration audit: county figures, pieces, pits, mines, orphans, report.
     Audit(commands::audit::AuditArgs),
+    /// Generate the synthetic Yitong demo county and audit it (2020 baseline, 2024 change).
+    Demo(commands::demo::DemoArgs),
 }
 
 fn main() -> ExitCode {
@@ -57,5 +59,6 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Info(a) => commands::info::run(&a),
         Command::Zonal(a) => commands::zonal::run(&a),
         Command::Audit(a) => commands::audit::run(&a),
+        Command::Demo(a) => commands::demo::run(&a),
     }
 }

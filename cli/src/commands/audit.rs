@@ -132,8 +132,7 @@ pub fn county_table(r: &AuditReport) -> String {
     ];
     let f = |v: Option<f64>| v.map(|x| format!("{x:.2}")).unwrap_or_else(|| "—".into());
     for (name, now, b, p) in rows {
-        // pad by characters (CJK counts once; good enough for a terminal table)
-        out += &format!("  {:<34} {:>12.2} {:>12} {:>12}\n", name, now, f(b), f(p));
+        out += &format!("  {} {:>12.2} {:>12} {:>12}\n", pad(name, 34), now, f(b), f(p));
     }
     if let Some(p) = &r.previous {
         out += &format!(
@@ -146,4 +145,13 @@ pub fn county_table(r: &AuditReport) -> String {
         s.pit_count, s.piece_count, s.license_count, s.liable_license_count, s.orphan_piece_count, s.overlap_count
     );
     out
+}
+
+/// Pads `s` to `width` terminal columns; CJK characters take two columns.
+fn pad(s: &str, width: usize) -> String {
+    let cols: usize = s
+        .chars()
+        .map(|c| if ('\u{1100}'..='\u{ffdc}').contains(&c) && c > '\u{2e7f}' { 2 } else { 1 })
+        .sum();
+    format!("{s}{}", " ".repeat(width.saturating_sub(cols)))
 }

@@ -31,7 +31,10 @@ pub fn run(a: &DemoArgs) -> anyhow::Result<ExitCode> {
     }
     let scene = reclaim::demo::generate(&a.out)?;
     let mut previous = None;
-    for (year, config) in [(2020, &scene.config_2020), (2024, &scene.config_2024)] {
+    for (year, config) in [
+        (2020, &scene.files.configs[0]),
+        (2024, &scene.files.configs[1]),
+    ] {
         let cfg = AuditConfig::load(config)?;
         let out = a.out.join(format!("audit-{year}"));
         let report = run_and_write(&cfg, previous.clone(), &out, a.quiet)?;

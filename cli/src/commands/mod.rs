@@ -5,5 +5,6 @@
 //! - [`demo`]: `reclaim demo` — the synthetic Yitong county, audited.
 
 pub mod audit;
+pub mod demo;
 pub mod info;
 pub mod zonal;

@@ -489,18 +489,15 @@ fn load_previous(
         dir: dir.to_path_buf(),
         detail,
     };
-    let summary = crate::report::read_summary(dir)?;
-    let json_path = dir.join("summary.json");
-    let text = std::fs::read_to_string(&json_path)
-        .map_err(|e| perr(format!("cannot read summary.json: {e}")))?;
-    let v: serde_json::Value = serde_json::from_str(&text)
-        .map_err(|e| perr(format!("summary.json is not valid JSON: {e}")))?;
-    let cfg_text = v
-        .pointer("/provenance/config_toml")
-        .and_then(|c| c.as_str())
-        .ok_or_else(|| {
-            perr("summary.json has no provenance.config_toml; was it written by reclaim?".into())
-        })?;
+    let file = crate::report::read_summary_file(dir)?;
+    let json_path = dir.join(crate::report::SUMMARY_FILE);
+    let cfg_text = &file.provenance.config_toml;
+    if cfg_text.trim().is_empty() {
+        return Err(perr(
+            "summary.json has no provenance.config_toml; was it written by reclaim?".into(),
+        ));
+    }
+    let summary = file.summary;
     let prev_cfg = AuditConfig::from_toml(cfg_text, &json_path)?;
     let prev_imagery = Imagery::open(&prev_cfg.imagery, limits)?;
     if !grids_match(current, &prev_imagery) {
