@@ -116,9 +116,7 @@ impl Grid {
     /// Map extent `(xmin, ymin, xmax, ymax)` of an axis-aligned grid.
     pub fn extent(&self) -> (f64, f64, f64, f64) {
         let (xa, ya) = self.transform.apply(0.0, 0.0);
-        let (xb, yb) = self
-            .transform
-            .apply(self.width as f64, self.height as f64);
+        let (xb, yb) = self.transform.apply(self.width as f64, self.height as f64);
         (xa.min(xb), ya.min(yb), xa.max(xb), ya.max(yb))
     }
 }
@@ -129,22 +127,53 @@ mod tests {
 
     #[test]
     fn window_intersection() {
-        let a = Window { col_off: 0, row_off: 0, width: 10, height: 10 };
-        let b = Window { col_off: 5, row_off: 8, width: 10, height: 10 };
+        let a = Window {
+            col_off: 0,
+            row_off: 0,
+            width: 10,
+            height: 10,
+        };
+        let b = Window {
+            col_off: 5,
+            row_off: 8,
+            width: 10,
+            height: 10,
+        };
         assert_eq!(
             a.intersect(&b),
-            Some(Window { col_off: 5, row_off: 8, width: 5, height: 2 })
+            Some(Window {
+                col_off: 5,
+                row_off: 8,
+                width: 5,
+                height: 2
+            })
         );
-        let c = Window { col_off: 10, row_off: 0, width: 1, height: 1 };
+        let c = Window {
+            col_off: 10,
+            row_off: 0,
+            width: 1,
+            height: 1,
+        };
         assert_eq!(a.intersect(&c), None);
     }
 
     #[test]
     fn affine_order_matches_rasterio() {
-        let t = GeoTransform { x0: 100.0, dx: 10.0, rx: 0.0, y0: 200.0, ry: 0.0, dy: -10.0 };
+        let t = GeoTransform {
+            x0: 100.0,
+            dx: 10.0,
+            rx: 0.0,
+            y0: 200.0,
+            ry: 0.0,
+            dy: -10.0,
+        };
         assert_eq!(t.to_affine(), [10.0, 0.0, 100.0, 0.0, -10.0, 200.0]);
         assert_eq!(t.apply(1.0, 2.0), (110.0, 180.0));
-        let g = Grid { width: 3, height: 2, transform: t };
+        let g = Grid {
+            width: 3,
+            height: 2,
+            transform: t,
+        };
         assert_eq!(g.extent(), (100.0, 180.0, 130.0, 200.0));
     }
 }

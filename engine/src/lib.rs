@@ -26,10 +26,10 @@
 //! - [`output`]: atomic file writing.
 //! - [`error`]: the engine's top-level error.
 
+pub mod area;
 pub mod attribute;
 pub mod audit;
 pub mod classify;
-pub mod area;
 pub mod coverage;
 pub mod crs;
 pub mod demo;

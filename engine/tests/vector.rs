@@ -933,4 +933,3 @@ fn missing_files_and_other_formats() {
     let err = read(&corpus().join("eo-learn/LULC.gpkg")).unwrap_err();
     assert!(err.to_string().contains("ogr2ogr -f GeoJSON"), "{err}");
 }
-

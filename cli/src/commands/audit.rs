@@ -132,7 +132,13 @@ pub fn county_table(r: &AuditReport) -> String {
     ];
     let f = |v: Option<f64>| v.map(|x| format!("{x:.2}")).unwrap_or_else(|| "—".into());
     for (name, now, b, p) in rows {
-        out += &format!("  {} {:>12.2} {:>12} {:>12}\n", pad(name, 34), now, f(b), f(p));
+        out += &format!(
+            "  {} {:>12.2} {:>12} {:>12}\n",
+            pad(name, 34),
+            now,
+            f(b),
+            f(p)
+        );
     }
     if let Some(p) = &r.previous {
         out += &format!(
@@ -151,7 +157,13 @@ pub fn county_table(r: &AuditReport) -> String {
 fn pad(s: &str, width: usize) -> String {
     let cols: usize = s
         .chars()
-        .map(|c| if ('\u{1100}'..='\u{ffdc}').contains(&c) && c > '\u{2e7f}' { 2 } else { 1 })
+        .map(|c| {
+            if ('\u{1100}'..='\u{ffdc}').contains(&c) && c > '\u{2e7f}' {
+                2
+            } else {
+                1
+            }
+        })
         .sum();
     format!("{s}{}", " ".repeat(width.saturating_sub(cols)))
 }
