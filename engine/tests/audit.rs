@@ -345,3 +345,85 @@ fn failed_run_leaves_the_old_output_untouched() {
     assert!(e.contains("/no/such/nir.tif"), "{e}");
     assert_eq!(std::fs::read(out.join("summary.json")).unwrap(), before);
 }
+
+/// A WorldCover-coded land-cover map: 10 tree, 60 bare, 80 water, 0 nodata,
+/// and 61, a value the mapping lacks, in the cells of column 7.
+fn write_worldcover(dir: &Path) -> PathBuf {
+    let path = dir.join("worldcover.tif");
+    let value = |c: usize, r: usize| -> u8 {
+        if r == 9 {
+            0
+        } else if c == 7 {
+            61
+        } else {
+            match c {
+                0..=3 => 10,
+                4..=6 => 60,
+                _ => 80,
+            }
+        }
+    };
+    let data: Vec<u8> = (0..10)
+        .flat_map(|r| (0..10).map(move |c| value(c, r)))
+        .collect();
+    let mut enc = TiffEncoder::new(File::create(&path).unwrap()).unwrap();
+    let mut img = enc.new_image::<colortype::Gray8>(10, 10).unwrap();
+    let e = img.encoder();
+    e.write_tag(Tag::ModelPixelScaleTag, &[10.0f64, 10.0, 0.0][..])
+        .unwrap();
+    e.write_tag(Tag::ModelTiepointTag, &[0.0f64, 0.0, 0.0, X0, Y0, 0.0][..])
+        .unwrap();
+    e.write_tag(
+        Tag::GeoKeyDirectoryTag,
+        &[
+            1u16, 1, 0, 3, 1024, 0, 1, 1, 1025, 0, 1, 1, 3072, 0, 1, 32651,
+        ][..],
+    )
+    .unwrap();
+    img.write_data(&data).unwrap();
+    path
+}
+
+#[test]
+fn land_cover_map_with_worldcover_preset_reports_unmapped_values() {
+    let dir = tempfile::tempdir().unwrap();
+    write_vectors(dir.path());
+    write_worldcover(dir.path());
+    let cfg = CONFIG.replace(
+        "red_path = \"red.tif\"\nnir_path = \"nir.tif\"\nclassifier = \"ndvi\"",
+        "path = \"worldcover.tif\"\nclassifier = \"classes\"\nclasses_preset = \"worldcover\"",
+    );
+    std::fs::write(dir.path().join("lc.toml"), cfg).unwrap();
+    let cfg = AuditConfig::load(&dir.path().join("lc.toml")).unwrap();
+    let r = audit::run(&cfg, &AuditOptions::default()).unwrap();
+    let s = &r.summary;
+    // The pits cover columns 0–6 and 8–9 only, where the classes are those of the
+    // NDVI scene; the unmapped value 61 (column 7) lies under no pit.
+    assert!(
+        close(s.restored_ha, 0.12) && close(s.unrestored_ha, 0.09) && close(s.water_ha, 0.04),
+        "{s:?}"
+    );
+    assert!(close(s.unobserved_ha, 0.08), "{s:?}");
+    assert_eq!(s.unmapped_ha, 0.0);
+}
+
+#[test]
+fn unmapped_land_cover_under_a_pit_is_unobserved_and_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    write_vectors(dir.path());
+    write_worldcover(dir.path());
+    // map only 10 and 80: bare (60) and 61 become unmapped
+    let cfg = CONFIG.replace(
+        "red_path = \"red.tif\"\nnir_path = \"nir.tif\"\nclassifier = \"ndvi\"",
+        "path = \"worldcover.tif\"\nclassifier = \"classes\"\nclasses_map = { restored = [10], water = [80], unobserved = [0] }",
+    );
+    std::fs::write(dir.path().join("lc.toml"), cfg).unwrap();
+    let cfg = AuditConfig::load(&dir.path().join("lc.toml")).unwrap();
+    let r = audit::run(&cfg, &AuditOptions::default()).unwrap();
+    let s = &r.summary;
+    // the 0.09 ha of bare pit land (value 60) is unmapped: unobserved, never guessed
+    assert!(close(s.unrestored_ha, 0.0), "{s:?}");
+    assert!(close(s.unmapped_ha, 0.09), "{s:?}");
+    assert!(close(s.unobserved_ha, 0.08 + 0.09), "{s:?}");
+    assert!(s.unmapped_values.contains(&"60".to_string()), "{s:?}");
+}
