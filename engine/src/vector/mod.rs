@@ -22,6 +22,7 @@ pub mod dbf;
 pub mod encoding;
 pub mod error;
 pub mod feature;
+pub mod from_bytes;
 mod geojson_reader;
 pub mod rings;
 mod shapefile_reader;
