@@ -257,7 +257,7 @@ pub enum Malformation {
 }
 
 /// What is wrong with a feature's geometry.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum GeometryProblem {
     /// The feature has no geometry (GeoJSON `null`, shapefile null shape).
@@ -286,6 +286,46 @@ pub enum GeometryProblem {
     /// The ring encloses no area (all points collinear or repeated).
     #[error("the ring has zero area (its points are collinear or repeated)")]
     ZeroArea,
+    /// Two edges of one ring cross (its lobes would cancel in an area sum).
+    #[error(
+        "a ring crosses itself near ({x}, {y}), so its area is not defined; fix the \
+         geometry (QGIS \"Fix geometries\", `ogr2ogr -makevalid`) or pass --repair \
+         (repair_geometry = true in the audit config) to resolve it with the non-zero \
+         fill rule (docs/robustness.md)"
+    )]
+    SelfIntersection {
+        /// Approximate x of the crossing, in the layer's CRS.
+        x: f64,
+        /// Approximate y of the crossing.
+        y: f64,
+    },
+    /// Edges of two rings of the feature cross (a hole crossing its shell, parts crossing).
+    #[error(
+        "two rings cross near ({x}, {y}) (a hole crossing its shell, or overlapping \
+         parts), so the area is not defined; fix the geometry (QGIS \"Fix geometries\", \
+         `ogr2ogr -makevalid`) or pass --repair (repair_geometry = true in the audit \
+         config; docs/robustness.md)"
+    )]
+    RingsCross {
+        /// Approximate x of the crossing, in the layer's CRS.
+        x: f64,
+        /// Approximate y of the crossing.
+        y: f64,
+    },
+    /// Rings that do not cross still overlap (a hole outside its shell, nested or
+    /// duplicate parts, a ring crossing itself at a vertex).
+    #[error(
+        "the rings add up to {summed_area} but cover {covered_area} square units (a hole \
+         outside its shell, overlapping or duplicate parts, or a ring crossing itself at \
+         a vertex); fix the geometry (QGIS \"Fix geometries\") or pass --repair \
+         (repair_geometry = true in the audit config; docs/robustness.md)"
+    )]
+    Overlap {
+        /// |shells| − |holes|, summed: what an area sum would measure.
+        summed_area: f64,
+        /// The area of the land the rings describe (non-zero fill rule).
+        covered_area: f64,
+    },
 }
 
 /// Counted quantities that [`super::ReadOptions`] caps.

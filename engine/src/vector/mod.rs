@@ -7,6 +7,7 @@
 //! - [`encoding`]: text-encoding labels, .dbf language-driver bytes, strict decoding.
 //! - [`dbf`]: the .dbf attribute-table reader ([`read_dbf`] reads one alone).
 //! - [`rings`]: ring validation, areas and assembly of shapefile rings into polygons.
+//! - [`validate`]: crossings and overlaps between rings; the explicit `--repair`.
 //! - `geojson_reader`, `shapefile_reader`: the two formats.
 //!
 //! ```text
@@ -26,6 +27,7 @@ pub mod from_bytes;
 mod geojson_reader;
 pub mod rings;
 mod shapefile_reader;
+pub mod validate;
 
 use std::path::Path;
 
@@ -44,15 +46,19 @@ pub struct ReadOptions {
     pub max_features: usize,
     /// Most vertices (positions, all rings of all features) a layer may have.
     pub max_vertices: usize,
+    /// Repair self-intersecting or overlapping geometry ([`validate::repair`]) instead of
+    /// refusing it (the CLI's `--repair`; default false).
+    pub repair: bool,
 }
 
 impl Default for ReadOptions {
-    /// No explicit encoding; 5 million features; 200 million vertices.
+    /// No explicit encoding; 5 million features; 200 million vertices; no repair.
     fn default() -> Self {
         ReadOptions {
             encoding: None,
             max_features: 5_000_000,
             max_vertices: 200_000_000,
+            repair: false,
         }
     }
 }
@@ -64,7 +70,8 @@ impl Default for ReadOptions {
 /// [`VectorError::Unsupported`] for any other extension (the message suggests
 /// `ogr2ogr -f GeoJSON`); otherwise the format readers' errors: unreadable or malformed
 /// files, invalid or non-polygon geometry (with the feature index), unresolvable CRS,
-/// undecodable text, limits exceeded. A shapefile without `.prj` is *not* an error
+/// undecodable text, limits exceeded, self-intersecting or overlapping rings (unless
+/// [`ReadOptions::repair`]; see [`validate`]). A shapefile without `.prj` is *not* an error
 /// here: [`Layer::crs`] is `None` and [`Layer::require_crs`] reports it.
 ///
 /// ```no_run
@@ -82,14 +89,18 @@ pub fn read_layer(path: &Path, opts: &ReadOptions) -> Result<Layer, VectorError>
         .and_then(|e| e.to_str())
         .unwrap_or("")
         .to_ascii_lowercase();
-    match extension.as_str() {
-        "shp" => shapefile_reader::read_shapefile(path, opts),
-        "geojson" | "json" => geojson_reader::read_geojson(path, opts),
-        _ => Err(VectorError::Unsupported {
-            path: path.to_path_buf(),
-            extension,
-        }),
-    }
+    let layer = match extension.as_str() {
+        "shp" => shapefile_reader::read_shapefile(path, opts)?,
+        "geojson" | "json" => geojson_reader::read_geojson(path, opts)?,
+        _ => {
+            return Err(VectorError::Unsupported {
+                path: path.to_path_buf(),
+                extension,
+            })
+        }
+    };
+    // Crossings and overlaps: refused, or repaired when asked (docs/robustness.md).
+    validate::check_layer(layer, opts.repair).map(|(layer, _repaired)| layer)
 }
 
 #[cfg(test)]
