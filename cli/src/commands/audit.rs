@@ -33,6 +33,10 @@ pub struct AuditArgs {
     /// Override `[imagery] path`.
     #[arg(long, value_name = "FILE")]
     pub imagery: Option<PathBuf>,
+    /// Repair self-intersecting or overlapping pits and licences instead of refusing
+    /// them (sets `repair_geometry = true` in [pits] and [licenses]).
+    #[arg(long)]
+    pub repair: bool,
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
@@ -52,6 +56,10 @@ pub fn run(a: &AuditArgs) -> anyhow::Result<ExitCode> {
     }
     if let Some(p) = &a.imagery {
         cfg.imagery.path = Some(p.clone());
+    }
+    if a.repair {
+        cfg.pits.repair_geometry = true;
+        cfg.licenses.repair_geometry = true;
     }
     let report = run_and_write(&cfg, a.previous.clone(), &a.out, a.quiet)?;
     if !a.quiet {

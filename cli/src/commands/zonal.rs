@@ -38,6 +38,9 @@ pub struct ZonalArgs {
     /// CRS of the raster when the file has none (e.g. EPSG:32651).
     #[arg(long, value_name = "CRS")]
     pub raster_crs: Option<String>,
+    /// Repair self-intersecting or overlapping zones (non-zero fill) instead of refusing them.
+    #[arg(long)]
+    pub repair: bool,
 }
 
 /// Runs the zonal histogram and writes the CSV.
@@ -54,6 +57,7 @@ pub fn run(a: &ZonalArgs) -> anyhow::Result<ExitCode> {
         id_field: a.id_field.clone(),
         read: ReadOptions {
             encoding: a.encoding.clone(),
+            repair: a.repair,
             ..ReadOptions::default()
         },
         zones_crs: parse_crs(&a.zones_crs, "--zones-crs")?,

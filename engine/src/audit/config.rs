@@ -115,6 +115,10 @@ pub struct PitsConfig {
     /// CRS when the file has none.
     #[serde(default)]
     pub crs: Option<String>,
+    /// Repair self-intersecting or overlapping footprints instead of refusing them
+    /// (docs/robustness.md; default false).
+    #[serde(default)]
+    pub repair_geometry: bool,
 }
 
 /// `[licenses]`.
@@ -150,6 +154,10 @@ pub struct LicensesConfig {
     /// CRS when the file has none.
     #[serde(default)]
     pub crs: Option<String>,
+    /// Repair self-intersecting or overlapping footprints instead of refusing them
+    /// (docs/robustness.md; default false).
+    #[serde(default)]
+    pub repair_geometry: bool,
 }
 
 /// `[baseline]`: the plan's figures, in hectares.

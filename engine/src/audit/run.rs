@@ -50,7 +50,11 @@ pub fn run(cfg: &AuditConfig, opts: &AuditOptions) -> Result<AuditReport, AuditE
     let crs = imagery.crs.clone();
 
     // Footprints and licences, in the imagery's CRS.
-    let pits_layer = read(&cfg.pits.path, cfg.pits.encoding.as_deref())?;
+    let pits_layer = read(
+        &cfg.pits.path,
+        cfg.pits.encoding.as_deref(),
+        cfg.pits.repair_geometry,
+    )?;
     for f in [&cfg.pits.kind_field, &cfg.pits.town_field]
         .into_iter()
         .flatten()
@@ -84,7 +88,7 @@ pub fn run(cfg: &AuditConfig, opts: &AuditOptions) -> Result<AuditReport, AuditE
     }
 
     let lc = &cfg.licenses;
-    let lic_layer = read(&lc.path, lc.encoding.as_deref())?;
+    let lic_layer = read(&lc.path, lc.encoding.as_deref(), lc.repair_geometry)?;
     for f in [
         Some(&lc.holder_field),
         Some(&lc.status_field),
@@ -370,9 +374,10 @@ pub fn write(report: &AuditReport, out: &Path) -> Result<(), AuditError> {
     Ok(())
 }
 
-fn read(path: &Path, encoding: Option<&str>) -> Result<Layer, AuditError> {
+fn read(path: &Path, encoding: Option<&str>, repair: bool) -> Result<Layer, AuditError> {
     let opts = ReadOptions {
         encoding: encoding.map(str::to_string),
+        repair,
         ..ReadOptions::default()
     };
     Ok(vector::read_layer(path, &opts).map_err(Error::from)?)
