@@ -6,17 +6,23 @@
 //! - [`sweep`]: the block sweep — exact coverage × classes, with change and maps.
 //! - [`aggregate`]: pieces → pits → mines → county.
 //! - [`run`]: one audit end to end, and the atomic writing of its folder.
+//! - [`shard`]: one shard of an audit (`--shard I/N`) and its partial result.
+//! - [`merge`]: partial results of every shard → the one-shot report.
 //! - [`error`]: what can stop an audit.
 
 pub mod aggregate;
 pub mod config;
 pub mod error;
 pub mod imagery;
+pub mod merge;
 pub mod model;
 pub mod run;
+pub mod shard;
 pub mod sweep;
 
 pub use config::{AuditConfig, ConfigError};
 pub use error::AuditError;
+pub use merge::{merge, merge_parts};
 pub use model::{AuditReport, ClassAreas, LandClass, Responsibility};
 pub use run::{run, write, AuditOptions};
+pub use shard::{read_partial, run_shard, write_partial, Partial, ShardError, ShardSpec};

@@ -7,7 +7,8 @@ use super::config::AuditConfig;
 use super::error::AuditError;
 use super::imagery::{grids_match, Imagery};
 use super::model::{AuditReport, BaselineDelta, Change, InputFile, Previous, Provenance, Summary};
-use super::sweep::{sweep, Canvas};
+use super::shard::{Measure, OneShot};
+use super::sweep::sweep;
 use crate::attribute::{self, Date, LiabilityRule, Licence, Pit};
 use crate::coverage::{self, Coverage};
 use crate::crs::{Crs, Transformer};
@@ -42,6 +43,16 @@ const MINE_MAP_MARGIN: usize = 10;
 /// # Errors
 /// Any input problem, as an [`AuditError`] naming the file, the feature and the fix.
 pub fn run(cfg: &AuditConfig, opts: &AuditOptions) -> Result<AuditReport, AuditError> {
+    run_with(cfg, opts, &mut OneShot)
+}
+
+/// [`run`] with its measuring step supplied: one sweep ([`OneShot`]), one shard's
+/// sweep, or a merge of shards' results (see [`super::shard`], [`super::merge`]).
+pub(crate) fn run_with(
+    cfg: &AuditConfig,
+    opts: &AuditOptions,
+    measure: &mut dyn Measure,
+) -> Result<AuditReport, AuditError> {
     let audit_date = Date::parse(&cfg.audit_date).map_err(|source| AuditError::Attribute {
         path: PathBuf::from("audit_date"),
         source,
@@ -177,10 +188,7 @@ pub fn run(cfg: &AuditConfig, opts: &AuditOptions) -> Result<AuditReport, AuditE
     };
 
     // Maps: the county, and one per licence with land.
-    let mut canvases = vec![Canvas::new(
-        union(coverages.iter().map(|c| c.window)),
-        COUNTY_MAP_PX,
-    )];
+    let mut canvases = vec![(union(coverages.iter().map(|c| c.window)), COUNTY_MAP_PX)];
     let mut mine_ids = Vec::new();
     for l in &licences {
         let w = union(att.pieces.iter().zip(&coverages).filter_map(
@@ -194,16 +202,24 @@ pub fn run(cfg: &AuditConfig, opts: &AuditOptions) -> Result<AuditReport, AuditE
             },
         ));
         if !w.is_empty() {
-            canvases.push(Canvas::new(grow(w, MINE_MAP_MARGIN, &imagery), MINE_MAP_PX));
+            canvases.push((grow(w, MINE_MAP_MARGIN, &imagery), MINE_MAP_PX));
             mine_ids.push(l.id.clone());
         }
     }
 
-    let swept = sweep(
-        &imagery,
-        previous.as_ref().and_then(|p| p.1.as_ref()),
-        &coverages,
+    let swept = measure.measure(
+        &att,
+        coverages,
         canvases,
+        &imagery.grid,
+        &mut |coverages, canvases| {
+            sweep(
+                &imagery,
+                previous.as_ref().and_then(|p| p.1.as_ref()),
+                coverages,
+                canvases,
+            )
+        },
     )?;
 
     // Per piece: over the raster from the sweep; beyond it, unobserved.
@@ -270,7 +286,7 @@ pub fn run(cfg: &AuditConfig, opts: &AuditOptions) -> Result<AuditReport, AuditE
         })
         .collect::<Result<Vec<_>, AuditError>>()?;
 
-    let mut maps = swept.canvases.iter().map(|c| c.finish(&imagery.grid));
+    let mut maps = swept.maps.into_iter();
     let county_map = maps.next().unwrap_or(super::model::ClassMap {
         width: 0,
         height: 0,

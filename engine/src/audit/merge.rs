@@ -1,0 +1,522 @@
+//! Partial results of every shard → the report a one-shot run would have made.
+//!
+//! The merge checks that the parts belong together (same shard count, reclaim
+//! version, configuration, inputs by SHA-256 and previous audit; every shard
+//! `0..N` exactly once), then runs the audit again *without a sweep*: pits and
+//! licences are read and cut exactly as in the shards, and each piece takes the
+//! transition table its shard measured. Everything after the sweep (pits, mines,
+//! county, reconciliation, reports) is the one-shot code, summing in the same
+//! piece order, so the figures are the same to the bit. The county and mine maps
+//! are painted from the union of the shards' footprint cells.
+//!
+//! The merge reads the configuration and inputs the shards used (paths as recorded)
+//! and refuses to go on if any of them changed since.
+
+use super::error::AuditError;
+use super::model::{AuditReport, ClassMap};
+use super::run::{run_with, sha256_file, AuditOptions};
+use super::shard::{
+    hex_f64, read_partial, shard_of, Corruption, Field, MapSpec, Measure, Measured, Partial,
+    ShardError, SweepFn,
+};
+use super::sweep::Transitions;
+use crate::attribute::Attribution;
+use crate::coverage::Coverage;
+use crate::grid::Grid;
+use crate::raster::Limits;
+use std::path::PathBuf;
+
+/// Reads the partial results in `dirs` and merges them (see [`merge_parts`]).
+///
+/// # Errors
+/// As [`super::shard::read_partial`] and [`merge_parts`].
+pub fn merge(dirs: &[PathBuf], limits: &Limits) -> Result<AuditReport, ShardError> {
+    let parts = dirs
+        .iter()
+        .map(|d| Ok((d.clone(), read_partial(d)?)))
+        .collect::<Result<Vec<_>, ShardError>>()?;
+    merge_parts(parts, limits)
+}
+
+/// Merges partial results `(folder, partial)` into the audit report.
+///
+/// # Errors
+/// [`ShardError::NoParts`], [`ShardError::Mismatch`], [`ShardError::Duplicate`],
+/// [`ShardError::Missing`] when the parts do not make one whole audit;
+/// [`ShardError::Corrupt`] for inconsistent content; [`ShardError::InputChanged`]
+/// when an input differs from what the shards measured; [`ShardError::Audit`] for
+/// any error of the audit itself.
+pub fn merge_parts(
+    mut parts: Vec<(PathBuf, Partial)>,
+    limits: &Limits,
+) -> Result<AuditReport, ShardError> {
+    check_parts(&parts)?;
+    parts.sort_by_key(|(_, p)| p.shard_index);
+    let (first_path, first) = match parts.first() {
+        Some((path, p)) => (path.clone(), p.clone()),
+        None => return Err(ShardError::NoParts),
+    };
+    let config_path = first_path.join(super::shard::PARTIAL_FILE);
+    let cfg = super::AuditConfig::from_toml(&first.provenance.config_toml, &config_path)
+        .map_err(AuditError::from)?;
+    if let Some(prev) = &first.previous {
+        let summary = prev.dir.join(crate::report::SUMMARY_FILE);
+        let now = sha256_file(&summary)?;
+        if now != prev.summary_sha256 {
+            return Err(ShardError::InputChanged {
+                role: "previous summary".into(),
+                path: summary,
+                then: prev.summary_sha256.clone(),
+                now,
+            });
+        }
+    }
+    let opts = AuditOptions {
+        previous: first.previous.as_ref().map(|p| p.dir.clone()),
+        limits: *limits,
+    };
+    let mut m = MergeMeasure {
+        parts: &parts,
+        failure: None,
+    };
+    let report = match run_with(&cfg, &opts, &mut m) {
+        Ok(r) => r,
+        Err(e) => return Err(m.failure.take().unwrap_or_else(|| e.into())),
+    };
+    check_inputs(&first.provenance, &report.provenance)?;
+    if report.provenance != first.provenance {
+        return Err(ShardError::Mismatch {
+            path: PathBuf::from("this merge"),
+            first: first_path,
+            field: Field::Config,
+            expected: first.provenance.config_toml.clone(),
+            found: report.provenance.config_toml.clone(),
+        });
+    }
+    Ok(report)
+}
+
+/// The parts belong to one audit and hold every shard exactly once.
+fn check_parts(parts: &[(PathBuf, Partial)]) -> Result<(), ShardError> {
+    let Some((first_path, first)) = parts.first() else {
+        return Err(ShardError::NoParts);
+    };
+    let version = env!("CARGO_PKG_VERSION");
+    if first.provenance.reclaim_version != version {
+        return Err(ShardError::Mismatch {
+            path: first_path.clone(),
+            first: PathBuf::from(format!("this reclaim {version}")),
+            field: Field::Version,
+            expected: version.to_string(),
+            found: first.provenance.reclaim_version.clone(),
+        });
+    }
+    let count = first.shard_count;
+    let mut seen: Vec<Option<&PathBuf>> = vec![None; count.min(super::shard::MAX_SHARDS)];
+    for (path, p) in parts {
+        let mismatch = |field: Field, expected: String, found: String| ShardError::Mismatch {
+            path: path.clone(),
+            first: first_path.clone(),
+            field,
+            expected,
+            found,
+        };
+        if p.shard_count != count {
+            return Err(mismatch(
+                Field::ShardCount,
+                count.to_string(),
+                p.shard_count.to_string(),
+            ));
+        }
+        let a = &first.provenance;
+        let b = &p.provenance;
+        if b.reclaim_version != a.reclaim_version {
+            return Err(mismatch(
+                Field::Version,
+                a.reclaim_version.clone(),
+                b.reclaim_version.clone(),
+            ));
+        }
+        if b.config_toml != a.config_toml {
+            return Err(mismatch(
+                Field::Config,
+                first_diff(&a.config_toml, &b.config_toml).0,
+                first_diff(&a.config_toml, &b.config_toml).1,
+            ));
+        }
+        let inputs = |pr: &super::model::Provenance| {
+            pr.inputs
+                .iter()
+                .map(|i| format!("{} {}", i.role, i.sha256))
+                .collect::<Vec<_>>()
+        };
+        if inputs(a) != inputs(b) || a.crs != b.crs || a.cell_size != b.cell_size {
+            let (x, y) = (inputs(a).join(", "), inputs(b).join(", "));
+            return Err(mismatch(Field::Inputs, x, y));
+        }
+        if p.previous != first.previous {
+            let show = |v: &Option<super::shard::PartialPrevious>| match v {
+                Some(v) => format!("{} sha256 {}", v.dir.display(), v.summary_sha256),
+                None => "none".into(),
+            };
+            return Err(mismatch(
+                Field::Previous,
+                show(&first.previous),
+                show(&p.previous),
+            ));
+        }
+        if (p.pit_count, p.piece_count) != (first.pit_count, first.piece_count) {
+            return Err(mismatch(
+                Field::Counts,
+                format!("{} pits, {} pieces", first.pit_count, first.piece_count),
+                format!("{} pits, {} pieces", p.pit_count, p.piece_count),
+            ));
+        }
+        match seen.get_mut(p.shard_index) {
+            Some(Some(other)) => {
+                return Err(ShardError::Duplicate {
+                    index: p.shard_index,
+                    count,
+                    first: (*other).clone(),
+                    second: path.clone(),
+                })
+            }
+            Some(slot) => *slot = Some(path),
+            None => {
+                return Err(ShardError::BadSpec {
+                    text: format!("{}/{count} in {}", p.shard_index, path.display()),
+                })
+            }
+        }
+    }
+    let missing: Vec<usize> = (0..count)
+        .filter(|i| seen.get(*i).is_some_and(|s| s.is_none()))
+        .collect();
+    if !missing.is_empty() || seen.len() != count {
+        return Err(ShardError::Missing { count, missing });
+    }
+    Ok(())
+}
+
+/// The first line where two texts differ, from each.
+fn first_diff(a: &str, b: &str) -> (String, String) {
+    let mut la = a.lines();
+    let mut lb = b.lines();
+    loop {
+        match (la.next(), lb.next()) {
+            (Some(x), Some(y)) if x == y => continue,
+            (x, y) => {
+                return (
+                    x.unwrap_or("(end)").to_string(),
+                    y.unwrap_or("(end)").to_string(),
+                )
+            }
+        }
+    }
+}
+
+/// Every input has the checksum the shards recorded.
+fn check_inputs(
+    then: &super::model::Provenance,
+    now: &super::model::Provenance,
+) -> Result<(), ShardError> {
+    for (i, t) in then.inputs.iter().enumerate() {
+        let n = now.inputs.iter().find(|n| n.role == t.role);
+        let now_sha = n
+            .map(|n| n.sha256.clone())
+            .unwrap_or_else(|| "(missing)".into());
+        if now_sha != t.sha256 || now.inputs.get(i).map(|n| &n.role) != Some(&t.role) {
+            return Err(ShardError::InputChanged {
+                role: t.role.clone(),
+                path: t.path.clone(),
+                then: t.sha256.clone(),
+                now: now_sha,
+            });
+        }
+    }
+    if let Some(extra) = now.inputs.get(then.inputs.len()) {
+        return Err(ShardError::InputChanged {
+            role: extra.role.clone(),
+            path: extra.path.clone(),
+            then: "(absent)".into(),
+            now: extra.sha256.clone(),
+        });
+    }
+    Ok(())
+}
+
+/// The merge's measuring step: tables and cells from the parts, no sweep.
+struct MergeMeasure<'a> {
+    parts: &'a [(PathBuf, Partial)],
+    /// The merge-specific error behind an `Err` returned to the runner.
+    failure: Option<ShardError>,
+}
+
+impl Measure for MergeMeasure<'_> {
+    fn measure(
+        &mut self,
+        att: &Attribution,
+        _coverages: Vec<Coverage>,
+        maps: Vec<MapSpec>,
+        grid: &Grid,
+        _sweep: &mut SweepFn<'_>,
+    ) -> Result<Measured, AuditError> {
+        match gather(self.parts, att, maps, grid) {
+            Ok(m) => Ok(m),
+            Err(e) => {
+                self.failure = Some(e);
+                Err(AuditError::Reconciliation {
+                    detail: "the partial results do not fit this audit".into(),
+                })
+            }
+        }
+    }
+}
+
+/// Per-piece tables, unmapped values and maps from the parts (sorted by shard).
+fn gather(
+    parts: &[(PathBuf, Partial)],
+    att: &Attribution,
+    maps: Vec<MapSpec>,
+    grid: &Grid,
+) -> Result<Measured, ShardError> {
+    let n = att.pieces.len();
+    let mut transitions: Vec<Transitions> = vec![[[0.0; 4]; 4]; n];
+    let mut seen = vec![false; n];
+    let mut unmapped = super::imagery::Unmapped::new();
+    let mut unmapped_m2 = 0.0;
+    let mut cells: Vec<(u64, u8)> = Vec::new();
+    for (path, part) in parts {
+        let corrupt = |problem: Corruption| ShardError::Corrupt {
+            path: path.clone(),
+            problem,
+        };
+        for pp in &part.pieces {
+            let Some(piece) = att.pieces.get(pp.piece) else {
+                return Err(corrupt(Corruption::PieceOutOfRange {
+                    piece: pp.piece,
+                    count: n,
+                }));
+            };
+            if piece.pit_id != pp.pit_id {
+                return Err(corrupt(Corruption::PitMismatch {
+                    piece: pp.piece,
+                    expected: piece.pit_id.clone(),
+                    found: pp.pit_id.clone(),
+                }));
+            }
+            let owner = shard_of(&piece.pit_id, part.shard_count);
+            if owner != part.shard_index {
+                return Err(corrupt(Corruption::WrongShard {
+                    piece: pp.piece,
+                    pit_id: pp.pit_id.clone(),
+                    owner,
+                }));
+            }
+            if std::mem::replace(&mut seen[pp.piece], true) {
+                return Err(corrupt(Corruption::PieceTwice { piece: pp.piece }));
+            }
+            if pp.transitions_m2.len() != 16 {
+                return Err(corrupt(Corruption::TransitionCount {
+                    piece: pp.piece,
+                    found: pp.transitions_m2.len(),
+                }));
+            }
+            let t = &mut transitions[pp.piece];
+            for (k, text) in pp.transitions_m2.iter().enumerate() {
+                t[k / 4][k % 4] = hex_f64(text).map_err(corrupt)?;
+            }
+        }
+        for text in &part.unmapped_values {
+            let bits = hex_f64(text).map_err(corrupt)?.to_bits();
+            unmapped.insert(bits, 0.0);
+        }
+        unmapped_m2 += hex_f64(&part.unmapped_m2).map_err(corrupt)?;
+        for (row, col, classes) in &part.cells {
+            let (row, col) = (*row, *col);
+            let len = classes.len();
+            if row >= grid.height || col >= grid.width || len > grid.width - col {
+                return Err(corrupt(Corruption::CellOutsideGrid {
+                    row,
+                    col,
+                    len,
+                    width: grid.width,
+                    height: grid.height,
+                }));
+            }
+            let base = (row * grid.width + col) as u64;
+            for (k, ch) in classes.chars().enumerate() {
+                let class = match ch {
+                    '0'..='3' => ch as u8 - b'0',
+                    _ => return Err(corrupt(Corruption::BadClass { row, class: ch })),
+                };
+                cells.push((base + k as u64, class));
+            }
+        }
+    }
+    if let Some(i) = seen.iter().position(|s| !s) {
+        let pit_id = att
+            .pieces
+            .get(i)
+            .map(|p| p.pit_id.clone())
+            .unwrap_or_default();
+        let owner = parts
+            .iter()
+            .find(|(_, p)| p.shard_index == shard_of(&pit_id, p.shard_count))
+            .map(|(path, _)| path.clone())
+            .unwrap_or_default();
+        return Err(ShardError::Corrupt {
+            path: owner,
+            problem: Corruption::PieceMissing { piece: i, pit_id },
+        });
+    }
+    cells.sort_unstable();
+    // A cell of pieces in two shards is recorded by both, with the same class.
+    let mut distinct: Vec<(u64, u8)> = Vec::with_capacity(cells.len());
+    for (idx, class) in cells {
+        match distinct.last() {
+            Some(&(i, c)) if i == idx => {
+                if c != class {
+                    let w = grid.width.max(1) as u64;
+                    return Err(ShardError::Corrupt {
+                        path: PathBuf::from("(two shards)"),
+                        problem: Corruption::CellConflict {
+                            row: (idx / w) as usize,
+                            col: (idx % w) as usize,
+                            a: c,
+                            b: class,
+                        },
+                    });
+                }
+            }
+            _ => distinct.push((idx, class)),
+        }
+    }
+    Ok(Measured {
+        transitions,
+        unmapped,
+        unmapped_m2,
+        maps: maps
+            .into_iter()
+            .map(|spec| paint(spec, &distinct, grid))
+            .collect(),
+    })
+}
+
+/// A class map over `spec` from footprint cells (grid index, class), sorted and
+/// distinct: `k × k` cells per pixel, each pixel its most frequent class (ties to
+/// the lower class code), as the one-shot sweep paints it.
+fn paint((window, max_px): MapSpec, cells: &[(u64, u8)], grid: &Grid) -> ClassMap {
+    let longer = window.width.max(window.height).max(1);
+    let k = longer.div_ceil(max_px.max(1)).max(1);
+    let width = window.width.div_ceil(k).max(1);
+    let height = window.height.div_ceil(k).max(1);
+    let mut counts = vec![[0u32; 4]; width * height];
+    let gw = grid.width as u64;
+    for row in window.row_off..window.row_off + window.height {
+        let start = row as u64 * gw + window.col_off as u64;
+        let end = start + window.width as u64;
+        let from = cells.partition_point(|(i, _)| *i < start);
+        let py = (row - window.row_off) / k;
+        for &(idx, class) in cells.get(from..).unwrap_or(&[]) {
+            if idx >= end {
+                break;
+            }
+            let px = (idx - start) as usize / k;
+            if let Some(c) = counts.get_mut(py * width + px) {
+                c[usize::from(class.min(3))] += 1;
+            }
+        }
+    }
+    let cells = counts
+        .iter()
+        .map(|c| {
+            let (best, n) = c
+                .iter()
+                .enumerate()
+                .max_by_key(|(i, n)| (**n, 3 - *i))
+                .unwrap_or((0, &0));
+            if *n == 0 {
+                ClassMap::OUTSIDE
+            } else {
+                best as u8
+            }
+        })
+        .collect();
+    let t = grid.transform;
+    let (xa, ya) = t.apply(window.col_off as f64, window.row_off as f64);
+    let (xb, yb) = t.apply(
+        (window.col_off + width * k) as f64,
+        (window.row_off + height * k) as f64,
+    );
+    ClassMap {
+        width,
+        height,
+        bbox: (xa.min(xb), ya.min(yb), xa.max(xb), ya.max(yb)),
+        cells,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::grid::{GeoTransform, Window};
+
+    fn grid(w: usize, h: usize) -> Grid {
+        Grid {
+            width: w,
+            height: h,
+            transform: GeoTransform {
+                x0: 100.0,
+                dx: 10.0,
+                rx: 0.0,
+                y0: 500.0,
+                ry: 0.0,
+                dy: -10.0,
+            },
+        }
+    }
+
+    #[test]
+    fn painting_takes_the_majority_of_each_block_of_cells() {
+        // 4×2 window at (1, 0) of a 6×3 grid, at most 2 px: k = 2 → 2×1 pixels.
+        let g = grid(6, 3);
+        let w = Window {
+            col_off: 1,
+            row_off: 0,
+            width: 4,
+            height: 2,
+        };
+        // Pixel 0 (cols 1–2, rows 0–1): classes 1, 1, 0 → 1. Pixel 1 (cols 3–4):
+        // classes 2, 3 → tie, the lower code 2. Cell (0, 0) and (2, 1) lie outside.
+        let at = |r: u64, c: u64| r * 6 + c;
+        let cells = [
+            (at(0, 0), 0),
+            (at(0, 1), 1),
+            (at(0, 2), 1),
+            (at(0, 3), 3),
+            (at(1, 1), 0),
+            (at(1, 4), 2),
+            (at(2, 1), 0),
+        ];
+        let m = paint((w, 2), &cells, &g);
+        assert_eq!((m.width, m.height), (2, 1));
+        assert_eq!(m.cells, vec![1, 2]);
+        assert_eq!(m.bbox, (110.0, 480.0, 150.0, 500.0));
+        // Nothing painted: outside.
+        let m = paint((w, 2), &[], &g);
+        assert_eq!(m.cells, vec![ClassMap::OUTSIDE; 2]);
+    }
+
+    #[test]
+    fn first_diff_names_the_differing_lines() {
+        assert_eq!(
+            first_diff("a\nb\nc", "a\nx\nc"),
+            ("b".to_string(), "x".to_string())
+        );
+        assert_eq!(
+            first_diff("a", "a\nz"),
+            ("(end)".to_string(), "z".to_string())
+        );
+    }
+}
