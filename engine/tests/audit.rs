@@ -5,10 +5,10 @@
 //! 0–3 vegetated (restored), 4–7 bare (unrestored), 8–9 water; row 9 is nodata.
 
 use reclaim::audit::{self, AuditConfig, AuditOptions, AuditReport, Responsibility};
-use std::fs::File;
 use std::path::{Path, PathBuf};
-use tiff::encoder::{colortype, TiffEncoder};
-use tiff::tags::Tag;
+use tiff::encoder::colortype;
+
+mod common;
 
 const X0: f64 = 686_000.0;
 const Y0: f64 = 4_796_100.0;
@@ -19,23 +19,15 @@ fn write_band(dir: &Path, name: &str, value: impl Fn(usize, usize) -> u16) -> Pa
         .flat_map(|r| (0..10).map(move |c| (r, c)))
         .map(|(r, c)| value(c, r))
         .collect();
-    let mut enc = TiffEncoder::new(File::create(&path).unwrap()).unwrap();
-    let mut img = enc.new_image::<colortype::Gray16>(10, 10).unwrap();
-    img.rows_per_strip(3).unwrap();
-    let e = img.encoder();
-    e.write_tag(Tag::ModelPixelScaleTag, &[10.0f64, 10.0, 0.0][..])
-        .unwrap();
-    e.write_tag(Tag::ModelTiepointTag, &[0.0f64, 0.0, 0.0, X0, Y0, 0.0][..])
-        .unwrap();
-    e.write_tag(
-        Tag::GeoKeyDirectoryTag,
-        &[
-            1u16, 1, 0, 3, 1024, 0, 1, 1, 1025, 0, 1, 1, 3072, 0, 1, 32651,
-        ][..],
-    )
-    .unwrap();
-    e.write_tag(Tag::GdalNodata, "0").unwrap();
-    img.write_data(&data).unwrap();
+    common::write_geotiff::<colortype::Gray16>(
+        &path,
+        (10, 10),
+        &data,
+        (X0, Y0),
+        10.0,
+        3,
+        Some("0"),
+    );
     path
 }
 
@@ -366,21 +358,7 @@ fn write_worldcover(dir: &Path) -> PathBuf {
     let data: Vec<u8> = (0..10)
         .flat_map(|r| (0..10).map(move |c| value(c, r)))
         .collect();
-    let mut enc = TiffEncoder::new(File::create(&path).unwrap()).unwrap();
-    let mut img = enc.new_image::<colortype::Gray8>(10, 10).unwrap();
-    let e = img.encoder();
-    e.write_tag(Tag::ModelPixelScaleTag, &[10.0f64, 10.0, 0.0][..])
-        .unwrap();
-    e.write_tag(Tag::ModelTiepointTag, &[0.0f64, 0.0, 0.0, X0, Y0, 0.0][..])
-        .unwrap();
-    e.write_tag(
-        Tag::GeoKeyDirectoryTag,
-        &[
-            1u16, 1, 0, 3, 1024, 0, 1, 1, 1025, 0, 1, 1, 3072, 0, 1, 32651,
-        ][..],
-    )
-    .unwrap();
-    img.write_data(&data).unwrap();
+    common::write_geotiff::<colortype::Gray8>(&path, (10, 10), &data, (X0, Y0), 10.0, 10, None);
     path
 }
 

@@ -4,10 +4,10 @@
 use reclaim::raster::Limits;
 use reclaim::vector::ReadOptions;
 use reclaim::zonal::{run, ZonalRequest};
-use std::fs::File;
 use std::path::{Path, PathBuf};
-use tiff::encoder::{colortype, TiffEncoder};
-use tiff::tags::Tag;
+use tiff::encoder::colortype;
+
+mod common;
 
 const X0: f64 = 686_000.0;
 const Y0: f64 = 4_796_040.0; // top edge; 4 rows of 10 m below it
@@ -23,23 +23,7 @@ const VALUES: [[u8; 4]; 4] = [
 fn write_raster(dir: &Path) -> PathBuf {
     let path = dir.join("classes.tif");
     let data: Vec<u8> = VALUES.iter().flatten().copied().collect();
-    let mut enc = TiffEncoder::new(File::create(&path).unwrap()).unwrap();
-    let mut img = enc.new_image::<colortype::Gray8>(4, 4).unwrap();
-    img.rows_per_strip(1).unwrap();
-    let e = img.encoder();
-    e.write_tag(Tag::ModelPixelScaleTag, &[10.0f64, 10.0, 0.0][..])
-        .unwrap();
-    e.write_tag(Tag::ModelTiepointTag, &[0.0f64, 0.0, 0.0, X0, Y0, 0.0][..])
-        .unwrap();
-    e.write_tag(
-        Tag::GeoKeyDirectoryTag,
-        &[
-            1u16, 1, 0, 3, 1024, 0, 1, 1, 1025, 0, 1, 1, 3072, 0, 1, 32651,
-        ][..],
-    )
-    .unwrap();
-    e.write_tag(Tag::GdalNodata, "255").unwrap();
-    img.write_data(&data).unwrap();
+    common::write_geotiff::<colortype::Gray8>(&path, (4, 4), &data, (X0, Y0), 10.0, 1, Some("255"));
     path
 }
 
