@@ -59,6 +59,21 @@ pub fn merge_parts(
     let config_path = first_path.join(super::shard::PARTIAL_FILE);
     let cfg = super::AuditConfig::from_toml(&first.provenance.config_toml, &config_path)
         .map_err(AuditError::from)?;
+    // The vectors decide the pieces: check them before cutting (the imagery, whose
+    // pixels the merge never reads, is checked with the provenance afterwards).
+    for i in &first.provenance.inputs {
+        if i.role.starts_with("pits") || i.role.starts_with("licenses") {
+            let now = sha256_file(&i.path)?;
+            if now != i.sha256 {
+                return Err(ShardError::InputChanged {
+                    role: i.role.clone(),
+                    path: i.path.clone(),
+                    then: i.sha256.clone(),
+                    now,
+                });
+            }
+        }
+    }
     if let Some(prev) = &first.previous {
         let summary = prev.dir.join(crate::report::SUMMARY_FILE);
         let now = sha256_file(&summary)?;
@@ -74,6 +89,7 @@ pub fn merge_parts(
     let opts = AuditOptions {
         previous: first.previous.as_ref().map(|p| p.dir.clone()),
         limits: *limits,
+        ..AuditOptions::default()
     };
     let mut m = MergeMeasure {
         parts: &parts,
