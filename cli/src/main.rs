@@ -38,6 +38,8 @@ enum Command {
     Audit(commands::audit::AuditArgs),
     /// Generate the synthetic Yitong demo county and audit it (2020 baseline, 2024 change).
     Demo(commands::demo::DemoArgs),
+    /// Merge the partial results of `reclaim audit --shard I/N` into one audit folder.
+    Merge(commands::merge::MergeArgs),
 }
 
 fn main() -> ExitCode {
@@ -60,5 +62,6 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Zonal(a) => commands::zonal::run(&a),
         Command::Audit(a) => commands::audit::run(&a),
         Command::Demo(a) => commands::demo::run(&a),
+        Command::Merge(a) => commands::merge::run(&a),
     }
 }

@@ -40,6 +40,10 @@ pub struct AuditArgs {
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Run one shard `I/N` of the audit (`auto/N`: I from JOB_COMPLETION_INDEX or
+    /// SLURM_ARRAY_TASK_ID); DIR gets a partial result for `reclaim merge`.
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<String>,
 }
 
 /// Runs the audit and writes its folder.
@@ -60,6 +64,9 @@ pub fn run(a: &AuditArgs) -> anyhow::Result<ExitCode> {
     if a.repair {
         cfg.pits.repair_geometry = true;
         cfg.licenses.repair_geometry = true;
+    }
+    if let Some(s) = &a.shard {
+        return super::merge::run_shard(&cfg, s, a.previous.clone(), &a.out, a.quiet);
     }
     let report = run_and_write(&cfg, a.previous.clone(), &a.out, a.quiet)?;
     if !a.quiet {

@@ -3,8 +3,11 @@
 //! - [`zonal`]: `reclaim zonal` — categorical zonal histogram to CSV.
 //! - [`audit`]: `reclaim audit` — the annual restoration audit.
 //! - [`demo`]: `reclaim demo` — the synthetic Yitong county, audited.
+//! - [`merge`]: `reclaim merge` — shards' partial results into one audit (and
+//!   the shard side of `reclaim audit --shard I/N`).
 
 pub mod audit;
 pub mod demo;
 pub mod info;
+pub mod merge;
 pub mod zonal;
