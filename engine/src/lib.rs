@@ -24,6 +24,7 @@
 //! - [`footprints`]: footprints laid over a raster (ids, CRS checks, reprojection).
 //! - [`zonal`]: per-zone, per-value exact areas (the categorical zonal histogram).
 //! - [`output`]: atomic file writing.
+//! - [`progress`]: progress callbacks for long runs.
 //! - [`error`]: the engine's top-level error.
 
 pub mod area;
@@ -39,6 +40,7 @@ pub mod grid;
 pub mod index;
 pub mod output;
 pub mod plan;
+pub mod progress;
 pub mod raster;
 pub mod report;
 pub mod vector;

@@ -16,12 +16,13 @@ use crate::error::Error;
 use crate::footprints;
 use crate::grid::Window;
 use crate::plan::plan_blocks;
+use crate::progress::{Progress, Ticker};
 use crate::raster::Limits;
 use crate::raster::{BandBuffer, GeoTiff, NoData, RasterError};
 use crate::vector::{self, ReadOptions};
 use geo::MultiPolygon;
 use rayon::prelude::*;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
@@ -141,6 +142,20 @@ pub fn zonal_histogram(
     zones: &[Zone],
     area: &AreaModel,
 ) -> Result<Vec<ZonalRow>, ZonalError> {
+    zonal_histogram_with(raster, band, zones, area, None)
+}
+
+/// [`zonal_histogram`], reporting each finished block to `progress`.
+///
+/// # Errors
+/// As [`zonal_histogram`].
+pub fn zonal_histogram_with(
+    raster: &GeoTiff,
+    band: usize,
+    zones: &[Zone],
+    area: &AreaModel,
+    progress: Option<&Progress>,
+) -> Result<Vec<ZonalRow>, ZonalError> {
     let grid = raster.grid();
     let info = raster.info();
     let nodata = info.nodata.map(|v| NoData::new(v, info.sample_type));
@@ -165,25 +180,27 @@ pub fn zonal_histogram(
         .map(|(bc, br)| raster.block_window(bc, br));
     let plan = plan_blocks(blocks, &windows);
 
-    // 3. Decode each needed block once, in parallel; one decoder per worker.
-    let partials: Vec<Vec<(usize, ZoneSums)>> = plan
+    // 3. Decode each needed block once, in parallel; one decoder and one block
+    // buffer per worker.
+    let ticker = Ticker::new(progress, plan.len() as u64);
+    let partials: Vec<Vec<(usize, BlockSums)>> = plan
         .par_iter()
         .map_init(
-            || None,
-            |slot, task| -> Result<Vec<(usize, ZoneSums)>, ZonalError> {
+            || (None, BandBuffer::U8(Vec::new())),
+            |(slot, block), task| -> Result<Vec<(usize, BlockSums)>, ZonalError> {
                 let reader = worker_reader(slot, raster)?;
                 let bw = task.window;
-                let block = reader.read_window(band, bw)?;
-                Ok(task
+                reader.read_window_into(band, bw, block)?;
+                let sums = task
                     .footprints
                     .iter()
-                    .map(|&z| {
-                        (
-                            z,
-                            accumulate(&block, &bw, &coverages[z], nodata.as_ref(), area),
-                        )
+                    .filter_map(|&z| {
+                        let cov = coverages.get(z)?;
+                        Some((z, accumulate(block, &bw, cov, nodata.as_ref(), area)))
                     })
-                    .collect())
+                    .collect();
+                ticker.tick();
+                Ok(sums)
             },
         )
         .collect::<Result<_, _>>()?;
@@ -192,8 +209,10 @@ pub fn zonal_histogram(
     let mut sums: Vec<ZoneSums> = vec![ZoneSums::default(); zones.len()];
     for block in partials {
         for (z, part) in block {
-            let s = &mut sums[z];
-            for (k, (c, a)) in part.by_value {
+            let Some(s) = sums.get_mut(z) else {
+                continue;
+            };
+            for (k, c, a) in part.by_value {
                 let e = s.by_value.entry(k).or_insert((0.0, 0.0));
                 e.0 += c;
                 e.1 += a;
@@ -250,39 +269,131 @@ fn push_row(rows: &mut Vec<ZonalRow>, zone_index: usize, class: ClassKey, cells:
     }
 }
 
-/// Sums one zone's coverage over one decoded block.
+/// Partial sums of one zone over one block: (value key, cells, m²) in the order
+/// values were first met, plus nodata. A short list beats a map here: a zone
+/// meets a handful of classes per block.
+#[derive(Debug, Default)]
+struct BlockSums {
+    by_value: Vec<(u64, f64, f64)>,
+    nodata: (f64, f64),
+    /// Key → position in `by_value`, built once the list grows long (continuous
+    /// rasters), so a lookup never scans thousands of entries.
+    index: Option<HashMap<u64, usize>>,
+}
+
+/// Length of `BlockSums::by_value` from which lookups go through a hash map.
+const LINEAR_KEYS: usize = 32;
+
+impl BlockSums {
+    /// The position of `key`, added with zero sums when new.
+    #[inline]
+    fn slot(&mut self, key: u64) -> usize {
+        if let Some(ix) = &mut self.index {
+            return *ix.entry(key).or_insert_with(|| {
+                self.by_value.push((key, 0.0, 0.0));
+                self.by_value.len() - 1
+            });
+        }
+        if let Some(i) = self.by_value.iter().position(|e| e.0 == key) {
+            return i;
+        }
+        self.by_value.push((key, 0.0, 0.0));
+        if self.by_value.len() > LINEAR_KEYS {
+            self.index = Some(
+                self.by_value
+                    .iter()
+                    .enumerate()
+                    .map(|(i, e)| (e.0, i))
+                    .collect(),
+            );
+        }
+        self.by_value.len() - 1
+    }
+}
+
+/// Sums one zone's coverage over one decoded block (the sample type is matched
+/// once here, not per cell).
 fn accumulate(
     block: &BandBuffer,
     bw: &Window,
     cov: &Coverage,
     nodata: Option<&NoData>,
     area: &AreaModel,
-) -> ZoneSums {
-    let mut s = ZoneSums::default();
+) -> BlockSums {
     let Some(w) = cov.window.intersect(bw) else {
-        return s;
+        return BlockSums::default();
     };
-    for row in w.row_off..w.row_off + w.height {
-        let cell_m2 = area.cell_m2(row);
-        let crow = (row - cov.window.row_off) * cov.window.width;
-        let brow = (row - bw.row_off) * bw.width;
-        for col in w.col_off..w.col_off + w.width {
-            let f = cov.fractions[crow + col - cov.window.col_off];
-            if f <= 0.0 {
+    let ctx = Overlap {
+        w,
+        bw: *bw,
+        cov,
+        nodata,
+        area,
+    };
+    match block {
+        BandBuffer::U8(v) => ctx.sum(v),
+        BandBuffer::I8(v) => ctx.sum(v),
+        BandBuffer::U16(v) => ctx.sum(v),
+        BandBuffer::I16(v) => ctx.sum(v),
+        BandBuffer::U32(v) => ctx.sum(v),
+        BandBuffer::I32(v) => ctx.sum(v),
+        BandBuffer::F32(v) => ctx.sum(v),
+        BandBuffer::F64(v) => ctx.sum(v),
+    }
+}
+
+/// One zone over one block: the cells they share and how to weigh them.
+struct Overlap<'a> {
+    w: Window,
+    bw: Window,
+    cov: &'a Coverage,
+    nodata: Option<&'a NoData>,
+    area: &'a AreaModel,
+}
+
+impl Overlap<'_> {
+    fn sum<T: Copy + Into<f64>>(&self, values: &[T]) -> BlockSums {
+        let (w, bw, cov) = (self.w, self.bw, self.cov);
+        let mut s = BlockSums::default();
+        // The last value's slot: neighbouring cells mostly share a class.
+        let mut last: Option<(u64, usize)> = None;
+        for row in w.row_off..w.row_off + w.height {
+            let cell_m2 = self.area.cell_m2(row);
+            let c0 = (row - cov.window.row_off) * cov.window.width + w.col_off - cov.window.col_off;
+            let b0 = (row - bw.row_off) * bw.width + w.col_off - bw.col_off;
+            let (Some(fr), Some(vals)) = (
+                cov.fractions.get(c0..c0 + w.width),
+                values.get(b0..b0 + w.width),
+            ) else {
                 continue;
-            }
-            let v = block.get_f64(brow + col - bw.col_off);
-            if nodata.is_some_and(|n| n.matches_f64(v)) {
-                s.nodata.0 += f;
-                s.nodata.1 += f * cell_m2;
-            } else {
-                let e = s.by_value.entry(value_key(v)).or_insert((0.0, 0.0));
-                e.0 += f;
-                e.1 += f * cell_m2;
+            };
+            for (&f, &v) in fr.iter().zip(vals) {
+                if f <= 0.0 {
+                    continue;
+                }
+                let v: f64 = v.into();
+                if self.nodata.is_some_and(|n| n.matches_f64(v)) {
+                    s.nodata.0 += f;
+                    s.nodata.1 += f * cell_m2;
+                    continue;
+                }
+                let key = value_key(v);
+                let i = match last {
+                    Some((k, i)) if k == key => i,
+                    _ => {
+                        let i = s.slot(key);
+                        last = Some((key, i));
+                        i
+                    }
+                };
+                if let Some(e) = s.by_value.get_mut(i) {
+                    e.1 += f;
+                    e.2 += f * cell_m2;
+                }
             }
         }
+        s
     }
-    s
 }
 
 /// This worker's own decoder, opened on first use (a decoder needs `&mut`).
@@ -365,6 +476,14 @@ pub fn csv_field(s: &str) -> std::borrow::Cow<'_, str> {
 /// # Errors
 /// Any input problem, as an [`Error`] naming the file and the fix.
 pub fn run(req: &ZonalRequest) -> Result<ZonalTable, Error> {
+    run_with(req, None)
+}
+
+/// [`run`], reporting each finished raster block to `progress`.
+///
+/// # Errors
+/// As [`run`].
+pub fn run_with(req: &ZonalRequest, progress: Option<&Progress>) -> Result<ZonalTable, Error> {
     let raster = GeoTiff::open_with_limits(&req.raster, req.limits)?;
     let bands = raster.info().bands;
     if req.band == 0 || req.band > bands {
@@ -378,7 +497,7 @@ pub fn run(req: &ZonalRequest) -> Result<ZonalTable, Error> {
     let area = footprints::area_model(&raster, &crs)?;
     let layer = vector::read_layer(&req.zones, &req.read)?;
     let zones = footprints::zones_in_crs(&layer, &req.id_field, req.zones_crs.as_ref(), &crs)?;
-    let rows = zonal_histogram(&raster, req.band, &zones, &area)?;
+    let rows = zonal_histogram_with(&raster, req.band, &zones, &area, progress)?;
     Ok(ZonalTable {
         zone_ids: zones.into_iter().map(|z| z.id).collect(),
         rows,

@@ -229,9 +229,118 @@ impl Imagery {
         Ok(Readers { main, second, mask })
     }
 
+    /// Decodes what classifying `w` needs (the bands and the mask) into `bands`,
+    /// reusing its buffers.
+    ///
+    /// # Errors
+    /// Read failures of any of the files.
+    pub fn load(
+        &self,
+        readers: &mut Readers,
+        w: Window,
+        bands: &mut BlockBands,
+    ) -> Result<(), AuditError> {
+        bands.len = 0;
+        match &self.rule {
+            Rule::Ndvi { red, nir, .. } => {
+                readers
+                    .main
+                    .read_window_into(red.band, w, &mut bands.first)
+                    .map_err(Error::from)?;
+                match &mut readers.second {
+                    Some(r) => r.read_window_into(nir.band, w, &mut bands.second),
+                    None => readers
+                        .main
+                        .read_window_into(nir.band, w, &mut bands.second),
+                }
+                .map_err(Error::from)?;
+            }
+            Rule::Classes { classes, .. } => {
+                readers
+                    .main
+                    .read_window_into(classes.band, w, &mut bands.first)
+                    .map_err(Error::from)?;
+            }
+        }
+        if let (Some((src, _)), Some(reader)) = (&self.mask, &mut readers.mask) {
+            reader
+                .read_window_into(src.band, w, &mut bands.mask)
+                .map_err(Error::from)?;
+        }
+        bands.len = w.len();
+        Ok(())
+    }
+
+    /// The class code of cell `i` (row-major in the loaded window) of `bands`:
+    /// a [`LandClass`] code, or [`UNMAPPED`] for a value the class mapping lacks.
+    /// Masked cells are unobserved. Only the cells footprints cover are asked, so
+    /// a block is never classified as a whole.
+    #[inline]
+    pub fn class_at(&self, bands: &BlockBands, i: usize) -> u8 {
+        if let Some((_, mask)) = &self.mask {
+            if mask.hides(bands.mask.get_f64(i)) {
+                return LandClass::Unobserved as u8;
+            }
+        }
+        match &self.rule {
+            Rule::Ndvi { classifier, .. } => {
+                classifier.classify(bands.first.get_f64(i), bands.second.get_f64(i)) as u8
+            }
+            Rule::Classes {
+                mapping, nodata, ..
+            } => {
+                let v = bands.first.get_f64(i);
+                if nodata.as_ref().is_some_and(|n| n.matches_f64(v)) {
+                    return LandClass::Unobserved as u8;
+                }
+                match mapping.class_of(v) {
+                    Some(c) => c as u8,
+                    None => UNMAPPED,
+                }
+            }
+        }
+    }
+
+    /// Adds the values of a classes raster that the mapping lacks, over every cell
+    /// of the loaded block (masked or not), to `unmapped` (value bits → cells).
+    /// Nothing for NDVI imagery.
+    pub fn count_unmapped(&self, bands: &BlockBands, unmapped: &mut Unmapped) {
+        let Rule::Classes {
+            mapping, nodata, ..
+        } = &self.rule
+        else {
+            return;
+        };
+        // Runs of equal values are common in land-cover maps: test each run once.
+        let mut run: Option<(f64, f64)> = None;
+        let flush = |run: Option<(f64, f64)>, unmapped: &mut Unmapped| {
+            if let Some((v, n)) = run {
+                let skip = nodata.as_ref().is_some_and(|d| d.matches_f64(v))
+                    || mapping.class_of(v).is_some();
+                if !skip {
+                    *unmapped.entry(v.to_bits()).or_insert(0.0) += n;
+                }
+            }
+        };
+        for i in 0..bands.len {
+            let v = bands.first.get_f64(i);
+            match &mut run {
+                Some((rv, n)) if rv.to_bits() == v.to_bits() => *n += 1.0,
+                _ => {
+                    flush(run.take(), unmapped);
+                    run = Some((v, 1.0));
+                }
+            }
+        }
+        flush(run, unmapped);
+    }
+
     /// Classifies every cell of `w` into `out` (row-major, [`LandClass`] codes, or
     /// [`UNMAPPED`] for values a class mapping lacks, which are also counted in
     /// `unmapped`). Masked cells become unobserved.
+    ///
+    /// # Errors
+    /// Read failures of any of the files.
     pub fn classify(
         &self,
         readers: &mut Readers,
@@ -239,56 +348,36 @@ impl Imagery {
         out: &mut Vec<u8>,
         unmapped: &mut Unmapped,
     ) -> Result<(), AuditError> {
+        let mut bands = BlockBands::default();
+        self.load(readers, w, &mut bands)?;
+        self.count_unmapped(&bands, unmapped);
         out.clear();
-        match &self.rule {
-            Rule::Ndvi {
-                red,
-                nir,
-                classifier,
-            } => {
-                let rb = readers.main.read_window(red.band, w).map_err(Error::from)?;
-                let nb = match &mut readers.second {
-                    Some(r) => r.read_window(nir.band, w),
-                    None => readers.main.read_window(nir.band, w),
-                }
-                .map_err(Error::from)?;
-                out.extend(
-                    (0..w.len()).map(|i| classifier.classify(rb.get_f64(i), nb.get_f64(i)) as u8),
-                );
-            }
-            Rule::Classes {
-                classes,
-                mapping,
-                nodata,
-            } => {
-                let cb = readers
-                    .main
-                    .read_window(classes.band, w)
-                    .map_err(Error::from)?;
-                out.extend((0..w.len()).map(|i| {
-                    let v = cb.get_f64(i);
-                    if nodata.as_ref().is_some_and(|n| n.matches_f64(v)) {
-                        return LandClass::Unobserved as u8;
-                    }
-                    match mapping.class_of(v) {
-                        Some(c) => c as u8,
-                        None => {
-                            *unmapped.entry(v.to_bits()).or_insert(0.0) += 1.0;
-                            UNMAPPED
-                        }
-                    }
-                }));
-            }
-        }
-        if let (Some((src, mask)), Some(reader)) = (&self.mask, &mut readers.mask) {
-            let mb: BandBuffer = reader.read_window(src.band, w).map_err(Error::from)?;
-            for (i, c) in out.iter_mut().enumerate() {
-                if mask.hides(mb.get_f64(i)) {
-                    *c = LandClass::Unobserved as u8;
-                }
-            }
-        }
+        out.extend((0..w.len()).map(|i| self.class_at(&bands, i)));
         Ok(())
+    }
+}
+
+/// The decoded bands of one block, reused from block to block by one worker.
+#[derive(Debug)]
+pub struct BlockBands {
+    /// Red (NDVI) or the classes band.
+    first: BandBuffer,
+    /// NIR (NDVI only).
+    second: BandBuffer,
+    /// The mask band, when there is a mask.
+    mask: BandBuffer,
+    /// Cells loaded.
+    len: usize,
+}
+
+impl Default for BlockBands {
+    fn default() -> Self {
+        BlockBands {
+            first: BandBuffer::U8(Vec::new()),
+            second: BandBuffer::U8(Vec::new()),
+            mask: BandBuffer::U8(Vec::new()),
+            len: 0,
+        }
     }
 }
 

@@ -8,7 +8,7 @@ use super::error::AuditError;
 use super::imagery::{grids_match, Imagery};
 use super::model::{AuditReport, BaselineDelta, Change, InputFile, Previous, Provenance, Summary};
 use super::shard::{Measure, OneShot};
-use super::sweep::sweep;
+use super::sweep::sweep_with;
 use crate::attribute::{self, Date, LiabilityRule, Licence, Pit};
 use crate::coverage::{self, Coverage};
 use crate::crs::{Crs, Transformer};
@@ -29,6 +29,8 @@ pub struct AuditOptions {
     pub previous: Option<PathBuf>,
     /// Raster allocation limits.
     pub limits: Limits,
+    /// Called as raster blocks are done (the CLI's progress bar).
+    pub progress: Option<crate::progress::Progress>,
 }
 
 /// Longer side of the county map, pixels.
@@ -213,11 +215,12 @@ pub(crate) fn run_with(
         canvases,
         &imagery.grid,
         &mut |coverages, canvases| {
-            sweep(
+            sweep_with(
                 &imagery,
                 previous.as_ref().and_then(|p| p.1.as_ref()),
                 coverages,
                 canvases,
+                opts.progress.as_ref(),
             )
         },
     )?;

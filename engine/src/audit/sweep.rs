@@ -4,11 +4,12 @@
 //! the same pass.
 
 use super::error::AuditError;
-use super::imagery::{Imagery, Readers, Unmapped, UNMAPPED};
+use super::imagery::{BlockBands, Imagery, Readers, Unmapped, UNMAPPED};
 use super::model::{ClassMap, LandClass};
 use crate::coverage::Coverage;
 use crate::grid::{Grid, Window};
 use crate::plan::plan_blocks;
+use crate::progress::{Progress, Ticker};
 use rayon::prelude::*;
 use std::sync::Mutex;
 
@@ -113,23 +114,40 @@ pub fn sweep(
     coverages: &[Coverage],
     canvases: Vec<Canvas>,
 ) -> Result<SweepResult, AuditError> {
+    sweep_with(current, previous, coverages, canvases, None)
+}
+
+/// [`sweep`], reporting each finished block to `progress`.
+///
+/// Each block some piece touches is decoded once (both years, and the mask); only
+/// the cells pieces cover are classified, straight from the decoded bands, and
+/// their coverage is added at once: no class raster is ever built.
+pub fn sweep_with(
+    current: &Imagery,
+    previous: Option<&Imagery>,
+    coverages: &[Coverage],
+    canvases: Vec<Canvas>,
+    progress: Option<&Progress>,
+) -> Result<SweepResult, AuditError> {
     let windows: Vec<Window> = coverages.iter().map(|c| c.window).collect();
     let plan = plan_blocks(current.blocks(), &windows);
     let canvases = Mutex::new(canvases);
+    let ticker = Ticker::new(progress, plan.len() as u64);
 
+    /// One worker's decoders and buffers, reused from block to block.
     struct Worker {
         now: Readers,
         before: Option<Readers>,
-        classes_now: Vec<u8>,
-        classes_before: Vec<u8>,
+        bands_now: BlockBands,
+        bands_before: BlockBands,
         footprint: Vec<u8>,
     }
     let make_worker = || -> Result<Worker, AuditError> {
         Ok(Worker {
             now: current.readers()?,
             before: previous.map(|p| p.readers()).transpose()?,
-            classes_now: Vec::new(),
-            classes_before: Vec::new(),
+            bands_now: BlockBands::default(),
+            bands_before: BlockBands::default(),
             footprint: Vec::new(),
         })
     };
@@ -150,40 +168,55 @@ pub fn sweep(
                 };
                 let bw = task.window;
                 let mut unmapped = Unmapped::new();
-                current.classify(&mut wk.now, bw, &mut wk.classes_now, &mut unmapped)?;
-                if let (Some(p), Some(r)) = (previous, wk.before.as_mut()) {
-                    p.classify(r, bw, &mut wk.classes_before, &mut Unmapped::new())?;
-                } else {
-                    wk.classes_before.clone_from(&wk.classes_now);
-                }
+                current.load(&mut wk.now, bw, &mut wk.bands_now)?;
+                current.count_unmapped(&wk.bands_now, &mut unmapped);
+                let before = match (previous, wk.before.as_mut()) {
+                    (Some(p), Some(r)) => {
+                        p.load(r, bw, &mut wk.bands_before)?;
+                        Some(p)
+                    }
+                    _ => None,
+                };
                 wk.footprint.clear();
                 wk.footprint.resize(bw.len(), 255);
                 let mut out = Vec::with_capacity(task.footprints.len());
                 let mut unmapped_m2 = 0.0;
                 for &p in &task.footprints {
-                    let cov = &coverages[p];
+                    let Some(cov) = coverages.get(p) else {
+                        continue;
+                    };
                     let Some(w) = cov.window.intersect(&bw) else {
                         continue;
                     };
                     let mut t: Transitions = [[0.0; 4]; 4];
                     for row in w.row_off..w.row_off + w.height {
                         let cell_m2 = current.area.cell_m2(row);
-                        let crow = (row - cov.window.row_off) * cov.window.width;
-                        let brow = (row - bw.row_off) * bw.width;
-                        for col in w.col_off..w.col_off + w.width {
-                            let f = cov.fractions[crow + col - cov.window.col_off];
+                        let c0 = (row - cov.window.row_off) * cov.window.width + w.col_off
+                            - cov.window.col_off;
+                        let b0 = (row - bw.row_off) * bw.width + w.col_off - bw.col_off;
+                        let Some(fr) = cov.fractions.get(c0..c0 + w.width) else {
+                            continue;
+                        };
+                        for (k, &f) in fr.iter().enumerate() {
                             if f <= 0.0 {
                                 continue;
                             }
-                            let bi = brow + col - bw.col_off;
-                            let mut now = wk.classes_now[bi];
+                            let bi = b0 + k;
+                            let mut now = current.class_at(&wk.bands_now, bi);
                             if now == UNMAPPED {
                                 unmapped_m2 += f * cell_m2;
                                 now = LandClass::Unobserved as u8;
                             }
-                            let before = wk.classes_before[bi].min(LandClass::Unobserved as u8);
-                            t[before as usize][now as usize] += f * cell_m2;
-                            wk.footprint[bi] = now;
+                            let was = match before {
+                                Some(p) => p
+                                    .class_at(&wk.bands_before, bi)
+                                    .min(LandClass::Unobserved as u8),
+                                None => now,
+                            };
+                            t[was as usize][now as usize] += f * cell_m2;
+                            if let Some(slot) = wk.footprint.get_mut(bi) {
+                                *slot = now;
+                            }
                         }
                     }
                     out.push((p, t));
@@ -193,6 +226,7 @@ pub fn sweep(
                         c.paint(&bw, &wk.footprint);
                     }
                 }
+                ticker.tick();
                 Ok((out, unmapped, unmapped_m2))
             },
         )

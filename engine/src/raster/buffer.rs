@@ -54,6 +54,17 @@ impl BandBuffer {
         }
     }
 
+    /// Makes `self` a buffer of `len` samples of type `ty`, keeping its allocation
+    /// when the type already matches. Samples kept from before are not cleared: the
+    /// caller overwrites every one (as `GeoTiff::read_window_into` does).
+    pub fn reshape(&mut self, ty: SampleType, len: usize) {
+        if self.sample_type() != ty {
+            *self = BandBuffer::zeros(ty, len);
+            return;
+        }
+        each!(self, v => v.resize(len, Default::default()));
+    }
+
     /// Number of samples.
     pub fn len(&self) -> usize {
         each!(self, v => v.len())
@@ -111,6 +122,17 @@ mod tests {
         let z = BandBuffer::zeros(SampleType::F64, 3);
         assert_eq!(z.to_le_bytes().len(), 24);
         assert!(!z.is_empty());
+    }
+
+    #[test]
+    fn reshape_keeps_the_type_or_replaces_it() {
+        let mut b = BandBuffer::U16(vec![7, 8, 9]);
+        b.reshape(SampleType::U16, 2);
+        assert_eq!(b, BandBuffer::U16(vec![7, 8]));
+        b.reshape(SampleType::U16, 4);
+        assert_eq!(b, BandBuffer::U16(vec![7, 8, 0, 0]));
+        b.reshape(SampleType::F32, 1);
+        assert_eq!(b, BandBuffer::F32(vec![0.0]));
     }
 
     #[test]

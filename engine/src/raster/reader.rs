@@ -216,6 +216,22 @@ impl GeoTiff {
     /// the raster, [`RasterError::LimitExceeded`] over `max_window_bytes`, and the
     /// errors of [`read_block`](Self::read_block).
     pub fn read_window(&mut self, band: usize, win: Window) -> Result<BandBuffer, RasterError> {
+        let mut out = BandBuffer::zeros(self.info.sample_type, 0);
+        self.read_window_into(band, win, &mut out)?;
+        Ok(out)
+    }
+
+    /// Like [`read_window`](Self::read_window), into `out`, reusing its allocation
+    /// (hot loops keep one buffer per worker instead of allocating per block).
+    ///
+    /// # Errors
+    /// As [`read_window`](Self::read_window); on error `out` holds unspecified samples.
+    pub fn read_window_into(
+        &mut self,
+        band: usize,
+        win: Window,
+        out: &mut BandBuffer,
+    ) -> Result<(), RasterError> {
         self.check_band(band)?;
         let inside = win
             .col_off
@@ -244,14 +260,15 @@ impl GeoTiff {
                 limit: self.limits.max_window_bytes,
             });
         }
-        let mut out = BandBuffer::zeros(self.info.sample_type, win.len());
+        // Every sample is overwritten below: the blocks touching `win` tile it.
+        out.reshape(self.info.sample_type, win.len());
         let (cols, rows) = self.grid.blocks_touching(&win);
         for row in rows {
             for col in cols.clone() {
-                self.copy_block(band, col, row, &mut out, win)?;
+                self.copy_block(band, col, row, out, win)?;
             }
         }
-        Ok(out)
+        Ok(())
     }
 
     /// Reads all of band `band` (1-based), subject to `max_window_bytes`.
@@ -343,6 +360,18 @@ impl GeoTiff {
         // applied to and the read pattern its LZW stream handles best.
         let stride = self.grid.block_width;
         let needed = stride * block.height * self.chunk_samples;
+        // An uncompressed chunk must hold all its samples: the decoder would read on
+        // past a short byte count into whatever follows it (libtiff refuses too).
+        let needed_bytes = (needed * ty.size_bytes()) as u64;
+        if self.info.compression == "none" && compressed != 0 && compressed < needed_bytes {
+            return Err(self.malformed(
+                Some(index),
+                Malformation::ShortChunk {
+                    expected: needed as u64,
+                    got: compressed / ty.size_bytes() as u64,
+                },
+            ));
+        }
         let buf = if compressed == 0 {
             // GDAL's sparse files: a chunk never written reads as nodata (or 0).
             filled(ty, needed, self.sparse_fill)
@@ -729,7 +758,9 @@ fn tiff_error(path: &Path, chunk: Option<ChunkRef>, e: TiffError) -> RasterError
         TiffError::IoError(io)
             if matches!(
                 io.kind(),
-                std::io::ErrorKind::InvalidData | std::io::ErrorKind::UnexpectedEof
+                std::io::ErrorKind::InvalidData
+                    | std::io::ErrorKind::InvalidInput
+                    | std::io::ErrorKind::UnexpectedEof
             ) =>
         {
             RasterError::Malformed {
