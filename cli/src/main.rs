@@ -5,6 +5,7 @@
 //! never prints.
 
 mod commands;
+mod progress;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;

@@ -86,11 +86,15 @@ pub fn run_and_write(
     if !quiet {
         eprintln!("auditing {} …", cfg.audit_date);
     }
+    let bar = crate::progress::Bar::new("reading imagery", quiet);
     let opts = AuditOptions {
         previous,
+        progress: bar.callback(),
         ..AuditOptions::default()
     };
-    let report = audit::run(cfg, &opts)?;
+    let report = audit::run(cfg, &opts);
+    bar.finish();
+    let report = report?;
     audit::write(&report, out)
         .with_context(|| format!("writing the audit to {}", out.display()))?;
     Ok(report)

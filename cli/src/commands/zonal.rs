@@ -41,6 +41,9 @@ pub struct ZonalArgs {
     /// Repair self-intersecting or overlapping zones (non-zero fill) instead of refusing them.
     #[arg(long)]
     pub repair: bool,
+    /// Print nothing but errors (no progress bar, no summary line).
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 /// Runs the zonal histogram and writes the CSV.
@@ -64,13 +67,18 @@ pub fn run(a: &ZonalArgs) -> anyhow::Result<ExitCode> {
         raster_crs: parse_crs(&a.raster_crs, "--raster-crs")?,
         limits: Limits::default(),
     };
-    let table = zonal::run(&req)?;
+    let bar = crate::progress::Bar::new("reading raster", a.quiet);
+    let table = zonal::run_with(&req, bar.callback().as_ref());
+    bar.finish();
+    let table = table?;
     reclaim::output::write_atomic(&a.out, table.to_csv().as_bytes())?;
-    eprintln!(
-        "wrote {} rows for {} zones to {}",
-        table.rows.len(),
-        table.zone_ids.len(),
-        a.out.display()
-    );
+    if !a.quiet {
+        eprintln!(
+            "wrote {} rows for {} zones to {}",
+            table.rows.len(),
+            table.zone_ids.len(),
+            a.out.display()
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }
