@@ -155,7 +155,7 @@ pub enum ShardError {
         second: PathBuf,
     },
     /// Shards missing from the merge.
-    #[error("shards {missing:?} of {count} are missing: the merge needs every shard 0..{count} exactly once")]
+    #[error("shards {missing:?} of {count} are missing: the merge needs every shard from 0 to {} exactly once", .count.saturating_sub(1))]
     Missing { count: usize, missing: Vec<usize> },
     /// A partial result whose content is inconsistent.
     #[error("{path}: {problem}")]
