@@ -37,6 +37,14 @@ pub enum AuditError {
     /// Two rasters that must share a grid do not.
     #[error("{}", .0)]
     GridMismatch(Box<GridMismatch>),
+    /// A piece of a pit could not be laid over the imagery's grid.
+    #[error("{path}: pit {pit_id:?}: {source}")]
+    Coverage {
+        path: PathBuf,
+        pit_id: String,
+        #[source]
+        source: crate::coverage::CoverageError,
+    },
     /// The imagery does not overlap any footprint.
     #[error("no footprint of {pits} overlaps the imagery {imagery}: check both are of the same place and CRS")]
     NoOverlap { pits: PathBuf, imagery: PathBuf },

@@ -167,15 +167,14 @@ pub(crate) fn run_with(
     let coverages: Vec<Coverage> = att
         .pieces
         .par_iter()
-        .map(|p| coverage::coverage(&p.geometry, &imagery.grid))
-        .collect::<Result<_, _>>()
-        .map_err(|source| {
-            Error::from(crate::zonal::ZonalError::Coverage {
-                zone_index: 0,
-                zone_id: String::new(),
+        .map(|p| {
+            coverage::coverage(&p.geometry, &imagery.grid).map_err(|source| AuditError::Coverage {
+                path: cfg.pits.path.clone(),
+                pit_id: p.pit_id.clone(),
                 source,
             })
-        })?;
+        })
+        .collect::<Result<_, _>>()?;
     if !att.pieces.is_empty() && coverages.iter().all(|c| c.window.is_empty()) {
         return Err(AuditError::NoOverlap {
             pits: cfg.pits.path.clone(),
