@@ -243,6 +243,33 @@ pub enum Malformation {
         /// Complete records present.
         present: usize,
     },
+    /// The .shx index is not 100 bytes + 8 per record of the .shp.
+    #[error(
+        ".shx has {len} bytes, but the .shp has {records} records (100 + 8 per record \
+         expected); the index belongs to another layer or is damaged: delete the .shx and \
+         rebuild it (`ogr2ogr`, or GDAL with SHAPE_RESTORE_SHX=YES)"
+    )]
+    ShxLength {
+        /// Length of the .shx in bytes.
+        len: u64,
+        /// Complete records in the .shp.
+        records: usize,
+    },
+    /// A .shx entry points elsewhere than the .shp record it indexes.
+    #[error(
+        ".shx entry for record {record} points to byte {shx_offset}, but that record is at \
+         byte {shp_offset} of the .shp (or has another length); GIS tools reading the index \
+         would see other shapes: delete the .shx and rebuild it (`ogr2ogr`, or GDAL with \
+         SHAPE_RESTORE_SHX=YES)"
+    )]
+    ShxMismatch {
+        /// 0-based record.
+        record: usize,
+        /// Byte offset in the .shx entry.
+        shx_offset: u64,
+        /// Byte offset of the record in the .shp.
+        shp_offset: u64,
+    },
     /// The .shp and .dbf files disagree on the number of features.
     #[error(
         "the .shp has {shapes} shapes but the .dbf has {records} records; the files \

@@ -7,6 +7,7 @@
 //! - [`encoding`]: text-encoding labels, .dbf language-driver bytes, strict decoding.
 //! - [`dbf`]: the .dbf attribute-table reader ([`read_dbf`] reads one alone).
 //! - [`rings`]: ring validation, areas and assembly of shapefile rings into polygons.
+//! - [`shx`]: the `.shx` index checked against its `.shp`.
 //! - [`validate`]: crossings and overlaps between rings; the explicit `--repair`.
 //! - `geojson_reader`, `shapefile_reader`: the two formats.
 //!
@@ -27,6 +28,7 @@ pub mod from_bytes;
 mod geojson_reader;
 pub mod rings;
 mod shapefile_reader;
+pub mod shx;
 pub mod validate;
 
 use std::path::Path;
@@ -90,7 +92,12 @@ pub fn read_layer(path: &Path, opts: &ReadOptions) -> Result<Layer, VectorError>
         .unwrap_or("")
         .to_ascii_lowercase();
     let layer = match extension.as_str() {
-        "shp" => shapefile_reader::read_shapefile(path, opts)?,
+        "shp" => {
+            if let Some(shx_path) = shapefile_reader::sidecar(path, "shx") {
+                shx::check(path, &shx_path)?;
+            }
+            shapefile_reader::read_shapefile(path, opts)?
+        }
         "geojson" | "json" => geojson_reader::read_geojson(path, opts)?,
         _ => {
             return Err(VectorError::Unsupported {
