@@ -25,7 +25,6 @@ use crate::coverage::Coverage;
 use crate::grid::{Grid, Window};
 use crate::report::ReportError;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 /// File name of a partial result inside its folder.
@@ -631,17 +630,6 @@ pub fn read_partial(dir: &Path) -> Result<Partial, ShardError> {
         });
     }
     serde_json::from_str(&text).map_err(|source| ShardError::Json { path, source })
-}
-
-/// The pieces of `att` each shard measures, for a check or a plan: shard → pieces.
-pub fn pieces_by_shard(att: &Attribution, count: usize) -> Vec<BTreeSet<usize>> {
-    let mut out = vec![BTreeSet::new(); count.max(1)];
-    for (i, p) in att.pieces.iter().enumerate() {
-        if let Some(s) = out.get_mut(shard_of(&p.pit_id, count)) {
-            s.insert(i);
-        }
-    }
-    out
 }
 
 #[cfg(test)]
