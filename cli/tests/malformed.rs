@@ -312,8 +312,11 @@ mod fixtures {
         ring(&[(10., 10.), (50., 50.), (50., 10.), (10., 30.), (10., 10.)])
     }
 
+    /// A feature: string properties and polygon rings.
+    pub type GeoFeature<'a> = (&'a [(&'a str, &'a str)], Vec<Vec<(f64, f64)>>);
+
     /// GeoJSON text of polygon features in EPSG:32651 with string properties.
-    pub fn geojson(features: &[(&[(&str, &str)], Vec<Vec<(f64, f64)>>)]) -> Vec<u8> {
+    pub fn geojson(features: &[GeoFeature]) -> Vec<u8> {
         let feats: Vec<String> = features
             .iter()
             .map(|(props, rings)| {
@@ -467,7 +470,9 @@ mod fixtures {
             Some(vec![rect(10.0, 10.0, 20.0, 20.0)]),
             Some(vec![rect(45.0, 45.0, 20.0, 20.0)]),
         ];
-        let mut shapefiles: Vec<(&str, Vec<Shape>, Vec<u8>, bool, Option<Vec<u8>>)> = Vec::new();
+        // (stem, shapes, .dbf, with .prj, .shx replacing the true one)
+        type ShapefileCase = (&'static str, Vec<Shape>, Vec<u8>, bool, Option<Vec<u8>>);
+        let mut shapefiles: Vec<ShapefileCase> = Vec::new();
         let (_, good_shx) = shp(&two);
         let mut bad_shx = good_shx.clone();
         // Record 1's offset in the index points into the middle of record 0.
