@@ -4,9 +4,9 @@
 //! however many footprints share it, and blocks no footprint touches are never
 //! read. Footprints are found per block with the R-tree over their cell windows.
 
-use crate::grid::Window;
+use crate::grid::{Grid, Window};
 use crate::index::FootprintIndex;
-use geo::{LineString, MultiPolygon, Polygon};
+use geo::{BoundingRect, LineString, MultiPolygon, Polygon};
 
 /// One block to decode and the footprints (indices, ascending) that touch it.
 #[derive(Debug, Clone, PartialEq)]
@@ -48,6 +48,37 @@ pub fn plan_blocks(
     plan
 }
 
+/// The cells of `grid` under the bounding box of `poly` (in the grid's CRS),
+/// clipped to the grid; empty when the polygon misses it. A cheap stand-in for
+/// the coverage window when only the blocks to read matter.
+pub fn footprint_window(poly: &MultiPolygon<f64>, grid: &Grid) -> Window {
+    let empty = Window {
+        col_off: 0,
+        row_off: 0,
+        width: 0,
+        height: 0,
+    };
+    let t = grid.transform;
+    let Some(rect) = poly.bounding_rect() else {
+        return empty;
+    };
+    let (ua, va) = ((rect.min().x - t.x0) / t.dx, (rect.min().y - t.y0) / t.dy);
+    let (ub, vb) = ((rect.max().x - t.x0) / t.dx, (rect.max().y - t.y0) / t.dy);
+    let span = |a: f64, b: f64, n: usize| -> Option<(usize, usize)> {
+        let (lo, hi) = (a.min(b).floor().max(0.0), a.max(b).ceil().min(n as f64));
+        (lo.is_finite() && hi.is_finite() && hi > lo).then_some((lo as usize, hi as usize))
+    };
+    match (span(ua, ub, grid.width), span(va, vb, grid.height)) {
+        (Some((c0, c1)), Some((r0, r1))) => Window {
+            col_off: c0,
+            row_off: r0,
+            width: c1 - c0,
+            height: r1 - r0,
+        },
+        _ => empty,
+    }
+}
+
 /// A window as a box in cell space (empty windows give no box).
 fn window_box(w: &Window) -> MultiPolygon<f64> {
     if w.is_empty() {
@@ -72,6 +103,46 @@ mod tests {
             width: wd,
             height: h,
         }
+    }
+
+    #[test]
+    fn footprint_window_is_the_cells_under_the_bounding_box() {
+        use crate::grid::GeoTransform;
+        // 10 × 8 grid of 10 m cells, north-up, top-left (0, 80).
+        let grid = Grid {
+            width: 10,
+            height: 8,
+            transform: GeoTransform {
+                x0: 0.0,
+                dx: 10.0,
+                rx: 0.0,
+                y0: 80.0,
+                ry: 0.0,
+                dy: -10.0,
+            },
+        };
+        let sq = |x0: f64, y0: f64, x1: f64, y1: f64| {
+            MultiPolygon(vec![Polygon::new(
+                LineString::from(vec![(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)]),
+                vec![],
+            )])
+        };
+        // x 15..35 → cols 1..4; y 42..58 → rows 2..4 (y 80 is row 0).
+        assert_eq!(
+            footprint_window(&sq(15.0, 42.0, 35.0, 58.0), &grid),
+            w(1, 2, 3, 2)
+        );
+        // On cell corners: exactly the cells inside.
+        assert_eq!(
+            footprint_window(&sq(20.0, 40.0, 40.0, 60.0), &grid),
+            w(2, 2, 2, 2)
+        );
+        // Clipped to the grid; a polygon beyond it gives an empty window.
+        assert_eq!(
+            footprint_window(&sq(-50.0, 70.0, 5.0, 95.0), &grid),
+            w(0, 0, 1, 1)
+        );
+        assert!(footprint_window(&sq(200.0, 0.0, 210.0, 10.0), &grid).is_empty());
     }
 
     #[test]
