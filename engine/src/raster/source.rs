@@ -1,0 +1,280 @@
+//! [`Raster`]: one reader for every raster reclaim reads — the pure-Rust
+//! [`GeoTiff`] first, and with the `gdal` feature GDAL for what that refuses.
+//!
+//! ```text
+//!  path ─ GeoTiff::open ─┬─ Ok, first block decodes ──────────── Raster::Tiff
+//!                        ├─ not a TIFF / Unsupported ─ [gdal] ── Raster::Gdal
+//!                        │                             [no gdal] the error
+//!                        └─ other errors (I/O, damaged, limits) ─ the error
+//! ```
+//!
+//! `GeoTiff::open` succeeds on files whose blocks it cannot decode (JPEG, WebP, LERC,
+//! YCbCr…) so that `reclaim info` can describe them; `Raster::open` decodes the first
+//! block of band 1 to find out, once, at open time (the block stays cached, so the
+//! first real read of it costs nothing). Without the feature such a file is refused
+//! at open with the [`RasterError::Unsupported`] error and its `gdal_translate` hint,
+//! before any work is done on it.
+
+use std::path::Path;
+
+use super::buffer::BandBuffer;
+#[cfg(feature = "gdal")]
+use super::error::Malformation;
+use super::error::RasterError;
+#[cfg(feature = "gdal")]
+use super::gdal_reader::GdalRaster;
+use super::info::RasterInfo;
+use super::limits::Limits;
+use super::reader::GeoTiff;
+use crate::grid::{Grid, Window};
+
+/// An open raster: a GeoTIFF read in pure Rust, or (feature `gdal`) a GDAL dataset.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Raster {
+    /// Read by reclaim's own GeoTIFF reader.
+    Tiff(GeoTiff),
+    /// Read through GDAL (JPEG/WebP/LERC GeoTIFFs, JPEG 2000, VRT, Imagine …).
+    #[cfg(feature = "gdal")]
+    Gdal(GdalRaster),
+}
+
+/// Calls `$method` on whichever reader `$self` holds.
+macro_rules! each {
+    ($self:expr, $r:ident => $body:expr) => {
+        match $self {
+            Raster::Tiff($r) => $body,
+            #[cfg(feature = "gdal")]
+            Raster::Gdal($r) => $body,
+        }
+    };
+}
+
+impl Raster {
+    /// Opens `path` with the default [`Limits`].
+    ///
+    /// # Errors
+    /// As [`Raster::open_with_limits`].
+    pub fn open(path: &Path) -> Result<Raster, RasterError> {
+        Raster::open_with_limits(path, Limits::default())
+    }
+
+    /// Opens `path`: the GeoTIFF reader when it decodes the file, else (feature
+    /// `gdal`) GDAL.
+    ///
+    /// # Errors
+    /// [`RasterError::Io`], [`RasterError::Malformed`] and
+    /// [`RasterError::LimitExceeded`] from the GeoTIFF reader. Without the `gdal`
+    /// feature, [`RasterError::Unsupported`] for encodings it cannot decode and
+    /// [`RasterError::Malformed`] (`NotTiff`) for other formats; with it, those go to
+    /// GDAL and GDAL's own errors are returned instead.
+    pub fn open_with_limits(path: &Path, limits: Limits) -> Result<Raster, RasterError> {
+        let opened = GeoTiff::open_with_limits(path, limits).and_then(|mut tiff| {
+            match tiff.read_block(1, 0, 0) {
+                Err(e @ RasterError::Unsupported { .. }) => Err(e),
+                // Other errors of the first block (damage, limits) surface on read,
+                // exactly as with `GeoTiff`.
+                _ => Ok(tiff),
+            }
+        });
+        match opened {
+            Ok(tiff) => Ok(Raster::Tiff(tiff)),
+            #[cfg(feature = "gdal")]
+            Err(
+                RasterError::Unsupported { .. }
+                | RasterError::Malformed {
+                    detail: Malformation::NotTiff,
+                    ..
+                },
+            ) => GdalRaster::open_with_limits(path, limits).map(Raster::Gdal),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The description of the file (what `reclaim info` prints).
+    pub fn info(&self) -> &RasterInfo {
+        each!(self, r => r.info())
+    }
+
+    /// The raster grid (size and transform).
+    pub fn grid(&self) -> Grid {
+        each!(self, r => r.grid())
+    }
+
+    /// The limits this raster was opened with.
+    pub fn limits(&self) -> &Limits {
+        each!(self, r => r.limits())
+    }
+
+    /// True when GDAL reads this raster (the `gdal` feature's fallback).
+    pub fn is_gdal(&self) -> bool {
+        !matches!(self, Raster::Tiff(_))
+    }
+
+    /// A second reader on the same file, for another thread.
+    ///
+    /// # Errors
+    /// When the file can no longer be opened or changed since it was opened.
+    pub fn try_clone(&self) -> Result<Raster, RasterError> {
+        Ok(match self {
+            Raster::Tiff(r) => Raster::Tiff(r.try_clone()?),
+            #[cfg(feature = "gdal")]
+            Raster::Gdal(r) => Raster::Gdal(r.try_clone()?),
+        })
+    }
+
+    /// Number of block columns.
+    pub fn blocks_across(&self) -> usize {
+        each!(self, r => r.blocks_across())
+    }
+
+    /// Number of block rows.
+    pub fn blocks_down(&self) -> usize {
+        each!(self, r => r.blocks_down())
+    }
+
+    /// The cells of block (`block_col`, `block_row`), clipped to the raster.
+    pub fn block_window(&self, block_col: usize, block_row: usize) -> Window {
+        each!(self, r => r.block_window(block_col, block_row))
+    }
+
+    /// Band `band` (1-based) over [`block_window`](Self::block_window).
+    ///
+    /// # Errors
+    /// Out-of-range band or block, undecodable or damaged data, limits.
+    pub fn read_block(
+        &mut self,
+        band: usize,
+        block_col: usize,
+        block_row: usize,
+    ) -> Result<BandBuffer, RasterError> {
+        each!(self, r => r.read_block(band, block_col, block_row))
+    }
+
+    /// Band `band` (1-based) over `win`.
+    ///
+    /// # Errors
+    /// Out-of-range band, empty or outside window, `max_window_bytes`, and the errors
+    /// of [`read_block`](Self::read_block).
+    pub fn read_window(&mut self, band: usize, win: Window) -> Result<BandBuffer, RasterError> {
+        each!(self, r => r.read_window(band, win))
+    }
+
+    /// Like [`read_window`](Self::read_window), into `out`, reusing its allocation.
+    ///
+    /// # Errors
+    /// As [`read_window`](Self::read_window); on error `out` holds unspecified samples.
+    pub fn read_window_into(
+        &mut self,
+        band: usize,
+        win: Window,
+        out: &mut BandBuffer,
+    ) -> Result<(), RasterError> {
+        each!(self, r => r.read_window_into(band, win, out))
+    }
+
+    /// All of band `band` (1-based), subject to `max_window_bytes`.
+    ///
+    /// # Errors
+    /// As [`read_window`](Self::read_window).
+    pub fn read_band(&mut self, band: usize) -> Result<BandBuffer, RasterError> {
+        each!(self, r => r.read_band(band))
+    }
+}
+
+impl From<GeoTiff> for Raster {
+    fn from(t: GeoTiff) -> Raster {
+        Raster::Tiff(t)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An 8-bit 2 × 2 TIFF (uncompressed, one strip) with `compression` in tag 259.
+    fn tiny_tiff(compression: u16) -> Vec<u8> {
+        let mut b = b"II*\0".to_vec();
+        b.extend_from_slice(&8u32.to_le_bytes());
+        // (tag, type SHORT=3 / LONG=4, value)
+        let entries: [(u16, u16, u32); 8] = [
+            (256, 3, 2),                      // width
+            (257, 3, 2),                      // height
+            (258, 3, 8),                      // bits per sample
+            (259, 3, u32::from(compression)), // compression
+            (262, 3, 1),                      // MinIsBlack
+            (273, 4, 8 + 2 + 8 * 12 + 4),     // strip offset: right after the IFD
+            (278, 3, 2),                      // rows per strip
+            (279, 4, 4),                      // strip byte count
+        ];
+        b.extend_from_slice(&(entries.len() as u16).to_le_bytes());
+        for (tag, ty, value) in entries {
+            b.extend_from_slice(&tag.to_le_bytes());
+            b.extend_from_slice(&ty.to_le_bytes());
+            b.extend_from_slice(&1u32.to_le_bytes());
+            if ty == 3 {
+                b.extend_from_slice(&(value as u16).to_le_bytes());
+                b.extend_from_slice(&[0, 0]);
+            } else {
+                b.extend_from_slice(&value.to_le_bytes());
+            }
+        }
+        b.extend_from_slice(&0u32.to_le_bytes());
+        b.extend_from_slice(&[10, 20, 30, 40]);
+        b
+    }
+
+    #[test]
+    fn a_plain_tiff_stays_with_the_rust_reader() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("plain.tif");
+        std::fs::write(&path, tiny_tiff(1)).unwrap();
+        let mut r = Raster::open(&path).unwrap();
+        assert!(!r.is_gdal());
+        assert_eq!((r.info().width, r.info().height), (2, 2));
+        assert_eq!((r.blocks_across(), r.blocks_down()), (1, 1));
+        assert_eq!(
+            r.read_band(1).unwrap(),
+            BandBuffer::U8(vec![10, 20, 30, 40])
+        );
+        let win = Window {
+            col_off: 1,
+            row_off: 0,
+            width: 1,
+            height: 2,
+        };
+        let mut c = r.try_clone().unwrap();
+        assert_eq!(c.read_window(1, win).unwrap(), BandBuffer::U8(vec![20, 40]));
+        let mut out = BandBuffer::U8(Vec::new());
+        r.read_window_into(1, win, &mut out).unwrap();
+        assert_eq!(out, BandBuffer::U8(vec![20, 40]));
+        assert_eq!(r.block_window(0, 0), r.grid().full_window());
+    }
+
+    #[test]
+    fn missing_file_is_an_io_error_in_every_build() {
+        let e = Raster::open(Path::new("/nonexistent/reclaim/x.tif")).unwrap_err();
+        assert!(matches!(e, RasterError::Io { .. }), "{e:?}");
+    }
+
+    /// Compression 34887 (LERC) is refused by the Rust reader: without GDAL the open
+    /// fails; with GDAL the (fake) LERC data fails to decode in GDAL instead.
+    #[test]
+    fn undecodable_compression_is_refused_at_open_without_gdal() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("lerc.tif");
+        std::fs::write(&path, tiny_tiff(34887)).unwrap();
+        let r = Raster::open(&path);
+        if cfg!(feature = "gdal") {
+            // GDAL opens it (LERC is built in) but the 4 bytes are no LERC blob.
+            let mut r = r.unwrap();
+            assert!(r.is_gdal());
+            assert_eq!(r.info().compression, "LERC");
+            assert!(r.read_band(1).is_err());
+        } else {
+            let e = r.unwrap_err();
+            assert!(matches!(e, RasterError::Unsupported { .. }), "{e:?}");
+            assert!(e.to_string().contains("gdal_translate"), "{e}");
+        }
+    }
+}
