@@ -20,10 +20,13 @@
 //! - [`buffer`]: [`BandBuffer`], one band's samples in the native type.
 //! - [`nodata`]: [`NoData`], GDAL's nodata comparison.
 //! - [`reader`]: [`GeoTiff`], open / info / read_block / read_window.
+//! - [`source`]: [`Raster`], the GeoTIFF reader or (feature `gdal`) `gdal_reader::GdalRaster`.
 
 mod blocks;
 pub mod buffer;
 pub mod error;
+#[cfg(feature = "gdal")]
+pub mod gdal_reader;
 mod gdal_tags;
 pub mod geokeys;
 pub mod georef;
@@ -35,6 +38,7 @@ pub mod reader;
 #[cfg(test)]
 mod reader_tests;
 mod scan;
+pub mod source;
 
 pub use crate::grid::{GeoTransform, Grid, Window};
 pub use buffer::BandBuffer;
@@ -43,3 +47,6 @@ pub use info::{Layout, RasterInfo, SampleType};
 pub use limits::{LimitKind, Limits};
 pub use nodata::NoData;
 pub use reader::GeoTiff;
+pub use source::Raster;
+#[cfg(feature = "gdal")]
+pub use gdal_reader::GdalRaster;
