@@ -93,6 +93,8 @@ pub enum VectorFormat {
     GeoJson,
     /// ESRI Shapefile (.shp + .dbf + optional .prj/.cpg).
     Shapefile,
+    /// Any other format GDAL/OGR reads: GeoPackage, FileGDB, KML, GML … (`gdal` feature).
+    Gdal,
 }
 
 /// A footprint layer read from one file.

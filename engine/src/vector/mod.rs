@@ -10,6 +10,7 @@
 //! - [`shx`]: the `.shx` index checked against its `.shp`.
 //! - [`validate`]: crossings and overlaps between rings; the explicit `--repair`.
 //! - `geojson_reader`, `shapefile_reader`: the two formats.
+//! - `gdal_reader` (feature `gdal`): every other format GDAL/OGR reads.
 //!
 //! ```text
 //!  .geojson/.json ─ geojson_reader ─┐
@@ -25,6 +26,8 @@ pub mod encoding;
 pub mod error;
 pub mod feature;
 pub mod from_bytes;
+#[cfg(feature = "gdal")]
+mod gdal_reader;
 mod geojson_reader;
 pub mod rings;
 mod shapefile_reader;
@@ -99,6 +102,9 @@ pub fn read_layer(path: &Path, opts: &ReadOptions) -> Result<Layer, VectorError>
             shapefile_reader::read_shapefile(path, opts)?
         }
         "geojson" | "json" => geojson_reader::read_geojson(path, opts)?,
+        #[cfg(feature = "gdal")]
+        _ => gdal_reader::read_ogr(path, opts)?,
+        #[cfg(not(feature = "gdal"))]
         _ => {
             return Err(VectorError::Unsupported {
                 path: path.to_path_buf(),
@@ -114,6 +120,7 @@ pub fn read_layer(path: &Path, opts: &ReadOptions) -> Result<Layer, VectorError>
 mod tests {
     use super::*;
 
+    #[cfg(not(feature = "gdal"))]
     #[test]
     fn other_extensions_are_refused_with_a_conversion_hint() {
         let err = read_layer(Path::new("licences.gpkg"), &ReadOptions::default()).unwrap_err();
