@@ -161,11 +161,12 @@ mod with_gdal {
                 let b = &r_ref["bands"][band - 1];
                 all_same &= b["sha256"].as_str() == Some(sha(&buf).as_str());
                 // Lossy codecs may round differently between library versions, but
-                // the image must be the same image: band sums within 0.5 %.
+                // the image must be the same image: band sums within 0.1 % (GDAL 3.6
+                // on Debian: YCbCr files differ by at most 1.5e-4).
                 let want = b["sum"].as_f64().unwrap();
                 let got = sum(&buf);
                 assert!(
-                    (got - want).abs() <= 0.005 * want,
+                    (got - want).abs() <= 0.001 * want,
                     "{rel} band {band}: sum {got} vs {want}"
                 );
                 if band == 1 {

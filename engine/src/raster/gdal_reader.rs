@@ -118,7 +118,6 @@ impl GdalRaster {
             limit: limits.max_chunks,
         })?;
         let info = describe(path, &dataset, &band1, &grid, sample_type, bands);
-        drop(band1);
         Ok(GdalRaster {
             path: path.to_path_buf(),
             info,

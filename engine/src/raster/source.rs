@@ -31,6 +31,9 @@ use crate::grid::{Grid, Window};
 /// An open raster: a GeoTIFF read in pure Rust, or (feature `gdal`) a GDAL dataset.
 #[derive(Debug)]
 #[non_exhaustive]
+// A GeoTiff holds its decoder inline (~1 KiB); there is one Raster per worker thread,
+// never a collection of them, so boxing would only add an indirection to every read.
+#[allow(clippy::large_enum_variant)]
 pub enum Raster {
     /// Read by reclaim's own GeoTIFF reader.
     Tiff(GeoTiff),
