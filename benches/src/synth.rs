@@ -152,4 +152,14 @@ mod tests {
         assert_eq!(a[9].0.len(), 2);
         assert_eq!(licences(1, 5, 10_000.0).len(), 5);
     }
+
+    #[test]
+    fn the_attribution_bench_input_attributes() {
+        // What benches/attribution.rs times must be real work, not an early error.
+        let pits = pits(11, 200, 20_000.0);
+        let lic = licences(11, 40, 20_000.0);
+        let rule = reclaim::attribute::LiabilityRule::default();
+        let att = reclaim::attribute::attribute(&pits, &lic, &rule).unwrap();
+        assert!(att.pieces.len() > pits.len(), "{} pieces", att.pieces.len());
+    }
 }
