@@ -18,8 +18,9 @@
 //!  .shp + .dbf/.prj/.cpg ─ shapefile_reader + dbf ─┘
 //! ```
 //!
-//! Other formats (GeoPackage, KML, FileGDB …) are refused with a hint to convert them
-//! with `ogr2ogr -f GeoJSON`; a GDAL-backed reader may come later as a feature.
+//! Other formats (GeoPackage, KML, FileGDB …) are read through GDAL/OGR with the `gdal`
+//! cargo feature; without it they are refused with a hint to convert them with
+//! `ogr2ogr -f GeoJSON`.
 
 pub mod dbf;
 pub mod encoding;
@@ -73,8 +74,8 @@ impl Default for ReadOptions {
 ///
 /// # Errors
 /// [`VectorError::Unsupported`] for any other extension (the message suggests
-/// `ogr2ogr -f GeoJSON`); otherwise the format readers' errors: unreadable or malformed
-/// files, invalid or non-polygon geometry (with the feature index), unresolvable CRS,
+/// `ogr2ogr -f GeoJSON`) unless the `gdal` feature reads it through GDAL/OGR;
+/// otherwise the format readers' errors: unreadable or malformed files, invalid or non-polygon geometry (with the feature index), unresolvable CRS,
 /// undecodable text, limits exceeded, self-intersecting or overlapping rings (unless
 /// [`ReadOptions::repair`]; see [`validate`]). A shapefile without `.prj` is *not* an error
 /// here: [`Layer::crs`] is `None` and [`Layer::require_crs`] reports it.
