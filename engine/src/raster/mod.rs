@@ -43,10 +43,10 @@ pub mod source;
 pub use crate::grid::{GeoTransform, Grid, Window};
 pub use buffer::BandBuffer;
 pub use error::{ChunkRef, Malformation, RasterError, UnsupportedFeature};
+#[cfg(feature = "gdal")]
+pub use gdal_reader::GdalRaster;
 pub use info::{Layout, RasterInfo, SampleType};
 pub use limits::{LimitKind, Limits};
 pub use nodata::NoData;
 pub use reader::GeoTiff;
 pub use source::Raster;
-#[cfg(feature = "gdal")]
-pub use gdal_reader::GdalRaster;

@@ -75,7 +75,8 @@ impl Default for ReadOptions {
 /// # Errors
 /// [`VectorError::Unsupported`] for any other extension (the message suggests
 /// `ogr2ogr -f GeoJSON`) unless the `gdal` feature reads it through GDAL/OGR;
-/// otherwise the format readers' errors: unreadable or malformed files, invalid or non-polygon geometry (with the feature index), unresolvable CRS,
+/// otherwise the format readers' errors: unreadable or malformed files, invalid or
+/// non-polygon geometry (with the feature index), unresolvable CRS,
 /// undecodable text, limits exceeded, self-intersecting or overlapping rings (unless
 /// [`ReadOptions::repair`]; see [`validate`]). A shapefile without `.prj` is *not* an error
 /// here: [`Layer::crs`] is `None` and [`Layer::require_crs`] reports it.
