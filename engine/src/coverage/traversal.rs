@@ -124,7 +124,10 @@ impl Traversals {
                 }
                 self.points.push(exit.point);
                 let kept = self.finish(open, Some(exit));
-                if !first_closed {
+                // A first vertex on a cell side may be located in the cell the ring
+                // does not enter: that traversal is only `first` and is dropped, and the
+                // next one (starting at `first`) is the one the last must join.
+                if !first_closed && (kept.is_some() || exit.point != first) {
                     first_closed = true;
                     first_kept = kept;
                 }
