@@ -105,6 +105,7 @@ fn geojson_inputs_are_errors_or_layers() {
 /// (Sutherland–Hodgman; right for concave rings too).
 fn clipped_cell_area(pts: &[Coord<f64>], col: f64, row: f64) -> f64 {
     type Cut = fn(Coord<f64>, Coord<f64>, f64) -> Coord<f64>;
+    type Inside = fn(Coord<f64>, f64) -> bool;
     let at_x: Cut = |a, b, x| Coord {
         x,
         y: a.y + (b.y - a.y) * (x - a.x) / (b.x - a.x),
@@ -113,7 +114,7 @@ fn clipped_cell_area(pts: &[Coord<f64>], col: f64, row: f64) -> f64 {
         x: a.x + (b.x - a.x) * (y - a.y) / (b.y - a.y),
         y,
     };
-    let halves: [(fn(Coord<f64>, f64) -> bool, f64, Cut); 4] = [
+    let halves: [(Inside, f64, Cut); 4] = [
         (|c, v| c.x >= v, col, at_x),
         (|c, v| c.x <= v, col + 1.0, at_x),
         (|c, v| c.y >= v, row, at_y),
