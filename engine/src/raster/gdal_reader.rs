@@ -68,7 +68,7 @@ impl GdalRaster {
     /// [`RasterError::Io`] (with GDAL's message) when GDAL cannot open the file as a
     /// raster or it has no band; [`RasterError::Unsupported`] for complex or 64-bit
     /// integer samples and for bands of different types;
-    /// [`RasterError::LimitExceeded`] when block counts overflow.
+    /// [`RasterError::LimitExceeded`] for more blocks than `max_chunks`.
     pub fn open_with_limits(path: &Path, limits: Limits) -> Result<GdalRaster, RasterError> {
         let dataset = open_dataset(path)?;
         let (width, height) = dataset.raster_size();
@@ -117,6 +117,15 @@ impl GdalRaster {
             requested: u64::MAX,
             limit: limits.max_chunks,
         })?;
+        let blocks = (grid.across as u64).saturating_mul(grid.down as u64);
+        if blocks > limits.max_chunks {
+            return Err(RasterError::LimitExceeded {
+                path: path.to_path_buf(),
+                what: LimitKind::Chunks,
+                requested: blocks,
+                limit: limits.max_chunks,
+            });
+        }
         let info = describe(path, &dataset, &band1, &grid, sample_type, bands);
         Ok(GdalRaster {
             path: path.to_path_buf(),
@@ -651,6 +660,34 @@ mod tests {
         assert!(matches!(
             r.read_window(1, outside),
             Err(RasterError::WindowOutOfRange { .. })
+        ));
+    }
+
+    #[test]
+    fn block_count_is_capped() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("rows.bin");
+        {
+            // ENVI's blocks are single rows: 40 of them.
+            let driver = gdal::DriverManager::get_driver_by_name("ENVI").unwrap();
+            driver
+                .create_with_band_type::<u8, _>(&path, 4, 40, 1)
+                .unwrap();
+        }
+        let r = GdalRaster::open(&path).unwrap();
+        let blocks = r.blocks_across() * r.blocks_down();
+        assert_eq!((r.blocks_across(), r.blocks_down()), (1, 40));
+        assert_eq!(r.info().layout, Layout::Strips { rows_per_strip: 1 });
+        let limits = Limits {
+            max_chunks: blocks as u64 - 1,
+            ..Limits::default()
+        };
+        assert!(matches!(
+            GdalRaster::open_with_limits(&path, limits),
+            Err(RasterError::LimitExceeded {
+                what: LimitKind::Chunks,
+                ..
+            })
         ));
     }
 
