@@ -141,8 +141,12 @@ def write_rasters(out, width, height, seed, with_classes):
 
 
 def star(rng, cx, cy, radius, n):
-    """A simple star-shaped ring around (cx, cy), radii in [0.6, 1.0] x radius."""
-    ang = np.sort(rng.uniform(0, 2 * math.pi, n))
+    """A simple star-shaped ring around (cx, cy), radii in [0.6, 1.0] x radius.
+
+    Angles are jittered evenly (gaps < 2 x 360/n degrees), so the ring stays at least
+    0.6 x cos(360/n) x radius from the centre and a hole of 0.25 x radius fits inside.
+    """
+    ang = (np.arange(n) + rng.uniform(0, 1, n)) * (2 * math.pi / n)
     rad = radius * rng.uniform(0.6, 1.0, n)
     return list(zip(cx + rad * np.cos(ang), cy + rad * np.sin(ang)))
 

@@ -24,13 +24,16 @@ pub fn grid(width: usize, height: usize, cell: f64) -> Grid {
     }
 }
 
-/// A simple star-shaped ring of `n` vertices around (`cx`, `cy`), radii in
+/// A simple star-shaped ring of `n` (at least 8) vertices around (`cx`, `cy`), radii in
 /// [0.6, 1] × `radius`, counter-clockwise and closed.
 pub fn star(rng: &mut SplitMix64, cx: f64, cy: f64, radius: f64, n: usize) -> LineString<f64> {
-    let mut angles: Vec<f64> = (0..n.max(3))
-        .map(|_| rng.range(0.0, std::f64::consts::TAU))
+    // Evenly jittered angles: no gap over two steps, so the ring keeps clear of
+    // the centre (holes of 0.25 × radius fit) and never crosses itself.
+    let n = n.max(8);
+    let step = std::f64::consts::TAU / n as f64;
+    let angles: Vec<f64> = (0..n)
+        .map(|i| (i as f64 + rng.range(0.0, 1.0)) * step)
         .collect();
-    angles.sort_by(f64::total_cmp);
     let mut pts: Vec<Coord<f64>> = angles
         .iter()
         .map(|a| {
