@@ -32,6 +32,7 @@ mod gdal_reader;
 mod geojson_reader;
 pub mod rings;
 mod shapefile_reader;
+mod shp_guard;
 pub mod shx;
 pub mod validate;
 

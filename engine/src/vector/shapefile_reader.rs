@@ -86,6 +86,7 @@ pub(crate) fn shapes_with_records(
             source,
         }
     };
+    super::shp_guard::check_record_sizes(&shp).map_err(|(i, e)| shape_error(i)(e))?;
     let mut reader = ShapeReader::new(std::io::Cursor::new(shp)).map_err(shape_error(0))?;
     let fields = table.field_names();
     let mut features = Vec::new();

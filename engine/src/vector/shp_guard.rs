@@ -1,0 +1,96 @@
+//! Allocation guard for `.shp` records, run before the `shapefile` crate reads them.
+//!
+//! The crate reserves memory for the part and point counts a record declares before it
+//! reads them (a 2 KB file can ask for 8 GB). Here every record's counts must fit in the
+//! bytes the record actually has; otherwise reading stops with
+//! `shapefile::Error::InvalidShapeRecordSize` for that record. Found by `fuzz/shapefile`.
+
+/// Length of the .shp file header.
+const FILE_HEADER: usize = 100;
+/// Length of a record header (record number and content length, big-endian).
+const RECORD_HEADER: usize = 8;
+
+fn le_i32(b: &[u8], at: usize) -> Option<i64> {
+    let bytes = b.get(at..at + 4)?;
+    Some(i64::from(i32::from_le_bytes(bytes.try_into().ok()?)))
+}
+
+/// Checks that each record's part and point counts fit in its bytes. On failure returns
+/// the 0-based index of the first bad record and the error to report for it.
+pub(crate) fn check_record_sizes(shp: &[u8]) -> Result<(), (usize, shapefile::Error)> {
+    let mut offset = FILE_HEADER;
+    let mut index = 0;
+    while let Some(header) = shp.get(offset..offset + RECORD_HEADER) {
+        let words = i32::from_be_bytes([header[4], header[5], header[6], header[7]]);
+        let Ok(words) = usize::try_from(words) else {
+            return Ok(()); // The crate reports a negative length itself.
+        };
+        let declared = words.saturating_mul(2);
+        let start = offset + RECORD_HEADER;
+        let available = shp.len().saturating_sub(start).min(declared);
+        let content = shp.get(start..start + available).unwrap_or(&[]);
+        // (offset of the point count, offset of the part count) by shape type.
+        let counts = match le_i32(content, 0) {
+            Some(3 | 5 | 13 | 15 | 23 | 25 | 31) => Some((40, Some(36))),
+            Some(8 | 18 | 28) => Some((36, None)),
+            _ => None,
+        };
+        if let Some((points_at, parts_at)) = counts {
+            let points = le_i32(content, points_at).unwrap_or(0);
+            let parts = parts_at.and_then(|at| le_i32(content, at)).unwrap_or(0);
+            let fixed = points_at as i64 + 4;
+            let needed = fixed + parts.max(0) * 4 + points.max(0) * 16;
+            if points < 0 || parts < 0 || needed > available as i64 {
+                return Err((index, shapefile::Error::InvalidShapeRecordSize));
+            }
+        }
+        offset = start.saturating_add(declared);
+        index += 1;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A .shp with one polygon record of `content` (header values are not checked here).
+    fn shp_with(content: &[u8]) -> Vec<u8> {
+        let mut v = vec![0u8; FILE_HEADER];
+        v.extend_from_slice(&1i32.to_be_bytes());
+        v.extend_from_slice(&((content.len() / 2) as i32).to_be_bytes());
+        v.extend_from_slice(content);
+        v
+    }
+
+    fn polygon(parts: i32, points: i32, extra: usize) -> Vec<u8> {
+        let mut c = 5i32.to_le_bytes().to_vec();
+        c.extend_from_slice(&[0u8; 32]);
+        c.extend_from_slice(&parts.to_le_bytes());
+        c.extend_from_slice(&points.to_le_bytes());
+        c.extend(std::iter::repeat_n(0u8, extra));
+        c
+    }
+
+    #[test]
+    fn counts_that_fit_pass() {
+        // 1 part (4 bytes) + 4 points (64 bytes).
+        assert!(check_record_sizes(&shp_with(&polygon(1, 4, 68))).is_ok());
+    }
+
+    #[test]
+    fn huge_counts_are_refused_before_any_allocation() {
+        let err = check_record_sizes(&shp_with(&polygon(1 << 30, 4, 68))).unwrap_err();
+        assert_eq!(err.0, 0);
+        assert!(matches!(err.1, shapefile::Error::InvalidShapeRecordSize));
+        assert!(check_record_sizes(&shp_with(&polygon(1, 5, 68))).is_err());
+        assert!(check_record_sizes(&shp_with(&polygon(-1, 4, 68))).is_err());
+    }
+
+    #[test]
+    fn other_shapes_and_short_files_are_left_to_the_reader() {
+        assert!(check_record_sizes(&[0u8; 50]).is_ok());
+        let null = shp_with(&0i32.to_le_bytes());
+        assert!(check_record_sizes(&null).is_ok());
+    }
+}
