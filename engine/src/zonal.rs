@@ -503,3 +503,66 @@ pub fn run_with(req: &ZonalRequest, progress: Option<&Progress>) -> Result<Zonal
         rows,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::raster::SampleType;
+
+    fn win(c: usize, r: usize, w: usize, h: usize) -> Window {
+        Window {
+            col_off: c,
+            row_off: r,
+            width: w,
+            height: h,
+        }
+    }
+
+    #[test]
+    fn block_sums_by_value_nodata_and_many_classes() {
+        // A 10 × 5 block at (10, 20) holding values 0..50 (one per cell); value 7 is nodata.
+        let bw = win(10, 20, 10, 5);
+        let block = BandBuffer::U16((0..50).collect());
+        // The zone's coverage: rows 21..23, cols 12..16 (4 × 2 cells), fraction 0.5,
+        // except cell (15, 22) (value 45) fully covered.
+        let mut fractions = vec![0.5; 8];
+        fractions[7] = 1.0;
+        let cov = Coverage {
+            window: win(12, 21, 4, 2),
+            fractions,
+        };
+        let nodata = NoData::new(7.0, SampleType::U16);
+        let area = AreaModel::Planar { cell_m2: 100.0 };
+        let s = accumulate(&block, &bw, &cov, Some(&nodata), &area);
+        // Value of cell (col, row) = (row − 20)·10 + (col − 10): row 21 holds 12..=15,
+        // row 22 holds 22..=25.
+        let want: Vec<(u64, f64, f64)> = [12.0, 13.0, 14.0, 15.0, 22.0, 23.0, 24.0]
+            .iter()
+            .map(|v: &f64| (v.to_bits(), 0.5, 50.0))
+            .chain([(25f64.to_bits(), 1.0, 100.0)])
+            .collect();
+        assert_eq!(s.by_value, want);
+        assert_eq!(s.nodata, (0.0, 0.0));
+
+        // Nodata cells go to the nodata sums.
+        let cov7 = Coverage {
+            window: win(17, 20, 1, 1),
+            fractions: vec![0.25],
+        };
+        let s = accumulate(&block, &bw, &cov7, Some(&nodata), &area);
+        assert!(s.by_value.is_empty());
+        assert_eq!(s.nodata, (0.25, 25.0));
+
+        // More than LINEAR_KEYS distinct values: the hash index takes over and every
+        // value still gets its own slot (50 cells, 49 values + nodata).
+        let all = Coverage {
+            window: bw,
+            fractions: vec![1.0; 50],
+        };
+        let s = accumulate(&block, &bw, &all, Some(&nodata), &area);
+        assert_eq!(s.by_value.len(), 49);
+        assert!(s.index.is_some());
+        assert!(s.by_value.iter().all(|e| e.1 == 1.0 && e.2 == 100.0));
+        assert_eq!(s.nodata, (1.0, 100.0));
+    }
+}
