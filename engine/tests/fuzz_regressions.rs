@@ -266,27 +266,31 @@ fn first_vertex_on_a_cell_side() {
     }
 }
 
-/// Fuzz input `testdata/fuzz/shapefile/huge-part-count.bin`: a 1.9 KB bundle whose .shp
-/// record declares so many parts that the `shapefile` crate reserved 6 GB before
-/// reading them. The record's counts are now checked against its bytes first.
+/// Fuzz inputs `testdata/fuzz/shapefile/huge-part-count.bin` and
+/// `part-start-out-of-range.bin`: 2 KB bundles whose .shp record declares so many
+/// parts, or a part starting at a negative point index, that the `shapefile` crate
+/// reserved 6 GB before reading them. Records are now checked against their bytes first.
 #[test]
-fn huge_part_count_is_refused_before_allocating() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../testdata/fuzz/shapefile/huge-part-count.bin");
-    let bytes = std::fs::read(&path).unwrap();
-    let mut rest = bytes.as_slice();
-    let shp = take(&mut rest);
-    let dbf = take(&mut rest);
-    let prj = std::str::from_utf8(rest).ok().filter(|s| !s.is_empty());
-    let err = shapefile_from_bytes(&path, shp, dbf, prj, &ReadOptions::default()).unwrap_err();
-    assert!(
-        matches!(
-            err,
-            reclaim::vector::VectorError::Shapefile {
-                source: shapefile::Error::InvalidShapeRecordSize,
-                ..
-            }
-        ),
-        "{err:?}"
-    );
+fn huge_part_counts_are_refused_before_allocating() {
+    for name in ["huge-part-count.bin", "part-start-out-of-range.bin"] {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../testdata/fuzz/shapefile")
+            .join(name);
+        let bytes = std::fs::read(&path).unwrap();
+        let mut rest = bytes.as_slice();
+        let shp = take(&mut rest);
+        let dbf = take(&mut rest);
+        let prj = std::str::from_utf8(rest).ok().filter(|s| !s.is_empty());
+        let err = shapefile_from_bytes(&path, shp, dbf, prj, &ReadOptions::default()).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                reclaim::vector::VectorError::Shapefile {
+                    source: shapefile::Error::InvalidShapeRecordSize,
+                    ..
+                }
+            ),
+            "{name}: {err:?}"
+        );
+    }
 }

@@ -2,7 +2,8 @@
 //!
 //! The crate reserves memory for the part and point counts a record declares before it
 //! reads them (a 2 KB file can ask for 8 GB). Here every record's counts must fit in the
-//! bytes the record actually has; otherwise reading stops with
+//! bytes the record actually has, and its part starts must be increasing indices of
+//! its points; otherwise reading stops with
 //! `shapefile::Error::InvalidShapeRecordSize` for that record. Found by `fuzz/shapefile`.
 
 /// Length of the .shp file header.
@@ -42,6 +43,15 @@ pub(crate) fn check_record_sizes(shp: &[u8]) -> Result<(), (usize, shapefile::Er
             let needed = fixed + parts.max(0) * 4 + points.max(0) * 16;
             if points < 0 || parts < 0 || needed > available as i64 {
                 return Err((index, shapefile::Error::InvalidShapeRecordSize));
+            }
+            // Part starts index the points: the crate sizes each part from them.
+            let mut previous = 0;
+            for k in 0..parts as usize {
+                let start = le_i32(content, fixed as usize + 4 * k).unwrap_or(-1);
+                if start < previous || start > points {
+                    return Err((index, shapefile::Error::InvalidShapeRecordSize));
+                }
+                previous = start;
             }
         }
         offset = start.saturating_add(declared);
@@ -85,6 +95,19 @@ mod tests {
         assert!(matches!(err.1, shapefile::Error::InvalidShapeRecordSize));
         assert!(check_record_sizes(&shp_with(&polygon(1, 5, 68))).is_err());
         assert!(check_record_sizes(&shp_with(&polygon(-1, 4, 68))).is_err());
+    }
+
+    #[test]
+    fn part_starts_must_index_the_points() {
+        let with_start = |start: i32| {
+            let mut c = polygon(1, 4, 0);
+            c.extend_from_slice(&start.to_le_bytes());
+            c.extend_from_slice(&[0u8; 64]);
+            shp_with(&c)
+        };
+        assert!(check_record_sizes(&with_start(0)).is_ok());
+        assert!(check_record_sizes(&with_start(i32::MIN)).is_err());
+        assert!(check_record_sizes(&with_start(5)).is_err());
     }
 
     #[test]
