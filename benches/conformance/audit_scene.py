@@ -441,6 +441,7 @@ path = "pits.shp"
 id_field = "TBBH"
 kind_field = "LX"
 town_field = "XZ"
+repair_geometry = true  # one pit is a multipolygon whose parts overlap on purpose (the reference unions them)
 
 [licenses]
 path = "licenses.shp"

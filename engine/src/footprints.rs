@@ -7,7 +7,7 @@
 use crate::area::AreaModel;
 use crate::crs::{Crs, Transformer};
 use crate::error::Error;
-use crate::raster::GeoTiff;
+use crate::raster::Raster;
 use crate::vector::Layer;
 use crate::zonal::Zone;
 
@@ -15,7 +15,7 @@ use crate::zonal::Zone;
 ///
 /// # Errors
 /// [`Error::RasterWithoutCrs`] when the file has no EPSG code and no override is given.
-pub fn raster_crs(raster: &GeoTiff, override_crs: Option<&Crs>) -> Result<Crs, Error> {
+pub fn raster_crs(raster: &Raster, override_crs: Option<&Crs>) -> Result<Crs, Error> {
     let info = raster.info();
     if let Some(c) = override_crs {
         return Ok(c.clone());
@@ -34,7 +34,7 @@ pub fn raster_crs(raster: &GeoTiff, override_crs: Option<&Crs>) -> Result<Crs, E
 
 /// The area model of `raster` in `crs`, after checking the grid is axis-aligned and
 /// a projected CRS is in metres.
-pub fn area_model(raster: &GeoTiff, crs: &Crs) -> Result<AreaModel, Error> {
+pub fn area_model(raster: &Raster, crs: &Crs) -> Result<AreaModel, Error> {
     let info = raster.info();
     if !info.transform.is_axis_aligned() {
         return Err(Error::RotatedGrid {

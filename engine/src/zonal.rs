@@ -18,7 +18,7 @@ use crate::grid::Window;
 use crate::plan::plan_blocks;
 use crate::progress::{Progress, Ticker};
 use crate::raster::Limits;
-use crate::raster::{BandBuffer, GeoTiff, NoData, RasterError};
+use crate::raster::{BandBuffer, NoData, Raster, RasterError};
 use crate::vector::{self, ReadOptions};
 use geo::MultiPolygon;
 use rayon::prelude::*;
@@ -137,7 +137,7 @@ fn value_key(v: f64) -> u64 {
 /// Raster read failures, a rotated grid, or a zone with more than
 /// [`MAX_CLASSES_PER_ZONE`] distinct values.
 pub fn zonal_histogram(
-    raster: &GeoTiff,
+    raster: &Raster,
     band: usize,
     zones: &[Zone],
     area: &AreaModel,
@@ -150,7 +150,7 @@ pub fn zonal_histogram(
 /// # Errors
 /// As [`zonal_histogram`].
 pub fn zonal_histogram_with(
-    raster: &GeoTiff,
+    raster: &Raster,
     band: usize,
     zones: &[Zone],
     area: &AreaModel,
@@ -398,9 +398,9 @@ impl Overlap<'_> {
 
 /// This worker's own decoder, opened on first use (a decoder needs `&mut`).
 fn worker_reader<'a>(
-    slot: &'a mut Option<GeoTiff>,
-    raster: &GeoTiff,
-) -> Result<&'a mut GeoTiff, RasterError> {
+    slot: &'a mut Option<Raster>,
+    raster: &Raster,
+) -> Result<&'a mut Raster, RasterError> {
     let reader = match slot.take() {
         Some(r) => r,
         None => raster.try_clone()?,
@@ -484,7 +484,7 @@ pub fn run(req: &ZonalRequest) -> Result<ZonalTable, Error> {
 /// # Errors
 /// As [`run`].
 pub fn run_with(req: &ZonalRequest, progress: Option<&Progress>) -> Result<ZonalTable, Error> {
-    let raster = GeoTiff::open_with_limits(&req.raster, req.limits)?;
+    let raster = Raster::open_with_limits(&req.raster, req.limits)?;
     let bands = raster.info().bands;
     if req.band == 0 || req.band > bands {
         return Err(Error::BandOutOfRange {

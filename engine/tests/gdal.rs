@@ -15,7 +15,7 @@
 //! The corpus is found at `RECLAIM_CORPUS` or `../../shared/corpus`; when it is
 //! missing the corpus tests fail unless `RECLAIM_SKIP_CORPUS=1`.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use reclaim::raster::{Raster, RasterError};
 
@@ -76,6 +76,7 @@ fn a_non_tiff_is_malformed_without_gdal() {
 #[cfg(feature = "gdal")]
 mod with_gdal {
     use super::*;
+    use std::path::Path;
 
     use geo::Area;
     use reclaim::raster::{BandBuffer, SampleType, Window};

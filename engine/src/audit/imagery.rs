@@ -9,20 +9,20 @@ use crate::crs::Crs;
 use crate::error::Error;
 use crate::footprints;
 use crate::grid::{Grid, Window};
-use crate::raster::{BandBuffer, GeoTiff, Limits, NoData};
+use crate::raster::{BandBuffer, Limits, NoData, Raster};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// One band of one opened file.
 #[derive(Debug)]
 struct Source {
-    raster: GeoTiff,
+    raster: Raster,
     band: usize,
 }
 
 impl Source {
     fn open(path: &Path, band: usize, limits: &Limits) -> Result<Source, AuditError> {
-        let raster = GeoTiff::open_with_limits(path, *limits).map_err(Error::from)?;
+        let raster = Raster::open_with_limits(path, *limits).map_err(Error::from)?;
         let bands = raster.info().bands;
         if band == 0 || band > bands {
             return Err(Error::BandOutOfRange {
@@ -79,9 +79,9 @@ pub struct Imagery {
 /// Per-worker decoders for one [`Imagery`] (a decoder needs `&mut`).
 #[derive(Debug)]
 pub struct Readers {
-    main: GeoTiff,
-    second: Option<GeoTiff>,
-    mask: Option<GeoTiff>,
+    main: Raster,
+    second: Option<Raster>,
+    mask: Option<Raster>,
 }
 
 /// Values of a classes raster that no mapping covers, by value bits: cells.

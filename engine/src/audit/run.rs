@@ -208,6 +208,24 @@ pub(crate) fn run_with(
         }
     }
 
+    // Checksums of every input (provenance) read whole files: do it on its own
+    // thread while the block pass decodes, instead of after it.
+    let mut files = imagery.files.clone();
+    files.extend(sidecars("pits", &cfg.pits.path));
+    files.extend(sidecars("licenses", &lc.path));
+    let hashing = std::thread::spawn(move || {
+        files
+            .into_iter()
+            .map(|(role, path)| {
+                Ok(InputFile {
+                    sha256: sha256_file(&path)?,
+                    role,
+                    path,
+                })
+            })
+            .collect::<Result<Vec<_>, AuditError>>()
+    });
+
     let swept = measure.measure(
         &att,
         coverages,
@@ -315,19 +333,9 @@ pub(crate) fn run_with(
         summary: prev_summary,
     });
 
-    let mut files = imagery.files.clone();
-    files.extend(sidecars("pits", &cfg.pits.path));
-    files.extend(sidecars("licenses", &lc.path));
-    let inputs = files
-        .into_iter()
-        .map(|(role, path)| {
-            Ok(InputFile {
-                sha256: sha256_file(&path)?,
-                role,
-                path,
-            })
-        })
-        .collect::<Result<Vec<_>, AuditError>>()?;
+    let inputs = hashing.join().map_err(|_| AuditError::Reconciliation {
+        detail: "the input-checksum thread stopped unexpectedly".into(),
+    })??;
     let t = imagery.grid.transform;
     let provenance = Provenance {
         reclaim_version: env!("CARGO_PKG_VERSION").to_string(),

@@ -15,6 +15,7 @@ use super::png::Rgb;
 use crate::audit::config::{AuditConfig, ClassifierKind};
 use crate::audit::model::{AuditReport, MineResult, Responsibility};
 use geo::{BoundingRect, Rect};
+use rayon::prelude::*;
 use std::path::Path;
 
 /// Rows of the orphan table.
@@ -569,8 +570,19 @@ impl<'a> Page<'a> {
 
         let with_land: Vec<&&MineResult> =
             mines.iter().filter(|m| m.areas.total_ha() > 0.0).collect();
-        for m in with_land.iter().take(MAX_MINE_MAPS) {
-            self.mine_card(out, m)?;
+        // Cards are independent (each draws its own map): render them in parallel,
+        // then join them in table order.
+        let n = with_land.len().min(MAX_MINE_MAPS);
+        let cards = with_land[..n]
+            .par_iter()
+            .map(|m| {
+                let mut card = String::new();
+                self.mine_card(&mut card, m)?;
+                Ok(card)
+            })
+            .collect::<Result<Vec<String>, ReportError>>()?;
+        for card in cards {
+            out.push_str(&card);
         }
         if with_land.len() > MAX_MINE_MAPS {
             out.push_str(&format!(
