@@ -23,8 +23,10 @@ pub(crate) fn check_record_sizes(shp: &[u8]) -> Result<(), (usize, shapefile::Er
     let mut index = 0;
     while let Some(header) = shp.get(offset..offset + RECORD_HEADER) {
         let words = i32::from_be_bytes([header[4], header[5], header[6], header[7]]);
+        // The crate reads a record's counts (and reserves for them) before it looks at
+        // a negative length.
         let Ok(words) = usize::try_from(words) else {
-            return Ok(()); // The crate reports a negative length itself.
+            return Err((index, shapefile::Error::InvalidShapeRecordSize));
         };
         let declared = words.saturating_mul(2);
         let start = offset + RECORD_HEADER;
@@ -54,7 +56,13 @@ pub(crate) fn check_record_sizes(shp: &[u8]) -> Result<(), (usize, shapefile::Er
                 previous = start;
             }
         }
-        offset = start.saturating_add(declared);
+        // The crate skips the rest of every record but a null one (type 0), where it
+        // reads on right after the type: follow it there.
+        offset = if le_i32(content, 0) == Some(0) {
+            start + 4
+        } else {
+            start.saturating_add(declared)
+        };
         index += 1;
     }
     Ok(())
@@ -108,6 +116,27 @@ mod tests {
         assert!(check_record_sizes(&with_start(0)).is_ok());
         assert!(check_record_sizes(&with_start(i32::MIN)).is_err());
         assert!(check_record_sizes(&with_start(5)).is_err());
+    }
+
+    #[test]
+    fn negative_record_length_is_refused() {
+        let mut v = shp_with(&polygon(1, 4, 68));
+        v[FILE_HEADER + 4..FILE_HEADER + 8].copy_from_slice(&(-1i32).to_be_bytes());
+        assert!(check_record_sizes(&v).is_err());
+    }
+
+    #[test]
+    fn a_null_record_is_followed_where_the_reader_goes() {
+        // A null record claiming 8 bytes: the reader goes on after its 4-byte type,
+        // where this file has a polygon header with a huge part count.
+        let mut content = 0i32.to_le_bytes().to_vec();
+        content.extend_from_slice(&[0u8; 4]);
+        let mut v = shp_with(&content);
+        v.truncate(v.len() - 4);
+        v.extend_from_slice(&2i32.to_be_bytes());
+        v.extend_from_slice(&100i32.to_be_bytes());
+        v.extend_from_slice(&polygon(1 << 30, 4, 68));
+        assert!(check_record_sizes(&v).is_err());
     }
 
     #[test]
