@@ -267,7 +267,8 @@ fn first_vertex_on_a_cell_side() {
 }
 
 /// Fuzz inputs `testdata/fuzz/shapefile/huge-part-count.bin`,
-/// `part-start-out-of-range.bin` and `negative-record-length.bin`: small bundles whose
+/// `part-start-out-of-range.bin`, `negative-record-length.bin` and
+/// `zero-record-length.bin`: small bundles whose
 /// .shp record declares so many parts, a part starting at a negative point index, or a
 /// negative length, that the `shapefile` crate reserved 6–8 GB before reading them. Records are now checked against their bytes first.
 #[test]
@@ -276,6 +277,7 @@ fn huge_part_counts_are_refused_before_allocating() {
         "huge-part-count.bin",
         "part-start-out-of-range.bin",
         "negative-record-length.bin",
+        "zero-record-length.bin",
     ] {
         let path = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("../testdata/fuzz/shapefile")

@@ -19,9 +19,20 @@ fn le_i32(b: &[u8], at: usize) -> Option<i64> {
 /// Checks that each record's part and point counts fit in its bytes. On failure returns
 /// the 0-based index of the first bad record and the error to report for it.
 pub(crate) fn check_record_sizes(shp: &[u8]) -> Result<(), (usize, shapefile::Error)> {
+    // The crate stops at the file length the header declares (in 16-bit words).
+    let declared_len = shp
+        .get(24..28)
+        .map(|b| i64::from(i32::from_be_bytes([b[0], b[1], b[2], b[3]])) * 2)
+        .and_then(|n| usize::try_from(n).ok())
+        .filter(|&n| n > FILE_HEADER)
+        .unwrap_or(usize::MAX);
+    let end = shp.len().min(declared_len);
     let mut offset = FILE_HEADER;
     let mut index = 0;
-    while let Some(header) = shp.get(offset..offset + RECORD_HEADER) {
+    while let Some(header) = shp
+        .get(offset..offset + RECORD_HEADER)
+        .filter(|_| offset < end)
+    {
         let words = i32::from_be_bytes([header[4], header[5], header[6], header[7]]);
         // The crate reads a record's counts (and reserves for them) before it looks at
         // a negative length.
@@ -30,8 +41,9 @@ pub(crate) fn check_record_sizes(shp: &[u8]) -> Result<(), (usize, shapefile::Er
         };
         let declared = words.saturating_mul(2);
         let start = offset + RECORD_HEADER;
-        let available = shp.len().saturating_sub(start).min(declared);
-        let content = shp.get(start..start + available).unwrap_or(&[]);
+        // The crate reads the type and counts whatever the declared length (even 0).
+        let content = shp.get(start..).unwrap_or(&[]);
+        let available = content.len().min(declared);
         // (offset of the point count, offset of the part count) by shape type.
         let counts = match le_i32(content, 0) {
             Some(3 | 5 | 13 | 15 | 23 | 25 | 31) => Some((40, Some(36))),
@@ -135,6 +147,13 @@ mod tests {
         v.truncate(v.len() - 4);
         v.extend_from_slice(&2i32.to_be_bytes());
         v.extend_from_slice(&100i32.to_be_bytes());
+        v.extend_from_slice(&polygon(1 << 30, 4, 68));
+        assert!(check_record_sizes(&v).is_err());
+    }
+
+    #[test]
+    fn counts_are_read_past_a_zero_length() {
+        let mut v = shp_with(&[]);
         v.extend_from_slice(&polygon(1 << 30, 4, 68));
         assert!(check_record_sizes(&v).is_err());
     }
