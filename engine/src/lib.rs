@@ -5,9 +5,12 @@
 //! unobserved land, attributed to a liable licence holder or to historical legacy.
 //!
 //! ```text
-//!   GeoTIFF ──raster──┐
-//!                     ├─ grid ── coverage (exact fraction of each cell) ── zonal sums
-//!   Shapefile/GeoJSON ─vector── crs (reproject to the raster) ── index (R-tree)
+//!   GeoTIFF ──raster──┐                         ┌─ zonal (per-value histogram)
+//!                     ├─ grid ── coverage ──────┤
+//!   Shapefile/GeoJSON ─vector── crs ── index ───┘─ audit: attribute (pieces)
+//!                                                   → classify × coverage (sweep)
+//!                                                   → pieces → pits → mines → county
+//!                                                   → report (CSV, JSON, GeoJSON, HTML)
 //! ```
 //!
 //! The engine never prints and never exits: every entry point returns a value or a
@@ -16,13 +19,20 @@
 //! Modules, bottom to top:
 //! - [`grid`]: affine geotransforms, raster grids and cell windows.
 //! - [`crs`]: EPSG codes, `.prj` WKT, and reprojection (pure Rust, proj4rs).
-//! - [`raster`]: GeoTIFF reader with block-wise random access and allocation limits.
-//! - [`vector`]: GeoJSON and ESRI Shapefile footprint readers.
+//! - [`raster`]: GeoTIFF reader with block-wise random access and allocation limits
+//!   (GDAL fallback with the `gdal` feature).
+//! - [`vector`]: GeoJSON and ESRI Shapefile footprint readers (GDAL/OGR with `gdal`).
 //! - [`index`]: R-tree over footprint envelopes.
 //! - [`coverage`]: exact polygon-over-grid coverage fractions.
 //! - [`area`]: cell and polygon areas in m² (planar, or ellipsoidal per row).
 //! - [`footprints`]: footprints laid over a raster (ids, CRS checks, reprojection).
+//! - [`plan`]: block plans — which blocks to decode and which footprints each feeds.
 //! - [`zonal`]: per-zone, per-value exact areas (the categorical zonal histogram).
+//! - [`classify`]: cell values → land classes (NDVI, land-cover maps, masks).
+//! - [`attribute`]: pits × liable licences → exact pieces with a responsibility.
+//! - [`audit`]: one restoration audit end to end (also sharded, and merged).
+//! - [`report`]: the audit's CSV, JSON, GeoJSON and self-contained HTML outputs.
+//! - [`demo`]: the synthetic Yitong demo county.
 //! - [`output`]: atomic file writing.
 //! - [`progress`]: progress callbacks for long runs.
 //! - [`error`]: the engine's top-level error.

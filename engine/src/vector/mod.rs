@@ -8,6 +8,8 @@
 //! - [`dbf`]: the .dbf attribute-table reader ([`read_dbf`] reads one alone).
 //! - [`rings`]: ring validation, areas and assembly of shapefile rings into polygons.
 //! - [`shx`]: the `.shx` index checked against its `.shp`.
+//! - `shp_guard`: record sizes and counts checked before the shapefile crate allocates.
+//! - [`from_bytes`]: in-memory entry points (used by the fuzz targets).
 //! - [`validate`]: crossings and overlaps between rings; the explicit `--repair`.
 //! - `geojson_reader`, `shapefile_reader`: the two formats.
 //! - `gdal_reader` (feature `gdal`): every other format GDAL/OGR reads.
