@@ -405,3 +405,25 @@ fn unmapped_land_cover_under_a_pit_is_unobserved_and_reported() {
     assert!(close(s.unobserved_ha, 0.08 + 0.09), "{s:?}");
     assert!(s.unmapped_values.contains(&"60".to_string()), "{s:?}");
 }
+
+#[test]
+fn config_limits_stop_an_oversized_layer() {
+    let dir = tempfile::tempdir().unwrap();
+    scene(dir.path(), false);
+    // five pits, but the configuration allows two features per layer
+    let text = format!("{CONFIG}\n[limits]\nmax_features = 2\n");
+    std::fs::write(dir.path().join("small.toml"), text).unwrap();
+    let cfg = AuditConfig::load(&dir.path().join("small.toml")).unwrap();
+    let e = audit::run(&cfg, &AuditOptions::default())
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("pits.geojson") && e.contains("2"), "{e}");
+    // a tiny raster window cap refuses the imagery read, naming the limit
+    let text = format!("{CONFIG}\n[limits]\nmax_block_mib = 0\n");
+    std::fs::write(dir.path().join("tiny.toml"), text).unwrap();
+    let cfg = AuditConfig::load(&dir.path().join("tiny.toml")).unwrap();
+    let e = audit::run(&cfg, &AuditOptions::default())
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("red.tif") || e.contains("nir.tif"), "{e}");
+}

@@ -22,6 +22,53 @@ pub struct AuditConfig {
     /// The plan's baseline, to compare with.
     #[serde(default)]
     pub baseline: Option<Baseline>,
+    /// Caps on what input files may make reclaim allocate (defaults pass real county
+    /// and province data and stop decompression bombs and absurd headers).
+    #[serde(default)]
+    pub limits: Option<LimitsConfig>,
+}
+
+/// `[limits]`: every key optional; unset keys keep their defaults.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LimitsConfig {
+    /// Largest decoded raster block (strip or tile), MiB (default 256).
+    #[serde(default)]
+    pub max_block_mib: Option<u64>,
+    /// Largest raster window read at once, MiB (default 2048).
+    #[serde(default)]
+    pub max_window_mib: Option<u64>,
+    /// Most features in one vector layer (default 5 000 000).
+    #[serde(default)]
+    pub max_features: Option<usize>,
+    /// Most vertices in one vector layer (default 200 000 000).
+    #[serde(default)]
+    pub max_vertices: Option<usize>,
+}
+
+impl LimitsConfig {
+    /// Raster limits: `base` with the keys that are set.
+    pub fn raster(&self, base: crate::raster::Limits) -> crate::raster::Limits {
+        const MIB: u64 = 1 << 20;
+        crate::raster::Limits {
+            max_block_bytes: self
+                .max_block_mib
+                .map_or(base.max_block_bytes, |m| m.saturating_mul(MIB)),
+            max_window_bytes: self
+                .max_window_mib
+                .map_or(base.max_window_bytes, |m| m.saturating_mul(MIB)),
+            ..base
+        }
+    }
+
+    /// Vector read options: `base` with the keys that are set.
+    pub fn vector(&self, base: crate::vector::ReadOptions) -> crate::vector::ReadOptions {
+        crate::vector::ReadOptions {
+            max_features: self.max_features.unwrap_or(base.max_features),
+            max_vertices: self.max_vertices.unwrap_or(base.max_vertices),
+            ..base
+        }
+    }
 }
 
 /// How cells become land classes.
@@ -296,6 +343,24 @@ path = "licenses.shp"
             ["valid", "expired", "suspended"]
         );
         assert!(c.baseline.is_none());
+    }
+
+    #[test]
+    fn limits_override_only_the_keys_set() {
+        let text = format!("{MINIMAL}\n[limits]\nmax_block_mib = 8\nmax_features = 10\n");
+        let c = AuditConfig::from_toml(&text, Path::new("a.toml")).unwrap();
+        let l = c.limits.unwrap();
+        let base = crate::raster::Limits::default();
+        let r = l.raster(base);
+        assert_eq!(r.max_block_bytes, 8 << 20);
+        assert_eq!(r.max_window_bytes, base.max_window_bytes);
+        let v = l.vector(crate::vector::ReadOptions::default());
+        assert_eq!(
+            (v.max_features, v.max_vertices),
+            (10, crate::vector::ReadOptions::default().max_vertices)
+        );
+        let bad = format!("{MINIMAL}\n[limits]\nmax_blocks = 8\n");
+        assert!(AuditConfig::from_toml(&bad, Path::new("a.toml")).is_err());
     }
 
     #[test]

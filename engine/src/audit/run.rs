@@ -3,7 +3,7 @@
 //! the report, written atomically.
 
 use super::aggregate::{aggregate, piece_areas, LicenceMeta, PitMeta};
-use super::config::AuditConfig;
+use super::config::{AuditConfig, LimitsConfig};
 use super::error::AuditError;
 use super::imagery::{grids_match, Imagery};
 use super::model::{AuditReport, BaselineDelta, Change, InputFile, Previous, Provenance, Summary};
@@ -59,7 +59,12 @@ pub(crate) fn run_with(
         path: PathBuf::from("audit_date"),
         source,
     })?;
-    let imagery = Imagery::open(&cfg.imagery, &opts.limits)?;
+    // The configuration's [limits] refine the caller's raster limits.
+    let raster_limits = match &cfg.limits {
+        Some(l) => l.raster(opts.limits),
+        None => opts.limits,
+    };
+    let imagery = Imagery::open(&cfg.imagery, &raster_limits)?;
     let crs = imagery.crs.clone();
 
     // Footprints and licences, in the imagery's CRS.
@@ -67,6 +72,7 @@ pub(crate) fn run_with(
         &cfg.pits.path,
         cfg.pits.encoding.as_deref(),
         cfg.pits.repair_geometry,
+        cfg.limits.as_ref(),
     )?;
     for f in [&cfg.pits.kind_field, &cfg.pits.town_field]
         .into_iter()
@@ -101,7 +107,12 @@ pub(crate) fn run_with(
     }
 
     let lc = &cfg.licenses;
-    let lic_layer = read(&lc.path, lc.encoding.as_deref(), lc.repair_geometry)?;
+    let lic_layer = read(
+        &lc.path,
+        lc.encoding.as_deref(),
+        lc.repair_geometry,
+        cfg.limits.as_ref(),
+    )?;
     for f in [
         Some(&lc.holder_field),
         Some(&lc.status_field),
@@ -184,7 +195,7 @@ pub(crate) fn run_with(
 
     // Previous audit: its figures, and its imagery for cell-by-cell change.
     let previous = match &opts.previous {
-        Some(dir) => Some(load_previous(dir, &imagery, &opts.limits)?),
+        Some(dir) => Some(load_previous(dir, &imagery, &raster_limits)?),
         None => None,
     };
 
@@ -400,11 +411,20 @@ pub fn write(report: &AuditReport, out: &Path) -> Result<(), AuditError> {
     Ok(())
 }
 
-fn read(path: &Path, encoding: Option<&str>, repair: bool) -> Result<Layer, AuditError> {
-    let opts = ReadOptions {
+fn read(
+    path: &Path,
+    encoding: Option<&str>,
+    repair: bool,
+    limits: Option<&LimitsConfig>,
+) -> Result<Layer, AuditError> {
+    let base = ReadOptions {
         encoding: encoding.map(str::to_string),
         repair,
         ..ReadOptions::default()
+    };
+    let opts = match limits {
+        Some(l) => l.vector(base),
+        None => base,
     };
     Ok(vector::read_layer(path, &opts).map_err(Error::from)?)
 }

@@ -42,7 +42,7 @@ pub enum RasterError {
         feature: UnsupportedFeature,
     },
     /// A size declared by the file or requested by the caller is over a [`Limits`](super::Limits) cap.
-    #[error("{}: {what} {requested} exceeds the limit {limit} (Limits::{}); read a smaller window or raise the limit if the file is trusted", .path.display(), .what.field())]
+    #[error("{}: {what} {requested} exceeds the limit {limit} (Limits::{}); if the file is trusted, raise it (max_block_mib / max_window_mib under [limits] in the audit configuration)", .path.display(), .what.field())]
     LimitExceeded {
         path: PathBuf,
         what: LimitKind,

@@ -197,8 +197,8 @@ pub enum VectorError {
 
     /// A configured limit was exceeded (hostile or unexpectedly large input).
     #[error(
-        "{p}: more than {limit} {what}; raise the limit in ReadOptions \
-         (max_features / max_vertices) if the file is genuine", p = path.display())]
+        "{p}: more than {limit} {what}; if the file is genuine, raise max_features / \
+         max_vertices under [limits] in the audit configuration", p = path.display())]
     LimitExceeded {
         /// The file.
         path: PathBuf,
