@@ -147,18 +147,18 @@ fn clipped_cell_area(pts: &[Coord<f64>], col: f64, row: f64) -> f64 {
         / 2.0
 }
 
-/// Known limitation (fuzz input `testdata/fuzz/coverage/spike-through-vertex.bin`, here
-/// on a unit grid): a ring whose vertex P lies on another of its edges to within an ulp
-/// has a zero-width spike from P along that edge. Where the spike leaves a cell, the
-/// exit of one side and the entry of the other are computed from different segments and
-/// may come out in the wrong order, so the cell is counted as fully covered.
+/// Fuzz input `testdata/fuzz/coverage/spike-through-vertex.bin`, here on a unit grid: a
+/// ring whose vertex P lies on another of its edges to within an ulp has a zero-width
+/// spike from P along that edge. Where the spike left a cell, the exit of one side and
+/// the entry of the other were computed from different segments and could come out in
+/// the wrong order, so the cell was counted as fully covered (≈ 1). The coverage now
+/// drops zero-width spike tips before walking the ring (`coverage/ring.rs`).
 ///
-/// Expected failure: cell (2, 3) should be 0.2250 (by hand: the part of triangle O P Q
-/// in the cell is a triangle of base 0.3731 and height 0.4353 plus a trapezoid of width
-/// 0.3412 and heights 0.4353 / 0.4074: 0.0812 + 0.1438) but comes out ≈ 1. When this test
-/// fails because the value is now right, turn it into a plain assertion.
+/// Cell (2, 3) must be 0.2250 (by hand: the part of triangle O P Q in the cell is a
+/// triangle of base 0.3731 and height 0.4353 plus a trapezoid of width 0.3412 and heights
+/// 0.4353 / 0.4074: 0.0812 + 0.1438); every cell agrees with the clipping oracle.
 #[test]
-fn known_failure_zero_width_spike_fills_cells() {
+fn zero_width_spike_is_measured_exactly() {
     let p = Coord {
         x: 2.658823529411765,
         y: 3.435294117647059,
@@ -192,18 +192,17 @@ fn known_failure_zero_width_spike_fills_cells() {
     let exact = -clipped_cell_area(&ring, 2.0, 3.0);
     assert!((exact - 0.2250).abs() < 1e-3, "oracle {exact}");
     let got = cov.get(2, 3);
-    assert!(
-        (got - exact).abs() > 0.5,
-        "cell (2, 3) is now {got} (exact {exact}): the spike limitation is fixed; \
-         make this an exact assertion"
-    );
-    // Cells away from the spike are right.
-    let far_cell = cov.get(5, 1);
-    let exact_far = -clipped_cell_area(&ring, 5.0, 1.0);
-    assert!(
-        (far_cell - exact_far).abs() < 1e-9,
-        "{far_cell} vs {exact_far}"
-    );
+    assert!((got - exact).abs() < 1e-9, "cell (2, 3): {got} vs {exact}");
+    for row in 0..10 {
+        for col in 0..8 {
+            let want = -clipped_cell_area(&ring, col as f64, row as f64);
+            let got = cov.get(col, row);
+            assert!(
+                (got - want).abs() < 1e-9,
+                "cell ({col}, {row}): {got} vs {want}"
+            );
+        }
+    }
 }
 
 /// Fuzz input `testdata/fuzz/coverage/first-vertex-on-cell-side.bin` (here translated by

@@ -125,7 +125,64 @@ impl RingWork {
         if self.points.len() > 1 && self.points.first() == self.points.last() {
             self.points.pop();
         }
+        drop_spikes(&mut self.points);
     }
+}
+
+/// Largest |cross| / (|u|·|v|) at which a reversal a → b → c counts as a zero-width
+/// spike: the sine of the angle between the two edges.
+const SPIKE_SINE: f64 = 1e-12;
+
+/// True when b is the tip of a zero-width spike: the ring goes a → b and comes straight
+/// back along the same line (to within rounding).
+fn is_spike(a: Coord<f64>, b: Coord<f64>, c: Coord<f64>) -> bool {
+    let (ux, uy) = (b.x - a.x, b.y - a.y);
+    let (vx, vy) = (c.x - b.x, c.y - b.y);
+    let dot = ux * vx + uy * vy;
+    let cross = ux * vy - uy * vx;
+    dot < 0.0 && cross.abs() <= SPIKE_SINE * ux.hypot(uy) * vx.hypot(vy)
+}
+
+/// Removes zero-width spikes (and the repeated vertices their removal leaves) from a
+/// ring given without its closing vertex.
+///
+/// A spike encloses no area, but its two edges run along each other: their crossings
+/// of a cell side coincide (or nearly, after rounding) and the left-hand-area walk
+/// cannot order them, which can fill a whole cell. Dropping the tip changes the ring's
+/// area by at most `SPIKE_SINE` × the two edges' lengths (≈ 1e-12 cell² per spike).
+fn drop_spikes(pts: &mut Vec<Coord<f64>>) {
+    let mut out: Vec<Coord<f64>> = Vec::with_capacity(pts.len());
+    for &p in pts.iter() {
+        if out.last() == Some(&p) {
+            continue;
+        }
+        out.push(p);
+        while out.len() >= 3 {
+            let n = out.len();
+            if !is_spike(out[n - 3], out[n - 2], out[n - 1]) {
+                break;
+            }
+            out.remove(n - 2);
+            if out.len() >= 2 && out[out.len() - 1] == out[out.len() - 2] {
+                out.pop();
+            }
+        }
+    }
+    // Where the ring closes: the last vertex, and the first.
+    loop {
+        let n = out.len();
+        if n < 3 {
+            break;
+        }
+        if out[n - 1] == out[0] || is_spike(out[n - 2], out[n - 1], out[0]) {
+            out.pop();
+        } else if is_spike(out[n - 1], out[0], out[1]) {
+            out.remove(0);
+        } else {
+            break;
+        }
+    }
+    *pts = out;
 }
 
 /// Cells `lo..hi` under the coordinate range `[min, max]`, clipped to `0..n`.
@@ -141,6 +198,52 @@ pub fn cell_span(min: f64, max: f64, n: usize) -> (usize, usize) {
 mod tests {
     use super::*;
     use geo::line_string;
+
+    fn c(x: f64, y: f64) -> Coord<f64> {
+        Coord { x, y }
+    }
+
+    #[test]
+    fn spikes_are_dropped_and_real_corners_kept() {
+        // square with a zero-width spike out of its top edge at (1, 2) → (1, 5) → (1, 2)
+        let mut pts = vec![
+            c(0.0, 0.0),
+            c(2.0, 0.0),
+            c(2.0, 2.0),
+            c(1.0, 2.0),
+            c(1.0, 5.0),
+            c(1.0, 2.0),
+            c(0.0, 2.0),
+        ];
+        drop_spikes(&mut pts);
+        assert_eq!(
+            pts,
+            vec![
+                c(0.0, 0.0),
+                c(2.0, 0.0),
+                c(2.0, 2.0),
+                c(1.0, 2.0),
+                c(0.0, 2.0)
+            ]
+        );
+        // a spike whose tip is the ring's first vertex
+        let mut pts = vec![
+            c(1.0, 5.0),
+            c(1.0, 2.0),
+            c(0.0, 2.0),
+            c(0.0, 0.0),
+            c(2.0, 0.0),
+            c(2.0, 2.0),
+            c(1.0, 2.0),
+        ];
+        drop_spikes(&mut pts);
+        assert_eq!(pts.len(), 5, "{pts:?}");
+        // a plain triangle and a collinear run (no reversal) are untouched
+        let tri = vec![c(0.0, 0.0), c(1.0, 0.0), c(2.0, 0.0), c(0.0, 1.0)];
+        let mut pts = tri.clone();
+        drop_spikes(&mut pts);
+        assert_eq!(pts, tri);
+    }
 
     const UNIT: GeoTransform = GeoTransform::UNIT;
 
