@@ -19,7 +19,7 @@ use super::shard::{
     hex_f64, read_partial, shard_of, Corruption, Field, MapSpec, Measure, Measured, Partial,
     ShardError, SweepFn,
 };
-use super::sweep::Transitions;
+use super::sweep::{Canvas, Transitions};
 use crate::attribute::Attribution;
 use crate::coverage::Coverage;
 use crate::grid::Grid;
@@ -423,54 +423,11 @@ fn gather(
 /// distinct: `k × k` cells per pixel, each pixel its most frequent class (ties to
 /// the lower class code), as the one-shot sweep paints it.
 fn paint((window, max_px): MapSpec, cells: &[(u64, u8)], grid: &Grid) -> ClassMap {
-    let longer = window.width.max(window.height).max(1);
-    let k = longer.div_ceil(max_px.max(1)).max(1);
-    let width = window.width.div_ceil(k).max(1);
-    let height = window.height.div_ceil(k).max(1);
-    let mut counts = vec![[0u32; 4]; width * height];
-    let gw = grid.width as u64;
+    let mut canvas = Canvas::new(window, max_px);
     for row in window.row_off..window.row_off + window.height {
-        let start = row as u64 * gw + window.col_off as u64;
-        let end = start + window.width as u64;
-        let from = cells.partition_point(|(i, _)| *i < start);
-        let py = (row - window.row_off) / k;
-        for &(idx, class) in cells.get(from..).unwrap_or(&[]) {
-            if idx >= end {
-                break;
-            }
-            let px = (idx - start) as usize / k;
-            if let Some(c) = counts.get_mut(py * width + px) {
-                c[usize::from(class.min(3))] += 1;
-            }
-        }
+        canvas.paint_cells(row, grid.width, cells);
     }
-    let cells = counts
-        .iter()
-        .map(|c| {
-            let (best, n) = c
-                .iter()
-                .enumerate()
-                .max_by_key(|(i, n)| (**n, 3 - *i))
-                .unwrap_or((0, &0));
-            if *n == 0 {
-                ClassMap::OUTSIDE
-            } else {
-                best as u8
-            }
-        })
-        .collect();
-    let t = grid.transform;
-    let (xa, ya) = t.apply(window.col_off as f64, window.row_off as f64);
-    let (xb, yb) = t.apply(
-        (window.col_off + width * k) as f64,
-        (window.row_off + height * k) as f64,
-    );
-    ClassMap {
-        width,
-        height,
-        bbox: (xa.min(xb), ya.min(yb), xa.max(xb), ya.max(yb)),
-        cells,
-    }
+    canvas.finish(grid)
 }
 
 #[cfg(test)]

@@ -75,6 +75,27 @@ impl Canvas {
         }
     }
 
+    /// Adds the footprint cells of `row` given as (grid index, class), sorted by index
+    /// (`grid_width` cells per grid row); cells outside the canvas are ignored.
+    pub fn paint_cells(&mut self, row: usize, grid_width: usize, cells: &[(u64, u8)]) {
+        if row < self.window.row_off || row >= self.window.row_off + self.window.height {
+            return;
+        }
+        let start = row as u64 * grid_width as u64 + self.window.col_off as u64;
+        let end = start + self.window.width as u64;
+        let from = cells.partition_point(|(i, _)| *i < start);
+        let py = (row - self.window.row_off) / self.k;
+        for &(idx, class) in cells.get(from..).unwrap_or(&[]) {
+            if idx >= end {
+                break;
+            }
+            let px = (idx - start) as usize / self.k;
+            if let Some(c) = self.counts.get_mut(py * self.width + px) {
+                c[usize::from(class.min(3))] += 1;
+            }
+        }
+    }
+
     /// Adds the footprint cells of one block (`fp`: class code or 255) to the canvas.
     fn paint(&mut self, bw: &Window, fp: &[u8]) {
         let Some(w) = self.window.intersect(bw) else {
