@@ -294,41 +294,8 @@ impl GdalRaster {
 
     /// Band in range, window non-empty and inside, size under the window limit.
     fn check_request(&self, band: usize, win: Window) -> Result<(), RasterError> {
-        if band == 0 || band > self.info.bands {
-            return Err(RasterError::BandOutOfRange {
-                path: self.path.clone(),
-                band,
-                bands: self.info.bands,
-            });
-        }
-        let inside = win
-            .col_off
-            .checked_add(win.width)
-            .is_some_and(|e| e <= self.info.width)
-            && win
-                .row_off
-                .checked_add(win.height)
-                .is_some_and(|e| e <= self.info.height);
-        if win.is_empty() || !inside {
-            return Err(RasterError::WindowOutOfRange {
-                path: self.path.clone(),
-                window: win,
-                width: self.info.width,
-                height: self.info.height,
-            });
-        }
-        let bytes = (win.width as u64)
-            .saturating_mul(win.height as u64)
-            .saturating_mul(self.info.sample_type.size_bytes() as u64);
-        if bytes > self.limits.max_window_bytes {
-            return Err(RasterError::LimitExceeded {
-                path: self.path.clone(),
-                what: LimitKind::WindowBytes,
-                requested: bytes,
-                limit: self.limits.max_window_bytes,
-            });
-        }
-        Ok(())
+        super::request::check_band(&self.path, &self.info, band)?;
+        super::request::check_window(&self.path, &self.info, &self.limits, win)
     }
 }
 

@@ -20,6 +20,7 @@
 //! - [`buffer`]: [`BandBuffer`], one band's samples in the native type.
 //! - [`nodata`]: [`NoData`], GDAL's nodata comparison.
 //! - [`reader`]: [`GeoTiff`], open / info / read_block / read_window.
+//! - `request`: band / window / size checks shared by both readers.
 //! - [`source`]: [`Raster`], the GeoTIFF reader or (feature `gdal`) `gdal_reader::GdalRaster`.
 
 mod blocks;
@@ -37,6 +38,7 @@ mod overlay;
 pub mod reader;
 #[cfg(test)]
 mod reader_tests;
+mod request;
 mod scan;
 pub mod source;
 

@@ -8,6 +8,8 @@ use std::fs::File;
 use std::io::{BufReader, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
+use super::request;
+
 use tiff::decoder::{Decoder, DecodingResult};
 use tiff::tags::Tag;
 use tiff::TiffError;
@@ -233,33 +235,7 @@ impl GeoTiff {
         out: &mut BandBuffer,
     ) -> Result<(), RasterError> {
         self.check_band(band)?;
-        let inside = win
-            .col_off
-            .checked_add(win.width)
-            .is_some_and(|e| e <= self.info.width)
-            && win
-                .row_off
-                .checked_add(win.height)
-                .is_some_and(|e| e <= self.info.height);
-        if win.is_empty() || !inside {
-            return Err(RasterError::WindowOutOfRange {
-                path: self.path.clone(),
-                window: win,
-                width: self.info.width,
-                height: self.info.height,
-            });
-        }
-        let bytes = (win.width as u64)
-            .saturating_mul(win.height as u64)
-            .saturating_mul(self.info.sample_type.size_bytes() as u64);
-        if bytes > self.limits.max_window_bytes {
-            return Err(RasterError::LimitExceeded {
-                path: self.path.clone(),
-                what: LimitKind::WindowBytes,
-                requested: bytes,
-                limit: self.limits.max_window_bytes,
-            });
-        }
+        request::check_window(&self.path, &self.info, &self.limits, win)?;
         // Every sample is overwritten below: the blocks touching `win` tile it.
         out.reshape(self.info.sample_type, win.len());
         let (cols, rows) = self.grid.blocks_touching(&win);
@@ -280,14 +256,7 @@ impl GeoTiff {
     }
 
     fn check_band(&self, band: usize) -> Result<(), RasterError> {
-        if band == 0 || band > self.info.bands {
-            return Err(RasterError::BandOutOfRange {
-                path: self.path.clone(),
-                band,
-                bands: self.info.bands,
-            });
-        }
-        Ok(())
+        request::check_band(&self.path, &self.info, band)
     }
 
     /// Copies band `band` of block (`col`, `row`) where it overlaps `dst_win` into `dst`.
