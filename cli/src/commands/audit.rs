@@ -2,6 +2,7 @@
 
 use anyhow::Context;
 use clap::Args;
+use reclaim::audit::checksum::ChecksumCache;
 use reclaim::audit::{self, AuditConfig, AuditOptions, AuditReport};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -9,7 +10,7 @@ use std::process::ExitCode;
 /// Arguments of `reclaim audit`. Flags override the configuration file.
 #[derive(Args, Debug)]
 #[command(
-    after_help = "Writes into DIR (atomically: a failed run leaves the old DIR untouched):\n  attribution.csv  one row per piece (pit × responsibility)\n  pits.csv, mines.csv, orphans.geojson, summary.json, report.html\n\nExample:\n  reclaim audit --config audit-2024.toml --out audit-2024 --previous audit-2023\n\nEvery key of audit.toml is documented in docs/audit.md."
+    after_help = "Writes into DIR (atomically: a failed run leaves the old DIR untouched):\n  attribution.csv  one row per piece (pit × responsibility)\n  pits.csv, mines.csv, orphans.geojson, summary.json, report.html\n\nExample:\n  reclaim audit --config audit-2024.toml --out audit-2024 --previous audit-2023\n\nThe SHA-256 of every input (recorded in summary.json) is reused while the file is\nunchanged (same path, size, mtime, ctime, inode): the checksum cache lives in\n$RECLAIM_CACHE_DIR, else $XDG_CACHE_HOME/reclaim, else ~/.cache/reclaim.\n\nEvery key of audit.toml is documented in docs/audit.md."
 )]
 pub struct AuditArgs {
     /// The audit configuration (TOML).
@@ -44,6 +45,11 @@ pub struct AuditArgs {
     /// SLURM_ARRAY_TASK_ID); DIR gets a partial result for `reclaim merge`.
     #[arg(long, value_name = "I/N")]
     pub shard: Option<String>,
+    /// Hash every input again instead of reusing checksums of unchanged files from
+    /// the cache dir ($RECLAIM_CACHE_DIR, else $XDG_CACHE_HOME/reclaim, else
+    /// ~/.cache/reclaim).
+    #[arg(long, conflicts_with = "shard")]
+    pub no_checksum_cache: bool,
 }
 
 /// Runs the audit and writes its folder.
@@ -68,7 +74,12 @@ pub fn run(a: &AuditArgs) -> anyhow::Result<ExitCode> {
     if let Some(s) = &a.shard {
         return super::merge::run_shard(&cfg, s, a.previous.clone(), &a.out, a.quiet);
     }
-    let report = run_and_write(&cfg, a.previous.clone(), &a.out, a.quiet)?;
+    let cache = if a.no_checksum_cache {
+        ChecksumCache::disabled()
+    } else {
+        ChecksumCache::default()
+    };
+    let report = run_and_write_with(&cfg, a.previous.clone(), cache, &a.out, a.quiet)?;
     if !a.quiet {
         print!("{}", county_table(&report));
         eprintln!("wrote {}", a.out.display());
@@ -76,10 +87,22 @@ pub fn run(a: &AuditArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Runs one audit and writes it to `out` (shared with `reclaim demo`).
+/// Runs one audit and writes it to `out` (shared with `reclaim demo`), reusing
+/// checksums from the default cache.
 pub fn run_and_write(
     cfg: &AuditConfig,
     previous: Option<PathBuf>,
+    out: &std::path::Path,
+    quiet: bool,
+) -> anyhow::Result<AuditReport> {
+    run_and_write_with(cfg, previous, ChecksumCache::default(), out, quiet)
+}
+
+/// [`run_and_write`] with the checksum cache chosen.
+pub fn run_and_write_with(
+    cfg: &AuditConfig,
+    previous: Option<PathBuf>,
+    checksum_cache: ChecksumCache,
     out: &std::path::Path,
     quiet: bool,
 ) -> anyhow::Result<AuditReport> {
@@ -90,6 +113,7 @@ pub fn run_and_write(
     let opts = AuditOptions {
         previous,
         progress: bar.callback(),
+        checksum_cache,
         ..AuditOptions::default()
     };
     let report = audit::run(cfg, &opts);

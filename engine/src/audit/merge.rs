@@ -89,6 +89,8 @@ pub fn merge_parts(
     let opts = AuditOptions {
         previous: first.previous.as_ref().map(|p| p.dir.clone()),
         limits: *limits,
+        // The merge's checksums verify the parts' inputs: hash them, never trust a cache.
+        checksum_cache: super::checksum::ChecksumCache::disabled(),
         ..AuditOptions::default()
     };
     let mut m = MergeMeasure {

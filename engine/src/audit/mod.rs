@@ -11,6 +11,7 @@
 //! - [`error`]: what can stop an audit.
 
 pub mod aggregate;
+pub mod checksum;
 pub mod config;
 pub mod error;
 pub mod imagery;

@@ -3,6 +3,7 @@
 //! the report, written atomically.
 
 use super::aggregate::{aggregate, piece_areas, LicenceMeta, PitMeta};
+use super::checksum::ChecksumCache;
 use super::config::{AuditConfig, LimitsConfig};
 use super::error::AuditError;
 use super::imagery::{grids_match, Imagery};
@@ -19,7 +20,6 @@ use crate::raster::Limits;
 use crate::vector::{self, Layer, ReadOptions};
 use crate::zonal::format_value;
 use rayon::prelude::*;
-use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 
 /// Options of an audit beyond its configuration file.
@@ -31,6 +31,9 @@ pub struct AuditOptions {
     pub limits: Limits,
     /// Called as raster blocks are done (the CLI's progress bar).
     pub progress: Option<crate::progress::Progress>,
+    /// Where input checksums are reused while a file is unchanged (default:
+    /// [`ChecksumCache::default_location`]; [`ChecksumCache::disabled`] hashes all).
+    pub checksum_cache: ChecksumCache,
 }
 
 /// Longer side of the county map, pixels.
@@ -224,12 +227,13 @@ pub(crate) fn run_with(
     let mut files = imagery.files.clone();
     files.extend(sidecars("pits", &cfg.pits.path));
     files.extend(sidecars("licenses", &lc.path));
+    let cache = opts.checksum_cache.clone();
     let hashing = std::thread::spawn(move || {
         files
             .into_iter()
             .map(|(role, path)| {
                 Ok(InputFile {
-                    sha256: sha256_file(&path)?,
+                    sha256: cache.sha256(&path)?,
                     role,
                     path,
                 })
@@ -503,31 +507,8 @@ fn sidecars(role: &str, path: &Path) -> Vec<(String, PathBuf)> {
     v
 }
 
-/// SHA-256 of a file, hex.
-pub fn sha256_file(path: &Path) -> Result<String, AuditError> {
-    use std::io::Read;
-    let mut f = std::fs::File::open(path).map_err(|source| {
-        AuditError::from(Error::Read {
-            path: path.to_path_buf(),
-            source,
-        })
-    })?;
-    let mut h = Sha256::new();
-    let mut buf = vec![0u8; 1 << 16];
-    loop {
-        let n = f.read(&mut buf).map_err(|source| {
-            AuditError::from(Error::Read {
-                path: path.to_path_buf(),
-                source,
-            })
-        })?;
-        if n == 0 {
-            break;
-        }
-        h.update(&buf[..n]);
-    }
-    Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
-}
+/// SHA-256 of a file, hex (moved to [`super::checksum`]).
+pub use super::checksum::sha256_file;
 
 /// Reads a previous audit: its summary, and its imagery when it lies on this
 /// year's grid (for cell-by-cell change).
