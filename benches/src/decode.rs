@@ -66,7 +66,7 @@ pub fn decode_for_audit(config: &Path) -> anyhow::Result<DecodeStats> {
                     *slot = Some((imagery.readers()?, BlockBands::default()));
                 }
                 if let Some((readers, bands)) = slot.as_mut() {
-                    imagery.load(readers, task.window, bands)?;
+                    imagery.load(readers, task.needed, bands)?;
                 }
                 Ok(())
             },
@@ -74,7 +74,7 @@ pub fn decode_for_audit(config: &Path) -> anyhow::Result<DecodeStats> {
         .collect::<anyhow::Result<Vec<()>>>()?;
     Ok(DecodeStats {
         blocks: plan.len(),
-        cells: plan.iter().map(|t| t.window.len() as u64).sum(),
+        cells: plan.iter().map(|t| t.needed.len() as u64).sum(),
         decode_seconds: start.elapsed().as_secs_f64(),
     })
 }

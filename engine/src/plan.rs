@@ -15,6 +15,9 @@ pub struct BlockTask {
     pub window: Window,
     /// Indices of the footprints whose window meets the block.
     pub footprints: Vec<usize>,
+    /// The part of the block to read: the smallest window holding every
+    /// footprint window's overlap with the block. Rows below it are never decoded.
+    pub needed: Window,
 }
 
 /// Plans the blocks of a raster (`blocks`, in row-major block order) against the
@@ -37,15 +40,33 @@ pub fn plan_blocks(
         index.query_into(bbox, &mut hits);
         // Boxes that only touch the block's edge share no cell with it.
         hits.retain(|&z| footprint_windows[z].intersect(&w).is_some());
-        if !hits.is_empty() {
+        let needed = hits
+            .iter()
+            .filter_map(|&z| footprint_windows[z].intersect(&w))
+            .reduce(|a, b| bounding(&a, &b));
+        if let Some(needed) = needed {
             hits.sort_unstable();
             plan.push(BlockTask {
                 window: w,
                 footprints: hits.clone(),
+                needed,
             });
         }
     }
     plan
+}
+
+/// The smallest window holding both `a` and `b`.
+fn bounding(a: &Window, b: &Window) -> Window {
+    let (c0, r0) = (a.col_off.min(b.col_off), a.row_off.min(b.row_off));
+    let c1 = (a.col_off + a.width).max(b.col_off + b.width);
+    let r1 = (a.row_off + a.height).max(b.row_off + b.height);
+    Window {
+        col_off: c0,
+        row_off: r0,
+        width: c1 - c0,
+        height: r1 - r0,
+    }
 }
 
 /// The cells of `grid` under the bounding box of `poly` (in the grid's CRS),
@@ -157,15 +178,25 @@ mod tests {
         // footprint 0 inside block (0,0) touching block (1,0)'s edge; footprint 1 spans the right column
         let fps = [w(2, 2, 8, 3), w(12, 5, 3, 10)];
         let plan = plan_blocks(blocks, &fps);
-        let got: Vec<(Window, Vec<usize>)> =
-            plan.into_iter().map(|t| (t.window, t.footprints)).collect();
+        let got: Vec<(Window, Vec<usize>, Window)> = plan
+            .into_iter()
+            .map(|t| (t.window, t.footprints, t.needed))
+            .collect();
         assert_eq!(
             got,
             vec![
-                (blocks[0], vec![0]),
-                (blocks[1], vec![1]),
-                (blocks[3], vec![1])
+                (blocks[0], vec![0], w(2, 2, 8, 3)),
+                (blocks[1], vec![1], w(12, 5, 3, 5)),
+                (blocks[3], vec![1], w(12, 10, 3, 5))
             ]
         );
+    }
+
+    #[test]
+    fn needed_window_bounds_every_footprint_in_the_block() {
+        // one 10×10 block; footprints at the top left and the middle right
+        let plan = plan_blocks([w(0, 0, 10, 10)], &[w(1, 1, 2, 2), w(6, 4, 4, 3)]);
+        assert_eq!(plan.len(), 1);
+        assert_eq!(plan[0].needed, w(1, 1, 9, 6));
     }
 }

@@ -189,7 +189,7 @@ pub fn zonal_histogram_with(
             || (None, BandBuffer::U8(Vec::new())),
             |(slot, block), task| -> Result<Vec<(usize, BlockSums)>, ZonalError> {
                 let reader = worker_reader(slot, raster)?;
-                let bw = task.window;
+                let bw = task.needed;
                 reader.read_window_into(band, bw, block)?;
                 let sums = task
                     .footprints

@@ -184,10 +184,31 @@ fn same(a: &[f64], b: &BandBuffer) -> bool {
         })
 }
 
-/// A window across block boundaries, the last (clipped) block, and the same window
-/// through a cloned decoder all agree with the whole band.
+/// A window across block boundaries, the last (clipped) block, the same window
+/// through a cloned decoder, and windows ending above a block's bottom (decoded
+/// only down to their last row, then grown to the whole block) all agree with the
+/// whole band.
 fn windows_agree(tif: &mut GeoTiff, band: usize, full: &BandBuffer) -> Result<(), String> {
     let (w, h) = (tif.info().width, tif.info().height);
+    let first = tif.block_window(0, 0);
+    let top = Window {
+        height: (first.height / 3).max(1),
+        width: (first.width / 2).max(1),
+        ..first
+    };
+    let middle = Window {
+        row_off: first.height / 3,
+        height: (first.height / 3).max(1),
+        ..first
+    };
+    for (what, win) in [("top rows", top), ("middle rows", middle), ("whole", first)] {
+        let got = tif.read_window(band, win).map_err(|e| e.to_string())?;
+        if !same(&slice(full, w, win), &got) {
+            return Err(format!(
+                "band {band}: {what} of block (0, 0) {win:?} differ from the band"
+            ));
+        }
+    }
     let win = Window {
         col_off: w / 3,
         row_off: h / 3,

@@ -84,7 +84,8 @@ pub struct Readers {
     mask: Option<Raster>,
 }
 
-/// Values of a classes raster that no mapping covers, by value bits: cells.
+/// Values of a classes raster that no mapping covers, by value bits: how much of
+/// them was found (cells in [`Imagery::count_unmapped`], footprint m² in the sweep).
 pub type Unmapped = BTreeMap<u64, f64>;
 
 /// Class code of a cell whose value the class mapping lacks (counted as unobserved,
@@ -269,6 +270,12 @@ impl Imagery {
         }
         bands.len = w.len();
         Ok(())
+    }
+
+    /// The stored value of cell `i` of the first band (the classes band, or red).
+    #[inline]
+    pub fn value_at(&self, bands: &BlockBands, i: usize) -> f64 {
+        bands.first.get_f64(i)
     }
 
     /// The class code of cell `i` (row-major in the loaded window) of `bands`:

@@ -119,7 +119,7 @@ impl Canvas {
 pub struct SweepResult {
     /// Per piece, m² by (previous class, current class) over the raster.
     pub transitions: Vec<Transitions>,
-    /// Unmapped class values seen this year in the blocks read (value bits → cells).
+    /// Unmapped class values under the pieces this year (value bits → m²).
     pub unmapped: Unmapped,
     /// Footprint m² over unmapped values (counted as unobserved).
     pub unmapped_m2: f64,
@@ -140,8 +140,9 @@ pub fn sweep(
 
 /// [`sweep`], reporting each finished block to `progress`.
 ///
-/// Each block some piece touches is decoded once (both years, and the mask); only
-/// the cells pieces cover are classified, straight from the decoded bands, and
+/// Each block some piece touches is decoded once (both years, and the mask), and
+/// only over the part the pieces' windows need (a DEFLATE tile is inflated down to
+/// the last row a piece reaches, no further); only the cells pieces cover are classified, straight from the decoded bands, and
 /// their coverage is added at once: no class raster is ever built.
 pub fn sweep_with(
     current: &Imagery,
@@ -187,10 +188,9 @@ pub fn sweep_with(
                         detail: "worker state missing".into(),
                     });
                 };
-                let bw = task.window;
+                let bw = task.needed;
                 let mut unmapped = Unmapped::new();
                 current.load(&mut wk.now, bw, &mut wk.bands_now)?;
-                current.count_unmapped(&wk.bands_now, &mut unmapped);
                 let before = match (previous, wk.before.as_mut()) {
                     (Some(p), Some(r)) => {
                         p.load(r, bw, &mut wk.bands_before)?;
@@ -225,6 +225,8 @@ pub fn sweep_with(
                             let bi = b0 + k;
                             let mut now = current.class_at(&wk.bands_now, bi);
                             if now == UNMAPPED {
+                                let v = current.value_at(&wk.bands_now, bi);
+                                *unmapped.entry(v.to_bits()).or_insert(0.0) += f * cell_m2;
                                 unmapped_m2 += f * cell_m2;
                                 now = LandClass::Unobserved as u8;
                             }

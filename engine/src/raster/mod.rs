@@ -25,6 +25,7 @@
 
 mod blocks;
 pub mod buffer;
+mod direct;
 pub mod error;
 #[cfg(feature = "gdal")]
 pub mod gdal_reader;

@@ -16,6 +16,7 @@ use tiff::TiffError;
 
 use super::blocks::BlockGrid;
 use super::buffer::BandBuffer;
+use super::direct::{ChunkReader, DirectCodec, DirectError};
 use super::error::{compression_name, ChunkRef, Malformation, RasterError, UnsupportedFeature};
 use super::gdal_tags::{parse_nodata, scale_offset, GDAL_METADATA_TAG};
 use super::geokeys::GeoKeys;
@@ -54,8 +55,14 @@ pub struct GeoTiff {
     sparse_fill: f64,
     patches: Vec<(u64, Vec<u8>)>,
     decoder: TiffDecoder,
-    /// The last decoded chunk (index, interleaved samples).
-    cache: Option<(usize, BandBuffer)>,
+    /// File offset of every chunk, in file order.
+    chunk_offsets: Vec<u64>,
+    /// Set when chunks are uncompressed or DEFLATE: decoded here, not by `tiff`.
+    direct: Option<DirectCodec>,
+    /// File handle and buffers of the direct decoder.
+    chunks: ChunkReader,
+    /// The last decoded chunk (index, rows decoded from its top, interleaved samples).
+    cache: Option<(usize, usize, BandBuffer)>,
 }
 
 impl GeoTiff {
@@ -89,8 +96,20 @@ impl GeoTiff {
         let v = validate(path, &scan, &limits)?;
         reader.seek(SeekFrom::Start(0)).map_err(io)?;
         let mut decoder = new_decoder(path, reader, &v.patches, &limits)?;
-        let chunk_bytes = read_chunk_bytes(path, &mut decoder, &v.grid)?;
+        let chunk_bytes = read_chunk_u64s(path, &mut decoder, &v.grid, ChunkTag::ByteCounts)?;
+        let chunk_offsets = read_chunk_u64s(path, &mut decoder, &v.grid, ChunkTag::Offsets)?;
         let info = describe(path, &mut decoder, &scan, &v)?;
+        let direct = match v.refusal {
+            Some(_) => None,
+            None => DirectCodec::for_layout(
+                scan.first.compression,
+                scan.first.predictor,
+                scan.big_endian,
+                v.sample_type,
+                v.chunk_samples,
+            ),
+        };
+        let chunks = ChunkReader::new(File::open(path).map_err(io)?);
         let sparse_fill = info
             .nodata
             .and_then(|n| NoData::new(n, v.sample_type).value())
@@ -107,6 +126,9 @@ impl GeoTiff {
             sparse_fill,
             patches: v.patches,
             decoder,
+            chunk_offsets,
+            direct,
+            chunks,
             cache: None,
         })
     }
@@ -164,6 +186,9 @@ impl GeoTiff {
             sparse_fill: self.sparse_fill,
             patches: self.patches.clone(),
             decoder,
+            chunk_offsets: self.chunk_offsets.clone(),
+            direct: self.direct,
+            chunks: ChunkReader::new(File::open(&self.path).map_err(io)?),
             cache: None,
         })
     }
@@ -278,13 +303,16 @@ impl GeoTiff {
             (0, band - 1)
         };
         let index = self.grid.chunk_index(plane, col, row);
-        self.ensure_chunk(index, block)?;
+        // Rows from the block's top to the last one the read needs.
+        let rows = overlap.row_off + overlap.height - block.row_off;
+        self.ensure_chunk(index, block, rows)?;
         let spp = self.chunk_samples;
         let copied = match &self.cache {
-            Some((_, src)) => {
+            Some((_, decoded_rows, src)) => {
                 // The cached chunk's rows are `block_width` pixels long (see `ensure_chunk`).
                 let src_win = Window {
                     width: self.grid.block_width,
+                    height: *decoded_rows,
                     ..block
                 };
                 copy_samples(src, spp, sample, src_win, dst, dst_win, overlap)
@@ -296,19 +324,34 @@ impl GeoTiff {
                 Some(index),
                 Malformation::ShortChunk {
                     expected: (block.len() * spp) as u64,
-                    got: self.cache.as_ref().map_or(0, |(_, b)| b.len() as u64),
+                    got: self.cache.as_ref().map_or(0, |(_, _, b)| b.len() as u64),
                 },
             ));
         }
         Ok(())
     }
 
-    /// Decodes chunk `index` (covering `block`) into the cache unless it is there.
-    fn ensure_chunk(&mut self, index: usize, block: Window) -> Result<(), RasterError> {
-        if self.cache.as_ref().is_some_and(|(i, _)| *i == index) {
+    /// Decodes at least the top `rows` rows of chunk `index` (covering `block`) into
+    /// the cache unless they are there. Uncompressed and DEFLATE chunks are decoded
+    /// only that far (see [`direct`](super::direct)); others whole.
+    fn ensure_chunk(
+        &mut self,
+        index: usize,
+        block: Window,
+        rows: usize,
+    ) -> Result<(), RasterError> {
+        if self
+            .cache
+            .as_ref()
+            .is_some_and(|(i, r, _)| *i == index && *r >= rows)
+        {
             return Ok(());
         }
-        self.cache = None;
+        // Keep the allocation of the chunk decoded before for the next one.
+        let mut buf = match self.cache.take() {
+            Some((_, _, b)) => b,
+            None => BandBuffer::zeros(self.info.sample_type, 0),
+        };
         let at = Some(self.chunk_ref(index));
         if let Some(feature) = &self.refusal {
             return Err(RasterError::Unsupported {
@@ -341,39 +384,73 @@ impl GeoTiff {
                 },
             ));
         }
-        let buf = if compressed == 0 {
+        if compressed == 0 {
             // GDAL's sparse files: a chunk never written reads as nodata (or 0).
-            filled(ty, needed, self.sparse_fill)
-        } else {
-            let chunk = u32::try_from(index)
-                .map_err(|_| self.limit(LimitKind::Chunks, index as u64, u64::from(u32::MAX)))?;
-            let row_bytes = stride * self.chunk_samples * ty.size_bytes();
-            let mut decoded = DecodingResult::U8(Vec::new());
-            self.decoder
-                .read_chunk_to_buffer(&mut decoded, chunk, row_bytes)
-                .map_err(|e| self.tiff_error(at, e))?;
-            let buf = from_decoding(decoded)
-                .filter(|b| b.sample_type() == ty)
-                .ok_or_else(|| RasterError::Unsupported {
-                    path: self.path.clone(),
-                    chunk: at,
-                    feature: UnsupportedFeature::SampleType {
-                        format: 0,
-                        bits: (ty.size_bytes() * 8) as u16,
+            self.cache = Some((index, block.height, filled(ty, needed, self.sparse_fill)));
+            return Ok(());
+        }
+        if let Some(codec) = self.direct {
+            let rows = rows.clamp(1, block.height);
+            let offset = self.chunk_offsets.get(index).copied().unwrap_or(0);
+            let row_samples = stride * self.chunk_samples;
+            let size = ty.size_bytes() as u64;
+            self.chunks
+                .decode(&codec, offset, compressed, row_samples, rows, &mut buf)
+                .map_err(|e| match e {
+                    DirectError::Io(source) => RasterError::Io {
+                        path: self.path.clone(),
+                        source,
                     },
+                    DirectError::Truncated { offset } => self.malformed(
+                        Some(index),
+                        Malformation::Truncated {
+                            what: if self.grid.tiled {
+                                "tile data"
+                            } else {
+                                "strip data"
+                            },
+                            offset,
+                        },
+                    ),
+                    DirectError::Stream(e) => self.malformed(Some(index), Malformation::Stream(e)),
+                    DirectError::Short { expected, got } => self.malformed(
+                        Some(index),
+                        Malformation::ShortChunk {
+                            expected: expected / size,
+                            got: got / size,
+                        },
+                    ),
                 })?;
-            if buf.len() < needed {
-                return Err(self.malformed(
-                    Some(index),
-                    Malformation::ShortChunk {
-                        expected: needed as u64,
-                        got: buf.len() as u64,
-                    },
-                ));
-            }
-            buf
-        };
-        self.cache = Some((index, buf));
+            self.cache = Some((index, rows, buf));
+            return Ok(());
+        }
+        let chunk = u32::try_from(index)
+            .map_err(|_| self.limit(LimitKind::Chunks, index as u64, u64::from(u32::MAX)))?;
+        let row_bytes = stride * self.chunk_samples * ty.size_bytes();
+        let mut decoded = DecodingResult::U8(Vec::new());
+        self.decoder
+            .read_chunk_to_buffer(&mut decoded, chunk, row_bytes)
+            .map_err(|e| self.tiff_error(at, e))?;
+        let buf = from_decoding(decoded)
+            .filter(|b| b.sample_type() == ty)
+            .ok_or_else(|| RasterError::Unsupported {
+                path: self.path.clone(),
+                chunk: at,
+                feature: UnsupportedFeature::SampleType {
+                    format: 0,
+                    bits: (ty.size_bytes() * 8) as u16,
+                },
+            })?;
+        if buf.len() < needed {
+            return Err(self.malformed(
+                Some(index),
+                Malformation::ShortChunk {
+                    expected: needed as u64,
+                    got: buf.len() as u64,
+                },
+            ));
+        }
+        self.cache = Some((index, block.height, buf));
         Ok(())
     }
 
@@ -566,23 +643,34 @@ fn new_decoder(
     Ok(d.with_limits(limits.to_tiff()))
 }
 
-/// The compressed size of every chunk (StripByteCounts / TileByteCounts).
-fn read_chunk_bytes(
+/// Which per-chunk array [`read_chunk_u64s`] reads.
+#[derive(Clone, Copy)]
+enum ChunkTag {
+    /// StripOffsets / TileOffsets.
+    Offsets,
+    /// StripByteCounts / TileByteCounts.
+    ByteCounts,
+}
+
+/// The offset or compressed size of every chunk.
+fn read_chunk_u64s(
     path: &Path,
     d: &mut TiffDecoder,
     grid: &BlockGrid,
+    which: ChunkTag,
 ) -> Result<Vec<u64>, RasterError> {
-    let t = if grid.tiled {
-        Tag::TileByteCounts
-    } else {
-        Tag::StripByteCounts
+    let t = match (which, grid.tiled) {
+        (ChunkTag::Offsets, true) => Tag::TileOffsets,
+        (ChunkTag::Offsets, false) => Tag::StripOffsets,
+        (ChunkTag::ByteCounts, true) => Tag::TileByteCounts,
+        (ChunkTag::ByteCounts, false) => Tag::StripByteCounts,
     };
     let v = d.find_tag(t).map_err(|e| tiff_error(path, None, e))?;
-    let counts = v
+    let values = v
         .map(|v| v.into_u64_vec())
         .transpose()
         .map_err(|e| tiff_error(path, None, e))?;
-    counts.ok_or_else(|| RasterError::Malformed {
+    values.ok_or_else(|| RasterError::Malformed {
         path: path.to_path_buf(),
         chunk: None,
         detail: Malformation::MissingTag { tag: t.to_u16() },
