@@ -48,7 +48,7 @@ pub struct AuditArgs {
     /// Hash every input again instead of reusing checksums of unchanged files from
     /// the cache dir ($RECLAIM_CACHE_DIR, else $XDG_CACHE_HOME/reclaim, else
     /// ~/.cache/reclaim).
-    #[arg(long, conflicts_with = "shard")]
+    #[arg(long)]
     pub no_checksum_cache: bool,
 }
 
@@ -71,14 +71,14 @@ pub fn run(a: &AuditArgs) -> anyhow::Result<ExitCode> {
         cfg.pits.repair_geometry = true;
         cfg.licenses.repair_geometry = true;
     }
-    if let Some(s) = &a.shard {
-        return super::merge::run_shard(&cfg, s, a.previous.clone(), &a.out, a.quiet);
-    }
     let cache = if a.no_checksum_cache {
         ChecksumCache::disabled()
     } else {
-        ChecksumCache::default()
+        ChecksumCache::from_environment()
     };
+    if let Some(s) = &a.shard {
+        return super::merge::run_shard(&cfg, s, a.previous.clone(), cache, &a.out, a.quiet);
+    }
     let report = run_and_write_with(&cfg, a.previous.clone(), cache, &a.out, a.quiet)?;
     if !a.quiet {
         print!("{}", county_table(&report));
@@ -87,15 +87,15 @@ pub fn run(a: &AuditArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Runs one audit and writes it to `out` (shared with `reclaim demo`), reusing
-/// checksums from the default cache.
+/// Runs one audit and writes it to `out` (shared with `reclaim demo`, whose files
+/// are new each time: no checksum cache).
 pub fn run_and_write(
     cfg: &AuditConfig,
     previous: Option<PathBuf>,
     out: &std::path::Path,
     quiet: bool,
 ) -> anyhow::Result<AuditReport> {
-    run_and_write_with(cfg, previous, ChecksumCache::default(), out, quiet)
+    run_and_write_with(cfg, previous, ChecksumCache::disabled(), out, quiet)
 }
 
 /// [`run_and_write`] with the checksum cache chosen.

@@ -71,6 +71,7 @@ pub fn run_shard(
     cfg: &AuditConfig,
     shard: &str,
     previous: Option<PathBuf>,
+    checksum_cache: reclaim::audit::checksum::ChecksumCache,
     out: &Path,
     quiet: bool,
 ) -> anyhow::Result<ExitCode> {
@@ -81,6 +82,7 @@ pub fn run_shard(
     }
     let opts = AuditOptions {
         previous,
+        checksum_cache,
         ..AuditOptions::default()
     };
     let part = audit::run_shard(cfg, &opts, spec)?;

@@ -55,13 +55,20 @@ pub struct ChecksumCache {
 }
 
 impl Default for ChecksumCache {
-    /// The cache at [`ChecksumCache::default_location`], or disabled when there is none.
+    /// Disabled: a library caller (or a test) never writes to the user's cache
+    /// folder unless it asks to, with [`ChecksumCache::from_environment`].
     fn default() -> Self {
-        Self::default_location().map_or_else(Self::disabled, Self::at)
+        Self::disabled()
     }
 }
 
 impl ChecksumCache {
+    /// The cache at [`ChecksumCache::default_location`] (what `reclaim audit` uses),
+    /// or disabled when there is none.
+    pub fn from_environment() -> Self {
+        Self::default_location().map_or_else(Self::disabled, Self::at)
+    }
+
     /// `$RECLAIM_CACHE_DIR`, else `$XDG_CACHE_HOME/reclaim`, else `$HOME/.cache/reclaim`;
     /// `None` when none of them is set (empty values count as unset).
     pub fn default_location() -> Option<PathBuf> {

@@ -32,7 +32,7 @@ pub struct AuditOptions {
     /// Called as raster blocks are done (the CLI's progress bar).
     pub progress: Option<crate::progress::Progress>,
     /// Where input checksums are reused while a file is unchanged (default:
-    /// [`ChecksumCache::default_location`]; [`ChecksumCache::disabled`] hashes all).
+    /// disabled, every input hashed; the CLI uses [`ChecksumCache::from_environment`]).
     pub checksum_cache: ChecksumCache,
 }
 
@@ -69,6 +69,25 @@ pub(crate) fn run_with(
     };
     let imagery = Imagery::open(&cfg.imagery, &raster_limits)?;
     let crs = imagery.crs.clone();
+
+    // Checksums of every input (provenance) read whole files: start them on their
+    // own thread at once, so they run beside the vector reading and the block pass.
+    let mut files = imagery.files.clone();
+    files.extend(sidecars("pits", &cfg.pits.path));
+    files.extend(sidecars("licenses", &cfg.licenses.path));
+    let cache = opts.checksum_cache.clone();
+    let hashing = std::thread::spawn(move || {
+        files
+            .into_iter()
+            .map(|(role, path)| {
+                Ok(InputFile {
+                    sha256: cache.sha256(&path)?,
+                    role,
+                    path,
+                })
+            })
+            .collect::<Result<Vec<_>, AuditError>>()
+    });
 
     // Footprints and licences, in the imagery's CRS.
     let pits_layer = read(
@@ -221,25 +240,6 @@ pub(crate) fn run_with(
             mine_ids.push(l.id.clone());
         }
     }
-
-    // Checksums of every input (provenance) read whole files: do it on its own
-    // thread while the block pass decodes, instead of after it.
-    let mut files = imagery.files.clone();
-    files.extend(sidecars("pits", &cfg.pits.path));
-    files.extend(sidecars("licenses", &lc.path));
-    let cache = opts.checksum_cache.clone();
-    let hashing = std::thread::spawn(move || {
-        files
-            .into_iter()
-            .map(|(role, path)| {
-                Ok(InputFile {
-                    sha256: cache.sha256(&path)?,
-                    role,
-                    path,
-                })
-            })
-            .collect::<Result<Vec<_>, AuditError>>()
-    });
 
     let swept = measure.measure(
         &att,
