@@ -307,7 +307,7 @@ pub(crate) fn run_with(
     })?;
     let piece_geometry = att
         .pieces
-        .iter()
+        .par_iter()
         .map(|p| {
             Ok(super::model::PieceGeometry {
                 lonlat: to_lonlat

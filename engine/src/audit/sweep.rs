@@ -96,19 +96,34 @@ impl Canvas {
         }
     }
 
-    /// Adds the footprint cells of one block (`fp`: class code or 255) to the canvas.
-    fn paint(&mut self, bw: &Window, fp: &[u8]) {
+    /// Adds the footprint cells of one loaded window `bw` to the canvas: `cells` are
+    /// their indices in the window (each once), `fp` their class codes.
+    fn paint(&mut self, bw: &Window, fp: &[u8], cells: &[usize]) {
         let Some(w) = self.window.intersect(bw) else {
             return;
         };
-        for row in w.row_off..w.row_off + w.height {
-            let py = (row - self.window.row_off) / self.k;
-            for col in w.col_off..w.col_off + w.width {
-                let c = fp[(row - bw.row_off) * bw.width + col - bw.col_off];
-                if c < 4 {
-                    let px = (col - self.window.col_off) / self.k;
-                    self.counts[py * self.width + px][c as usize] += 1;
-                }
+        for &i in cells {
+            let (row, col) = (bw.row_off + i / bw.width, bw.col_off + i % bw.width);
+            if row < w.row_off
+                || row >= w.row_off + w.height
+                || col < w.col_off
+                || col >= w.col_off + w.width
+            {
+                continue;
+            }
+            let (Some(&c), py, px) = (
+                fp.get(i),
+                (row - self.window.row_off) / self.k,
+                (col - self.window.col_off) / self.k,
+            ) else {
+                continue;
+            };
+            if let Some(n) = self
+                .counts
+                .get_mut(py * self.width + px)
+                .and_then(|n| n.get_mut(usize::from(c)))
+            {
+                *n += 1;
             }
         }
     }
@@ -163,6 +178,8 @@ pub fn sweep_with(
         bands_now: BlockBands,
         bands_before: BlockBands,
         footprint: Vec<u8>,
+        /// Indices (in the window) of the cells some piece covers, each once.
+        covered: Vec<usize>,
     }
     let make_worker = || -> Result<Worker, AuditError> {
         Ok(Worker {
@@ -171,6 +188,7 @@ pub fn sweep_with(
             bands_now: BlockBands::default(),
             bands_before: BlockBands::default(),
             footprint: Vec::new(),
+            covered: Vec::new(),
         })
     };
 
@@ -200,6 +218,7 @@ pub fn sweep_with(
                 };
                 wk.footprint.clear();
                 wk.footprint.resize(bw.len(), 255);
+                wk.covered.clear();
                 let mut out = Vec::with_capacity(task.footprints.len());
                 let mut unmapped_m2 = 0.0;
                 for &p in &task.footprints {
@@ -238,6 +257,9 @@ pub fn sweep_with(
                             };
                             t[was as usize][now as usize] += f * cell_m2;
                             if let Some(slot) = wk.footprint.get_mut(bi) {
+                                if *slot == 255 {
+                                    wk.covered.push(bi);
+                                }
                                 *slot = now;
                             }
                         }
@@ -246,7 +268,7 @@ pub fn sweep_with(
                 }
                 if let Ok(mut cs) = canvases.lock() {
                     for c in cs.iter_mut() {
-                        c.paint(&bw, &wk.footprint);
+                        c.paint(&bw, &wk.footprint, &wk.covered);
                     }
                 }
                 ticker.tick();

@@ -72,8 +72,16 @@ impl Raster {
     /// [`RasterError::Malformed`] (`NotTiff`) for other formats; with it, those go to
     /// GDAL and GDAL's own errors are returned instead.
     pub fn open_with_limits(path: &Path, limits: Limits) -> Result<Raster, RasterError> {
+        let first_cell = Window {
+            col_off: 0,
+            row_off: 0,
+            width: 1,
+            height: 1,
+        };
+        // Reading one cell decodes (a prefix of) the first chunk only: cheap, and
+        // enough to learn whether the encoding is one the reader decodes.
         let opened = GeoTiff::open_with_limits(path, limits).and_then(|mut tiff| {
-            match tiff.read_block(1, 0, 0) {
+            match tiff.read_window(1, first_cell) {
                 Err(e @ RasterError::Unsupported { .. }) => Err(e),
                 // Other errors of the first block (damage, limits) surface on read,
                 // exactly as with `GeoTiff`.

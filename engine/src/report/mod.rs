@@ -79,17 +79,25 @@ pub fn write_all(dir: &Path, report: &AuditReport) -> Result<(), ReportError> {
         });
     }
     let summary_path = dir.join(SUMMARY_FILE);
-    let files = [
-        (dir.join(ATTRIBUTION_FILE), tables::attribution_csv(report)),
-        (dir.join(PITS_FILE), tables::pits_csv(report)),
-        (dir.join(MINES_FILE), tables::mines_csv(report)),
-        (dir.join(ORPHANS_FILE), orphans::orphans_geojson(report)),
-        (
-            summary_path.clone(),
-            summary::summary_json(report, &summary_path)?,
-        ),
-        (dir.join(REPORT_FILE), html::report_html(report)?),
-    ];
+    // The page (with its maps) is the long one: build it beside the tables.
+    let (page, tables) = rayon::join(
+        || html::report_html(report),
+        || -> Result<_, ReportError> {
+            Ok([
+                (dir.join(ATTRIBUTION_FILE), tables::attribution_csv(report)),
+                (dir.join(PITS_FILE), tables::pits_csv(report)),
+                (dir.join(MINES_FILE), tables::mines_csv(report)),
+                (dir.join(ORPHANS_FILE), orphans::orphans_geojson(report)),
+                (
+                    summary_path.clone(),
+                    summary::summary_json(report, &summary_path)?,
+                ),
+            ])
+        },
+    );
+    let page = page?;
+    let mut files = tables?.to_vec();
+    files.push((dir.join(REPORT_FILE), page));
     for (path, text) in &files {
         io::write_file(path, text.as_bytes())?;
     }

@@ -34,6 +34,7 @@
 use geo::algorithm::kernels::{Kernel, Orientation, RobustKernel};
 use geo::{BooleanOps, Coord, LineString, MultiPolygon, Polygon};
 use i_overlay::core::fill_rule::FillRule;
+use rayon::prelude::*;
 
 use super::error::{GeometryProblem, VectorError};
 use super::feature::Layer;
@@ -111,19 +112,31 @@ pub fn check_layer(
     repair_invalid: bool,
 ) -> Result<(Layer, Vec<usize>), VectorError> {
     let path = layer.path.clone();
-    let mut repaired = Vec::new();
-    for f in &mut layer.features {
-        let invalid = |problem| VectorError::InvalidGeometry {
-            path: path.clone(),
-            feature: f.index,
-            ring: None,
-            problem,
-        };
-        if let Err(problem) = check(&f.geometry) {
-            if !repair_invalid {
-                return Err(invalid(problem));
+    // Features are checked (and repaired) in parallel; the first invalid one in
+    // file order is reported, as a serial pass would.
+    let outcomes: Vec<Result<bool, VectorError>> = layer
+        .features
+        .par_iter_mut()
+        .map(|f| {
+            let invalid = |problem| VectorError::InvalidGeometry {
+                path: path.clone(),
+                feature: f.index,
+                ring: None,
+                problem,
+            };
+            match check(&f.geometry) {
+                Ok(()) => Ok(false),
+                Err(problem) if !repair_invalid => Err(invalid(problem)),
+                Err(_) => {
+                    f.geometry = repair(&f.geometry).map_err(invalid)?;
+                    Ok(true)
+                }
             }
-            f.geometry = repair(&f.geometry).map_err(invalid)?;
+        })
+        .collect();
+    let mut repaired = Vec::new();
+    for (f, outcome) in layer.features.iter().zip(outcomes) {
+        if outcome? {
             repaired.push(f.index);
         }
     }
