@@ -29,7 +29,7 @@ TOL_HA = 1e-6
 
 
 def run(cmd, cwd):
-    """Runs cmd; returns (wall seconds, max RSS MiB, stdout)."""
+    """Runs cmd; returns (wall seconds, max RSS MiB, stdout, (user s, system s))."""
     t0 = time.perf_counter()
     p = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     out = p.stdout.read()
@@ -39,7 +39,7 @@ def run(cmd, cwd):
     p.returncode = os.waitstatus_to_exitcode(status)
     if p.returncode != 0:
         sys.exit(f"command failed ({p.returncode}): {' '.join(cmd)}\n{err.decode()}")
-    return wall, ru.ru_maxrss / 1024.0, out.decode()
+    return wall, ru.ru_maxrss / 1024.0, out.decode(), (ru.ru_utime, ru.ru_stime)
 
 
 def load_loadavg():
@@ -122,13 +122,15 @@ def main():
     os.environ["RECLAIM_CACHE_DIR"] = os.path.join(work, "checksum-cache")
     times = {k: [] for k in cmds}
     rss = {k: [] for k in cmds}
+    cpu = {k: [] for k in cmds}
     outputs = {}
     load_before = load_loadavg()
     t_start = time.time()
     for rnd in range(a.repeats):
         for name, cmd in cmds.items():
-            w, m, out = run(cmd, work)
+            w, m, out, c = run(cmd, work)
             times[name].append(w)
+            cpu[name].append(c)
             rss[name].append(m)
             outputs[name] = out
             print(f"round {rnd + 1}/{a.repeats}  {name:<22} {w:8.3f} s  {m:8.1f} MiB",
@@ -139,11 +141,14 @@ def main():
     med = {k: statistics.median(v) for k, v in times.items()}
     peak = {k: max(v) for k, v in rss.items()}
     lines = []
-    lines.append("| command | median wall s | min s | max s | peak RSS MiB |")
-    lines.append("|---|---:|---:|---:|---:|")
+    lines.append("| command | median wall s | min s | max s | median user s | median system s "
+                 "| peak RSS MiB |")
+    lines.append("|---|---:|---:|---:|---:|---:|---:|")
     for k in cmds:
+        user = statistics.median(u for u, _ in cpu[k])
+        system = statistics.median(s for _, s in cpu[k])
         lines.append(f"| {k} | {med[k]:.3f} | {min(times[k]):.3f} | {max(times[k]):.3f} | "
-                     f"{peak[k]:.0f} |")
+                     f"{user:.3f} | {system:.3f} | {peak[k]:.0f} |")
     ratios = []
 
     def ratio(label, num, den, target):

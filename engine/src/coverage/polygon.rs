@@ -78,27 +78,40 @@ pub fn coverage_clipped(
     }
 
     let mut fractions = vec![0.0; window.len()];
-    let mut work = RingWork::default();
-    for (part, polygon) in poly.0.iter().enumerate() {
-        let rings = std::iter::once(polygon.exterior()).chain(polygon.interiors());
-        for (ring_index, ring) in rings.enumerate() {
-            let sign = if ring_index == 0 { 1.0 } else { -1.0 };
-            let placed = work.cover(ring, t, &window).map_err(|e| match e {
-                WalkFailed::TooManyCrossings => CoverageError::TooManyCrossings {
-                    part,
-                    ring: ring_index,
-                    limit: MAX_TRAVERSALS,
-                },
-                WalkFailed::NoProgress => CoverageError::TraversalFailed {
-                    part,
-                    ring: ring_index,
-                },
-            })?;
-            if let Some(at) = placed {
-                accumulate(&mut fractions, window.width, &work, at.col, at.row, sign);
+    // Each thread keeps its ring scratch (traversals, matrix) from polygon to
+    // polygon: no fresh pages per footprint.
+    thread_local! {
+        static WORK: std::cell::RefCell<RingWork> = std::cell::RefCell::new(RingWork::default());
+    }
+    WORK.with(|cell| -> Result<(), CoverageError> {
+        let mut own = None;
+        let mut borrowed = cell.try_borrow_mut().ok();
+        let work: &mut RingWork = match borrowed.as_deref_mut() {
+            Some(w) => w,
+            None => own.insert(RingWork::default()),
+        };
+        for (part, polygon) in poly.0.iter().enumerate() {
+            let rings = std::iter::once(polygon.exterior()).chain(polygon.interiors());
+            for (ring_index, ring) in rings.enumerate() {
+                let sign = if ring_index == 0 { 1.0 } else { -1.0 };
+                let placed = work.cover(ring, t, &window).map_err(|e| match e {
+                    WalkFailed::TooManyCrossings => CoverageError::TooManyCrossings {
+                        part,
+                        ring: ring_index,
+                        limit: MAX_TRAVERSALS,
+                    },
+                    WalkFailed::NoProgress => CoverageError::TraversalFailed {
+                        part,
+                        ring: ring_index,
+                    },
+                })?;
+                if let Some(at) = placed {
+                    accumulate(&mut fractions, window.width, work, at.col, at.row, sign);
+                }
             }
         }
-    }
+        Ok(())
+    })?;
     for f in &mut fractions {
         *f = f.clamp(0.0, 1.0);
     }
