@@ -96,32 +96,24 @@ impl Canvas {
         }
     }
 
-    /// Adds the footprint cells of one loaded window `bw` to the canvas: `cells` are
-    /// their indices in the window (each once), `fp` their class codes.
-    fn paint(&mut self, bw: &Window, fp: &[u8], cells: &[usize]) {
-        let Some(w) = self.window.intersect(bw) else {
-            return;
-        };
-        for &i in cells {
-            let (row, col) = (bw.row_off + i / bw.width, bw.col_off + i % bw.width);
-            if row < w.row_off
-                || row >= w.row_off + w.height
-                || col < w.col_off
-                || col >= w.col_off + w.width
-            {
-                continue;
-            }
-            let (Some(&c), py, px) = (
-                fp.get(i),
-                (row - self.window.row_off) / self.k,
-                (col - self.window.col_off) / self.k,
-            ) else {
+    /// Adds footprint cells given as (grid row, grid column, class code), each cell
+    /// once, to the canvas; cells outside it are ignored.
+    fn paint(&mut self, cells: &[(usize, usize, u8)]) {
+        let w = self.window;
+        let k = self.k.max(1);
+        for &(row, col, class) in cells {
+            let (Some(dy), Some(dx)) = (row.checked_sub(w.row_off), col.checked_sub(w.col_off))
+            else {
                 continue;
             };
+            if dy >= w.height || dx >= w.width {
+                continue;
+            }
+            let (py, px) = if k == 1 { (dy, dx) } else { (dy / k, dx / k) };
             if let Some(n) = self
                 .counts
                 .get_mut(py * self.width + px)
-                .and_then(|n| n.get_mut(usize::from(c)))
+                .and_then(|n| n.get_mut(usize::from(class)))
             {
                 *n += 1;
             }
@@ -180,6 +172,8 @@ pub fn sweep_with(
         footprint: Vec<u8>,
         /// Indices (in the window) of the cells some piece covers, each once.
         covered: Vec<usize>,
+        /// The covered cells as (grid row, grid column, class), for the maps.
+        cells: Vec<(usize, usize, u8)>,
     }
     let make_worker = || -> Result<Worker, AuditError> {
         Ok(Worker {
@@ -189,6 +183,7 @@ pub fn sweep_with(
             bands_before: BlockBands::default(),
             footprint: Vec::new(),
             covered: Vec::new(),
+            cells: Vec::new(),
         })
     };
 
@@ -266,9 +261,18 @@ pub fn sweep_with(
                     }
                     out.push((p, t));
                 }
+                wk.cells.clear();
+                for &i in &wk.covered {
+                    if let Some(&class) = wk.footprint.get(i) {
+                        let (row, col) = (bw.row_off + i / bw.width, bw.col_off + i % bw.width);
+                        wk.cells.push((row, col, class));
+                    }
+                }
                 if let Ok(mut cs) = canvases.lock() {
                     for c in cs.iter_mut() {
-                        c.paint(&bw, &wk.footprint, &wk.covered);
+                        if c.window.intersect(&bw).is_some() {
+                            c.paint(&wk.cells);
+                        }
                     }
                 }
                 ticker.tick();

@@ -11,6 +11,7 @@
 //! EPSG:4551 "CGCS2000 / 3-degree Gauss-Kruger CM 126E".
 
 use super::error::CrsError;
+use rayon::prelude::*;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
@@ -97,24 +98,31 @@ pub(crate) fn normalise_name(name: &str) -> String {
 fn name_index() -> &'static HashMap<String, Option<u32>> {
     static INDEX: OnceLock<HashMap<String, Option<u32>>> = OnceLock::new();
     INDEX.get_or_init(|| {
+        // Normalising every name is the cost: done on all cores, then merged in code
+        // order (so which code a shared name keeps does not depend on scheduling).
+        let named: Vec<(String, u32, &'static str)> = (0..=u16::MAX)
+            .into_par_iter()
+            .filter_map(|code| {
+                let def = crs_definitions::from_code(code)?;
+                matches!(wkt_kind(def.wkt), "PROJCS" | "GEOGCS").then(|| {
+                    (
+                        normalise_name(wkt_name(def.wkt)),
+                        u32::from(code),
+                        def.proj4,
+                    )
+                })
+            })
+            .collect();
         let mut map: HashMap<String, Option<u32>> = HashMap::new();
         let mut proj4_of: HashMap<u32, &'static str> = HashMap::new();
-        for code in 0..=u16::MAX {
-            let Some(def) = crs_definitions::from_code(code) else {
-                continue;
-            };
-            if !matches!(wkt_kind(def.wkt), "PROJCS" | "GEOGCS") {
-                continue;
-            }
-            let key = normalise_name(wkt_name(def.wkt));
-            let code = u32::from(code);
-            proj4_of.insert(code, def.proj4);
+        for (key, code, proj4) in named {
+            proj4_of.insert(code, proj4);
             match map.get(&key).copied() {
                 None => {
                     map.insert(key, Some(code));
                 }
                 Some(Some(first)) => {
-                    if proj4_of.get(&first) != Some(&def.proj4) {
+                    if proj4_of.get(&first) != Some(&proj4) {
                         map.insert(key, None);
                     }
                 }
