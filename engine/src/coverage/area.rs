@@ -41,6 +41,32 @@ impl Shoelace {
         self.prev = p;
     }
 
+    /// Appends vertices, in order (the same sums as pushing them one by one, with the
+    /// running state kept in registers).
+    pub fn extend(&mut self, pts: &[Coord<f64>]) {
+        let mut rest = pts;
+        if self.first.is_none() {
+            let Some((&p, tail)) = pts.split_first() else {
+                return;
+            };
+            self.push(p);
+            rest = tail;
+        }
+        let (ox, oy) = (self.origin.x, self.origin.y);
+        let mut prev = self.prev;
+        let mut twice = self.twice_area;
+        for p in rest {
+            let q = Coord {
+                x: p.x - ox,
+                y: p.y - oy,
+            };
+            twice += prev.x * q.y - q.x * prev.y;
+            prev = q;
+        }
+        self.prev = prev;
+        self.twice_area = twice;
+    }
+
     /// Signed area of the polygon closed back to its first vertex (ccw positive).
     pub fn area(&self) -> f64 {
         let closing = match self.first {
@@ -58,7 +84,7 @@ pub fn ring_signed_area(ring: &[Coord<f64>]) -> f64 {
         return 0.0;
     };
     let mut s = Shoelace::new(origin);
-    ring.iter().for_each(|&p| s.push(p));
+    s.extend(ring);
     s.area()
 }
 

@@ -29,12 +29,22 @@ pub fn point_in_ring(ring: &[Coord<f64>], p: Coord<f64>) -> bool {
 /// Replaces every [`FILLABLE`] cell of `m` by 1 (inside `ring`) or 0 (outside), one
 /// point-in-ring test per 4-connected group. `ring` is in the matrix's local index
 /// space (cell `(c, r)` spans `[c, c+1] × [r, r+1]`). `stack` is reused scratch.
+///
+/// Seeds are taken in row-major order, so each group's value comes from the centre of
+/// its first cell in that order.
 pub fn flood_fill(m: &mut Matrix, ring: &[Coord<f64>], stack: &mut Vec<usize>) {
     let (w, h) = (m.width(), m.height());
-    for seed in 0..w.saturating_mul(h) {
-        if m.values().get(seed).copied() != Some(FILLABLE) {
-            continue;
-        }
+    if w == 0 {
+        return;
+    }
+    let values = m.values_mut();
+    let mut seed = 0;
+    // Scan for the next cell still fillable: everything before it has a value.
+    while let Some(skip) = values
+        .get(seed..)
+        .and_then(|rest| rest.iter().position(|&v| v == FILLABLE))
+    {
+        seed += skip;
         let centre = Coord {
             x: (seed % w) as f64 + 0.5,
             y: (seed / w) as f64 + 0.5,
@@ -44,13 +54,15 @@ pub fn flood_fill(m: &mut Matrix, ring: &[Coord<f64>], stack: &mut Vec<usize>) {
         } else {
             0.0
         };
-        fill_group(m.values_mut(), w, h, seed, value, stack);
+        fill_group(values, w, h, seed, value, stack);
+        seed += 1;
     }
 }
 
 /// Sets the 4-connected [`FILLABLE`] group around `seed` to `value`, a row run at a
 /// time (scanline fill): each run is filled at once and only the start of each
-/// fillable run above and below it is pushed, so the stack stays short.
+/// fillable run above and below it is pushed, so the stack stays short. Rows are
+/// handled as slices: no per-cell index arithmetic or bounds checks.
 fn fill_group(
     values: &mut [f64],
     w: usize,
@@ -59,24 +71,23 @@ fn fill_group(
     value: f64,
     stack: &mut Vec<usize>,
 ) {
-    let fillable = |values: &[f64], i: usize| values.get(i).copied() == Some(FILLABLE);
+    debug_assert!(values.len() >= w * h);
     stack.clear();
     stack.push(seed);
     while let Some(i) = stack.pop() {
-        if !fillable(values, i) {
+        let (c, r) = (i % w, i / w);
+        let Some(row) = values.get_mut(r * w..(r + 1) * w) else {
+            continue;
+        };
+        let (before, from_c) = row.split_at_mut(c.min(w));
+        // The run through c: fillable cells left of c, c itself, fillable cells right.
+        let right = from_c.iter().take_while(|&&v| v == FILLABLE).count();
+        if right == 0 {
             continue;
         }
-        let (c, r) = (i % w, i / w);
-        let row_start = r * w;
-        let mut lo = c;
-        while lo > 0 && fillable(values, row_start + lo - 1) {
-            lo -= 1;
-        }
-        let mut hi = c;
-        while hi + 1 < w && fillable(values, row_start + hi + 1) {
-            hi += 1;
-        }
-        if let Some(run) = values.get_mut(row_start + lo..=row_start + hi) {
+        let left = before.iter().rev().take_while(|&&v| v == FILLABLE).count();
+        let (lo, hi) = (c - left, c + right);
+        if let Some(run) = row.get_mut(lo..hi) {
             run.fill(value);
         }
         for next_row in [r.checked_sub(1), Some(r + 1).filter(|&n| n < h)]
@@ -84,11 +95,14 @@ fn fill_group(
             .flatten()
         {
             let base = next_row * w;
+            let Some(cells) = values.get(base + lo..base + hi) else {
+                continue;
+            };
             let mut in_run = false;
-            for col in lo..=hi {
-                let f = fillable(values, base + col);
+            for (k, &v) in cells.iter().enumerate() {
+                let f = v == FILLABLE;
                 if f && !in_run {
-                    stack.push(base + col);
+                    stack.push(base + lo + k);
                 }
                 in_run = f;
             }

@@ -23,13 +23,17 @@ use geo::Coord;
 
 use super::area::Shoelace;
 use super::cell::CellBox;
+use super::crossing::Crossing;
 use super::perimeter::{ccw_gap, corners_between, distance, PERIMETER};
+use super::side::Side;
 use super::traversal::{Traversal, Traversals};
 
-/// Reusable buffers for [`left_area`] (one flag per traversal of a cell).
+/// Reusable buffers for [`left_area`] (per traversal of a cell: a flag and the
+/// boundary position of its entry).
 #[derive(Debug, Default)]
 pub struct LeftAreaScratch {
     visited: Vec<bool>,
+    entry_at: Vec<Option<f64>>,
 }
 
 /// Area of the unit cell `cell` left of `group` (all of its traversals), in `[0, 1]`.
@@ -39,19 +43,32 @@ pub fn left_area(
     all: &Traversals,
     scratch: &mut LeftAreaScratch,
 ) -> f64 {
+    if let [t] = group {
+        if let (Some(entry), Some(exit)) = (t.entry, t.exit) {
+            return single(cell, t, entry.side, entry.point, exit, all);
+        }
+    }
     let origin = Coord {
         x: cell.xmin,
         y: cell.ymin,
     };
     scratch.visited.clear();
     scratch.visited.resize(group.len(), false);
+    // Entry positions, computed once: `next_entry` looks at all of them at each step.
+    scratch.entry_at.clear();
+    scratch
+        .entry_at
+        .extend(group.iter().map(|t| match (t.entry, t.exit) {
+            (Some(entry), Some(_)) => Some(distance(cell, entry.side, entry.point)),
+            _ => None,
+        }));
     let mut total = 0.0;
 
     for (start, t) in group.iter().enumerate() {
         if t.entry.is_none() || t.exit.is_none() {
             // A closed ring inside the cell.
             let mut s = Shoelace::new(origin);
-            all.points_of(t).iter().for_each(|&p| s.push(p));
+            s.extend(all.points_of(t));
             total += s.area();
             if let Some(v) = scratch.visited.get_mut(start) {
                 *v = true;
@@ -71,10 +88,11 @@ pub fn left_area(
             if let Some(v) = scratch.visited.get_mut(cur) {
                 *v = true;
             }
-            all.points_of(t).iter().for_each(|&p| chain.push(p));
+            chain.extend(all.points_of(t));
             let Some(exit) = t.exit else { break };
             let from = distance(cell, exit.side, exit.point);
-            let Some((next, gap)) = next_entry(cell, group, all, cur, from) else {
+            let Some((next, gap)) = next_entry(cell, group, &scratch.entry_at, all, cur, from)
+            else {
                 break;
             };
             corners_between(cell, from, gap, |p| chain.push(p));
@@ -88,21 +106,50 @@ pub fn left_area(
     total.clamp(0.0, 1.0)
 }
 
+/// [`left_area`] of a cell crossed by one traversal, entering at `entry_point` on
+/// `entry_side` and leaving at `exit` (the common case): the same steps without the
+/// bookkeeping of several chains.
+fn single(
+    cell: &CellBox,
+    t: &Traversal,
+    entry_side: Side,
+    entry_point: Coord<f64>,
+    exit: Crossing,
+    all: &Traversals,
+) -> f64 {
+    let mut chain = Shoelace::new(Coord {
+        x: cell.xmin,
+        y: cell.ymin,
+    });
+    chain.extend(all.points_of(t));
+    let from = distance(cell, exit.side, exit.point);
+    let mut gap = ccw_gap(from, distance(cell, entry_side, entry_point));
+    if gap == 0.0 && loop_area(cell, t, all) < 0.0 {
+        gap = PERIMETER;
+    }
+    corners_between(cell, from, gap, |p| chain.push(p));
+    let mut total = 0.0;
+    total += chain.area();
+    total.clamp(0.0, 1.0)
+}
+
 /// The traversal whose entry comes first counter-clockwise from boundary position
-/// `from` (the exit of traversal `cur`), and the boundary gap to it.
+/// `from` (the exit of traversal `cur`), and the boundary gap to it. `entry_at` holds
+/// each traversal's entry position (`None` for a closed one).
 fn next_entry(
     cell: &CellBox,
     group: &[Traversal],
+    entry_at: &[Option<f64>],
     all: &Traversals,
     cur: usize,
     from: f64,
 ) -> Option<(usize, f64)> {
     let mut best: Option<(usize, f64)> = None;
-    for (j, t) in group.iter().enumerate() {
-        let (Some(entry), Some(_)) = (t.entry, t.exit) else {
+    for (j, (t, at)) in group.iter().zip(entry_at).enumerate() {
+        let Some(at) = *at else {
             continue;
         };
-        let mut gap = ccw_gap(from, distance(cell, entry.side, entry.point));
+        let mut gap = ccw_gap(from, at);
         if j == cur && gap == 0.0 && loop_area(cell, t, all) < 0.0 {
             // The traversal leaves where it entered. A clockwise loop has the cell
             // outside it on its left: go once round the boundary before closing.
@@ -121,15 +168,13 @@ fn loop_area(cell: &CellBox, t: &Traversal, all: &Traversals) -> f64 {
         x: cell.xmin,
         y: cell.ymin,
     });
-    all.points_of(t).iter().for_each(|&p| s.push(p));
+    s.extend(all.points_of(t));
     s.area()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::coverage::crossing::Crossing;
-    use crate::coverage::side::Side;
 
     const CELL: CellBox = CellBox {
         xmin: 0.0,

@@ -53,6 +53,14 @@ impl Matrix {
         &self.values
     }
 
+    /// Takes the values out (row-major), leaving an empty `0 × 0` matrix; the next
+    /// [`Matrix::reset`] allocates afresh.
+    pub fn take_values(&mut self) -> Vec<f64> {
+        self.width = 0;
+        self.height = 0;
+        std::mem::take(&mut self.values)
+    }
+
     /// All values, row-major, mutable.
     pub fn values_mut(&mut self) -> &mut [f64] {
         &mut self.values
@@ -76,5 +84,9 @@ mod tests {
         m.set(3, 0, 1.0); // ignored
         m.reset(1, 1);
         assert_eq!(m.values(), &[FILLABLE]);
+        m.set(0, 0, 0.25);
+        assert_eq!(m.take_values(), vec![0.25]);
+        assert_eq!((m.width(), m.height(), m.values().len()), (0, 0, 0));
+        assert_eq!(m.get(0, 0), None);
     }
 }

@@ -54,7 +54,7 @@ pub fn ccw_gap(from: f64, to: f64) -> f64 {
 /// walking counter-clockwise; at most four. Calls `visit` with each, in order.
 pub fn corners_between(cell: &CellBox, from: f64, gap: f64, mut visit: impl FnMut(Coord<f64>)) {
     // The first corner strictly after `from`: corners sit at whole distances.
-    let first = from.floor() + 1.0;
+    let first = whole_part(from) + 1.0;
     for k in 0..4 {
         let at = first + f64::from(k);
         if at - from >= gap {
@@ -64,10 +64,33 @@ pub fn corners_between(cell: &CellBox, from: f64, gap: f64, mut visit: impl FnMu
     }
 }
 
+/// `v.floor()`, by comparisons for a boundary position in `[0, PERIMETER)` (without
+/// SSE4.1, `floor` is a library call, and this runs for every crossed cell).
+fn whole_part(v: f64) -> f64 {
+    if !(0.0..PERIMETER).contains(&v) {
+        v.floor()
+    } else if v >= 3.0 {
+        3.0
+    } else if v >= 2.0 {
+        2.0
+    } else if v >= 1.0 {
+        1.0
+    } else {
+        0.0
+    }
+}
+
 /// The corner at whole boundary distance `at` (taken modulo the perimeter).
 fn corner(cell: &CellBox, at: f64) -> Coord<f64> {
-    // `at` is a small whole number; rem_euclid keeps it in 0..4.
-    let k = at.rem_euclid(PERIMETER);
+    // `at` is a small whole number (1 to 7 from `corners_between`); the modulo is
+    // one exact subtraction there, `rem_euclid` (a library `fmod`) elsewhere.
+    let k = if (0.0..PERIMETER).contains(&at) {
+        at
+    } else if (PERIMETER..2.0 * PERIMETER).contains(&at) {
+        at - PERIMETER
+    } else {
+        at.rem_euclid(PERIMETER)
+    };
     if k < 0.5 {
         Coord {
             x: cell.xmin,

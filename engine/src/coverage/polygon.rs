@@ -77,7 +77,10 @@ pub fn coverage_clipped(
         });
     }
 
-    let mut fractions = vec![0.0; window.len()];
+    // Allocated at the first ring that cannot hand over its matrix (see below).
+    let mut fractions: Option<Vec<f64>> = None;
+    // True while `fractions` is exactly one exterior ring's matrix, all in [0, 1].
+    let mut only_one_exterior = false;
     // Each thread keeps its ring scratch (traversals, matrix) from polygon to
     // polygon: no fresh pages per footprint.
     thread_local! {
@@ -105,16 +108,45 @@ pub fn coverage_clipped(
                         ring: ring_index,
                     },
                 })?;
-                if let Some(at) = placed {
-                    accumulate(&mut fractions, window.width, work, at.col, at.row, sign);
+                let Some(at) = placed else { continue };
+                let m = &work.matrix;
+                let whole = at.col == 0
+                    && at.row == 0
+                    && m.width() == window.width
+                    && m.height() == window.height;
+                match fractions.as_mut() {
+                    // The first ring over the whole window, an exterior: 0 + 1 × v is v
+                    // bit for bit (v is never −0), so its matrix becomes the result
+                    // without zeroing a buffer and adding it in.
+                    None if whole && sign > 0.0 => {
+                        fractions = Some(work.matrix.take_values());
+                        only_one_exterior = true;
+                    }
+                    None => {
+                        let mut sum = vec![0.0; window.len()];
+                        accumulate(&mut sum, window.width, work, at.col, at.row, sign);
+                        fractions = Some(sum);
+                    }
+                    Some(sum) => {
+                        accumulate(sum, window.width, work, at.col, at.row, sign);
+                        only_one_exterior = false;
+                    }
                 }
             }
         }
         Ok(())
     })?;
-    for f in &mut fractions {
-        *f = f.clamp(0.0, 1.0);
-    }
+    let fractions = match fractions {
+        // Fractions of one ring are already in [0, 1] (or NaN, which clamp keeps).
+        Some(f) if only_one_exterior => f,
+        Some(mut f) => {
+            for v in &mut f {
+                *v = v.clamp(0.0, 1.0);
+            }
+            f
+        }
+        None => vec![0.0; window.len()],
+    };
     Ok(Coverage { window, fractions })
 }
 

@@ -30,6 +30,8 @@ pub struct RingWindow {
 #[derive(Debug, Default)]
 pub struct RingWork {
     points: Vec<Coord<f64>>,
+    /// Second point buffer, for dropping spikes without allocating.
+    spare: Vec<Coord<f64>>,
     traversals: Traversals,
     scratch: LeftAreaScratch,
     stack: Vec<usize>,
@@ -125,7 +127,8 @@ impl RingWork {
         if self.points.len() > 1 && self.points.first() == self.points.last() {
             self.points.pop();
         }
-        drop_spikes(&mut self.points);
+        drop_spikes(&self.points, &mut self.spare);
+        std::mem::swap(&mut self.points, &mut self.spare);
     }
 }
 
@@ -143,16 +146,16 @@ fn is_spike(a: Coord<f64>, b: Coord<f64>, c: Coord<f64>) -> bool {
     dot < 0.0 && cross.abs() <= SPIKE_SINE * ux.hypot(uy) * vx.hypot(vy)
 }
 
-/// Removes zero-width spikes (and the repeated vertices their removal leaves) from a
-/// ring given without its closing vertex.
+/// Copies the ring `pts` (given without its closing vertex) into `out` without its
+/// zero-width spikes and the repeated vertices their removal leaves.
 ///
 /// A spike encloses no area, but its two edges run along each other: their crossings
 /// of a cell side coincide (or nearly, after rounding) and the left-hand-area walk
 /// cannot order them, which can fill a whole cell. Dropping the tip changes the ring's
 /// area by at most `SPIKE_SINE` × the two edges' lengths (≈ 1e-12 cell² per spike).
-fn drop_spikes(pts: &mut Vec<Coord<f64>>) {
-    let mut out: Vec<Coord<f64>> = Vec::with_capacity(pts.len());
-    for &p in pts.iter() {
+fn drop_spikes(pts: &[Coord<f64>], out: &mut Vec<Coord<f64>>) {
+    out.clear();
+    for &p in pts {
         if out.last() == Some(&p) {
             continue;
         }
@@ -182,7 +185,6 @@ fn drop_spikes(pts: &mut Vec<Coord<f64>>) {
             break;
         }
     }
-    *pts = out;
 }
 
 /// Cells `lo..hi` under the coordinate range `[min, max]`, clipped to `0..n`.
@@ -206,7 +208,7 @@ mod tests {
     #[test]
     fn spikes_are_dropped_and_real_corners_kept() {
         // square with a zero-width spike out of its top edge at (1, 2) → (1, 5) → (1, 2)
-        let mut pts = vec![
+        let pts = vec![
             c(0.0, 0.0),
             c(2.0, 0.0),
             c(2.0, 2.0),
@@ -215,9 +217,10 @@ mod tests {
             c(1.0, 2.0),
             c(0.0, 2.0),
         ];
-        drop_spikes(&mut pts);
+        let mut out = Vec::new();
+        drop_spikes(&pts, &mut out);
         assert_eq!(
-            pts,
+            out,
             vec![
                 c(0.0, 0.0),
                 c(2.0, 0.0),
@@ -227,7 +230,7 @@ mod tests {
             ]
         );
         // a spike whose tip is the ring's first vertex
-        let mut pts = vec![
+        let pts = vec![
             c(1.0, 5.0),
             c(1.0, 2.0),
             c(0.0, 2.0),
@@ -236,13 +239,12 @@ mod tests {
             c(2.0, 2.0),
             c(1.0, 2.0),
         ];
-        drop_spikes(&mut pts);
-        assert_eq!(pts.len(), 5, "{pts:?}");
+        drop_spikes(&pts, &mut out);
+        assert_eq!(out.len(), 5, "{out:?}");
         // a plain triangle and a collinear run (no reversal) are untouched
         let tri = vec![c(0.0, 0.0), c(1.0, 0.0), c(2.0, 0.0), c(0.0, 1.0)];
-        let mut pts = tri.clone();
-        drop_spikes(&mut pts);
-        assert_eq!(pts, tri);
+        drop_spikes(&tri, &mut out);
+        assert_eq!(out, tri);
     }
 
     const UNIT: GeoTransform = GeoTransform::UNIT;
