@@ -726,10 +726,19 @@ fn unbase64(s: &str) -> Vec<u8> {
     out
 }
 
-/// Decodes a PNG: (width, height, RGB pixels).
+/// Decodes a map PNG, which must be 8-bit indexed with a palette of at most 256
+/// colours, expanded to RGB by the decoder: (width, height, RGB pixels).
 fn decode_png(bytes: &[u8]) -> (u32, u32, Vec<[u8; 3]>) {
-    let dec = png::Decoder::new(std::io::Cursor::new(bytes));
+    let mut dec = png::Decoder::new(std::io::Cursor::new(bytes));
+    dec.set_transformations(png::Transformations::EXPAND);
     let mut reader = dec.read_info().unwrap();
+    let stored = reader.info();
+    assert_eq!(
+        (stored.color_type, stored.bit_depth),
+        (png::ColorType::Indexed, png::BitDepth::Eight)
+    );
+    let palette = stored.palette.as_deref().unwrap();
+    assert!(palette.len() % 3 == 0 && (3..=768).contains(&palette.len()));
     let mut buf = vec![0; reader.output_buffer_size().unwrap()];
     let info = reader.next_frame(&mut buf).unwrap();
     assert_eq!(info.color_type, png::ColorType::Rgb);

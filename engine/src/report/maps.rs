@@ -222,32 +222,34 @@ pub fn paint_map(
 ///
 /// The sampling is planned once per map (the source column of every output column,
 /// the source row of every output row), so the pixel loop is table look-ups and byte
-/// copies; an output row sampling the same map row as the row above is one copy.
+/// stores (one palette index per pixel); an output row sampling the same map row as the
+/// row above is one copy.
 fn paint_cells(canvas: &mut Canvas, map: &ClassMap, s: f64, out_w: usize, out_h: usize) {
     let last_col = map.width.saturating_sub(1);
     let last_row = map.height.saturating_sub(1);
     let cols: Vec<usize> = (0..out_w)
         .map(|ox| (((ox as f64 + 0.5) / s).floor() as usize).min(last_col))
         .collect();
-    let palette: [Rgb; 256] = std::array::from_fn(|v| class_colour(v as u8));
+    let colours: [Rgb; 256] = std::array::from_fn(|v| class_colour(v as u8));
+    let mut painter = canvas.row_painter(&colours);
     let mut painted: Option<(usize, usize)> = None; // (output row, map row)
     for oy in 0..out_h {
         let cy = (((oy as f64 + 0.5) / s).floor() as usize).min(last_row);
         if let Some((prev_oy, prev_cy)) = painted {
             if prev_cy == cy {
-                canvas.copy_row(prev_oy, oy);
+                painter.copy_row(prev_oy, oy);
                 continue;
             }
         }
         let start = cy * map.width;
-        let (Some(src), Some(row)) = (map.cells.get(start..start + map.width), canvas.row_mut(oy))
-        else {
+        let Some(src) = map.cells.get(start..start + map.width) else {
             continue;
         };
-        for (px, &cx) in row.chunks_exact_mut(3).zip(&cols) {
-            let v = src.get(cx).copied().unwrap_or(ClassMap::OUTSIDE);
-            px.copy_from_slice(&palette[usize::from(v)]);
-        }
+        painter.paint_row(
+            oy,
+            cols.iter()
+                .map(|&cx| src.get(cx).copied().unwrap_or(ClassMap::OUTSIDE)),
+        );
         painted = Some((oy, cy));
     }
 }
