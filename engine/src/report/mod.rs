@@ -18,7 +18,7 @@
 //! - [`summary`]: `summary.json`, written and read back.
 //! - [`previous`]: a previous audit's figures by pit and licence.
 //! - [`reconcile`]: proof that pieces, pits, licences and county add up.
-//! - [`png`]: a small RGB canvas and PNG encoding.
+//! - [`png`]: a small paletted canvas and PNG encoding.
 //! - [`maps`]: class maps with outlines, scale bar and north arrow.
 //! - [`html`]: the report page.
 //! - [`format`]: HTML escaping and human number formatting.
