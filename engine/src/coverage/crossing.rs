@@ -26,6 +26,7 @@ pub struct Crossing {
 /// only sides that `q` lies beyond are candidates, and the first one reached wins.
 /// Parameters are measured from the segment's start `a` (a vertex of the ring), not
 /// from the previous crossing, so rounding does not build up along long segments.
+#[inline]
 pub fn exit_crossing(cell: &CellBox, a: Coord<f64>, q: Coord<f64>) -> Option<Crossing> {
     if cell.contains(q) {
         return None;

@@ -20,6 +20,17 @@ impl Matrix {
         self.values.resize(width.saturating_mul(height), FILLABLE);
     }
 
+    /// Resizes to `width × height` with the values `write` pushes into the emptied
+    /// buffer, row-major: each cell written once, not reset first. Missing values are
+    /// [`FILLABLE`], extra ones dropped.
+    pub fn rebuild(&mut self, width: usize, height: usize, write: impl FnOnce(&mut Vec<f64>)) {
+        self.width = width;
+        self.height = height;
+        self.values.clear();
+        write(&mut self.values);
+        self.values.resize(width.saturating_mul(height), FILLABLE);
+    }
+
     /// Cells per row.
     pub fn width(&self) -> usize {
         self.width
@@ -88,5 +99,9 @@ mod tests {
         assert_eq!(m.take_values(), vec![0.25]);
         assert_eq!((m.width(), m.height(), m.values().len()), (0, 0, 0));
         assert_eq!(m.get(0, 0), None);
+        // A short rebuild is padded with the sentinel.
+        m.rebuild(2, 1, |v| v.push(0.5));
+        assert_eq!(m.values(), &[0.5, FILLABLE]);
+        assert_eq!(m.get(1, 0), Some(FILLABLE));
     }
 }

@@ -11,7 +11,7 @@ use geo::{Coord, LineString};
 
 use super::area::ring_signed_area;
 use super::cell::PaddedGrid;
-use super::flood_fill::flood_fill;
+use super::flood_fill::FillPlan;
 use super::left_area::{left_area, LeftAreaScratch};
 use super::matrix::Matrix;
 use super::traversal::{Traversals, WalkFailed};
@@ -34,7 +34,7 @@ pub struct RingWork {
     spare: Vec<Coord<f64>>,
     traversals: Traversals,
     scratch: LeftAreaScratch,
-    stack: Vec<usize>,
+    fill: FillPlan,
     /// Fractions inside the last ring, over the ring's own window.
     pub matrix: Matrix,
 }
@@ -85,15 +85,19 @@ impl RingWork {
             height: r1 - r0,
         };
 
-        self.matrix.reset(grid.width, grid.height);
         self.traversals.trace(&self.points, &grid)?;
         self.traversals.sort_by_cell();
         let Self {
+            points,
             traversals,
             scratch,
+            fill,
             matrix,
             ..
         } = self;
+        // Crossed cells come in row-major order (the sort): the fill plan lays out
+        // the fillable runs between them, and the matrix is written once.
+        fill.start(grid.width, grid.height);
         let list = &traversals.list;
         let mut i = 0;
         while let Some(first) = list.get(i) {
@@ -102,11 +106,11 @@ impl RingWork {
             });
             if let (Some((col, row)), Some(group)) = (grid.real(first.cell), list.get(i..i + run)) {
                 let cell_box = grid.cell_box(first.cell);
-                matrix.set(col, row, left_area(&cell_box, group, traversals, scratch));
+                fill.crossed(col, row, left_area(&cell_box, group, traversals, scratch));
             }
             i += run.max(1);
         }
-        flood_fill(&mut self.matrix, &self.points, &mut self.stack);
+        matrix.rebuild(grid.width, grid.height, |out| fill.write(points, out));
         Ok(Some(RingWindow { col: c0, row: r0 }))
     }
 

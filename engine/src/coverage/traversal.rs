@@ -287,11 +287,9 @@ fn scatter(
         *c = next;
         next += here;
     }
+    // Sized by a copy (a memmove), then every slot overwritten.
     dst.clear();
-    let Some(&filler) = src.first() else {
-        return;
-    };
-    dst.resize(src.len(), filler);
+    dst.extend_from_slice(src);
     for t in src {
         if let Some(slot) = counts.get_mut(key(t)) {
             if let Some(d) = dst.get_mut(*slot) {
