@@ -18,6 +18,7 @@ pub struct Shoelace {
 
 impl Shoelace {
     /// An empty polygon whose points are taken relative to `origin`.
+    #[inline]
     pub fn new(origin: Coord<f64>) -> Self {
         Shoelace {
             origin,
@@ -28,6 +29,7 @@ impl Shoelace {
     }
 
     /// Appends a vertex.
+    #[inline]
     pub fn push(&mut self, p: Coord<f64>) {
         let p = Coord {
             x: p.x - self.origin.x,
@@ -43,6 +45,7 @@ impl Shoelace {
 
     /// Appends vertices, in order (the same sums as pushing them one by one, with the
     /// running state kept in registers).
+    #[inline]
     pub fn extend(&mut self, pts: &[Coord<f64>]) {
         let mut rest = pts;
         if self.first.is_none() {
@@ -68,6 +71,7 @@ impl Shoelace {
     }
 
     /// Signed area of the polygon closed back to its first vertex (ccw positive).
+    #[inline]
     pub fn area(&self) -> f64 {
         let closing = match self.first {
             Some(f) => self.prev.x * f.y - f.x * self.prev.y,

@@ -36,11 +36,13 @@ pub struct CellBox {
 
 impl CellBox {
     /// True when `p` lies in the closed rectangle (on its boundary included).
+    #[inline]
     pub fn contains(&self, p: Coord<f64>) -> bool {
         p.x >= self.xmin && p.x <= self.xmax && p.y >= self.ymin && p.y <= self.ymax
     }
 
     /// The coordinate of a side (may be infinite for padding cells).
+    #[inline]
     pub fn side_value(&self, side: Side) -> f64 {
         match side {
             Side::ColMin => self.xmin,
@@ -91,6 +93,7 @@ impl PaddedGrid {
     }
 
     /// The rectangle of a padded cell.
+    #[inline]
     pub fn cell_box(&self, cell: PaddedCell) -> CellBox {
         let (xmin, xmax) = padded_bounds(cell.0, self.width);
         let (ymin, ymax) = padded_bounds(cell.1, self.height);
@@ -103,6 +106,7 @@ impl PaddedGrid {
     }
 
     /// The neighbour across `side`, or `None` when it would leave the padded window.
+    #[inline]
     pub fn neighbour(&self, cell: PaddedCell, side: Side) -> Option<PaddedCell> {
         let (dc, dr) = side.step();
         let c = cell.0.checked_add_signed(dc)?;
@@ -111,6 +115,7 @@ impl PaddedGrid {
     }
 
     /// The real cell `(col, row)` of the window, or `None` for a padding cell.
+    #[inline]
     pub fn real(&self, cell: PaddedCell) -> Option<(usize, usize)> {
         let (c, r) = cell;
         (c >= 1 && c <= self.width && r >= 1 && r <= self.height).then(|| (c - 1, r - 1))
@@ -123,6 +128,7 @@ impl PaddedGrid {
 }
 
 /// Padded index along one axis of a coordinate, with `n` real cells.
+#[inline]
 fn padded_index(v: f64, n: usize) -> usize {
     let f = v.floor();
     if f.is_nan() || f < 0.0 {
@@ -136,6 +142,7 @@ fn padded_index(v: f64, n: usize) -> usize {
 }
 
 /// Bounds along one axis of padded index `i`, with `n` real cells.
+#[inline]
 fn padded_bounds(i: usize, n: usize) -> (f64, f64) {
     if i == 0 {
         (f64::NEG_INFINITY, 0.0)

@@ -82,6 +82,7 @@ impl FillPlan {
 
     /// Lays out crossed cell (`col`, `row`) with `value`. Cells must come in row-major
     /// order, each once; a cell out of order or outside the matrix is ignored.
+    #[inline]
     pub fn crossed(&mut self, col: usize, row: usize, value: f64) {
         if row >= self.height || col >= self.width || (row, col) < (self.row, self.col) {
             debug_assert!(false, "crossed cell ({col}, {row}) out of order");

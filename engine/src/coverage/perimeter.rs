@@ -24,6 +24,7 @@ pub const PERIMETER: f64 = 4.0;
 
 /// Counter-clockwise distance of `p` (on `side` of the unit cell `cell`) from the
 /// cell's `(xmin, ymin)` corner, in `[0, PERIMETER)`.
+#[inline]
 pub fn distance(cell: &CellBox, side: Side, p: Coord<f64>) -> f64 {
     let along_x = (p.x - cell.xmin).clamp(0.0, 1.0);
     let along_y = (p.y - cell.ymin).clamp(0.0, 1.0);
@@ -41,6 +42,7 @@ pub fn distance(cell: &CellBox, side: Side, p: Coord<f64>) -> f64 {
 }
 
 /// Counter-clockwise distance from boundary position `from` to `to`, in `[0, PERIMETER)`.
+#[inline]
 pub fn ccw_gap(from: f64, to: f64) -> f64 {
     let g = to - from;
     if g < 0.0 {
@@ -52,6 +54,7 @@ pub fn ccw_gap(from: f64, to: f64) -> f64 {
 
 /// The cell corners met strictly between boundary position `from` and `from + gap`,
 /// walking counter-clockwise; at most four. Calls `visit` with each, in order.
+#[inline]
 pub fn corners_between(cell: &CellBox, from: f64, gap: f64, mut visit: impl FnMut(Coord<f64>)) {
     // The first corner strictly after `from`: corners sit at whole distances.
     let first = whole_part(from) + 1.0;
@@ -66,6 +69,7 @@ pub fn corners_between(cell: &CellBox, from: f64, gap: f64, mut visit: impl FnMu
 
 /// `v.floor()`, by comparisons for a boundary position in `[0, PERIMETER)` (without
 /// SSE4.1, `floor` is a library call, and this runs for every crossed cell).
+#[inline]
 fn whole_part(v: f64) -> f64 {
     if !(0.0..PERIMETER).contains(&v) {
         v.floor()
@@ -81,6 +85,7 @@ fn whole_part(v: f64) -> f64 {
 }
 
 /// The corner at whole boundary distance `at` (taken modulo the perimeter).
+#[inline]
 fn corner(cell: &CellBox, at: f64) -> Coord<f64> {
     // `at` is a small whole number (1 to 7 from `corners_between`); the modulo is
     // one exact subtraction there, `rem_euclid` (a library `fmod`) elsewhere.
