@@ -382,4 +382,84 @@ mod tests {
             ]
         );
     }
+
+    /// The fill as first written: seeds in row-major order, each still unfilled one
+    /// tested and its 4-connected group filled breadth-first (a reference).
+    fn reference_fill(values: &mut [f64], w: usize, h: usize, ring: &[Coord<f64>]) {
+        for seed in 0..w * h {
+            if values[seed] != FILLABLE {
+                continue;
+            }
+            let centre = Coord {
+                x: (seed % w) as f64 + 0.5,
+                y: (seed / w) as f64 + 0.5,
+            };
+            let v = if point_in_ring(ring, centre) {
+                1.0
+            } else {
+                0.0
+            };
+            let mut queue = vec![seed];
+            values[seed] = v;
+            while let Some(i) = queue.pop() {
+                let (c, r) = (i % w, i / w);
+                let mut near = Vec::new();
+                if c > 0 {
+                    near.push(i - 1);
+                }
+                if c + 1 < w {
+                    near.push(i + 1);
+                }
+                if r > 0 {
+                    near.push(i - w);
+                }
+                if r + 1 < h {
+                    near.push(i + w);
+                }
+                for n in near {
+                    if values[n] == FILLABLE {
+                        values[n] = v;
+                        queue.push(n);
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn run_labelling_matches_a_cell_by_cell_fill() {
+        // Random walls (about a third of the cells) on random sizes, filled against a
+        // zig-zag ring that puts neighbouring centres on different sides, so a wrong
+        // grouping shows as a different value.
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = move |n: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state % n
+        };
+        let zigzag = ring(&[
+            (0.0, 0.0),
+            (9.0, 0.0),
+            (9.0, 9.0),
+            (7.2, 1.3),
+            (5.1, 8.8),
+            (3.3, 0.7),
+            (1.2, 8.1),
+        ]);
+        for _ in 0..300 {
+            let (w, h) = (1 + next(9) as usize, 1 + next(9) as usize);
+            let mut m = Matrix::default();
+            m.reset(w, h);
+            for v in m.values_mut() {
+                if next(3) == 0 {
+                    *v = 0.5;
+                }
+            }
+            let mut want = m.values().to_vec();
+            reference_fill(&mut want, w, h, &zigzag);
+            flood_fill(&mut m, &zigzag, &mut FillPlan::default());
+            assert_eq!(m.values(), want.as_slice(), "{w} × {h}");
+        }
+    }
 }

@@ -339,6 +339,10 @@ mod tests {
         )
         .unwrap();
         assert_eq!(t.list.len(), 2);
+        // The joined traversal (left cell, walked last) is moved behind the other:
+        // the list stays in `start` order.
+        assert_eq!(t.list[1].cell, (1, 1));
+        assert!(t.list[0].start < t.list[1].start);
         t.sort_by_cell();
         let left = t.list[0];
         assert_eq!(left.cell, (1, 1));
@@ -403,5 +407,53 @@ mod tests {
         )
         .unwrap();
         assert!(t.list.iter().all(|tr| g.real(tr.cell).is_none()));
+    }
+
+    /// A traversal of `cell` owning points `start..start + 2` (points not needed).
+    fn bare(cell: PaddedCell, start: usize) -> Traversal {
+        Traversal {
+            cell,
+            start,
+            end: start + 2,
+            entry: None,
+            exit: None,
+        }
+    }
+
+    fn order(t: &Traversals) -> Vec<(PaddedCell, usize)> {
+        t.list.iter().map(|t| (t.cell, t.start)).collect()
+    }
+
+    #[test]
+    fn sort_by_cell_orders_by_row_column_then_start() {
+        let mut t = Traversals {
+            list: vec![
+                bare((2, 1), 0),
+                bare((1, 2), 2),
+                bare((1, 1), 4),
+                bare((2, 1), 6),
+                bare((0, 2), 8),
+                bare((1, 1), 10),
+            ],
+            ..Traversals::default()
+        };
+        let want = vec![
+            ((1, 1), 4),
+            ((1, 1), 10),
+            ((2, 1), 0),
+            ((2, 1), 6),
+            ((0, 2), 8),
+            ((1, 2), 2),
+        ];
+        t.sort_by_cell();
+        assert_eq!(order(&t), want);
+        // The same records out of `start` order sort the same way.
+        t.list.reverse();
+        t.sort_by_cell();
+        assert_eq!(order(&t), want);
+        // Cell indices far beyond the number of traversals: the comparison sort.
+        t.list = vec![bare((1000, 7), 0), bare((3, 7), 2), bare((1000, 7), 4)];
+        t.sort_by_cell();
+        assert_eq!(order(&t), vec![((3, 7), 2), ((1000, 7), 0), ((1000, 7), 4)]);
     }
 }
