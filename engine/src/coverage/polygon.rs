@@ -81,8 +81,9 @@ pub fn coverage_clipped(
     let mut fractions: Option<Vec<f64>> = None;
     // True while `fractions` is exactly one exterior ring's matrix, all in [0, 1].
     let mut only_one_exterior = false;
-    // Each thread keeps its ring scratch (traversals, matrix) from polygon to
-    // polygon: no fresh pages per footprint.
+    // Each thread keeps its ring scratch (traversals, fill plan, matrix) from polygon
+    // to polygon: no fresh pages per footprint (a matrix handed over as the result
+    // is the one buffer allocated anew).
     thread_local! {
         static WORK: std::cell::RefCell<RingWork> = std::cell::RefCell::new(RingWork::default());
     }
