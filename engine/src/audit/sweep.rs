@@ -24,7 +24,17 @@ pub struct Canvas {
     k: usize,
     width: usize,
     height: usize,
-    counts: Vec<[u32; 4]>,
+    pixels: Pixels,
+}
+
+/// What a canvas keeps per pixel.
+#[derive(Debug, Clone)]
+enum Pixels {
+    /// One cell per pixel (`k = 1`): its class, or [`ClassMap::OUTSIDE`]. A 16th of
+    /// the memory of counts, and these canvases (mine maps, shard pits) are many.
+    Classes(Vec<u8>),
+    /// Cells of each class per pixel (`k > 1`).
+    Counts(Vec<[u32; 4]>),
 }
 
 impl Canvas {
@@ -34,33 +44,64 @@ impl Canvas {
         let k = longer.div_ceil(max_px.max(1)).max(1);
         let width = window.width.div_ceil(k).max(1);
         let height = window.height.div_ceil(k).max(1);
+        let pixels = if k == 1 {
+            Pixels::Classes(vec![ClassMap::OUTSIDE; width * height])
+        } else {
+            Pixels::Counts(vec![[0; 4]; width * height])
+        };
         Canvas {
             window,
             k,
             width,
             height,
-            counts: vec![[0; 4]; width * height],
+            pixels,
+        }
+    }
+
+    /// Adds one footprint cell of class `class` (0–3) at pixel (`px`, `py`).
+    #[inline]
+    fn add(&mut self, px: usize, py: usize, class: u8) {
+        let i = py * self.width + px;
+        match &mut self.pixels {
+            Pixels::Classes(v) => {
+                if let Some(p) = v.get_mut(i) {
+                    // A cell painted twice (by two shards) has one class; were they
+                    // to differ, the smaller code wins, as a tie of counts does.
+                    *p = if *p == ClassMap::OUTSIDE {
+                        class
+                    } else {
+                        (*p).min(class)
+                    };
+                }
+            }
+            Pixels::Counts(v) => {
+                if let Some(n) = v.get_mut(i).and_then(|n| n.get_mut(usize::from(class))) {
+                    *n += 1;
+                }
+            }
         }
     }
 
     /// The finished map: each pixel gets its most frequent class.
     pub fn finish(&self, grid: &Grid) -> ClassMap {
-        let cells = self
-            .counts
-            .iter()
-            .map(|c| {
-                let (best, n) = c
-                    .iter()
-                    .enumerate()
-                    .max_by_key(|(i, n)| (**n, 3 - *i))
-                    .unwrap_or((0, &0));
-                if *n == 0 {
-                    ClassMap::OUTSIDE
-                } else {
-                    best as u8
-                }
-            })
-            .collect();
+        let cells = match &self.pixels {
+            Pixels::Classes(v) => v.clone(),
+            Pixels::Counts(v) => v
+                .iter()
+                .map(|c| {
+                    let (best, n) = c
+                        .iter()
+                        .enumerate()
+                        .max_by_key(|(i, n)| (**n, 3 - *i))
+                        .unwrap_or((0, &0));
+                    if *n == 0 {
+                        ClassMap::OUTSIDE
+                    } else {
+                        best as u8
+                    }
+                })
+                .collect(),
+        };
         let t = grid.transform;
         let (xa, ya) = t.apply(self.window.col_off as f64, self.window.row_off as f64);
         let (xb, yb) = t.apply(
@@ -90,9 +131,7 @@ impl Canvas {
                 break;
             }
             let px = (idx - start) as usize / self.k;
-            if let Some(c) = self.counts.get_mut(py * self.width + px) {
-                c[usize::from(class.min(3))] += 1;
-            }
+            self.add(px, py, class.min(3));
         }
     }
 
@@ -110,13 +149,7 @@ impl Canvas {
                 continue;
             }
             let (py, px) = if k == 1 { (dy, dx) } else { (dy / k, dx / k) };
-            if let Some(n) = self
-                .counts
-                .get_mut(py * self.width + px)
-                .and_then(|n| n.get_mut(usize::from(class)))
-            {
-                *n += 1;
-            }
+            self.add(px, py, class.min(3));
         }
     }
 }
