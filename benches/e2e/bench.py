@@ -5,8 +5,9 @@ Usage: bench.py --scene DIR --reclaim BIN --reclaim-bench BIN [--repeats 5]
                 [--markdown docs/performance.md] [--only NAME ...]
 
 Every command runs as its own process on the same files; rounds alternate the
-commands (A B C … A B C …) so a slow spell of the machine hits them all, and each
-figure is the median of the rounds. Peak memory is the process's max RSS (wait4).
+commands, each round starting one command later (A B C, B C A, C A B, …), so a slow
+spell of the machine hits them all and no command always follows the same one, and
+each figure is the median of the rounds. Peak memory is the process's max RSS (wait4).
 After the first round the outputs are checked: reclaim zonal must equal
 exactextract's areas to 1e-6 ha per (pit, class) row.
 """
@@ -126,8 +127,14 @@ def main():
     outputs = {}
     load_before = load_loadavg()
     t_start = time.time()
+    names = list(cmds)
     for rnd in range(a.repeats):
-        for name, cmd in cmds.items():
+        # Each round starts one command later, so no command always runs right after
+        # the same other one (a 1.2 GB Python process leaves the VM's memory in a
+        # different state for whatever follows it).
+        k = rnd % len(names)
+        for name in names[k:] + names[:k]:
+            cmd = cmds[name]
             w, m, out, c = run(cmd, work)
             times[name].append(w)
             cpu[name].append(c)

@@ -79,15 +79,27 @@ pub fn write_all(dir: &Path, report: &AuditReport) -> Result<(), ReportError> {
         });
     }
     let summary_path = dir.join(SUMMARY_FILE);
-    // The page (with its maps) is the long one: build it beside the tables.
+    // The page (with its maps) is the long one: build it beside the tables, and
+    // the orphans' GeoJSON (every vertex printed) beside the CSVs.
     let (page, tables) = rayon::join(
         || html::report_html(report),
         || -> Result<_, ReportError> {
+            let (orphans, csvs) = rayon::join(
+                || orphans::orphans_geojson(report),
+                || {
+                    [
+                        tables::attribution_csv(report),
+                        tables::pits_csv(report),
+                        tables::mines_csv(report),
+                    ]
+                },
+            );
+            let [attribution, pits, mines] = csvs;
             Ok([
-                (dir.join(ATTRIBUTION_FILE), tables::attribution_csv(report)),
-                (dir.join(PITS_FILE), tables::pits_csv(report)),
-                (dir.join(MINES_FILE), tables::mines_csv(report)),
-                (dir.join(ORPHANS_FILE), orphans::orphans_geojson(report)),
+                (dir.join(ATTRIBUTION_FILE), attribution),
+                (dir.join(PITS_FILE), pits),
+                (dir.join(MINES_FILE), mines),
+                (dir.join(ORPHANS_FILE), orphans),
                 (
                     summary_path.clone(),
                     summary::summary_json(report, &summary_path)?,

@@ -30,6 +30,12 @@ pub struct Orphan<'a> {
 
 /// Legacy pieces with unrestored land, by unrestored hectares descending, ties by pit id.
 pub fn orphan_ranking(report: &AuditReport) -> Vec<Orphan<'_>> {
+    // Pit rows by id (the first row of an id, as a linear search would find).
+    let mut pits: std::collections::HashMap<&str, &PitResult> =
+        std::collections::HashMap::with_capacity(report.pits.len());
+    for q in &report.pits {
+        pits.entry(q.pit_id.as_str()).or_insert(q);
+    }
     let mut list: Vec<Orphan<'_>> = report
         .pieces
         .iter()
@@ -41,7 +47,7 @@ pub fn orphan_ranking(report: &AuditReport) -> Vec<Orphan<'_>> {
             rank: 0,
             piece: i,
             pit_id: &p.pit_id,
-            pit: report.pits.iter().find(|q| q.pit_id == p.pit_id),
+            pit: pits.get(p.pit_id.as_str()).copied(),
             areas: &p.areas,
         })
         .collect();
