@@ -92,6 +92,21 @@ impl Window {
             height: r1 - r0,
         })
     }
+
+    /// The smallest window holding both (meant for non-empty windows: an empty one
+    /// still counts with its offset).
+    pub fn bounding(&self, other: &Window) -> Window {
+        let c0 = self.col_off.min(other.col_off);
+        let r0 = self.row_off.min(other.row_off);
+        let c1 = (self.col_off + self.width).max(other.col_off + other.width);
+        let r1 = (self.row_off + self.height).max(other.row_off + other.height);
+        Window {
+            col_off: c0,
+            row_off: r0,
+            width: c1 - c0,
+            height: r1 - r0,
+        }
+    }
 }
 
 /// A raster grid: its size in cells and its georeferencing.
@@ -124,6 +139,31 @@ impl Grid {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bounding_window_holds_both() {
+        let a = Window {
+            col_off: 2,
+            row_off: 5,
+            width: 3,
+            height: 1,
+        };
+        let b = Window {
+            col_off: 0,
+            row_off: 6,
+            width: 1,
+            height: 4,
+        };
+        assert_eq!(
+            a.bounding(&b),
+            Window {
+                col_off: 0,
+                row_off: 5,
+                width: 5,
+                height: 5
+            }
+        );
+    }
 
     #[test]
     fn window_intersection() {

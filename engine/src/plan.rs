@@ -43,7 +43,7 @@ pub fn plan_blocks(
         let needed = hits
             .iter()
             .filter_map(|&z| footprint_windows[z].intersect(&w))
-            .reduce(|a, b| bounding(&a, &b));
+            .reduce(|a, b| a.bounding(&b));
         if let Some(needed) = needed {
             hits.sort_unstable();
             plan.push(BlockTask {
@@ -54,19 +54,6 @@ pub fn plan_blocks(
         }
     }
     plan
-}
-
-/// The smallest window holding both `a` and `b`.
-fn bounding(a: &Window, b: &Window) -> Window {
-    let (c0, r0) = (a.col_off.min(b.col_off), a.row_off.min(b.row_off));
-    let c1 = (a.col_off + a.width).max(b.col_off + b.width);
-    let r1 = (a.row_off + a.height).max(b.row_off + b.height);
-    Window {
-        col_off: c0,
-        row_off: r0,
-        width: c1 - c0,
-        height: r1 - r0,
-    }
 }
 
 /// The cells of `grid` under the bounding box of `poly` (in the grid's CRS),

@@ -453,28 +453,14 @@ fn text(f: &vector::Feature, field: Option<&str>) -> Option<String> {
 
 /// The smallest window holding every non-empty window.
 fn union(ws: impl Iterator<Item = Window>) -> Window {
-    let mut acc: Option<(usize, usize, usize, usize)> = None;
-    for w in ws.filter(|w| !w.is_empty()) {
-        let (c1, r1) = (w.col_off + w.width, w.row_off + w.height);
-        acc = Some(match acc {
-            None => (w.col_off, w.row_off, c1, r1),
-            Some((a, b, c, d)) => (a.min(w.col_off), b.min(w.row_off), c.max(c1), d.max(r1)),
-        });
-    }
-    match acc {
-        Some((c0, r0, c1, r1)) => Window {
-            col_off: c0,
-            row_off: r0,
-            width: c1 - c0,
-            height: r1 - r0,
-        },
-        None => Window {
+    ws.filter(|w| !w.is_empty())
+        .reduce(|a, b| a.bounding(&b))
+        .unwrap_or(Window {
             col_off: 0,
             row_off: 0,
             width: 0,
             height: 0,
-        },
-    }
+        })
 }
 
 fn grow(w: Window, m: usize, im: &Imagery) -> Window {

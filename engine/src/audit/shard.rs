@@ -449,7 +449,7 @@ impl Measure for ShardMeasure {
                 continue;
             }
             match pit_windows.last_mut() {
-                Some((pit, w)) if *pit == p.pit_index => *w = bounding(*w, c.window),
+                Some((pit, w)) if *pit == p.pit_index => *w = w.bounding(&c.window),
                 _ => pit_windows.push((p.pit_index, c.window)),
             }
         }
@@ -509,20 +509,6 @@ impl Measure for ShardMeasure {
             unmapped_m2: swept.unmapped_m2,
             maps: Vec::new(),
         })
-    }
-}
-
-/// The smallest window holding two non-empty windows.
-pub(crate) fn bounding(a: Window, b: Window) -> Window {
-    let c0 = a.col_off.min(b.col_off);
-    let r0 = a.row_off.min(b.row_off);
-    let c1 = (a.col_off + a.width).max(b.col_off + b.width);
-    let r1 = (a.row_off + a.height).max(b.row_off + b.height);
-    Window {
-        col_off: c0,
-        row_off: r0,
-        width: c1 - c0,
-        height: r1 - r0,
     }
 }
 
@@ -681,31 +667,6 @@ mod tests {
                 (0, 4, "3".to_string()),
                 (1, 0, "22".to_string())
             ]
-        );
-    }
-
-    #[test]
-    fn bounding_window_holds_both() {
-        let a = Window {
-            col_off: 2,
-            row_off: 5,
-            width: 3,
-            height: 1,
-        };
-        let b = Window {
-            col_off: 0,
-            row_off: 6,
-            width: 1,
-            height: 4,
-        };
-        assert_eq!(
-            bounding(a, b),
-            Window {
-                col_off: 0,
-                row_off: 5,
-                width: 5,
-                height: 5
-            }
         );
     }
 }
