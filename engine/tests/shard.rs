@@ -7,7 +7,7 @@
 use reclaim::audit::merge::merge_parts;
 use reclaim::audit::shard::{
     read_partial, run_shard, shard_of, write_partial, Corruption, Field, Partial, ShardError,
-    ShardSpec,
+    ShardSpec, PARTIAL_FORMAT_VERSION,
 };
 use reclaim::audit::{self, AuditConfig, AuditOptions, AuditReport};
 use reclaim::raster::Limits;
@@ -137,6 +137,57 @@ fn shards_merge_to_the_one_shot_audit_bit_for_bit() {
 }
 
 #[test]
+fn unmapped_land_cover_merges_to_the_same_bits() {
+    // The demo's 2024 scene classification (SCL) read as a land-cover map that
+    // maps only vegetation, water and nodata: bare soil (5), cloud (8, 9) and shadow
+    // (3) are unmapped, in pieces of every shard.
+    let dir = tempfile::tempdir().unwrap();
+    let scene = reclaim::demo::generate(dir.path()).unwrap();
+    let mut cfg = AuditConfig::load(&scene.files.configs[1]).unwrap();
+    let im = &mut cfg.imagery;
+    im.path = Some(scene.files.masks[1].clone());
+    im.red_path = None;
+    im.nir_path = None;
+    im.classifier = reclaim::audit::config::ClassifierKind::Classes;
+    im.class_band = 1;
+    im.mask_path = None;
+    im.mask_preset = None;
+    im.mask_values = None;
+    im.classes_map = Some(
+        [
+            ("restored", vec![4.0]),
+            ("water", vec![6.0]),
+            ("unobserved", vec![0.0]),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect(),
+    );
+    let opts = AuditOptions::default();
+    let one = audit::run(&cfg, &opts).unwrap();
+    assert!(one.summary.unmapped_ha > 0.0, "{:?}", one.summary);
+    assert!(
+        one.summary.unmapped_values.iter().any(|v| v == "5"),
+        "{:?}",
+        one.summary.unmapped_values
+    );
+    let parts = shards(&cfg, &opts, 3, &dir.path().join("parts"));
+    let with_unmapped = parts
+        .iter()
+        .filter(|(_, p)| {
+            p.pieces
+                .iter()
+                .any(|pp| pp.unmapped_m2 != "0000000000000000")
+        })
+        .count();
+    assert!(
+        with_unmapped >= 2,
+        "unmapped land in {with_unmapped} shard(s) only: the sum order is not tested"
+    );
+    same_as_one_shot(&one, parts, dir.path(), "unmapped-n3");
+}
+
+#[test]
 fn parts_that_do_not_make_one_audit_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     let scene = reclaim::demo::generate(dir.path()).unwrap();
@@ -237,13 +288,19 @@ fn parts_that_do_not_make_one_audit_are_refused() {
     // A newer format version.
     let f = four[0].0.join("partial.json");
     let text = std::fs::read_to_string(&f).unwrap();
-    std::fs::write(
-        &f,
-        text.replacen("\"format_version\":1", "\"format_version\":2", 1),
-    )
-    .unwrap();
+    let (now, next) = (PARTIAL_FORMAT_VERSION, PARTIAL_FORMAT_VERSION + 1);
+    let newer = text.replacen(
+        &format!("\"format_version\":{now}"),
+        &format!("\"format_version\":{next}"),
+        1,
+    );
+    assert_ne!(newer, text, "the version field was found");
+    std::fs::write(&f, newer).unwrap();
     let e = read_partial(&four[0].0).unwrap_err();
-    assert!(matches!(e, ShardError::Version { version: 2, .. }), "{e:?}");
+    assert!(
+        matches!(e, ShardError::Version { version, .. } if version == next),
+        "{e:?}"
+    );
 
     // An input changed after the shards ran.
     let dbf = scene.files.licenses.with_extension("dbf");

@@ -302,7 +302,7 @@ fn gather(
     let mut transitions: Vec<Transitions> = vec![[[0.0; 4]; 4]; n];
     let mut seen = vec![false; n];
     let mut unmapped = super::imagery::Unmapped::new();
-    let mut unmapped_m2 = 0.0;
+    let mut unmapped_by_piece = vec![0.0; n];
     let mut cells: Vec<(u64, u8)> = Vec::new();
     for (path, part) in parts {
         let corrupt = |problem: Corruption| ShardError::Corrupt {
@@ -344,12 +344,12 @@ fn gather(
             for (k, text) in pp.transitions_m2.iter().enumerate() {
                 t[k / 4][k % 4] = hex_f64(text).map_err(corrupt)?;
             }
+            unmapped_by_piece[pp.piece] = hex_f64(&pp.unmapped_m2).map_err(corrupt)?;
         }
         for text in &part.unmapped_values {
             let bits = hex_f64(text).map_err(corrupt)?.to_bits();
             unmapped.insert(bits, 0.0);
         }
-        unmapped_m2 += hex_f64(&part.unmapped_m2).map_err(corrupt)?;
         for (row, col, classes) in &part.cells {
             let (row, col) = (*row, *col);
             let len = classes.len();
@@ -413,7 +413,8 @@ fn gather(
     Ok(Measured {
         transitions,
         unmapped,
-        unmapped_m2,
+        // Summed in piece order, as the one-shot sweep does: the same bits.
+        unmapped_m2: unmapped_by_piece.iter().sum(),
         maps: maps
             .into_iter()
             .map(|spec| paint(spec, &distinct, grid))

@@ -32,7 +32,7 @@ pub const PARTIAL_FILE: &str = "partial.json";
 /// Value of [`Partial::format`].
 pub const PARTIAL_FORMAT: &str = "reclaim-audit-partial";
 /// Version of the partial layout; bumped when a field changes meaning.
-pub const PARTIAL_FORMAT_VERSION: u32 = 1;
+pub const PARTIAL_FORMAT_VERSION: u32 = 2;
 /// The rule that assigns pits to shards, recorded in every partial.
 pub const SHARD_RULE: &str = "fnv1a64(pit id as UTF-8) mod shard_count";
 /// Most shards of one audit.
@@ -278,6 +278,8 @@ pub struct PartialPiece {
     pub pit_id: String,
     /// m² by (previous class, current class), row-major, as hex of the f64 bits.
     pub transitions_m2: Vec<String>,
+    /// m² over unmapped class values (counted as unobserved), hex of the f64 bits.
+    pub unmapped_m2: String,
 }
 
 /// The previous audit a shard compared with.
@@ -318,8 +320,6 @@ pub struct Partial {
     pub pieces: Vec<PartialPiece>,
     /// Unmapped class values seen, as hex of the f64 bits, ascending.
     pub unmapped_values: Vec<String>,
-    /// Footprint m² over unmapped values in this shard, hex of the f64 bits.
-    pub unmapped_m2: String,
     /// Footprint cells of this shard's pieces with their class, row-major.
     pub cells: Vec<CellRun>,
 }
@@ -418,7 +418,6 @@ impl Measure for OneShot {
 struct ShardData {
     pieces: Vec<PartialPiece>,
     unmapped_values: Vec<String>,
-    unmapped_m2: f64,
     cells: Vec<CellRun>,
 }
 
@@ -488,19 +487,19 @@ impl Measure for ShardMeasure {
         let pieces = att
             .pieces
             .iter()
-            .zip(&swept.transitions)
+            .zip(swept.transitions.iter().zip(&swept.unmapped_m2_by_piece))
             .enumerate()
             .filter(|(i, _)| own.get(*i).copied().unwrap_or(false))
-            .map(|(i, (p, t))| PartialPiece {
+            .map(|(i, (p, (t, um)))| PartialPiece {
                 piece: i,
                 pit_id: p.pit_id.clone(),
                 transitions_m2: t.iter().flatten().map(|v| f64_hex(*v)).collect(),
+                unmapped_m2: f64_hex(*um),
             })
             .collect();
         self.data = Some(ShardData {
             pieces,
             unmapped_values: swept.unmapped.keys().map(|k| format!("{k:016x}")).collect(),
-            unmapped_m2: swept.unmapped_m2,
             cells: runs(&cells),
         });
         Ok(Measured {
@@ -557,7 +556,6 @@ pub fn run_shard(
         piece_count: report.pieces.len(),
         pieces: data.pieces,
         unmapped_values: data.unmapped_values,
-        unmapped_m2: f64_hex(data.unmapped_m2),
         cells: data.cells,
     })
 }

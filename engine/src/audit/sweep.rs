@@ -161,8 +161,11 @@ pub struct SweepResult {
     pub transitions: Vec<Transitions>,
     /// Unmapped class values under the pieces this year (value bits → m²).
     pub unmapped: Unmapped,
-    /// Footprint m² over unmapped values (counted as unobserved).
+    /// Footprint m² over unmapped values (counted as unobserved): the sum of
+    /// `unmapped_m2_by_piece` in piece order, so shards merge to the same bits.
     pub unmapped_m2: f64,
+    /// Per piece, m² over unmapped values this year.
+    pub unmapped_m2_by_piece: Vec<f64>,
     /// The canvases, painted.
     pub canvases: Vec<Canvas>,
 }
@@ -220,7 +223,7 @@ pub fn sweep_with(
         })
     };
 
-    type BlockOut = (Vec<(usize, Transitions)>, Unmapped, f64);
+    type BlockOut = (Vec<(usize, Transitions, f64)>, Unmapped);
     let parts: Vec<BlockOut> = plan
         .par_iter()
         .map_init(
@@ -248,7 +251,6 @@ pub fn sweep_with(
                 wk.footprint.resize(bw.len(), 255);
                 wk.covered.clear();
                 let mut out = Vec::with_capacity(task.footprints.len());
-                let mut unmapped_m2 = 0.0;
                 for &p in &task.footprints {
                     let Some(cov) = coverages.get(p) else {
                         continue;
@@ -257,6 +259,7 @@ pub fn sweep_with(
                         continue;
                     };
                     let mut t: Transitions = [[0.0; 4]; 4];
+                    let mut unmapped_m2 = 0.0;
                     for row in w.row_off..w.row_off + w.height {
                         let cell_m2 = current.area.cell_m2(row);
                         let c0 = (row - cov.window.row_off) * cov.window.width + w.col_off
@@ -292,7 +295,7 @@ pub fn sweep_with(
                             }
                         }
                     }
-                    out.push((p, t));
+                    out.push((p, t, unmapped_m2));
                 }
                 wk.cells.clear();
                 for &i in &wk.covered {
@@ -309,18 +312,18 @@ pub fn sweep_with(
                     }
                 }
                 ticker.tick();
-                Ok((out, unmapped, unmapped_m2))
+                Ok((out, unmapped))
             },
         )
         .collect::<Result<_, _>>()?;
 
     // Merge in block order so sums are the same from run to run.
     let mut transitions = vec![[[0.0; 4]; 4]; coverages.len()];
+    let mut unmapped_m2_by_piece = vec![0.0; coverages.len()];
     let mut unmapped = Unmapped::new();
-    let mut unmapped_m2 = 0.0;
-    for (blocks, um, um_m2) in parts {
-        unmapped_m2 += um_m2;
-        for (p, t) in blocks {
+    for (blocks, um) in parts {
+        for (p, t, um_m2) in blocks {
+            unmapped_m2_by_piece[p] += um_m2;
             for (a, row) in t.iter().enumerate() {
                 for (b, v) in row.iter().enumerate() {
                     transitions[p][a][b] += v;
@@ -335,7 +338,8 @@ pub fn sweep_with(
     Ok(SweepResult {
         transitions,
         unmapped,
-        unmapped_m2,
+        unmapped_m2: unmapped_m2_by_piece.iter().sum(),
+        unmapped_m2_by_piece,
         canvases,
     })
 }
