@@ -335,6 +335,10 @@ fn report() -> AuditReport {
                 class_map((400_300.0, 4_800_000.0, 400_400.0, 4_800_100.0), land),
             ),
         ],
+        licence_geometry: vec![(
+            "C001".into(),
+            rect(400_010.0, 4_800_010.0, 400_090.0, 4_800_090.0),
+        )],
     }
 }
 
@@ -807,6 +811,22 @@ fn html_is_self_contained_with_figures_and_maps() {
     let b64 = &srcs[0]["data:image/png;base64,".len()..srcs[0].find('"').unwrap()];
     let (_, _, px) = decode_png(&unbase64(b64));
     assert!(px.contains(&reclaim::report::maps::LEGACY_OUTLINE));
+    // The licence boundary: on C001's map only (C002 has no geometry in the fixture).
+    let with_boundary: Vec<bool> = srcs
+        .iter()
+        .map(|s| {
+            let b64 = &s["data:image/png;base64,".len()..s.find('"').unwrap()];
+            let (_, _, px) = decode_png(&unbase64(b64));
+            px.contains(&reclaim::report::maps::LICENCE_BOUNDARY)
+        })
+        .collect();
+    assert_eq!(with_boundary.iter().filter(|b| **b).count(), 1);
+    assert!(!with_boundary[0], "no licence boundary on the county map");
+    assert!(html.contains("Licence boundary (mine maps)"));
+    assert_eq!(
+        html.matches("Dashed dark blue: licence boundary").count(),
+        1
+    );
     // Orphans table: P3 ranked first.
     let orphans = html.split("Orphaned legacy pits").nth(1).unwrap();
     assert!(orphans.find("P3").unwrap() < orphans.find("P1").unwrap());

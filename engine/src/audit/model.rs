@@ -241,4 +241,7 @@ pub struct AuditReport {
     pub county_map: ClassMap,
     /// One map per licence with land, at native resolution: (license_id, map).
     pub mine_maps: Vec<(String, ClassMap)>,
+    /// Boundary of each licence with a mine map, in the raster's CRS: (license_id, geometry).
+    #[serde(default)]
+    pub licence_geometry: Vec<(String, geo::MultiPolygon<f64>)>,
 }

@@ -224,6 +224,7 @@ pub(crate) fn run_with(
     // Maps: the county, and one per licence with land.
     let mut canvases = vec![(union(coverages.iter().map(|c| c.window)), COUNTY_MAP_PX)];
     let mut mine_ids = Vec::new();
+    let mut licence_geometry = Vec::new();
     for l in &licences {
         let w = union(att.pieces.iter().zip(&coverages).filter_map(
             |(p, c)| match &p.responsibility {
@@ -238,6 +239,7 @@ pub(crate) fn run_with(
         if !w.is_empty() {
             canvases.push((grow(w, MINE_MAP_MARGIN, &imagery), MINE_MAP_PX));
             mine_ids.push(l.id.clone());
+            licence_geometry.push((l.id.clone(), l.geometry.clone()));
         }
     }
 
@@ -375,6 +377,7 @@ pub(crate) fn run_with(
         provenance,
         county_map,
         mine_maps,
+        licence_geometry,
     };
     crate::report::check_reconciliation(&report)?;
     Ok(report)

@@ -7,8 +7,8 @@ use super::base64;
 use super::error::ReportError;
 use super::format::{delta, esc, ha, pct};
 use super::maps::{
-    render_map, MapImage, Outline, COUNTY_MIN_WIDTH, LEGACY_OUTLINE, MIN_WIDTH, OUTSIDE,
-    RESPONSIBLE_OUTLINE, RESTORED, UNOBSERVED, UNRESTORED, WATER,
+    render_map, MapImage, Outline, COUNTY_MIN_WIDTH, LEGACY_OUTLINE, LICENCE_BOUNDARY, MIN_WIDTH,
+    OUTSIDE, RESPONSIBLE_OUTLINE, RESTORED, UNOBSERVED, UNRESTORED, WATER,
 };
 use super::orphans::orphan_ranking;
 use super::png::Rgb;
@@ -434,6 +434,11 @@ impl<'a> Page<'a> {
                 RESPONSIBLE_OUTLINE,
                 label("Responsible piece", "有责任主体"),
             ),
+            format!(
+                "<span><span class=\"ln\" style=\"border-top:3px dashed {}\"></span>{}</span>",
+                hex(LICENCE_BOUNDARY),
+                label("Licence boundary (mine maps)", "采矿许可证范围")
+            ),
         ]
         .join("")
     }
@@ -459,7 +464,7 @@ impl<'a> Page<'a> {
         let m = &self.r.county_map;
         out.push_str(&format!("<h2>{}</h2>\n", label("County map", "全县分布图")));
         let outlines = self.outlines(m.bbox);
-        match render_map("county", m, &outlines, COUNTY_MIN_WIDTH, self.geographic)? {
+        match render_map("county", m, &outlines, None, COUNTY_MIN_WIDTH, self.geographic)? {
             Some(img) => out.push_str(&Self::figure(
                 &img,
                 "County map of land classes",
@@ -604,12 +609,29 @@ impl<'a> Page<'a> {
             .map(|(_, map)| map);
         if let Some(map) = map {
             let outlines = self.outlines(map.bbox);
+            let boundary = self
+                .r
+                .licence_geometry
+                .iter()
+                .find(|(id, _)| id == &m.license_id)
+                .map(|(_, g)| g);
             let name = format!("mine {}", m.license_id);
-            if let Some(img) = render_map(&name, map, &outlines, MIN_WIDTH, self.geographic)? {
+            if let Some(img) =
+                render_map(&name, map, &outlines, boundary, MIN_WIDTH, self.geographic)?
+            {
+                // Responsible land lies inside its licence, so a boundary that
+                // misses the map runs around it.
+                let caption = match (boundary.is_some(), img.boundary_shown) {
+                    (true, true) => "Dashed dark blue: licence boundary 采矿许可证范围.",
+                    (true, false) => {
+                        "The licence boundary 采矿许可证范围 lies beyond this map on every side."
+                    }
+                    (false, _) => "",
+                };
                 out.push_str(&Self::figure(
                     &img,
                     &format!("Map of licence {}", m.license_id),
-                    "",
+                    caption,
                 ));
             }
         }

@@ -1,6 +1,7 @@
 //! Class maps as PNG: land classes in a fixed palette, piece outlines (legacy in
-//! red, responsible in black), and below the map a strip with a scale bar and a
-//! north arrow (north is up: class maps are north-up).
+//! red, responsible in black), on a mine's map its licence boundary (dashed dark
+//! blue), and below the map a strip with a scale bar and a north arrow (north is up:
+//! class maps are north-up). Lines are clipped to the map, never drawn in the strip.
 //!
 //! Small maps are enlarged by an integer factor with nearest-neighbour sampling so
 //! every map is at least [`MIN_WIDTH`] pixels wide and cells stay crisp squares;
@@ -9,7 +10,7 @@
 use super::error::{Inconsistency, ReportError};
 use super::png::{Canvas, Rgb};
 use crate::audit::model::{ClassMap, LandClass};
-use geo::MultiPolygon;
+use geo::{LineString, MultiPolygon};
 
 /// Restored (vegetated) land: green.
 pub const RESTORED: Rgb = [56, 158, 72];
@@ -25,6 +26,13 @@ pub const OUTSIDE: Rgb = [246, 246, 242];
 pub const LEGACY_OUTLINE: Rgb = [214, 24, 24];
 /// Outline of a piece with a responsible holder.
 pub const RESPONSIBLE_OUTLINE: Rgb = [20, 20, 20];
+/// Boundary of a mine's licence (采矿许可证), drawn dashed.
+pub const LICENCE_BOUNDARY: Rgb = [24, 44, 140];
+
+/// Pixels drawn, then skipped, along a dashed licence boundary.
+const DASH_ON: f64 = 9.0;
+/// Pixels skipped between the dashes of a licence boundary.
+const DASH_OFF: f64 = 5.0;
 
 /// Smallest width in pixels of a per-mine map after enlargement.
 pub const MIN_WIDTH: usize = 320;
@@ -71,6 +79,19 @@ pub struct MapImage {
     pub height: usize,
     /// Length of the scale bar, e.g. `500 m`; `None` when the extent is unusable.
     pub scale_label: Option<String>,
+    /// Whether any of the licence boundary lies on the map.
+    pub boundary_shown: bool,
+}
+
+/// A painted map, before encoding.
+#[derive(Debug)]
+pub struct Painted {
+    /// The map and the strip below it.
+    pub canvas: Canvas,
+    /// Length of the scale bar, e.g. `500 m`; `None` when the extent is unusable.
+    pub scale_label: Option<String>,
+    /// Whether any of the licence boundary lies on the map.
+    pub boundary_shown: bool,
 }
 
 /// Output pixels per map cell: an integer ≥ 1 to enlarge, a fraction to reduce.
@@ -115,8 +136,9 @@ fn length_label(m: f64) -> String {
     }
 }
 
-/// Renders a class map with outlines as PNG, at least `min_width` pixels wide (up to
-/// [`MAX_WIDTH`]); `geographic` says the CRS is in degrees. `None` for an empty map.
+/// Renders a class map with outlines (and a licence `boundary`, dashed) as PNG, at
+/// least `min_width` pixels wide (up to [`MAX_WIDTH`]); `geographic` says the CRS is
+/// in degrees. `None` for an empty map.
 ///
 /// # Errors
 /// [`ReportError::Inconsistent`] when `cells` is not `width × height` long;
@@ -125,31 +147,34 @@ pub fn render_map(
     name: &str,
     map: &ClassMap,
     outlines: &[Outline<'_>],
+    boundary: Option<&MultiPolygon<f64>>,
     min_width: usize,
     geographic: bool,
 ) -> Result<Option<MapImage>, ReportError> {
-    let Some((canvas, scale_label)) = paint_map(map, outlines, min_width, geographic)? else {
+    let Some(p) = paint_map(map, outlines, boundary, min_width, geographic)? else {
         return Ok(None);
     };
     Ok(Some(MapImage {
-        png: canvas.encode_png(name)?,
-        width: canvas.width(),
-        height: canvas.height(),
-        scale_label,
+        png: p.canvas.encode_png(name)?,
+        width: p.canvas.width(),
+        height: p.canvas.height(),
+        scale_label: p.scale_label,
+        boundary_shown: p.boundary_shown,
     }))
 }
 
-/// Paints a class map with outlines, scale bar and north arrow, at least `min_width`
-/// pixels wide; returns the canvas and the scale bar's label. `None` for an empty map.
+/// Paints a class map with outlines, the licence `boundary` (dashed, on top), scale
+/// bar and north arrow, at least `min_width` pixels wide. `None` for an empty map.
 ///
 /// # Errors
 /// [`ReportError::Inconsistent`] when `cells` is not `width × height` long.
 pub fn paint_map(
     map: &ClassMap,
     outlines: &[Outline<'_>],
+    boundary: Option<&MultiPolygon<f64>>,
     min_width: usize,
     geographic: bool,
-) -> Result<Option<(Canvas, Option<String>)>, ReportError> {
+) -> Result<Option<Painted>, ReportError> {
     let expected = map.width.saturating_mul(map.height);
     if map.cells.len() != expected {
         return Err(ReportError::Inconsistent {
@@ -174,12 +199,15 @@ pub fn paint_map(
     let (xmin, ymin, xmax, ymax) = map.bbox;
     let (bw, bh) = (xmax - xmin, ymax - ymin);
     let usable = bw.is_finite() && bh.is_finite() && bw > 0.0 && bh > 0.0;
+    let mut boundary_shown = false;
     if usable {
-        let to_px = |x: f64, y: f64| {
-            (
-                (x - xmin) / bw * out_w as f64,
-                (ymax - y) / bh * out_h as f64,
-            )
+        let frame = Frame {
+            xmin,
+            ymax,
+            sx: out_w as f64 / bw,
+            sy: out_h as f64 / bh,
+            w: out_w as f64,
+            h: out_h as f64,
         };
         let width = if s >= 3.0 { 2 } else { 1 };
         // Responsible first, legacy on top: the red outlines are the point of the map.
@@ -190,16 +218,20 @@ pub fn paint_map(
                 RESPONSIBLE_OUTLINE
             };
             for o in outlines.iter().filter(|o| o.legacy == legacy) {
-                for poly in &o.geometry.0 {
-                    for ring in std::iter::once(poly.exterior()).chain(poly.interiors()) {
-                        for seg in ring.0.windows(2) {
-                            if let [a, b] = seg {
-                                canvas.line(to_px(a.x, a.y), to_px(b.x, b.y), width, colour);
-                            }
-                        }
-                    }
+                for ring in rings(o.geometry) {
+                    frame.ring(&mut canvas, ring, width, colour, None);
                 }
             }
+        }
+        // The licence last, dashed: where it runs along a piece's edge both show.
+        for ring in boundary.into_iter().flat_map(rings) {
+            boundary_shown |= frame.ring(
+                &mut canvas,
+                ring,
+                width,
+                LICENCE_BOUNDARY,
+                Some((DASH_ON, DASH_OFF)),
+            );
         }
     }
     let strip_top = out_h as i64;
@@ -214,7 +246,114 @@ pub fn paint_map(
         None
     };
     draw_north_arrow(&mut canvas, strip_top);
-    Ok(Some((canvas, scale_label)))
+    Ok(Some(Painted {
+        canvas,
+        scale_label,
+        boundary_shown,
+    }))
+}
+
+/// Exterior and hole rings of every polygon of `g`.
+fn rings(g: &MultiPolygon<f64>) -> impl Iterator<Item = &LineString<f64>> {
+    g.0.iter()
+        .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
+}
+
+/// The map area of a canvas (`w × h` pixels from the top left) and the transform
+/// from map coordinates to it.
+struct Frame {
+    xmin: f64,
+    ymax: f64,
+    /// Pixels per map unit along x.
+    sx: f64,
+    /// Pixels per map unit along y (rows grow southwards).
+    sy: f64,
+    w: f64,
+    h: f64,
+}
+
+impl Frame {
+    /// Pixel position of map point (x, y).
+    fn px(&self, x: f64, y: f64) -> (f64, f64) {
+        ((x - self.xmin) * self.sx, (self.ymax - y) * self.sy)
+    }
+
+    /// Draws `ring` clipped to the map area: solid, or with `dash` = (on, off) pixels,
+    /// the pattern running on along the ring from its first point. True when any of
+    /// it lies on the map.
+    fn ring(
+        &self,
+        c: &mut Canvas,
+        ring: &LineString<f64>,
+        width: u32,
+        colour: Rgb,
+        dash: Option<(f64, f64)>,
+    ) -> bool {
+        // Distance along the ring from its start, modulo the dash period.
+        let mut phase = 0.0;
+        let mut shown = false;
+        for seg in ring.0.windows(2) {
+            let [a, b] = seg else { continue };
+            let (a, b) = (self.px(a.x, a.y), self.px(b.x, b.y));
+            let len = (b.0 - a.0).hypot(b.1 - a.1);
+            if !len.is_finite() {
+                continue;
+            }
+            let at = |t: f64| (a.0 + (b.0 - a.0) * t, a.1 + (b.1 - a.1) * t);
+            if let Some((t0, t1)) = clip_to(a, b, self.w, self.h) {
+                shown = true;
+                match dash {
+                    None => c.line(at(t0), at(t1), width, colour),
+                    Some((on, off)) if len > 0.0 => {
+                        // Dashes in pixels from the visible start `t0`: the pattern
+                        // is at `start` there, so dash j begins at j·period − start.
+                        let period = on + off;
+                        let start = (phase + t0 * len) % period;
+                        let visible = (t1 - t0) * len;
+                        let mut d = -start;
+                        while d < visible {
+                            let (u0, u1) = (d.max(0.0), (d + on).min(visible));
+                            if u1 > u0 {
+                                c.line(at(t0 + u0 / len), at(t0 + u1 / len), width, colour);
+                            }
+                            d += period;
+                        }
+                    }
+                    Some(_) => {}
+                }
+            }
+            if let Some((on, off)) = dash {
+                phase = (phase + len) % (on + off);
+            }
+        }
+        shown
+    }
+}
+
+/// Liang–Barsky: the part of segment a→b inside `[0, w] × [0, h]`, as parameters
+/// `0 ≤ t0 ≤ t1 ≤ 1` along it; `None` when it lies outside or is not finite.
+fn clip_to(a: (f64, f64), b: (f64, f64), w: f64, h: f64) -> Option<(f64, f64)> {
+    if ![a.0, a.1, b.0, b.1].iter().all(|v| v.is_finite()) {
+        return None;
+    }
+    let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+    let (mut t0, mut t1) = (0.0f64, 1.0f64);
+    // Each edge as p·t ≤ q: left, right, top, bottom.
+    for (p, q) in [(-dx, a.0), (dx, w - a.0), (-dy, a.1), (dy, h - a.1)] {
+        if p == 0.0 {
+            if q < 0.0 {
+                return None;
+            }
+        } else {
+            let r = q / p;
+            if p < 0.0 {
+                t0 = t0.max(r);
+            } else {
+                t1 = t1.min(r);
+            }
+        }
+    }
+    (t0 <= t1).then_some((t0, t1))
 }
 
 /// Paints the cells of `map` into the top `out_w × out_h` pixels of `canvas` by
@@ -334,7 +473,9 @@ mod tests {
                 1, 0, 3, 2, 0, 255, 1, 1, 0, 0,
             ],
         };
-        let (c, _) = paint_map(&map, &[], MIN_WIDTH, false).unwrap().unwrap();
+        let Painted { canvas: c, .. } = paint_map(&map, &[], None, MIN_WIDTH, false)
+            .unwrap()
+            .unwrap();
         assert_eq!((c.width(), c.height()), (320, 64 + STRIP_HEIGHT));
         for y in 0..64i64 {
             for x in 0..320i64 {
@@ -354,7 +495,9 @@ mod tests {
             bbox: (0.0, 0.0, 19_200.0, 10.0),
             cells: (0..1920).map(|i| (i % 2) as u8).collect(),
         };
-        let (c, _) = paint_map(&map, &[], MIN_WIDTH, false).unwrap().unwrap();
+        let Painted { canvas: c, .. } = paint_map(&map, &[], None, MIN_WIDTH, false)
+            .unwrap()
+            .unwrap();
         assert_eq!(c.width(), 960);
         assert_eq!(c.height(), 1 + STRIP_HEIGHT);
         assert!((0..960).all(|x| c.get(x, 0) == Some(UNRESTORED)));
@@ -373,12 +516,17 @@ mod tests {
         let g = MultiPolygon(vec![polygon![
             (x: 10.0, y: 0.0), (x: 20.0, y: 0.0), (x: 20.0, y: 10.0), (x: 10.0, y: 10.0)
         ]]);
-        let (c, label) = paint_map(
+        let Painted {
+            canvas: c,
+            scale_label: label,
+            ..
+        } = paint_map(
             &map,
             &[Outline {
                 geometry: &g,
                 legacy: true,
             }],
+            None,
             MIN_WIDTH,
             false,
         )
@@ -393,7 +541,7 @@ mod tests {
         assert_eq!(c.get(240, 0), Some(LEGACY_OUTLINE));
         assert_eq!(c.get(240, 159), Some(LEGACY_OUTLINE));
         assert_eq!(c.get(120, 80), Some(RESTORED));
-        let img = render_map("t", &map, &[], MIN_WIDTH, false)
+        let img = render_map("t", &map, &[], None, MIN_WIDTH, false)
             .unwrap()
             .unwrap();
         assert_eq!((img.width, img.height), (320, 160 + STRIP_HEIGHT));
@@ -407,12 +555,144 @@ mod tests {
             ..map
         };
         assert!(matches!(
-            render_map("t", &bad, &[], MIN_WIDTH, false),
+            render_map("t", &bad, &[], None, MIN_WIDTH, false),
             Err(ReportError::Inconsistent {
                 expected: 2,
                 found: 1,
                 ..
             })
         ));
+    }
+
+    /// A 10×10 map of 10 m cells (100 m square), all restored: factor 32, 320×320 px.
+    fn square_map() -> ClassMap {
+        ClassMap {
+            width: 10,
+            height: 10,
+            bbox: (0.0, 0.0, 100.0, 100.0),
+            cells: vec![0; 100],
+        }
+    }
+
+    fn square(x0: f64, y0: f64, x1: f64, y1: f64) -> MultiPolygon<f64> {
+        MultiPolygon(vec![polygon![
+            (x: x0, y: y0), (x: x1, y: y0), (x: x1, y: y1), (x: x0, y: y1)
+        ]])
+    }
+
+    /// Pixels of `colour` in the top `h` rows.
+    fn pixels_of(c: &Canvas, h: i64, colour: Rgb) -> Vec<(i64, i64)> {
+        (0..h)
+            .flat_map(|y| (0..c.width() as i64).map(move |x| (x, y)))
+            .filter(|&(x, y)| c.get(x, y) == Some(colour))
+            .collect()
+    }
+
+    #[test]
+    fn licence_boundary_is_dashed_on_the_square_edge() {
+        // Licence 20..80 m → pixels 64..256 (32 px per 10 m); lines are 2 px wide
+        // (pixels p − 1 and p), so every boundary pixel is within 1 px of an edge.
+        let map = square_map();
+        let lic = square(20.0, 20.0, 80.0, 80.0);
+        let Painted {
+            canvas: c,
+            boundary_shown,
+            ..
+        } = paint_map(&map, &[], Some(&lic), MIN_WIDTH, false)
+            .unwrap()
+            .unwrap();
+        assert!(boundary_shown);
+        let px = pixels_of(&c, 320, LICENCE_BOUNDARY);
+        assert!(!px.is_empty());
+        let near = |v: i64, e: i64| (v - e).abs() <= 1;
+        let within = |v: i64| (63..=256).contains(&v);
+        for &(x, y) in &px {
+            let on_edge = (within(x) && (near(y, 64) || near(y, 256)))
+                || (within(y) && (near(x, 64) || near(x, 256)));
+            assert!(on_edge, "boundary pixel ({x}, {y}) off the square's edge");
+        }
+        // Inside and outside the square: the class colours only.
+        assert_eq!(c.get(160, 160), Some(RESTORED));
+        assert_eq!(c.get(30, 30), Some(RESTORED));
+        // Each side 192 px long, dashes 9 on / 5 off: roughly 9/14 of it is inked;
+        // 2 px wide, so a side has about 2 · 192 · 9/14 ≈ 247 pixels, and gaps.
+        let top: Vec<i64> = px
+            .iter()
+            .filter(|&&(_, y)| y == 64)
+            .map(|&(x, _)| x)
+            .collect();
+        assert!(
+            (100..=160).contains(&top.len()),
+            "{} pixels on row 64",
+            top.len()
+        );
+        assert!((66..254).any(|x| c.get(x, 64) == Some(RESTORED)), "no gap");
+        // Bottom-left corner (20, 20) m → pixel (64, 256): the ring starts there, so
+        // its first dash is drawn.
+        assert_eq!(c.get(64, 256), Some(LICENCE_BOUNDARY));
+    }
+
+    #[test]
+    fn licence_boundary_beyond_the_map_is_clipped() {
+        // Licence −50..50 m: only its right edge (x = 50 m → column 160, rows 160..320)
+        // and top edge (y = 50 m → row 160, columns 0..160) are on the map; nothing
+        // may reach the strip below it or wrap around.
+        let map = square_map();
+        let lic = square(-50.0, -50.0, 50.0, 50.0);
+        let piece = square(10.0, 10.0, 30.0, 30.0);
+        let Painted { canvas: c, .. } = paint_map(
+            &map,
+            &[Outline {
+                geometry: &piece,
+                legacy: false,
+            }],
+            Some(&lic),
+            MIN_WIDTH,
+            false,
+        )
+        .unwrap()
+        .unwrap();
+        let px = pixels_of(&c, 320, LICENCE_BOUNDARY);
+        assert!(px.len() > 100, "{} pixels", px.len());
+        for &(x, y) in &px {
+            let on_edge =
+                (x <= 160 && (159..=160).contains(&y)) || (y >= 159 && (159..=160).contains(&x));
+            assert!(on_edge, "boundary pixel ({x}, {y}) off the visible edges");
+        }
+        let strip = (320..c.height() as i64)
+            .flat_map(|y| (0..320).map(move |x| (x, y)))
+            .filter(|&(x, y)| c.get(x, y) == Some(LICENCE_BOUNDARY))
+            .count();
+        assert_eq!(strip, 0);
+        // The piece is still outlined in black (left edge x = 10 m → column 32).
+        assert_eq!(c.get(32, 250), Some(RESPONSIBLE_OUTLINE));
+        // Three colours of lines plus a class: the PNG palette still encodes.
+        assert!(c.encode_png("t").is_ok());
+        // A licence around the whole map: no boundary on it, and the map says so.
+        let around = square(-100.0, -100.0, 200.0, 200.0);
+        let img = render_map("t", &map, &[], Some(&around), MIN_WIDTH, false)
+            .unwrap()
+            .unwrap();
+        assert!(!img.boundary_shown);
+        let img = render_map("t", &map, &[], Some(&lic), MIN_WIDTH, false)
+            .unwrap()
+            .unwrap();
+        assert!(img.boundary_shown);
+    }
+
+    #[test]
+    fn clipping_parameters() {
+        // Horizontal segment from x = −10 to 30 across a 20-wide canvas: t 0.25..0.75.
+        assert_eq!(
+            clip_to((-10.0, 5.0), (30.0, 5.0), 20.0, 10.0),
+            Some((0.25, 0.75))
+        );
+        assert_eq!(clip_to((-10.0, 5.0), (-1.0, 5.0), 20.0, 10.0), None);
+        assert_eq!(clip_to((0.0, 20.0), (20.0, 20.0), 20.0, 10.0), None);
+        assert_eq!(clip_to((f64::NAN, 0.0), (1.0, 1.0), 20.0, 10.0), None);
+        assert_eq!(
+            clip_to((1.0, 1.0), (2.0, 2.0), 20.0, 10.0),
+            Some((0.0, 1.0))
+        );
     }
 }
