@@ -237,6 +237,10 @@ pub(crate) fn run_with(
             },
         ));
         if !w.is_empty() {
+            // The mine's pieces and its licence: the map shows which pits lie inside
+            // the boundary and which beside it (at most MINE_MAP_PX a side).
+            let licence_window = crate::plan::footprint_window(&l.geometry, &imagery.grid);
+            let w = union([w, licence_window].into_iter());
             canvases.push((grow(w, MINE_MAP_MARGIN, &imagery), MINE_MAP_PX));
             mine_ids.push(l.id.clone());
             licence_geometry.push((l.id.clone(), l.geometry.clone()));
