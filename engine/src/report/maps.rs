@@ -333,27 +333,7 @@ impl Frame {
 /// Liang–Barsky: the part of segment a→b inside `[0, w] × [0, h]`, as parameters
 /// `0 ≤ t0 ≤ t1 ≤ 1` along it; `None` when it lies outside or is not finite.
 fn clip_to(a: (f64, f64), b: (f64, f64), w: f64, h: f64) -> Option<(f64, f64)> {
-    if ![a.0, a.1, b.0, b.1].iter().all(|v| v.is_finite()) {
-        return None;
-    }
-    let (dx, dy) = (b.0 - a.0, b.1 - a.1);
-    let (mut t0, mut t1) = (0.0f64, 1.0f64);
-    // Each edge as p·t ≤ q: left, right, top, bottom.
-    for (p, q) in [(-dx, a.0), (dx, w - a.0), (-dy, a.1), (dy, h - a.1)] {
-        if p == 0.0 {
-            if q < 0.0 {
-                return None;
-            }
-        } else {
-            let r = q / p;
-            if p < 0.0 {
-                t0 = t0.max(r);
-            } else {
-                t1 = t1.min(r);
-            }
-        }
-    }
-    (t0 <= t1).then_some((t0, t1))
+    super::png::clip_params(a, b, (0.0, 0.0, w, h))
 }
 
 /// Paints the cells of `map` into the top `out_w × out_h` pixels of `canvas` by

@@ -302,33 +302,15 @@ impl Canvas {
 
     /// Liang–Barsky clipping of a segment to the canvas (with a one-pixel margin).
     fn clip(&self, a: (f64, f64), b: (f64, f64)) -> Option<((f64, f64), (f64, f64))> {
-        if ![a.0, a.1, b.0, b.1].iter().all(|v| v.is_finite()) {
-            return None;
-        }
-        let (xmin, ymin) = (-1.0, -1.0);
-        let (xmax, ymax) = (self.width as f64 + 1.0, self.height as f64 + 1.0);
+        let bounds = (
+            -1.0,
+            -1.0,
+            self.width as f64 + 1.0,
+            self.height as f64 + 1.0,
+        );
+        let (t0, t1) = clip_params(a, b, bounds)?;
         let (dx, dy) = (b.0 - a.0, b.1 - a.1);
-        let (mut t0, mut t1) = (0.0f64, 1.0f64);
-        for (p, q) in [
-            (-dx, a.0 - xmin),
-            (dx, xmax - a.0),
-            (-dy, a.1 - ymin),
-            (dy, ymax - a.1),
-        ] {
-            if p == 0.0 {
-                if q < 0.0 {
-                    return None;
-                }
-            } else {
-                let r = q / p;
-                if p < 0.0 {
-                    t0 = t0.max(r);
-                } else {
-                    t1 = t1.min(r);
-                }
-            }
-        }
-        (t0 <= t1).then_some((
+        Some((
             (a.0 + t0 * dx, a.1 + t0 * dy),
             (a.0 + t1 * dx, a.1 + t1 * dy),
         ))
@@ -445,6 +427,41 @@ impl RowPainter<'_> {
     }
 }
 
+/// Liang–Barsky: the part `t0..=t1` (0 ≤ t0 ≤ t1 ≤ 1) of the segment a → b inside
+/// the box `(xmin, ymin, xmax, ymax)`, or `None` when it misses the box or has a
+/// non-finite end.
+pub(crate) fn clip_params(
+    a: (f64, f64),
+    b: (f64, f64),
+    (xmin, ymin, xmax, ymax): (f64, f64, f64, f64),
+) -> Option<(f64, f64)> {
+    if ![a.0, a.1, b.0, b.1].iter().all(|v| v.is_finite()) {
+        return None;
+    }
+    let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+    let (mut t0, mut t1) = (0.0f64, 1.0f64);
+    // Each edge as p·t ≤ q: left, right, top, bottom.
+    for (p, q) in [
+        (-dx, a.0 - xmin),
+        (dx, xmax - a.0),
+        (-dy, a.1 - ymin),
+        (dy, ymax - a.1),
+    ] {
+        if p == 0.0 {
+            if q < 0.0 {
+                return None;
+            }
+        } else {
+            let r = q / p;
+            if p < 0.0 {
+                t0 = t0.max(r);
+            } else {
+                t1 = t1.min(r);
+            }
+        }
+    }
+    (t0 <= t1).then_some((t0, t1))
+}
 #[cfg(test)]
 mod tests {
     use super::*;
