@@ -84,8 +84,8 @@ pub struct Readers {
     mask: Option<Raster>,
 }
 
-/// Values of a classes raster that no mapping covers, by value bits: how much of
-/// them was found (cells in [`Imagery::count_unmapped`], footprint m² in the sweep).
+/// Values of a classes raster that no mapping covers, by value bits: the footprint
+/// m² found over each.
 pub type Unmapped = BTreeMap<u64, f64>;
 
 /// Class code of a cell whose value the class mapping lacks (counted as unobserved,
@@ -306,61 +306,6 @@ impl Imagery {
                 }
             }
         }
-    }
-
-    /// Adds the values of a classes raster that the mapping lacks, over every cell
-    /// of the loaded block (masked or not), to `unmapped` (value bits → cells).
-    /// Nothing for NDVI imagery.
-    pub fn count_unmapped(&self, bands: &BlockBands, unmapped: &mut Unmapped) {
-        let Rule::Classes {
-            mapping, nodata, ..
-        } = &self.rule
-        else {
-            return;
-        };
-        // Runs of equal values are common in land-cover maps: test each run once.
-        let mut run: Option<(f64, f64)> = None;
-        let flush = |run: Option<(f64, f64)>, unmapped: &mut Unmapped| {
-            if let Some((v, n)) = run {
-                let skip = nodata.as_ref().is_some_and(|d| d.matches_f64(v))
-                    || mapping.class_of(v).is_some();
-                if !skip {
-                    *unmapped.entry(v.to_bits()).or_insert(0.0) += n;
-                }
-            }
-        };
-        for i in 0..bands.len {
-            let v = bands.first.get_f64(i);
-            match &mut run {
-                Some((rv, n)) if rv.to_bits() == v.to_bits() => *n += 1.0,
-                _ => {
-                    flush(run.take(), unmapped);
-                    run = Some((v, 1.0));
-                }
-            }
-        }
-        flush(run, unmapped);
-    }
-
-    /// Classifies every cell of `w` into `out` (row-major, [`LandClass`] codes, or
-    /// [`UNMAPPED`] for values a class mapping lacks, which are also counted in
-    /// `unmapped`). Masked cells become unobserved.
-    ///
-    /// # Errors
-    /// Read failures of any of the files.
-    pub fn classify(
-        &self,
-        readers: &mut Readers,
-        w: Window,
-        out: &mut Vec<u8>,
-        unmapped: &mut Unmapped,
-    ) -> Result<(), AuditError> {
-        let mut bands = BlockBands::default();
-        self.load(readers, w, &mut bands)?;
-        self.count_unmapped(&bands, unmapped);
-        out.clear();
-        out.extend((0..w.len()).map(|i| self.class_at(&bands, i)));
-        Ok(())
     }
 }
 

@@ -221,7 +221,7 @@ macro_rules! int_sample {
         }
     )*};
 }
-int_sample!(u8, i8, u16, i16, u32, i32);
+int_sample!(u8, i8, u16, i16, u32, i32, u64);
 
 macro_rules! float_sample {
     ($($t:ty => $bits:ty),*) => {$(
@@ -238,21 +238,6 @@ macro_rules! float_sample {
     )*};
 }
 float_sample!(f32 => u32, f64 => u64);
-
-impl Sample for u64 {
-    #[inline(always)]
-    fn from_bytes(b: &[u8], big_endian: bool) -> Self {
-        let a = <[u8; 8]>::try_from(b).unwrap_or_default();
-        if big_endian {
-            u64::from_be_bytes(a)
-        } else {
-            u64::from_le_bytes(a)
-        }
-    }
-    fn wrapping(self, other: Self) -> Self {
-        self.wrapping_add(other)
-    }
-}
 
 /// Fills `out` (already `bytes.len() / N` long) from `bytes`, undoing horizontal
 /// differencing per row of `row_samples` samples when `predictor` is set.

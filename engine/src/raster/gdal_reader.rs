@@ -210,15 +210,7 @@ impl GdalRaster {
         block_col: usize,
         block_row: usize,
     ) -> Result<BandBuffer, RasterError> {
-        if block_col >= self.grid.across || block_row >= self.grid.down {
-            return Err(RasterError::BlockOutOfRange {
-                path: self.path.clone(),
-                block_col,
-                block_row,
-                blocks_across: self.grid.across,
-                blocks_down: self.grid.down,
-            });
-        }
+        super::request::check_block(&self.path, &self.grid, block_col, block_row)?;
         self.read_window(band, self.grid.window(block_col, block_row))
     }
 

@@ -220,15 +220,7 @@ impl GeoTiff {
         block_row: usize,
     ) -> Result<BandBuffer, RasterError> {
         self.check_band(band)?;
-        if block_col >= self.grid.across || block_row >= self.grid.down {
-            return Err(RasterError::BlockOutOfRange {
-                path: self.path.clone(),
-                block_col,
-                block_row,
-                blocks_across: self.grid.across,
-                blocks_down: self.grid.down,
-            });
-        }
+        request::check_block(&self.path, &self.grid, block_col, block_row)?;
         let win = self.grid.window(block_col, block_row);
         self.check_block_bytes()?;
         let mut out = BandBuffer::zeros(self.info.sample_type, win.len());
@@ -347,11 +339,8 @@ impl GeoTiff {
         {
             return Ok(());
         }
-        // Keep the allocation of the chunk decoded before for the next one.
-        let mut buf = match self.cache.take() {
-            Some((_, _, b)) => b,
-            None => BandBuffer::zeros(self.info.sample_type, 0),
-        };
+        // The chunk decoded before goes; its allocation is reused by a direct decode.
+        let reuse = self.cache.take().map(|(_, _, b)| b);
         let at = Some(self.chunk_ref(index));
         if let Some(feature) = &self.refusal {
             return Err(RasterError::Unsupported {
@@ -394,6 +383,7 @@ impl GeoTiff {
             let offset = self.chunk_offsets.get(index).copied().unwrap_or(0);
             let row_samples = stride * self.chunk_samples;
             let size = ty.size_bytes() as u64;
+            let mut buf = reuse.unwrap_or_else(|| BandBuffer::zeros(ty, 0));
             self.chunks
                 .decode(&codec, offset, compressed, row_samples, rows, &mut buf)
                 .map_err(|e| match e {

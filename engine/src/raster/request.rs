@@ -1,8 +1,9 @@
-//! Checks of a read request shared by every reader: band in range, window inside
+//! Checks of a read request shared by every reader: band and block in range, window inside
 //! the raster and under the window limit (before anything is allocated).
 
 use std::path::Path;
 
+use super::blocks::BlockGrid;
 use super::error::RasterError;
 use super::info::RasterInfo;
 use super::limits::{LimitKind, Limits};
@@ -15,6 +16,25 @@ pub(crate) fn check_band(path: &Path, info: &RasterInfo, band: usize) -> Result<
             path: path.to_path_buf(),
             band,
             bands: info.bands,
+        });
+    }
+    Ok(())
+}
+
+/// Block (`col`, `row`) exists in `grid`.
+pub(crate) fn check_block(
+    path: &Path,
+    grid: &BlockGrid,
+    col: usize,
+    row: usize,
+) -> Result<(), RasterError> {
+    if col >= grid.across || row >= grid.down {
+        return Err(RasterError::BlockOutOfRange {
+            path: path.to_path_buf(),
+            block_col: col,
+            block_row: row,
+            blocks_across: grid.across,
+            blocks_down: grid.down,
         });
     }
     Ok(())
