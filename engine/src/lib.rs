@@ -35,6 +35,7 @@
 //! - [`demo`]: the synthetic Yitong demo county.
 //! - [`output`]: atomic file writing.
 //! - [`progress`]: progress callbacks for long runs.
+//! - [`warning`]: typed warnings returned beside results (printed once, listed, `--strict`).
 //! - [`error`]: the engine's top-level error.
 
 pub mod area;
@@ -54,7 +55,9 @@ pub mod progress;
 pub mod raster;
 pub mod report;
 pub mod vector;
+pub mod warning;
 pub mod zonal;
 
 pub use error::Error;
+pub use warning::Warning;
 pub use grid::{GeoTransform, Grid, Window};
