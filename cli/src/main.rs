@@ -6,12 +6,15 @@
 
 mod commands;
 mod progress;
+mod warnings;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 /// Exit code for a user error (bad input, bad arguments): clap also uses 2.
 const EXIT_INPUT: u8 = 2;
+/// Exit code for warnings under `--strict`.
+const EXIT_STRICT: u8 = 1;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -47,6 +50,10 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
+        Err(e) if e.is::<warnings::StrictFailure>() => {
+            eprintln!("error: {e}");
+            ExitCode::from(EXIT_STRICT)
+        }
         Err(e) => {
             eprintln!("error: {e}");
             for cause in e.chain().skip(1) {

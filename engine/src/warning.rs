@@ -6,6 +6,7 @@
 //! CLI prints each once, `summary.json` and `report.html` list them, and
 //! `--strict` turns them into errors.
 
+pub use crate::classify::UnobservedCauses;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::path::PathBuf;
@@ -18,12 +19,14 @@ pub const UNOBSERVED_WARN_SHARE: f64 = 0.10;
 #[serde(tag = "kind", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Warning {
-    /// More than [`UNOBSERVED_WARN_SHARE`] of a pit's land is unobserved, so its
-    /// restored share rests on a small part of it.
+    /// More than [`UNOBSERVED_WARN_SHARE`] of a pit's (a licence's, the county's)
+    /// land is unobserved, so its restored share rests on a small part of it.
     MostlyUnobserved {
-        /// The pit.
-        pit_id: String,
-        /// The pit's counted land, ha.
+        /// What is mostly unobserved.
+        level: Level,
+        /// Its id (pit id, licence id; empty for the county).
+        id: String,
+        /// Its land, ha.
         footprint_ha: f64,
         /// Unobserved land, ha, and its causes.
         unobserved: UnobservedCauses,
@@ -70,52 +73,16 @@ pub enum Warning {
     },
 }
 
-/// Unobserved land split by cause, ha.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
-pub struct UnobservedCauses {
-    /// Masked (cloud, shadow, mask values, land-cover classes mapped to unobserved).
-    pub mask_ha: f64,
-    /// Nodata cells of the imagery.
-    pub nodata_ha: f64,
-    /// Reflectance outside its valid range (NDVI undefined): often a wrong
-    /// `scale`/`offset`.
-    pub invalid_ha: f64,
-    /// Land beyond the imagery's extent.
-    pub outside_ha: f64,
-}
-
-impl UnobservedCauses {
-    /// All unobserved land, ha.
-    pub fn total_ha(&self) -> f64 {
-        self.mask_ha + self.nodata_ha + self.invalid_ha + self.outside_ha
-    }
-
-    /// Adds another split cause by cause.
-    pub fn add(&mut self, o: &UnobservedCauses) {
-        self.mask_ha += o.mask_ha;
-        self.nodata_ha += o.nodata_ha;
-        self.invalid_ha += o.invalid_ha;
-        self.outside_ha += o.outside_ha;
-    }
-
-    /// The largest cause, by name.
-    pub fn main_cause(&self) -> &'static str {
-        let all = [
-            (self.mask_ha, "masked (cloud, shadow, mask)"),
-            (self.nodata_ha, "imagery nodata"),
-            (self.invalid_ha, "invalid reflectance"),
-            (self.outside_ha, "outside the imagery"),
-        ];
-        all.iter()
-            .fold((0.0, "none"), |best, &(v, n)| {
-                if v > best.0 {
-                    (v, n)
-                } else {
-                    best
-                }
-            })
-            .1
-    }
+/// What a figure describes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    /// One pit (图斑).
+    Pit,
+    /// One licence's land (a mine).
+    Licence,
+    /// The whole county.
+    County,
 }
 
 impl Warning {
@@ -136,10 +103,16 @@ impl fmt::Display for Warning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Warning::MostlyUnobserved {
-                pit_id,
+                level,
+                id,
                 footprint_ha,
                 unobserved: u,
             } => {
+                match level {
+                    Level::Pit => write!(f, "pit {id}: ")?,
+                    Level::Licence => write!(f, "licence {id}: ")?,
+                    Level::County => write!(f, "county: ")?,
+                }
                 let share = if *footprint_ha > 0.0 {
                     100.0 * u.total_ha() / footprint_ha
                 } else {
@@ -147,13 +120,10 @@ impl fmt::Display for Warning {
                 };
                 write!(
                     f,
-                    "pit {pit_id}: {:.2} of {:.2} ha ({share:.0} %) unobserved (masked {:.2}, nodata {:.2}, invalid reflectance {:.2}, outside the imagery {:.2} ha); its figures rest on the observed {:.2} ha",
+                    "{:.2} of {:.2} ha ({share:.0} %) unobserved ({}); its figures rest on the observed {:.2} ha",
                     u.total_ha(),
                     footprint_ha,
-                    u.mask_ha,
-                    u.nodata_ha,
-                    u.invalid_ha,
-                    u.outside_ha,
+                    u.describe(),
                     (footprint_ha - u.total_ha()).max(0.0)
                 )?;
                 if u.invalid_ha > 0.5 * u.total_ha() {
@@ -214,22 +184,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn main_cause_is_the_largest() {
-        let u = UnobservedCauses {
-            mask_ha: 1.0,
-            nodata_ha: 0.5,
-            invalid_ha: 3.0,
-            outside_ha: 0.0,
-        };
-        assert_eq!(u.main_cause(), "invalid reflectance");
-        assert_eq!(u.total_ha(), 4.5);
-        assert_eq!(UnobservedCauses::default().main_cause(), "none");
-    }
-
-    #[test]
     fn invalid_reflectance_points_at_scale() {
         let w = Warning::MostlyUnobserved {
-            pit_id: "P1".into(),
+            level: Level::Pit,
+            id: "P1".into(),
             footprint_ha: 10.0,
             unobserved: UnobservedCauses {
                 invalid_ha: 7.5,

@@ -38,9 +38,13 @@ pub struct AuditArgs {
     /// them (sets `repair_geometry = true` in [pits] and [licenses]).
     #[arg(long)]
     pub repair: bool,
-    /// Print nothing but errors.
+    /// Print nothing but warnings and errors.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Treat warnings (most of a footprint unobserved, an unknown licence status, a
+    /// pit off the imagery …) as errors: exit 1 and write nothing.
+    #[arg(long)]
+    pub strict: bool,
     /// Run one shard `I/N` of the audit (`auto/N`: I from JOB_COMPLETION_INDEX or
     /// SLURM_ARRAY_TASK_ID); DIR gets a partial result for `reclaim merge`.
     #[arg(long, value_name = "I/N")]
@@ -69,7 +73,9 @@ pub fn run(a: &AuditArgs) -> anyhow::Result<ExitCode> {
     }
     if a.repair {
         cfg.pits.repair_geometry = true;
-        cfg.licenses.repair_geometry = true;
+        if let Some(l) = &mut cfg.licenses {
+            l.repair_geometry = true;
+        }
     }
     let cache = if a.no_checksum_cache {
         ChecksumCache::disabled()
@@ -79,7 +85,7 @@ pub fn run(a: &AuditArgs) -> anyhow::Result<ExitCode> {
     if let Some(s) = &a.shard {
         return super::merge::run_shard(&cfg, s, a.previous.clone(), cache, &a.out, a.quiet);
     }
-    let report = run_and_write_with(&cfg, a.previous.clone(), cache, &a.out, a.quiet)?;
+    let report = run_and_write_with(&cfg, a.previous.clone(), cache, &a.out, a.quiet, a.strict)?;
     if !a.quiet {
         print!("{}", county_table(&report));
         eprintln!("wrote {}", a.out.display());
@@ -95,7 +101,7 @@ pub fn run_and_write(
     out: &std::path::Path,
     quiet: bool,
 ) -> anyhow::Result<AuditReport> {
-    run_and_write_with(cfg, previous, ChecksumCache::disabled(), out, quiet)
+    run_and_write_with(cfg, previous, ChecksumCache::disabled(), out, quiet, false)
 }
 
 /// [`run_and_write`] with the checksum cache chosen.
@@ -105,6 +111,7 @@ pub fn run_and_write_with(
     checksum_cache: ChecksumCache,
     out: &std::path::Path,
     quiet: bool,
+    strict: bool,
 ) -> anyhow::Result<AuditReport> {
     if !quiet {
         eprintln!("auditing {} …", cfg.audit_date);
@@ -119,6 +126,7 @@ pub fn run_and_write_with(
     let report = audit::run(cfg, &opts);
     bar.finish();
     let report = report?;
+    crate::warnings::report(&report.warnings, strict)?;
     audit::write(&report, out)
         .with_context(|| format!("writing the audit to {}", out.display()))?;
     Ok(report)

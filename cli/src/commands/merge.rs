@@ -25,15 +25,19 @@ pub struct MergeArgs {
     /// Output folder (created or replaced as a whole).
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
-    /// Print nothing but errors.
+    /// Print nothing but warnings and errors.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Treat the audit's warnings as errors: exit 1 and write nothing.
+    #[arg(long)]
+    pub strict: bool,
 }
 
 /// Merges the parts and writes the audit folder.
 pub fn run(a: &MergeArgs) -> anyhow::Result<ExitCode> {
     let t0 = Instant::now();
     let report = audit::merge(&a.parts, &Limits::default())?;
+    crate::warnings::report(&report.warnings, a.strict)?;
     audit::write(&report, &a.out)
         .with_context(|| format!("writing the audit to {}", a.out.display()))?;
     if !a.quiet {

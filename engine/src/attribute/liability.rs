@@ -2,7 +2,8 @@
 //!
 //! Statuses are compared after trimming and lower-casing, and common Chinese status
 //! words are read as their English names (有效 → valid, 过期/已过期 → expired,
-//! 停产/暂停 → suspended, 注销/已注销 → cancelled, 吊销/已吊销 → revoked), so a licence
+//! 停产/暂停 → suspended, 注销/已注销 → cancelled, 吊销/已吊销 → revoked,
+//! 关闭/已关闭/闭坑 → closed), so a licence
 //! table written in either language works with the same rule.
 
 use super::input::Licence;
@@ -26,6 +27,9 @@ const ALIASES: &[(&str, &str)] = &[
     ("canceled", "cancelled"),
     ("吊销", "revoked"),
     ("已吊销", "revoked"),
+    ("关闭", "closed"),
+    ("已关闭", "closed"),
+    ("闭坑", "closed"),
 ];
 
 /// Canonical form of a status: trimmed, lower-case, aliases resolved.

@@ -6,8 +6,9 @@ use super::model::{
     Change, ClassAreas, LandClass, MineResult, OverlapResult, PieceResult, PitResult,
     Responsibility, Summary,
 };
-use super::sweep::{before_ha, now_ha, Transitions};
+use super::sweep::{before_ha, now_ha, Causes, Transitions};
 use crate::attribute::{self, Attribution};
+use crate::classify::{Unobserved, UnobservedCauses};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Attributes of a pit carried into the reports.
@@ -29,11 +30,14 @@ pub struct LicenceMeta {
     pub liable: bool,
 }
 
-/// Areas and change of one piece from its transitions (m², over the raster) and the
-/// m² of it beyond the raster (unobserved both years).
+/// Areas and change of one piece from its transitions (m², over the raster), the
+/// m² of it beyond the raster (unobserved both years), and its unobserved m² over
+/// the raster by cause (`causes`: masked, nodata, invalid; `unmapped_m2`).
 pub fn piece_areas(
     t: &Transitions,
     outside_m2: f64,
+    causes: &Causes,
+    unmapped_m2: f64,
     with_change: bool,
 ) -> (ClassAreas, Option<Change>) {
     let mut a = ClassAreas::default();
@@ -41,6 +45,13 @@ pub fn piece_areas(
         *a.get_mut(c) = now_ha(t, c);
     }
     a.unobserved_ha += outside_m2 / 10_000.0;
+    a.unobserved_causes = UnobservedCauses {
+        mask_ha: causes[Unobserved::Masked as usize] / 10_000.0,
+        nodata_ha: causes[Unobserved::NoData as usize] / 10_000.0,
+        invalid_ha: causes[Unobserved::Invalid as usize] / 10_000.0,
+        unmapped_ha: unmapped_m2 / 10_000.0,
+        outside_ha: outside_m2 / 10_000.0,
+    };
     let change = with_change.then(|| Change {
         restored_before_ha: before_ha(t, LandClass::Restored),
         unrestored_before_ha: before_ha(t, LandClass::Unrestored),
@@ -72,9 +83,13 @@ pub struct Aggregated {
     pub county_change: Option<Change>,
 }
 
-/// Builds pits, mines and county from per-piece areas.
+/// Builds pits, mines and county from per-piece areas. Without licences
+/// (`attributed` false) the pieces outside every licence are `unattributed`, not
+/// legacy.
+#[allow(clippy::too_many_arguments)]
 pub fn aggregate(
     audit_date: &str,
+    attributed: bool,
     att: &Attribution,
     pit_ids: &[String],
     pit_meta: &[PitMeta],
@@ -94,7 +109,8 @@ pub fn aggregate(
                         holder: holder.clone(),
                     }
                 }
-                attribute::Responsibility::Legacy => Responsibility::Legacy,
+                attribute::Responsibility::Legacy if attributed => Responsibility::Legacy,
+                attribute::Responsibility::Legacy => Responsibility::Unattributed,
             },
             areas: *a,
         })
@@ -129,27 +145,13 @@ pub fn aggregate(
                 "mixed"
             } else if resp > 0.0 {
                 "responsible"
-            } else if legacy > 0.0 {
+            } else if legacy > 0.0 && attributed {
                 "legacy"
+            } else if legacy > 0.0 {
+                "unattributed"
             } else {
-                // No bare land: say who holds the land at all.
-                let any_resp = att.pieces.iter().any(|p| {
-                    p.pit_index == i
-                        && matches!(
-                            p.responsibility,
-                            attribute::Responsibility::Responsible { .. }
-                        )
-                });
-                let any_legacy = att.pieces.iter().any(|p| {
-                    p.pit_index == i
-                        && matches!(p.responsibility, attribute::Responsibility::Legacy)
-                });
-                match (any_resp, any_legacy) {
-                    (true, true) => "mixed",
-                    (true, false) => "responsible",
-                    (false, true) => "legacy",
-                    (false, false) => "none",
-                }
+                // No unrestored land: nobody owes restoration here.
+                "none"
             };
             PitResult {
                 pit_id: id.clone(),
@@ -205,13 +207,14 @@ pub fn aggregate(
     // County.
     let mut county = ClassAreas::default();
     let mut county_change = None;
-    let (mut resp, mut legacy) = (0.0, 0.0);
-    for (p, (a, c)) in att.pieces.iter().zip(piece_areas) {
+    let (mut resp, mut legacy, mut unattributed) = (0.0, 0.0, 0.0);
+    for (p, (a, c)) in pieces.iter().zip(piece_areas) {
         county.add(a);
         add_change(&mut county_change, c);
         match p.responsibility {
-            attribute::Responsibility::Responsible { .. } => resp += a.unrestored_ha,
-            attribute::Responsibility::Legacy => legacy += a.unrestored_ha,
+            Responsibility::Responsible { .. } => resp += a.unrestored_ha,
+            Responsibility::Legacy => legacy += a.unrestored_ha,
+            Responsibility::Unattributed => unattributed += a.unrestored_ha,
         }
     }
     let overlaps: Vec<OverlapResult> = att
@@ -233,8 +236,10 @@ pub fn aggregate(
         unrestored_ha: county.unrestored_ha,
         unrestored_responsible_ha: resp,
         unrestored_legacy_ha: legacy,
+        unrestored_unattributed_ha: unattributed,
         water_ha: county.water_ha,
         unobserved_ha: county.unobserved_ha,
+        unobserved_causes: county.unobserved_causes,
         footprint_ha: county.total_ha(),
         pit_count: pits.len(),
         piece_count: pieces.len(),

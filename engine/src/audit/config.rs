@@ -17,8 +17,9 @@ pub struct AuditConfig {
     pub imagery: ImageryConfig,
     /// Mine footprints (pits, dumps, tailings …).
     pub pits: PitsConfig,
-    /// Mining licences.
-    pub licenses: LicensesConfig,
+    /// Mining licences (optional: without them every piece is `unattributed`).
+    #[serde(default, alias = "licences")]
+    pub licenses: Option<LicensesConfig>,
     /// The plan's baseline, to compare with.
     #[serde(default)]
     pub baseline: Option<Baseline>,
@@ -195,6 +196,11 @@ pub struct LicensesConfig {
     /// Statuses that make a licence liable for its land.
     #[serde(default = "default_liable")]
     pub liable_statuses: Vec<String>,
+    /// Statuses known not to make a licence liable. A status in neither list is
+    /// treated as not liable, with a warning (a typo or a new status word must not
+    /// silently turn a holder's land into historical legacy).
+    #[serde(default = "default_not_liable")]
+    pub not_liable_statuses: Vec<String>,
     /// Text encoding of the .dbf when the .cpg is missing or wrong.
     #[serde(default)]
     pub encoding: Option<String>,
@@ -243,6 +249,9 @@ fn default_valid_to() -> String {
 }
 fn default_liable() -> Vec<String> {
     vec!["valid".into(), "expired".into(), "suspended".into()]
+}
+fn default_not_liable() -> Vec<String> {
+    vec!["revoked".into(), "cancelled".into(), "closed".into()]
 }
 
 /// Errors reading a configuration file.
@@ -305,7 +314,9 @@ impl AuditConfig {
             fix(p);
         }
         fix(&mut self.pits.path);
-        fix(&mut self.licenses.path);
+        if let Some(l) = &mut self.licenses {
+            fix(&mut l.path);
+        }
     }
 
     /// TOML text of this configuration (for provenance and `--print-config`).
@@ -337,11 +348,10 @@ path = "licenses.shp"
         assert_eq!((c.imagery.scale, c.imagery.offset), (1.0, 0.0));
         assert_eq!(c.imagery.restored_min_ndvi, 0.3);
         assert_eq!(c.imagery.water_max_ndvi, 0.0);
-        assert_eq!(c.licenses.id_field, "license_id");
-        assert_eq!(
-            c.licenses.liable_statuses,
-            ["valid", "expired", "suspended"]
-        );
+        let l = c.licenses.as_ref().unwrap();
+        assert_eq!(l.id_field, "license_id");
+        assert_eq!(l.liable_statuses, ["valid", "expired", "suspended"]);
+        assert_eq!(l.not_liable_statuses, ["revoked", "cancelled", "closed"]);
         assert!(c.baseline.is_none());
     }
 
@@ -373,6 +383,19 @@ path = "licenses.shp"
             .unwrap_err()
             .to_string();
         assert!(e.contains("idfield") && e.contains("a.toml"), "{e}");
+    }
+
+    #[test]
+    fn licences_are_optional_and_take_either_spelling() {
+        let cut = MINIMAL.find("[licenses]").unwrap();
+        let c = AuditConfig::from_toml(&MINIMAL[..cut], Path::new("a.toml")).unwrap();
+        assert!(c.licenses.is_none());
+        let british = MINIMAL.replace("[licenses]", "[licences]");
+        let c = AuditConfig::from_toml(&british, Path::new("a.toml")).unwrap();
+        assert_eq!(
+            c.licenses.map(|l| l.path),
+            Some(PathBuf::from("licenses.shp"))
+        );
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use super::config::{ClassifierKind, ImageryConfig};
 use super::error::{AuditError, GridMismatch};
 use crate::area::AreaModel;
-use crate::classify::{ClassMapping, LandClass, Mask, NdviClassifier};
+use crate::classify::{ClassMapping, LandClass, Mask, NdviClassifier, Unobserved};
 use crate::crs::Crs;
 use crate::error::Error;
 use crate::footprints;
@@ -279,28 +279,32 @@ impl Imagery {
     }
 
     /// The class code of cell `i` (row-major in the loaded window) of `bands`:
-    /// a [`LandClass`] code, or [`UNMAPPED`] for a value the class mapping lacks.
+    /// a [`LandClass`] code 0–2 for an observed cell, the [`Unobserved`] cause code
+    /// of an unobserved one, or [`UNMAPPED`] for a value the class mapping lacks.
     /// Masked cells are unobserved. Only the cells footprints cover are asked, so
     /// a block is never classified as a whole.
     #[inline]
     pub fn class_at(&self, bands: &BlockBands, i: usize) -> u8 {
         if let Some((_, mask)) = &self.mask {
             if mask.hides(bands.mask.get_f64(i)) {
-                return LandClass::Unobserved as u8;
+                return Unobserved::Masked.code();
             }
         }
         match &self.rule {
             Rule::Ndvi { classifier, .. } => {
-                classifier.classify(bands.first.get_f64(i), bands.second.get_f64(i)) as u8
+                classifier.classify_code(bands.first.get_f64(i), bands.second.get_f64(i))
             }
             Rule::Classes {
                 mapping, nodata, ..
             } => {
                 let v = bands.first.get_f64(i);
-                if nodata.as_ref().is_some_and(|n| n.matches_f64(v)) {
-                    return LandClass::Unobserved as u8;
+                // NaN is nodata in a floating-point band, declared or not.
+                if v.is_nan() || nodata.as_ref().is_some_and(|n| n.matches_f64(v)) {
+                    return Unobserved::NoData.code();
                 }
                 match mapping.class_of(v) {
+                    // A class the map itself calls unobserved (cloud, no data …).
+                    Some(LandClass::Unobserved) => Unobserved::Masked.code(),
                     Some(c) => c as u8,
                     None => UNMAPPED,
                 }

@@ -19,7 +19,7 @@ use super::shard::{
     hex_f64, read_partial, shard_of, Corruption, Field, MapSpec, Measure, Measured, Partial,
     ShardError, SweepFn,
 };
-use super::sweep::{Canvas, Transitions};
+use super::sweep::{Canvas, Causes, Transitions};
 use crate::attribute::Attribution;
 use crate::coverage::Coverage;
 use crate::grid::Grid;
@@ -303,6 +303,7 @@ fn gather(
     let mut seen = vec![false; n];
     let mut unmapped = super::imagery::Unmapped::new();
     let mut unmapped_by_piece = vec![0.0; n];
+    let mut causes_by_piece: Vec<Causes> = vec![[0.0; 3]; n];
     let mut cells: Vec<(u64, u8)> = Vec::new();
     for (path, part) in parts {
         let corrupt = |problem: Corruption| ShardError::Corrupt {
@@ -345,6 +346,18 @@ fn gather(
                 t[k / 4][k % 4] = hex_f64(text).map_err(corrupt)?;
             }
             unmapped_by_piece[pp.piece] = hex_f64(&pp.unmapped_m2).map_err(corrupt)?;
+            if pp.unobserved_causes_m2.len() != 3 {
+                return Err(corrupt(Corruption::CauseCount {
+                    piece: pp.piece,
+                    found: pp.unobserved_causes_m2.len(),
+                }));
+            }
+            for (sum, text) in causes_by_piece[pp.piece]
+                .iter_mut()
+                .zip(&pp.unobserved_causes_m2)
+            {
+                *sum = hex_f64(text).map_err(corrupt)?;
+            }
         }
         for text in &part.unmapped_values {
             let bits = hex_f64(text).map_err(corrupt)?.to_bits();
@@ -415,6 +428,8 @@ fn gather(
         unmapped,
         // Summed in piece order, as the one-shot sweep does: the same bits.
         unmapped_m2: unmapped_by_piece.iter().sum(),
+        unmapped_m2_by_piece: unmapped_by_piece,
+        causes_m2_by_piece: causes_by_piece,
         maps: maps
             .into_iter()
             .map(|spec| paint(spec, &distinct, grid))

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-pub use crate::classify::LandClass;
+pub use crate::classify::{LandClass, UnobservedCauses};
 
 /// Hectares by land class.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
@@ -12,6 +12,9 @@ pub struct ClassAreas {
     pub unrestored_ha: f64,
     pub water_ha: f64,
     pub unobserved_ha: f64,
+    /// `unobserved_ha` split by cause (masked, nodata, invalid, unmapped, outside).
+    #[serde(default)]
+    pub unobserved_causes: UnobservedCauses,
 }
 
 impl ClassAreas {
@@ -26,6 +29,18 @@ impl ClassAreas {
         self.unrestored_ha += o.unrestored_ha;
         self.water_ha += o.water_ha;
         self.unobserved_ha += o.unobserved_ha;
+        self.unobserved_causes.add(&o.unobserved_causes);
+    }
+
+    /// Observed land (restored + unrestored + water), ha.
+    pub fn observed_ha(&self) -> f64 {
+        self.restored_ha + self.unrestored_ha + self.water_ha
+    }
+
+    /// Observed share of the footprint, in % (clamped to 0–100); `None` for no land.
+    pub fn observed_pct(&self) -> Option<f64> {
+        let total = self.total_ha();
+        (total > 0.0).then(|| (100.0 * self.observed_ha() / total).clamp(0.0, 100.0))
     }
 
     /// Area of one class.
@@ -51,8 +66,8 @@ impl ClassAreas {
     /// Restored share of the observed land (restored + unrestored + water), in %;
     /// `None` when nothing was observed.
     pub fn restored_pct(&self) -> Option<f64> {
-        let observed = self.restored_ha + self.unrestored_ha + self.water_ha;
-        (observed > 0.0).then(|| 100.0 * self.restored_ha / observed)
+        let observed = self.observed_ha();
+        (observed > 0.0).then(|| (100.0 * self.restored_ha / observed).clamp(0.0, 100.0))
     }
 }
 
@@ -64,6 +79,9 @@ pub enum Responsibility {
     Responsible { license_id: String, holder: String },
     /// No liable licence: historical legacy (历史遗留).
     Legacy,
+    /// No licence layer was given (or it was empty): who answers for the land is
+    /// unknown — not "legacy", which is a finding about licences.
+    Unattributed,
 }
 
 /// Change of one pit, mine or the county since the previous audit.
@@ -97,7 +115,8 @@ pub struct PitResult {
     pub areas: ClassAreas,
     /// The pit polygon's own area (before removing overlaps), in hectares.
     pub polygon_ha: f64,
-    /// `responsible`, `legacy` or `mixed`, by where its unrestored land lies.
+    /// `responsible`, `legacy`, `mixed` or `unattributed`, by where its unrestored
+    /// land lies; `none` when it has no unrestored land.
     pub main_responsibility: String,
     /// Ids of pits this one overlaps.
     pub overlaps: Vec<String>,
@@ -138,8 +157,15 @@ pub struct Summary {
     pub unrestored_ha: f64,
     pub unrestored_responsible_ha: f64,
     pub unrestored_legacy_ha: f64,
+    /// Unrestored land with no licence layer to attribute it (0 when licences were
+    /// given): `unrestored_ha` = responsible + legacy + unattributed.
+    #[serde(default)]
+    pub unrestored_unattributed_ha: f64,
     pub water_ha: f64,
     pub unobserved_ha: f64,
+    /// `unobserved_ha` split by cause (masked, nodata, invalid, unmapped, outside).
+    #[serde(default)]
+    pub unobserved_causes: UnobservedCauses,
     /// Footprint area counted once: restored + unrestored + water + unobserved.
     pub footprint_ha: f64,
     pub pit_count: usize,
@@ -244,4 +270,8 @@ pub struct AuditReport {
     /// Boundary of each licence with a mine map, in the raster's CRS: (license_id, geometry).
     #[serde(default)]
     pub licence_geometry: Vec<(String, geo::MultiPolygon<f64>)>,
+    /// What a plausible mistake would produce, found during the run (printed once
+    /// by the CLI, listed in summary.json and report.html; `--strict` fails on any).
+    #[serde(default)]
+    pub warnings: Vec<crate::warning::Warning>,
 }

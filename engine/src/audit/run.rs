@@ -4,13 +4,16 @@
 
 use super::aggregate::{aggregate, piece_areas, LicenceMeta, PitMeta};
 use super::checksum::ChecksumCache;
-use super::config::{AuditConfig, LimitsConfig};
+use super::config::{AuditConfig, LicensesConfig, LimitsConfig};
 use super::error::AuditError;
 use super::imagery::{grids_match, Imagery};
-use super::model::{AuditReport, BaselineDelta, Change, InputFile, Previous, Provenance, Summary};
+use super::model::{
+    AuditReport, BaselineDelta, Change, ClassAreas, InputFile, MineResult, PitResult, Previous,
+    Provenance, Summary,
+};
 use super::shard::{Measure, OneShot};
 use super::sweep::sweep_with;
-use crate::attribute::{self, Date, LiabilityRule, Licence, Pit};
+use crate::attribute::{self, canonical_status, Date, LiabilityRule, Licence, Pit};
 use crate::coverage::{self, Coverage};
 use crate::crs::{Crs, Transformer};
 use crate::error::Error;
@@ -18,6 +21,7 @@ use crate::footprints;
 use crate::grid::Window;
 use crate::raster::Limits;
 use crate::vector::{self, Layer, ReadOptions};
+use crate::warning::{Level, Warning, UNOBSERVED_WARN_SHARE};
 use crate::zonal::format_value;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
@@ -74,7 +78,9 @@ pub(crate) fn run_with(
     // own thread at once, so they run beside the vector reading and the block pass.
     let mut files = imagery.files.clone();
     files.extend(sidecars("pits", &cfg.pits.path));
-    files.extend(sidecars("licenses", &cfg.licenses.path));
+    if let Some(lc) = &cfg.licenses {
+        files.extend(sidecars("licenses", &lc.path));
+    }
     let cache = opts.checksum_cache.clone();
     let hashing = std::thread::spawn(move || {
         files
@@ -128,68 +134,16 @@ pub(crate) fn run_with(
         });
     }
 
-    let lc = &cfg.licenses;
-    let lic_layer = read(
-        &lc.path,
-        lc.encoding.as_deref(),
-        lc.repair_geometry,
-        cfg.limits.as_ref(),
-    )?;
-    for f in [
-        Some(&lc.holder_field),
-        Some(&lc.status_field),
-        Some(&lc.valid_to_field),
-    ]
-    .into_iter()
-    .flatten()
-    .chain(lc.mineral_field.iter())
-    .chain(lc.name_field.iter())
-    {
-        lic_layer.require_field(f).map_err(Error::from)?;
-    }
-    let lic_zones = footprints::zones_in_crs(
-        &lic_layer,
-        &lc.id_field,
-        user_crs(lc.crs.as_deref(), &lc.path)?.as_ref(),
-        &crs,
-    )?;
-    let rule = LiabilityRule::with_statuses(lc.liable_statuses.iter().cloned());
-    let mut licences = Vec::with_capacity(lic_zones.len());
-    let mut lic_meta = Vec::with_capacity(lic_zones.len());
-    for (f, z) in lic_layer.features.iter().zip(lic_zones) {
-        if z.id.trim().is_empty() {
-            return Err(AuditError::EmptyField {
-                path: lc.path.clone(),
-                feature: f.index,
-                field: lc.id_field.clone(),
-            });
+    let mut warnings = Vec::new();
+    let (licences, lic_meta, rule) = match &cfg.licenses {
+        Some(lc) => read_licences(lc, cfg.limits.as_ref(), &crs, &mut warnings)?,
+        None => {
+            warnings.push(Warning::NoLicences { path: None });
+            (Vec::new(), Vec::new(), LiabilityRule::default())
         }
-        let valid_to_text = text(f, Some(&lc.valid_to_field));
-        let valid_to = match &valid_to_text {
-            Some(t) => Date::parse_optional(&z.id, t).map_err(|source| AuditError::Attribute {
-                path: lc.path.clone(),
-                source,
-            })?,
-            None => None,
-        };
-        let l = Licence {
-            id: z.id.clone(),
-            holder: text(f, Some(&lc.holder_field)),
-            status: text(f, Some(&lc.status_field)).unwrap_or_default(),
-            valid_to,
-            geometry: z.geometry,
-        };
-        lic_meta.push(LicenceMeta {
-            id: z.id,
-            holder: l.holder.clone(),
-            name: text(f, lc.name_field.as_deref()),
-            mineral: text(f, lc.mineral_field.as_deref()),
-            status: l.status.clone(),
-            valid_to: valid_to.map(|d| d.to_string()).or(valid_to_text),
-            liable: rule.is_liable(&l),
-        });
-        licences.push(l);
-    }
+    };
+    // Without licences nobody can be named, and no land called legacy either.
+    let attributed = !licences.is_empty();
 
     // Pieces: exact geometry, then exact coverage of each over the grid.
     let att =
@@ -269,7 +223,13 @@ pub(crate) fn run_with(
         .pieces
         .iter()
         .zip(&swept.transitions)
-        .map(|(p, t)| {
+        .zip(
+            swept
+                .causes_m2_by_piece
+                .iter()
+                .zip(&swept.unmapped_m2_by_piece),
+        )
+        .map(|((p, t), (causes, unmapped_m2))| {
             let inside: f64 = t.iter().flatten().sum();
             let outside = (imagery.area.polygon_m2(&p.geometry) - inside).max(0.0);
             // Rounding of equal quantities is not land beyond the raster.
@@ -278,12 +238,13 @@ pub(crate) fn run_with(
             } else {
                 outside
             };
-            piece_areas(t, outside, with_change)
+            piece_areas(t, outside, causes, *unmapped_m2, with_change)
         })
         .collect();
     let pit_ids: Vec<String> = pits.iter().map(|p| p.id.clone()).collect();
     let agg = aggregate(
         &cfg.audit_date,
+        attributed,
         &att,
         &pit_ids,
         &pit_meta,
@@ -344,6 +305,16 @@ pub(crate) fn run_with(
             - b.unrestored_responsible_ha,
         unrestored_legacy_delta_ha: summary.unrestored_legacy_ha - b.unrestored_legacy_ha,
     });
+    if let Some((prev_summary, _, dir)) = &previous {
+        if prev_summary.audit_date.as_str() >= summary.audit_date.as_str() {
+            warnings.push(Warning::PreviousNotEarlier {
+                dir: dir.clone(),
+                previous_date: prev_summary.audit_date.clone(),
+                audit_date: summary.audit_date.clone(),
+            });
+        }
+    }
+    warnings.extend(observation_warnings(&agg.pits, &agg.mines, &summary));
     let previous = previous.map(|(prev_summary, _, dir)| Previous {
         dir,
         change: agg.county_change.unwrap_or(Change {
@@ -382,6 +353,7 @@ pub(crate) fn run_with(
         county_map,
         mine_maps,
         licence_geometry,
+        warnings,
     };
     crate::report::check_reconciliation(&report)?;
     Ok(report)
@@ -421,6 +393,158 @@ pub fn write(report: &AuditReport, out: &Path) -> Result<(), AuditError> {
     let _ = std::fs::remove_dir_all(&old);
     Ok(())
 }
+
+/// Reads the licence layer in the imagery's CRS: licences, their report rows and
+/// the liability rule; warns of statuses in neither status list and of an empty
+/// layer.
+fn read_licences(
+    lc: &LicensesConfig,
+    limits: Option<&LimitsConfig>,
+    crs: &Crs,
+    warnings: &mut Vec<Warning>,
+) -> Result<(Vec<Licence>, Vec<LicenceMeta>, LiabilityRule), AuditError> {
+    let lic_layer = read(&lc.path, lc.encoding.as_deref(), lc.repair_geometry, limits)?;
+    let rule = LiabilityRule::with_statuses(lc.liable_statuses.iter().cloned());
+    if lic_layer.features.is_empty() {
+        warnings.push(Warning::NoLicences {
+            path: Some(lc.path.clone()),
+        });
+        return Ok((Vec::new(), Vec::new(), rule));
+    }
+    for f in [
+        Some(&lc.holder_field),
+        Some(&lc.status_field),
+        Some(&lc.valid_to_field),
+    ]
+    .into_iter()
+    .flatten()
+    .chain(lc.mineral_field.iter())
+    .chain(lc.name_field.iter())
+    {
+        lic_layer.require_field(f).map_err(Error::from)?;
+    }
+    let lic_zones = footprints::zones_in_crs(
+        &lic_layer,
+        &lc.id_field,
+        user_crs(lc.crs.as_deref(), &lc.path)?.as_ref(),
+        crs,
+    )?;
+    let not_liable: Vec<String> = lc
+        .not_liable_statuses
+        .iter()
+        .map(|s| canonical_status(s))
+        .collect();
+    let liable: Vec<String> = lc
+        .liable_statuses
+        .iter()
+        .map(|s| canonical_status(s))
+        .collect();
+    // Unknown statuses, by canonical status in first-seen order: (as found, ids, count).
+    let mut unknown: Vec<(String, String, Vec<String>, usize)> = Vec::new();
+    let mut licences = Vec::with_capacity(lic_zones.len());
+    let mut lic_meta = Vec::with_capacity(lic_zones.len());
+    for (f, z) in lic_layer.features.iter().zip(lic_zones) {
+        if z.id.trim().is_empty() {
+            return Err(AuditError::EmptyField {
+                path: lc.path.clone(),
+                feature: f.index,
+                field: lc.id_field.clone(),
+            });
+        }
+        let valid_to_text = text(f, Some(&lc.valid_to_field));
+        let valid_to = match &valid_to_text {
+            Some(t) => Date::parse_optional(&z.id, t).map_err(|source| AuditError::Attribute {
+                path: lc.path.clone(),
+                source,
+            })?,
+            None => None,
+        };
+        let l = Licence {
+            id: z.id.clone(),
+            holder: text(f, Some(&lc.holder_field)),
+            status: text(f, Some(&lc.status_field)).unwrap_or_default(),
+            valid_to,
+            geometry: z.geometry,
+        };
+        let canonical = canonical_status(&l.status);
+        if !liable.contains(&canonical) && !not_liable.contains(&canonical) {
+            match unknown.iter_mut().find(|u| u.0 == canonical) {
+                Some(u) => {
+                    if u.2.len() < MAX_IDS_IN_WARNING {
+                        u.2.push(l.id.clone());
+                    }
+                    u.3 += 1;
+                }
+                None => unknown.push((canonical, l.status.clone(), vec![l.id.clone()], 1)),
+            }
+        }
+        lic_meta.push(LicenceMeta {
+            id: z.id,
+            holder: l.holder.clone(),
+            name: text(f, lc.name_field.as_deref()),
+            mineral: text(f, lc.mineral_field.as_deref()),
+            status: l.status.clone(),
+            valid_to: valid_to.map(|d| d.to_string()).or(valid_to_text),
+            liable: rule.is_liable(&l),
+        });
+        licences.push(l);
+    }
+    warnings.extend(unknown.into_iter().map(|(_, status, licence_ids, count)| {
+        Warning::UnknownLicenceStatus {
+            path: lc.path.clone(),
+            status,
+            licence_ids,
+            count,
+        }
+    }));
+    Ok((licences, lic_meta, rule))
+}
+
+/// Warnings about land the imagery does not see: pits wholly off it, and pits,
+/// licences and the county with more than [`UNOBSERVED_WARN_SHARE`] unobserved.
+fn observation_warnings(pits: &[PitResult], mines: &[MineResult], s: &Summary) -> Vec<Warning> {
+    let mostly = |level, id: &str, a: &ClassAreas| {
+        let total = a.total_ha();
+        (total > 0.0 && a.unobserved_ha > UNOBSERVED_WARN_SHARE * total).then(|| {
+            Warning::MostlyUnobserved {
+                level,
+                id: id.to_string(),
+                footprint_ha: total,
+                unobserved: a.unobserved_causes,
+            }
+        })
+    };
+    let mut out = Vec::new();
+    for p in pits {
+        let total = p.areas.total_ha();
+        // Wholly beyond the raster (to rounding): say so, not "mostly unobserved".
+        if total > 0.0 && p.areas.unobserved_causes.outside_ha >= total * (1.0 - 1e-9) {
+            out.push(Warning::PitOffImagery {
+                pit_id: p.pit_id.clone(),
+                area_ha: total,
+            });
+        } else if let Some(w) = mostly(Level::Pit, &p.pit_id, &p.areas) {
+            out.push(w);
+        }
+    }
+    out.extend(
+        mines
+            .iter()
+            .filter_map(|m| mostly(Level::Licence, &m.license_id, &m.areas)),
+    );
+    let county = ClassAreas {
+        restored_ha: s.restored_ha,
+        unrestored_ha: s.unrestored_ha,
+        water_ha: s.water_ha,
+        unobserved_ha: s.unobserved_ha,
+        unobserved_causes: s.unobserved_causes,
+    };
+    out.extend(mostly(Level::County, "", &county));
+    out
+}
+
+/// Licence ids named in one warning, at most.
+const MAX_IDS_IN_WARNING: usize = 5;
 
 fn read(
     path: &Path,

@@ -19,7 +19,7 @@ use super::config::AuditConfig;
 use super::error::AuditError;
 use super::model::{ClassMap, Provenance};
 use super::run::{run_with, sha256_file, AuditOptions};
-use super::sweep::{Canvas, SweepResult, Transitions};
+use super::sweep::{Canvas, Causes, SweepResult, Transitions};
 use crate::attribute::Attribution;
 use crate::coverage::Coverage;
 use crate::grid::{Grid, Window};
@@ -32,7 +32,7 @@ pub const PARTIAL_FILE: &str = "partial.json";
 /// Value of [`Partial::format`].
 pub const PARTIAL_FORMAT: &str = "reclaim-audit-partial";
 /// Version of the partial layout; bumped when a field changes meaning.
-pub const PARTIAL_FORMAT_VERSION: u32 = 2;
+pub const PARTIAL_FORMAT_VERSION: u32 = 3;
 /// The rule that assigns pits to shards, recorded in every partial.
 pub const SHARD_RULE: &str = "fnv1a64(pit id as UTF-8) mod shard_count";
 /// Most shards of one audit.
@@ -233,6 +233,11 @@ pub enum Corruption {
     /// A transition table without 16 entries.
     #[error("piece {piece} has {found} transition entries, expected 16")]
     TransitionCount { piece: usize, found: usize },
+    /// Unobserved causes without 3 entries.
+    #[error(
+        "piece {piece} has {found} unobserved-cause entries, expected 3 (masked, nodata, invalid)"
+    )]
+    CauseCount { piece: usize, found: usize },
     /// A cell run beyond the grid.
     #[error(
         "cells at row {row}, column {col} ({len} of them) lie beyond the {width}×{height} grid"
@@ -280,6 +285,9 @@ pub struct PartialPiece {
     pub transitions_m2: Vec<String>,
     /// m² over unmapped class values (counted as unobserved), hex of the f64 bits.
     pub unmapped_m2: String,
+    /// Unobserved m² over the raster by cause (masked, nodata, invalid), hex of
+    /// the f64 bits.
+    pub unobserved_causes_m2: Vec<String>,
 }
 
 /// The previous audit a shard compared with.
@@ -365,6 +373,10 @@ pub(crate) struct Measured {
     pub unmapped: super::imagery::Unmapped,
     /// Footprint m² over unmapped values.
     pub unmapped_m2: f64,
+    /// Per piece, m² over unmapped values.
+    pub unmapped_m2_by_piece: Vec<f64>,
+    /// Per piece, unobserved m² over the raster by cause (masked, nodata, invalid).
+    pub causes_m2_by_piece: Vec<Causes>,
     /// The county map, then one map per mine, as the canvases were given.
     pub maps: Vec<ClassMap>,
 }
@@ -409,6 +421,8 @@ impl Measure for OneShot {
             transitions: swept.transitions,
             unmapped: swept.unmapped,
             unmapped_m2: swept.unmapped_m2,
+            unmapped_m2_by_piece: swept.unmapped_m2_by_piece,
+            causes_m2_by_piece: swept.causes_m2_by_piece,
         })
     }
 }
@@ -488,13 +502,15 @@ impl Measure for ShardMeasure {
             .pieces
             .iter()
             .zip(swept.transitions.iter().zip(&swept.unmapped_m2_by_piece))
+            .zip(&swept.causes_m2_by_piece)
             .enumerate()
             .filter(|(i, _)| own.get(*i).copied().unwrap_or(false))
-            .map(|(i, (p, (t, um)))| PartialPiece {
+            .map(|(i, ((p, (t, um)), causes))| PartialPiece {
                 piece: i,
                 pit_id: p.pit_id.clone(),
                 transitions_m2: t.iter().flatten().map(|v| f64_hex(*v)).collect(),
                 unmapped_m2: f64_hex(*um),
+                unobserved_causes_m2: causes.iter().map(|v| f64_hex(*v)).collect(),
             })
             .collect();
         self.data = Some(ShardData {
@@ -506,6 +522,8 @@ impl Measure for ShardMeasure {
             transitions: swept.transitions,
             unmapped: swept.unmapped,
             unmapped_m2: swept.unmapped_m2,
+            unmapped_m2_by_piece: swept.unmapped_m2_by_piece,
+            causes_m2_by_piece: swept.causes_m2_by_piece,
             maps: Vec::new(),
         })
     }

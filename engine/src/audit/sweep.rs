@@ -6,6 +6,7 @@
 use super::error::AuditError;
 use super::imagery::{BlockBands, Imagery, Readers, Unmapped, UNMAPPED};
 use super::model::{ClassMap, LandClass};
+use crate::classify::Unobserved;
 use crate::coverage::Coverage;
 use crate::grid::{Grid, Window};
 use crate::plan::plan_blocks;
@@ -15,6 +16,9 @@ use std::sync::Mutex;
 
 /// m² of a piece by (previous class, current class), indexed by class code.
 pub type Transitions = [[f64; 4]; 4];
+
+/// Unobserved m² of a piece by [`Unobserved`] cause (masked, nodata, invalid).
+pub type Causes = [f64; 3];
 
 /// A map being painted: a window of the grid, `k × k` cells per pixel, and per
 /// pixel how many footprint cells of each class fell in it.
@@ -166,6 +170,9 @@ pub struct SweepResult {
     pub unmapped_m2: f64,
     /// Per piece, m² over unmapped values this year.
     pub unmapped_m2_by_piece: Vec<f64>,
+    /// Per piece, unobserved m² this year by [`Unobserved`] cause (masked, nodata,
+    /// invalid), over the raster; unmapped values are in `unmapped_m2_by_piece`.
+    pub causes_m2_by_piece: Vec<Causes>,
     /// The canvases, painted.
     pub canvases: Vec<Canvas>,
 }
@@ -223,7 +230,7 @@ pub fn sweep_with(
         })
     };
 
-    type BlockOut = (Vec<(usize, Transitions, f64)>, Unmapped);
+    type BlockOut = (Vec<(usize, Transitions, f64, Causes)>, Unmapped);
     let parts: Vec<BlockOut> = plan
         .par_iter()
         .map_init(
@@ -260,6 +267,7 @@ pub fn sweep_with(
                     };
                     let mut t: Transitions = [[0.0; 4]; 4];
                     let mut unmapped_m2 = 0.0;
+                    let mut causes: Causes = [0.0; 3];
                     for row in w.row_off..w.row_off + w.height {
                         let cell_m2 = current.area.cell_m2(row);
                         let c0 = (row - cov.window.row_off) * cov.window.width + w.col_off
@@ -279,6 +287,9 @@ pub fn sweep_with(
                                 *unmapped.entry(v.to_bits()).or_insert(0.0) += f * cell_m2;
                                 unmapped_m2 += f * cell_m2;
                                 now = LandClass::Unobserved as u8;
+                            } else if let Some(cause) = Unobserved::from_code(now) {
+                                causes[cause as usize] += f * cell_m2;
+                                now = LandClass::Unobserved as u8;
                             }
                             let was = match before {
                                 Some(p) => p
@@ -295,7 +306,7 @@ pub fn sweep_with(
                             }
                         }
                     }
-                    out.push((p, t, unmapped_m2));
+                    out.push((p, t, unmapped_m2, causes));
                 }
                 wk.cells.clear();
                 for &i in &wk.covered {
@@ -320,10 +331,14 @@ pub fn sweep_with(
     // Merge in block order so sums are the same from run to run.
     let mut transitions = vec![[[0.0; 4]; 4]; coverages.len()];
     let mut unmapped_m2_by_piece = vec![0.0; coverages.len()];
+    let mut causes_m2_by_piece: Vec<Causes> = vec![[0.0; 3]; coverages.len()];
     let mut unmapped = Unmapped::new();
     for (blocks, um) in parts {
-        for (p, t, um_m2) in blocks {
+        for (p, t, um_m2, causes) in blocks {
             unmapped_m2_by_piece[p] += um_m2;
+            for (sum, c) in causes_m2_by_piece[p].iter_mut().zip(causes) {
+                *sum += c;
+            }
             for (a, row) in t.iter().enumerate() {
                 for (b, v) in row.iter().enumerate() {
                     transitions[p][a][b] += v;
@@ -340,6 +355,7 @@ pub fn sweep_with(
         unmapped,
         unmapped_m2: unmapped_m2_by_piece.iter().sum(),
         unmapped_m2_by_piece,
+        causes_m2_by_piece,
         canvases,
     })
 }

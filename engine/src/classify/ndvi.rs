@@ -5,7 +5,7 @@
 //! (DN − 1000) / 10000, i.e. `scale = 0.0001`, `offset = -0.1`. Older L2A products and
 //! Landsat Collection 2 surface reflectance use other values; see docs/method.md.
 
-use super::LandClass;
+use super::{LandClass, Unobserved};
 use crate::raster::NoData;
 
 /// Thresholds and scaling of the NDVI classifier.
@@ -44,6 +44,36 @@ impl NdviClassifier {
         }
         let v = (n - r) / sum;
         v.is_finite().then_some(v)
+    }
+
+    /// Why a cell has no NDVI: [`Unobserved::NoData`] for declared nodata or a NaN
+    /// value, [`Unobserved::Invalid`] for a reflectance sum that is not positive or
+    /// not finite (often a wrong `scale`/`offset`); `None` when it has an NDVI.
+    #[inline]
+    pub fn unobserved_cause(&self, red: f64, nir: f64) -> Option<Unobserved> {
+        if red.is_nan()
+            || nir.is_nan()
+            || self.red_nodata.as_ref().is_some_and(|n| n.matches_f64(red))
+            || self.nir_nodata.as_ref().is_some_and(|n| n.matches_f64(nir))
+        {
+            return Some(Unobserved::NoData);
+        }
+        self.ndvi(red, nir).is_none().then_some(Unobserved::Invalid)
+    }
+
+    /// The class code of one cell: a [`LandClass`] code for an observed cell, or the
+    /// [`Unobserved`] cause code of an unobserved one (see [`super::class_code`]).
+    #[inline]
+    pub fn classify_code(&self, red: f64, nir: f64) -> u8 {
+        match self.ndvi(red, nir) {
+            Some(v) if v >= self.restored_min_ndvi => LandClass::Restored as u8,
+            Some(v) if v < self.water_max_ndvi => LandClass::Water as u8,
+            Some(_) => LandClass::Unrestored as u8,
+            None => self
+                .unobserved_cause(red, nir)
+                .unwrap_or(Unobserved::Invalid)
+                .code(),
+        }
     }
 
     /// The land class of one cell from raw band values.
@@ -111,5 +141,36 @@ mod tests {
             ..s2()
         };
         assert_eq!(c.classify(f64::NAN, 4000.0), LandClass::Unobserved);
+    }
+
+    #[test]
+    fn unobserved_cells_keep_their_cause() {
+        let c = s2();
+        assert_eq!(c.classify_code(0.0, 4000.0), Unobserved::NoData.code());
+        assert_eq!(c.classify_code(f64::NAN, 4000.0), Unobserved::NoData.code());
+        // DN 1000 + 1000: reflectance sum 0, no NDVI: invalid, not nodata.
+        assert_eq!(c.classify_code(1000.0, 1000.0), Unobserved::Invalid.code());
+        // A wrong offset makes every sum negative.
+        let wrong = NdviClassifier {
+            offset: -0.5,
+            ..s2()
+        };
+        assert_eq!(
+            wrong.classify_code(1500.0, 4000.0),
+            Unobserved::Invalid.code()
+        );
+        assert_eq!(c.classify_code(1500.0, 4000.0), LandClass::Restored as u8);
+        for (r, n) in [
+            (1500.0, 4000.0),
+            (3000.0, 2000.0),
+            (1200.0, 1300.0),
+            (0.0, 5.0),
+        ] {
+            assert_eq!(
+                super::super::land_class_of_code(c.classify_code(r, n)),
+                c.classify(r, n),
+                "{r} {n}"
+            );
+        }
     }
 }

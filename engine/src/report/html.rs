@@ -821,10 +821,13 @@ fn thresholds(config_toml: &str) -> String {
         .as_deref()
         .map(|p| format!("; mask {}", esc(p)))
         .unwrap_or_default();
-    format!(
-        "{classifier}{mask}; liable statuses: {}",
-        esc(&c.licenses.liable_statuses.join(", "))
-    )
+    match &c.licenses {
+        Some(l) => format!(
+            "{classifier}{mask}; liable statuses: {}",
+            esc(&l.liable_statuses.join(", "))
+        ),
+        None => format!("{classifier}{mask}; no licence layer: pieces unattributed"),
+    }
 }
 
 #[cfg(test)]

@@ -121,6 +121,7 @@ fn read_areas(
             unrestored_ha,
             water_ha,
             unobserved_ha,
+            ..ClassAreas::default()
         };
         if out.insert(id.clone(), areas).is_some() {
             return Err(err(line, CsvProblem::DuplicateId { id }));

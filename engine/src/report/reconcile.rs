@@ -43,7 +43,7 @@ pub fn check_reconciliation(report: &AuditReport) -> Result<(), ReportError> {
     let mut by_pit: HashMap<&str, ClassAreas> = HashMap::new();
     let mut by_licence: HashMap<&str, ClassAreas> = HashMap::new();
     let mut all = ClassAreas::default();
-    let (mut responsible, mut legacy) = (0.0, 0.0);
+    let (mut responsible, mut legacy, mut unattributed) = (0.0, 0.0, 0.0);
     for p in &report.pieces {
         by_pit.entry(&p.pit_id).or_default().add(&p.areas);
         all.add(&p.areas);
@@ -53,6 +53,7 @@ pub fn check_reconciliation(report: &AuditReport) -> Result<(), ReportError> {
                 responsible += p.areas.unrestored_ha;
             }
             Responsibility::Legacy => legacy += p.areas.unrestored_ha,
+            Responsibility::Unattributed => unattributed += p.areas.unrestored_ha,
         }
     }
     let zero = ClassAreas::default();
@@ -78,6 +79,7 @@ pub fn check_reconciliation(report: &AuditReport) -> Result<(), ReportError> {
         unrestored_ha: s.unrestored_ha,
         water_ha: s.water_ha,
         unobserved_ha: s.unobserved_ha,
+        unobserved_causes: s.unobserved_causes,
     };
     check_valid("county", "summary", &county)?;
     compare_classes(Check::CountyFromPieces, None, &all, &county)?;
@@ -97,8 +99,15 @@ pub fn check_reconciliation(report: &AuditReport) -> Result<(), ReportError> {
         Check::UnrestoredSplit,
         None,
         "unrestored",
-        s.unrestored_responsible_ha + s.unrestored_legacy_ha,
+        s.unrestored_responsible_ha + s.unrestored_legacy_ha + s.unrestored_unattributed_ha,
         s.unrestored_ha,
+    )?;
+    compare(
+        Check::ResponsibilityFromPieces,
+        None,
+        "unrestored unattributed",
+        unattributed,
+        s.unrestored_unattributed_ha,
     )?;
     compare(
         Check::ResponsibilityFromPieces,

@@ -99,6 +99,7 @@ pub fn attribution_csv(report: &AuditReport) -> String {
                 (license_id.as_str(), holder.as_str(), "responsible")
             }
             Responsibility::Legacy => ("", "", "legacy"),
+            Responsibility::Unattributed => ("", "", "unattributed"),
         };
         let mut row = vec![
             p.pit_id.clone(),
