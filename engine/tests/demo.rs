@@ -382,7 +382,7 @@ fn the_configurations_load_and_point_at_the_files() {
             cfg.imagery.path.as_ref().expect("path"),
             cfg.imagery.mask_path.as_ref().expect("mask"),
             &cfg.pits.path,
-            &cfg.licenses.path,
+            &cfg.licenses.as_ref().expect("licences").path,
         ] {
             assert!(p.exists(), "{}", p.display());
         }

@@ -36,6 +36,7 @@ fn areas(restored_ha: f64, unrestored_ha: f64, water_ha: f64, unobserved_ha: f64
         unrestored_ha,
         water_ha,
         unobserved_ha,
+        ..ClassAreas::default()
     }
 }
 
@@ -141,8 +142,10 @@ fn summary() -> Summary {
         unrestored_ha: 6.5,
         unrestored_responsible_ha: 1.5,
         unrestored_legacy_ha: 5.0,
+        unrestored_unattributed_ha: 0.0,
         water_ha: 0.75,
         unobserved_ha: 0.5,
+        unobserved_causes: Default::default(),
         footprint_ha: 11.75,
         pit_count: 4,
         piece_count: 5,
@@ -306,6 +309,7 @@ fn report() -> AuditReport {
             pit_b: "P2".into(),
             overlap_ha: 0.0125,
         }],
+        warnings: vec![],
         provenance: Provenance {
             reclaim_version: "0.1.0".into(),
             inputs: vec![

@@ -183,6 +183,7 @@ mod tests {
             unrestored_ha: 2.5,
             water_ha: 0.5,
             unobserved_ha: 0.0,
+            ..ClassAreas::default()
         };
         assert_eq!(
             class_fields(&a),
