@@ -427,3 +427,244 @@ fn config_limits_stop_an_oversized_layer() {
         .to_string();
     assert!(e.contains("red.tif") || e.contains("nir.tif"), "{e}");
 }
+
+/// The warnings of `r`, by kind code.
+fn warnings_of<'a>(r: &'a AuditReport, code: &str) -> Vec<&'a reclaim::Warning> {
+    r.warnings.iter().filter(|w| w.code() == code).collect()
+}
+
+#[test]
+fn unobserved_land_is_split_by_cause_and_warned_of() {
+    use reclaim::warning::{Level, Warning};
+    let dir = tempfile::tempdir().unwrap();
+    let r = run(dir.path());
+    let pit = |id: &str| r.pits.iter().find(|p| p.pit_id == id).unwrap();
+    // P2: 400 m² beyond the raster's east edge; P4: 4 nodata cells (row 9).
+    let u2 = pit("P2").areas.unobserved_causes;
+    assert!(
+        close(u2.outside_ha, 0.04) && close(u2.nodata_ha, 0.0),
+        "{u2:?}"
+    );
+    let u4 = pit("P4").areas.unobserved_causes;
+    assert!(
+        close(u4.nodata_ha, 0.04) && close(u4.outside_ha, 0.0),
+        "{u4:?}"
+    );
+    let c = r.summary.unobserved_causes;
+    assert!(close(c.total_ha(), r.summary.unobserved_ha), "{c:?}");
+    assert!(close(c.outside_ha, 0.04) && close(c.nodata_ha, 0.04) && c.mask_ha == 0.0);
+    // Both are half unobserved (> 10 %): one warning each; so is the county
+    // (0.08 of 0.33 ha); P1, P3 and P5 are fully observed.
+    let mostly = warnings_of(&r, "mostly_unobserved");
+    let ids: Vec<(Level, &str)> = mostly
+        .iter()
+        .map(|w| match w {
+            Warning::MostlyUnobserved { level, id, .. } => (*level, id.as_str()),
+            _ => unreachable!(),
+        })
+        .collect();
+    assert!(
+        ids.contains(&(Level::Pit, "P2")) && ids.contains(&(Level::Pit, "P4")),
+        "{ids:?}"
+    );
+    assert!(ids.contains(&(Level::County, "")), "{ids:?}");
+    assert!(
+        !ids.iter().any(|(_, id)| ["P1", "P3", "P5"].contains(id)),
+        "{ids:?}"
+    );
+    let text = mostly
+        .iter()
+        .find(|w| w.to_string().starts_with("pit P4"))
+        .unwrap()
+        .to_string();
+    assert!(
+        text.contains("0.04 of 0.08 ha (50 %)") && text.contains("nodata 0.04 ha"),
+        "{text}"
+    );
+    // No unrestored land: nobody owes restoration (P4 restored + nodata, P2 water).
+    assert_eq!(pit("P4").main_responsibility, "none");
+    assert_eq!(pit("P2").main_responsibility, "none");
+    assert_eq!(pit("P5").main_responsibility, "legacy");
+    // L2 is revoked, a status known not to be liable: no status warning.
+    assert!(warnings_of(&r, "unknown_licence_status").is_empty());
+}
+
+#[test]
+fn a_wrong_offset_shows_as_invalid_reflectance_not_as_figures() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cfg = scene(dir.path(), false);
+    // Reflectance = DN × 1e-4 − 0.5 is negative for every DN of the scene.
+    cfg.imagery.scale = 1e-4;
+    cfg.imagery.offset = -0.5;
+    let r = audit::run(&cfg, &AuditOptions::default()).unwrap();
+    let s = &r.summary;
+    assert_eq!(
+        (s.restored_ha, s.unrestored_ha, s.water_ha),
+        (0.0, 0.0, 0.0)
+    );
+    // 0.33 ha: 0.04 beyond the raster, 0.04 nodata, the remaining 0.25 invalid.
+    let c = s.unobserved_causes;
+    assert!(
+        close(c.invalid_ha, 0.25) && close(c.nodata_ha, 0.04) && close(c.outside_ha, 0.04),
+        "{c:?}"
+    );
+    let county = r
+        .warnings
+        .iter()
+        .find(|w| w.to_string().starts_with("county"))
+        .unwrap()
+        .to_string();
+    assert!(county.contains("scale and offset"), "{county}");
+}
+
+#[test]
+fn without_licences_every_piece_is_unattributed_not_legacy() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cfg = scene(dir.path(), false);
+    cfg.licenses = None;
+    let r = audit::run(&cfg, &AuditOptions::default()).unwrap();
+    let s = &r.summary;
+    assert!(r
+        .pieces
+        .iter()
+        .all(|p| p.responsibility == Responsibility::Unattributed));
+    // The same land as with licences: 0.09 ha unrestored, none of it legacy.
+    assert!(close(s.unrestored_ha, 0.09) && close(s.unrestored_unattributed_ha, 0.09));
+    assert_eq!(
+        (s.unrestored_legacy_ha, s.unrestored_responsible_ha),
+        (0.0, 0.0)
+    );
+    assert_eq!((s.orphan_piece_count, s.license_count), (0, 0));
+    assert_eq!(warnings_of(&r, "no_licences").len(), 1);
+    let p5 = r.pits.iter().find(|p| p.pit_id == "P5").unwrap();
+    assert_eq!(p5.main_responsibility, "unattributed");
+    // Written and read back: no orphans, the report says why.
+    let out = dir.path().join("out");
+    audit::write(&r, &out).unwrap();
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("no licence layer"), "report does not say so");
+    let orphans = std::fs::read_to_string(out.join("orphans.geojson")).unwrap();
+    assert!(!orphans.contains("P5"), "{orphans}");
+
+    // An empty licence layer (a valid file with no feature) is the same case.
+    std::fs::write(dir.path().join("none.geojson"), collection(&[])).unwrap();
+    let mut cfg = scene(dir.path(), false);
+    if let Some(l) = &mut cfg.licenses {
+        l.path = dir.path().join("none.geojson");
+    }
+    let r = audit::run(&cfg, &AuditOptions::default()).unwrap();
+    assert!(close(r.summary.unrestored_unattributed_ha, 0.09));
+    assert!(r
+        .warnings
+        .iter()
+        .any(|w| w.to_string().contains("none.geojson")));
+}
+
+#[test]
+fn a_status_in_neither_list_is_not_liable_and_warned_of() {
+    let dir = tempfile::tempdir().unwrap();
+    scene(dir.path(), false);
+    let path = dir.path().join("licences.geojson");
+    let text = std::fs::read_to_string(&path).unwrap();
+    // "active" is no status reclaim knows; "已关闭" reads as closed (not liable).
+    let text = text
+        .replace("\"status\":\"valid\"", "\"status\":\"active\"")
+        .replace("\"status\":\"revoked\"", "\"status\":\"已关闭\"");
+    std::fs::write(&path, text).unwrap();
+    let cfg = AuditConfig::load(&dir.path().join("audit.toml")).unwrap();
+    let r = audit::run(&cfg, &AuditOptions::default()).unwrap();
+    let w = warnings_of(&r, "unknown_licence_status");
+    assert_eq!(w.len(), 1, "{w:?}");
+    let text = w[0].to_string();
+    assert!(
+        text.contains("\"active\"") && text.contains("L1") && text.contains("liable_statuses"),
+        "{text}"
+    );
+    // L1 is not liable: its land went to L3 (x 30–40) or to legacy.
+    let l1 = r.mines.iter().find(|m| m.license_id == "L1").unwrap();
+    assert!(!l1.liable && l1.pit_count == 0, "{l1:?}");
+}
+
+#[test]
+fn a_pit_off_the_imagery_and_a_previous_audit_of_the_same_date_are_warned_of() {
+    let dir = tempfile::tempdir().unwrap();
+    scene(dir.path(), false);
+    let path = dir.path().join("pits.geojson");
+    let text = std::fs::read_to_string(&path).unwrap();
+    // P6: 30 × 10 m, 1 km east of the raster.
+    let p6 = feature(r#""pit_id":"P6""#, ring(1000.0, 0.0, 1030.0, 10.0));
+    let text = text.replacen("\"features\":[", &format!("\"features\":[{p6},"), 1);
+    std::fs::write(&path, text).unwrap();
+    let cfg = AuditConfig::load(&dir.path().join("audit.toml")).unwrap();
+    let r = audit::run(&cfg, &AuditOptions::default()).unwrap();
+    let off = warnings_of(&r, "pit_off_imagery");
+    assert_eq!(off.len(), 1, "{:?}", r.warnings);
+    assert!(off[0].to_string().contains("P6") && off[0].to_string().contains("0.03 ha"));
+    // P6 is said to be off the imagery, not "mostly unobserved" as well.
+    assert!(!r
+        .warnings
+        .iter()
+        .any(|w| w.code() == "mostly_unobserved" && w.to_string().starts_with("pit P6")));
+
+    let out = dir.path().join("a");
+    audit::write(&r, &out).unwrap();
+    let again = audit::run(
+        &cfg,
+        &AuditOptions {
+            previous: Some(out.clone()),
+            ..AuditOptions::default()
+        },
+    )
+    .unwrap();
+    let w = warnings_of(&again, "previous_not_earlier");
+    assert_eq!(w.len(), 1);
+    assert!(w[0].to_string().contains("2024-12-31"), "{}", w[0]);
+    // summary.json lists the warnings with their kind.
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    let kinds: Vec<&str> = json["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["kind"].as_str().unwrap())
+        .collect();
+    assert!(kinds.contains(&"pit_off_imagery"), "{kinds:?}");
+    assert!(json["observed_pct"].as_f64().unwrap() < 100.0);
+}
+
+#[test]
+fn masked_cells_are_their_own_cause() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cfg = scene(dir.path(), false);
+    // A mask band: value 9 (cloud) on row 0, clear elsewhere.
+    let mask = write_band(dir.path(), "mask.tif", |_, r| if r == 0 { 9 } else { 1 });
+    cfg.imagery.mask_path = Some(mask);
+    cfg.imagery.mask_values = Some(vec![9.0]);
+    let r = audit::run(&cfg, &AuditOptions::default()).unwrap();
+    // Row 0 under P1 (cols 0–5): 6 cells = 0.06 ha masked, 50 % of P1.
+    let p1 = r.pits.iter().find(|p| p.pit_id == "P1").unwrap();
+    let u = p1.areas.unobserved_causes;
+    assert!(
+        close(u.mask_ha, 0.06) && close(p1.areas.unobserved_ha, 0.06),
+        "{u:?}"
+    );
+    let pits = std::fs::read_to_string({
+        let out = dir.path().join("out");
+        audit::write(&r, &out).unwrap();
+        out.join("pits.csv")
+    })
+    .unwrap();
+    let mut lines = pits.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let p1_row: Vec<&str> = lines
+        .find(|l| l.starts_with("P1,"))
+        .unwrap()
+        .split(',')
+        .collect();
+    assert_eq!(
+        p1_row[col("unobserved_mask_ha")].parse::<f64>().unwrap(),
+        u.mask_ha
+    );
+    assert_eq!(p1_row[col("observed_pct")].parse::<f64>().unwrap(), 50.0);
+}

@@ -518,7 +518,7 @@ fn pits_table_without_and_with_previous() {
     let rows = parse_csv(&read(d.path(), "pits.csv"));
     assert_eq!(
         rows[0].join(","),
-        "pit_id,kind,town,restored_ha,unrestored_ha,water_ha,unobserved_ha,total_ha,polygon_ha,restored_pct,main_responsibility,overlaps,restored_before_ha,unrestored_before_ha,newly_restored_ha,redisturbed_ha"
+        "pit_id,kind,town,restored_ha,unrestored_ha,water_ha,unobserved_ha,total_ha,polygon_ha,restored_pct,main_responsibility,overlaps,restored_before_ha,unrestored_before_ha,newly_restored_ha,redisturbed_ha,observed_pct,unobserved_mask_ha,unobserved_nodata_ha,unobserved_invalid_ha,unobserved_unmapped_ha,unobserved_outside_ha"
     );
     assert_eq!(rows.len(), 5);
     let p1 = &rows[1];
@@ -542,11 +542,13 @@ fn pits_table_without_and_with_previous() {
         "{}",
         p1[9]
     );
-    assert_eq!(&p1[10..], ["mixed", "P2", "", "", "", ""]);
+    assert_eq!(&p1[10..16], ["mixed", "P2", "", "", "", ""]);
+    // Everything observed: 100 %, no unobserved cause.
+    assert_eq!(&p1[16..], ["100", "0", "0", "0", "0", "0"]);
 
     let d = write(&report_with_history());
     let rows = parse_csv(&read(d.path(), "pits.csv"));
-    assert_eq!(&rows[3][12..], ["1.25", "2.75", "0.5", "0"]);
+    assert_eq!(&rows[3][12..16], ["1.25", "2.75", "0.5", "0"]);
 }
 
 #[test]
@@ -564,11 +566,13 @@ fn mines_table() {
     let rows = parse_csv(&read(d.path(), "mines.csv"));
     assert_eq!(
         rows[0].join(","),
-        "license_id,holder,name,mineral,status,valid_to,liable,restored_ha,unrestored_ha,water_ha,unobserved_ha,total_ha,restored_pct,pit_count,restored_before_ha,unrestored_before_ha,newly_restored_ha,redisturbed_ha"
+        "license_id,holder,name,mineral,status,valid_to,liable,restored_ha,unrestored_ha,water_ha,unobserved_ha,total_ha,restored_pct,pit_count,restored_before_ha,unrestored_before_ha,newly_restored_ha,redisturbed_ha,observed_pct,unobserved_mask_ha,unobserved_nodata_ha,unobserved_invalid_ha,unobserved_unmapped_ha,unobserved_outside_ha"
     );
     assert_eq!(rows.len(), 4);
+    // observed = 1.75 of 2.25 ha.
+    assert!((num(&rows[2][18]) - 100.0 * 1.75 / 2.25).abs() < 1e-12);
     assert_eq!(
-        rows[2],
+        rows[2][..18],
         [
             "C002",
             HOLDER_COMMA,

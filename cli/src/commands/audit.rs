@@ -142,7 +142,7 @@ pub fn county_table(r: &AuditReport) -> String {
         "  {:<34} {:>12} {:>12} {:>12}\n",
         "", "this audit", "baseline", "previous"
     );
-    let rows: [(&str, f64, Option<f64>, Option<f64>); 7] = [
+    let mut rows: Vec<(&str, f64, Option<f64>, Option<f64>)> = vec![
         (
             "restored 治理恢复",
             s.restored_ha,
@@ -181,12 +181,31 @@ pub fn county_table(r: &AuditReport) -> String {
             prev.map(|p| p.footprint_ha),
         ),
     ];
-    let f = |v: Option<f64>| v.map(|x| format!("{x:.2}")).unwrap_or_else(|| "—".into());
+    let no_licences = r
+        .warnings
+        .iter()
+        .any(|w| matches!(w, reclaim::Warning::NoLicences { .. }));
+    if no_licences || s.unrestored_unattributed_ha != 0.0 {
+        rows.insert(
+            4,
+            (
+                "  unattributed 未归属 (no licences)",
+                s.unrestored_unattributed_ha,
+                None,
+                prev.map(|p| p.unrestored_unattributed_ha),
+            ),
+        );
+    }
+    // `+ 0.0` turns −0.0 into 0.0: "-0.00" is never printed.
+    let f = |v: Option<f64>| {
+        v.map(|x| format!("{:.2}", x + 0.0))
+            .unwrap_or_else(|| "—".into())
+    };
     for (name, now, b, p) in rows {
         out += &format!(
             "  {} {:>12.2} {:>12} {:>12}\n",
             pad(name, 34),
-            now,
+            now + 0.0,
             f(b),
             f(p)
         );

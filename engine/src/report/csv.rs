@@ -35,6 +35,10 @@ pub fn push_record<S: AsRef<str>>(out: &mut String, fields: &[S]) {
 
 /// A number at full precision: Rust's shortest round-trip `{}` form (never exponent).
 pub fn num(v: f64) -> String {
+    // −0.0 (a sum of nothing negative) is written as 0.
+    if v == 0.0 {
+        return "0".to_owned();
+    }
     format!("{v}")
 }
 

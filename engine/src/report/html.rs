@@ -13,7 +13,8 @@ use super::maps::{
 use super::orphans::orphan_ranking;
 use super::png::Rgb;
 use crate::audit::config::{AuditConfig, ClassifierKind};
-use crate::audit::model::{AuditReport, MineResult, Responsibility};
+use crate::audit::model::{AuditReport, ClassAreas, MineResult, Responsibility, Summary};
+use crate::warning::Warning;
 use geo::{BoundingRect, Rect};
 use rayon::prelude::*;
 use std::path::Path;
@@ -56,6 +57,10 @@ td.good{color:var(--good)} td.bad{color:var(--bad)}
 .card .d{font-size:13px;color:var(--muted)}
 figure.map{margin:8px 0}
 figure.map img{display:block;max-width:100%;height:auto;image-rendering:pixelated;border:1px solid var(--line)}
+.obs{font-size:12px;color:var(--muted);white-space:nowrap}
+section.warnings{border-left:5px solid var(--bad);background:#fdf3ee;padding:4px 16px;margin:16px 0}
+section.warnings h2{color:var(--bad);border:0;margin-top:8px}
+section.warnings li{margin:3px 0}
 figcaption{font-size:13px;color:var(--muted);margin-top:6px}
 .legend{display:flex;flex-wrap:wrap;gap:4px 16px;font-size:13px;margin-top:6px}
 .sw{display:inline-block;width:14px;height:14px;vertical-align:-2px;margin-right:5px;border:1px solid rgba(0,0,0,.3)}
@@ -129,6 +134,7 @@ pub fn report_html(report: &AuditReport) -> Result<String, ReportError> {
         esc(&report.provenance.reclaim_version),
     ));
     page.cards(&mut out);
+    page.warnings(&mut out);
     page.county_table(&mut out);
     page.county_map(&mut out)?;
     page.orphans(&mut out);
@@ -206,8 +212,22 @@ impl<'a> Page<'a> {
             d.map(|d| format!("{} ha vs baseline 较基期", delta(d)))
                 .unwrap_or_else(|| "&nbsp;".to_owned())
         };
-        let observed = s.restored_ha + s.unrestored_ha + s.water_ha;
-        let share = (observed > 0.0).then(|| 100.0 * s.restored_ha / observed);
+        let county = county_areas(s);
+        let legacy_card = if self.no_licences() {
+            (
+                UNOBSERVED,
+                label("Unattributed, no licence layer", "未归属"),
+                format!("{} ha", ha(s.unrestored_unattributed_ha)),
+                "no licences given: holders unknown 未提供采矿权".to_owned(),
+            )
+        } else {
+            (
+                LEGACY_OUTLINE,
+                label("Legacy, no holder", "历史遗留"),
+                format!("{} ha", ha(s.unrestored_legacy_ha)),
+                format!("{} orphan pieces 无主图斑", s.orphan_piece_count),
+            )
+        };
         let cards = [
             (
                 RESTORED,
@@ -221,17 +241,15 @@ impl<'a> Page<'a> {
                 format!("{} ha", ha(s.unrestored_ha)),
                 vs(base.map(|b| b.unrestored_delta_ha)),
             ),
-            (
-                LEGACY_OUTLINE,
-                label("Legacy, no holder", "历史遗留"),
-                format!("{} ha", ha(s.unrestored_legacy_ha)),
-                format!("{} orphan pieces 无主图斑", s.orphan_piece_count),
-            ),
+            legacy_card,
             (
                 [29, 78, 137],
                 label("Restored share", "恢复率"),
-                pct(share),
-                "of observed land 占已观测土地".to_owned(),
+                pct(county.restored_pct()),
+                format!(
+                    "of observed land; {} of the footprint observed 已观测",
+                    pct(county.observed_pct())
+                ),
             ),
         ];
         out.push_str("<div class=\"cards\">\n");
@@ -242,6 +260,29 @@ impl<'a> Page<'a> {
             ));
         }
         out.push_str("</div>\n");
+    }
+
+    /// True when the audit had no licences to attribute land to.
+    fn no_licences(&self) -> bool {
+        self.r
+            .warnings
+            .iter()
+            .any(|w| matches!(w, Warning::NoLicences { .. }))
+    }
+
+    /// Every warning of the run, so that no figure is read without them.
+    fn warnings(&self, out: &mut String) {
+        if self.r.warnings.is_empty() {
+            return;
+        }
+        out.push_str(&format!(
+            "<section class=\"warnings\"><h2>{}</h2>\n<p class=\"note\">What a plausible mistake in the inputs or settings would produce. The figures below stand, but read them with these in mind (<code>--strict</code> refuses to write an audit with warnings).</p>\n<ul>\n",
+            label(&format!("Warnings ({})", self.r.warnings.len()), "警告")
+        ));
+        for w in &self.r.warnings {
+            out.push_str(&format!("<li>{}</li>\n", esc(&w.to_string())));
+        }
+        out.push_str("</ul></section>\n");
     }
 
     /// County figures with baseline and previous-audit comparisons.
@@ -265,7 +306,7 @@ impl<'a> Page<'a> {
             ));
         }
         out.push_str("</tr>\n");
-        let rows: [CountyRow; 7] = [
+        let mut rows: Vec<CountyRow> = vec![
             (
                 "",
                 label("Restored", "治理恢复"),
@@ -323,6 +364,19 @@ impl<'a> Page<'a> {
                 None,
             ),
         ];
+        if self.no_licences() || s.unrestored_unattributed_ha != 0.0 {
+            rows.insert(
+                4,
+                (
+                    "part",
+                    label("of which unattributed (no licence layer)", "未归属"),
+                    s.unrestored_unattributed_ha,
+                    None,
+                    prev.map(|p| p.summary.unrestored_unattributed_ha),
+                    None,
+                ),
+            );
+        }
         let dash = "<td class=\"n\">—</td>";
         let delta_cell = |now: f64, then: f64, good_up: Option<bool>| {
             let d = now - then;
@@ -557,7 +611,7 @@ impl<'a> Page<'a> {
                 ha(m.areas.restored_ha),
                 ha(m.areas.unrestored_ha),
                 ha(m.areas.total_ha()),
-                pct(m.areas.restored_pct()),
+                pct_observed(&m.areas),
             ));
             if has_change {
                 match &m.change {
@@ -679,7 +733,7 @@ impl<'a> Page<'a> {
         .map(ha)
         .collect();
         heads.push(("Restored share", "恢复率"));
-        cells.push(pct(m.areas.restored_pct()));
+        cells.push(pct_observed(&m.areas));
         figure_table(out, "ha", &heads, &cells);
         if let Some(c) = &m.change {
             let heads = [
@@ -767,6 +821,30 @@ impl<'a> Page<'a> {
 }
 
 /// Areas with four decimals (overlaps are often small).
+/// County figures as class areas.
+fn county_areas(s: &Summary) -> ClassAreas {
+    ClassAreas {
+        restored_ha: s.restored_ha,
+        unrestored_ha: s.unrestored_ha,
+        water_ha: s.water_ha,
+        unobserved_ha: s.unobserved_ha,
+        unobserved_causes: s.unobserved_causes,
+    }
+}
+
+/// A restored share with the observed share it rests on: `85.0 % of 42.0 %
+/// observed` (a share of a little observed land must never read as a headline).
+fn pct_observed(a: &ClassAreas) -> String {
+    match a.restored_pct() {
+        Some(p) => format!(
+            "{}<br><span class=\"obs\">of {} observed</span>",
+            pct(Some(p)),
+            pct(a.observed_pct())
+        ),
+        None => pct(None),
+    }
+}
+
 fn grouped4(v: f64) -> String {
     super::format::grouped(v, 4)
 }

@@ -4,8 +4,9 @@
 use super::error::ReportError;
 use super::io::read_capped;
 use crate::audit::model::{
-    AuditReport, BaselineDelta, OverlapResult, Previous, Provenance, Summary,
+    AuditReport, BaselineDelta, ClassAreas, OverlapResult, Previous, Provenance, Summary,
 };
+use crate::warning::Warning;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
@@ -39,6 +40,9 @@ pub struct SummaryFile {
     /// Restored share of the observed land, in % (`null` when nothing was observed).
     #[serde(default)]
     pub restored_pct: Option<f64>,
+    /// Observed share of the footprint, in % (what `restored_pct` rests on).
+    #[serde(default)]
+    pub observed_pct: Option<f64>,
     /// Comparison with the plan's baseline (`null` without a baseline).
     #[serde(default)]
     pub baseline: Option<BaselineDelta>,
@@ -53,6 +57,10 @@ pub struct SummaryFile {
     pub overlaps: Vec<OverlapResult>,
     /// Inputs with checksums, configuration, CRS, cell size, software version.
     pub provenance: Provenance,
+    /// The run's warnings (what a plausible mistake would produce), each with its
+    /// `kind` and fields.
+    #[serde(default)]
+    pub warnings: Vec<Warning>,
 }
 
 fn first_version() -> u32 {
@@ -63,17 +71,25 @@ impl SummaryFile {
     /// Collects the summary sections of a report.
     pub fn from_report(report: &AuditReport) -> SummaryFile {
         let s = &report.summary;
-        let observed = s.restored_ha + s.unrestored_ha + s.water_ha;
+        let county = ClassAreas {
+            restored_ha: s.restored_ha,
+            unrestored_ha: s.unrestored_ha,
+            water_ha: s.water_ha,
+            unobserved_ha: s.unobserved_ha,
+            unobserved_causes: s.unobserved_causes,
+        };
         SummaryFile {
             format: SUMMARY_FORMAT.to_owned(),
             format_version: SUMMARY_FORMAT_VERSION,
             summary: s.clone(),
-            restored_pct: (observed > 0.0).then(|| 100.0 * s.restored_ha / observed),
+            restored_pct: county.restored_pct(),
+            observed_pct: county.observed_pct(),
             baseline: report.baseline,
             previous: report.previous.clone(),
             overlap_ha: report.overlaps.iter().map(|o| o.overlap_ha).sum(),
             overlaps: report.overlaps.clone(),
             provenance: report.provenance.clone(),
+            warnings: report.warnings.clone(),
         }
     }
 }
@@ -148,10 +164,12 @@ mod tests {
             format_version: SUMMARY_FORMAT_VERSION,
             summary: summary(),
             restored_pct: Some(13.043478260869566),
+            observed_pct: Some(100.0),
             baseline: None,
             previous: None,
             overlap_ha: 0.0,
             overlaps: vec![],
+            warnings: vec![],
             provenance: Provenance {
                 reclaim_version: "0.1.0".into(),
                 inputs: vec![],

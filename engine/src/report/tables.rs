@@ -21,7 +21,7 @@ pub const ATTRIBUTION_HEADER: [&str; 9] = [
 ];
 
 /// Header of `pits.csv`.
-pub const PITS_HEADER: [&str; 16] = [
+pub const PITS_HEADER: [&str; 22] = [
     "pit_id",
     "kind",
     "town",
@@ -38,10 +38,16 @@ pub const PITS_HEADER: [&str; 16] = [
     "unrestored_before_ha",
     "newly_restored_ha",
     "redisturbed_ha",
+    "observed_pct",
+    "unobserved_mask_ha",
+    "unobserved_nodata_ha",
+    "unobserved_invalid_ha",
+    "unobserved_unmapped_ha",
+    "unobserved_outside_ha",
 ];
 
 /// Header of `mines.csv`.
-pub const MINES_HEADER: [&str; 18] = [
+pub const MINES_HEADER: [&str; 24] = [
     "license_id",
     "holder",
     "name",
@@ -60,6 +66,12 @@ pub const MINES_HEADER: [&str; 18] = [
     "unrestored_before_ha",
     "newly_restored_ha",
     "redisturbed_ha",
+    "observed_pct",
+    "unobserved_mask_ha",
+    "unobserved_nodata_ha",
+    "unobserved_invalid_ha",
+    "unobserved_unmapped_ha",
+    "unobserved_outside_ha",
 ];
 
 /// Separator of pit ids in the `overlaps` column of `pits.csv`.
@@ -73,6 +85,20 @@ fn class_fields(a: &ClassAreas) -> [String; 5] {
         num(a.water_ha),
         num(a.unobserved_ha),
         num(a.total_ha()),
+    ]
+}
+
+/// The observed share and the unobserved land by cause (the last six columns of
+/// `pits.csv` and `mines.csv`).
+fn observation_fields(a: &ClassAreas) -> [String; 6] {
+    let u = &a.unobserved_causes;
+    [
+        opt_num(a.observed_pct()),
+        num(u.mask_ha),
+        num(u.nodata_ha),
+        num(u.invalid_ha),
+        num(u.unmapped_ha),
+        num(u.outside_ha),
     ]
 }
 
@@ -129,6 +155,7 @@ pub fn pits_csv(report: &AuditReport) -> String {
         row.push(p.main_responsibility.clone());
         row.push(p.overlaps.join(OVERLAP_SEPARATOR));
         row.extend(change_fields(p.change.as_ref()));
+        row.extend(observation_fields(&p.areas));
         push_record(&mut out, &row);
     }
     out
@@ -152,6 +179,7 @@ pub fn mines_csv(report: &AuditReport) -> String {
         row.push(opt_num(m.areas.restored_pct()));
         row.push(m.pit_count.to_string());
         row.extend(change_fields(m.change.as_ref()));
+        row.extend(observation_fields(&m.areas));
         push_record(&mut out, &row);
     }
     out
