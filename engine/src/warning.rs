@@ -43,6 +43,18 @@ pub enum Warning {
         /// How many licences have this status.
         count: usize,
     },
+    /// Licences with a liable status but no holder: nobody can be named, so they
+    /// are not liable and their land becomes historical legacy.
+    LiableWithoutHolder {
+        /// The licence layer.
+        path: PathBuf,
+        /// The holder field.
+        field: String,
+        /// Ids of those licences (first few).
+        licence_ids: Vec<String>,
+        /// How many.
+        count: usize,
+    },
     /// A pit lies wholly outside the imagery: all its land is unobserved.
     PitOffImagery {
         /// The pit.
@@ -91,6 +103,7 @@ impl Warning {
         match self {
             Warning::MostlyUnobserved { .. } => "mostly_unobserved",
             Warning::UnknownLicenceStatus { .. } => "unknown_licence_status",
+            Warning::LiableWithoutHolder { .. } => "liable_without_holder",
             Warning::PitOffImagery { .. } => "pit_off_imagery",
             Warning::ZoneOffRaster { .. } => "zone_off_raster",
             Warning::PreviousNotEarlier { .. } => "previous_not_earlier",
@@ -142,6 +155,18 @@ impl fmt::Display for Warning {
             } => write!(
                 f,
                 "{}: {count} licence(s) with status {status:?} ({}{}) are treated as not liable, their land as historical legacy; add {status:?} to [licenses] liable_statuses or not_liable_statuses",
+                path.display(),
+                licence_ids.join(", "),
+                if *count > licence_ids.len() { ", …" } else { "" }
+            ),
+            Warning::LiableWithoutHolder {
+                path,
+                field,
+                licence_ids,
+                count,
+            } => write!(
+                f,
+                "{}: {count} licence(s) with a liable status have an empty {field:?} ({}{}): they are treated as not liable, their land as historical legacy; fill in the holder",
                 path.display(),
                 licence_ids.join(", "),
                 if *count > licence_ids.len() { ", …" } else { "" }

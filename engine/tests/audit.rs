@@ -569,7 +569,8 @@ fn a_status_in_neither_list_is_not_liable_and_warned_of() {
     // "active" is no status reclaim knows; "已关闭" reads as closed (not liable).
     let text = text
         .replace("\"status\":\"valid\"", "\"status\":\"active\"")
-        .replace("\"status\":\"revoked\"", "\"status\":\"已关闭\"");
+        .replace("\"status\":\"revoked\"", "\"status\":\"已关闭\"")
+        .replace("\"holder\":\"乙公司, Ltd\"", "\"holder\":\" \"");
     std::fs::write(&path, text).unwrap();
     let cfg = AuditConfig::load(&dir.path().join("audit.toml")).unwrap();
     let r = audit::run(&cfg, &AuditOptions::default()).unwrap();
@@ -580,7 +581,11 @@ fn a_status_in_neither_list_is_not_liable_and_warned_of() {
         text.contains("\"active\"") && text.contains("L1") && text.contains("liable_statuses"),
         "{text}"
     );
-    // L1 is not liable: its land went to L3 (x 30–40) or to legacy.
+    // L3 is expired (liable) but its holder is blank: not liable, warned of.
+    let w = warnings_of(&r, "liable_without_holder");
+    assert_eq!(w.len(), 1, "{:?}", r.warnings);
+    assert!(w[0].to_string().contains("L3") && w[0].to_string().contains("\"holder\""));
+    // Neither is liable now: P1 and P3 are legacy.
     let l1 = r.mines.iter().find(|m| m.license_id == "L1").unwrap();
     assert!(!l1.liable && l1.pit_count == 0, "{l1:?}");
 }

@@ -441,6 +441,8 @@ fn read_licences(
         .collect();
     // Unknown statuses, by canonical status in first-seen order: (as found, ids, count).
     let mut unknown: Vec<(String, String, Vec<String>, usize)> = Vec::new();
+    // Liable statuses without a holder: (first ids, count).
+    let (mut no_holder, mut no_holder_count) = (Vec::new(), 0);
     let mut licences = Vec::with_capacity(lic_zones.len());
     let mut lic_meta = Vec::with_capacity(lic_zones.len());
     for (f, z) in lic_layer.features.iter().zip(lic_zones) {
@@ -467,6 +469,12 @@ fn read_licences(
             geometry: z.geometry,
         };
         let canonical = canonical_status(&l.status);
+        if liable.contains(&canonical) && l.holder.is_none() {
+            if no_holder.len() < MAX_IDS_IN_WARNING {
+                no_holder.push(l.id.clone());
+            }
+            no_holder_count += 1;
+        }
         if !liable.contains(&canonical) && !not_liable.contains(&canonical) {
             match unknown.iter_mut().find(|u| u.0 == canonical) {
                 Some(u) => {
@@ -497,6 +505,14 @@ fn read_licences(
             count,
         }
     }));
+    if no_holder_count > 0 {
+        warnings.push(Warning::LiableWithoutHolder {
+            path: lc.path.clone(),
+            field: lc.holder_field.clone(),
+            licence_ids: no_holder,
+            count: no_holder_count,
+        });
+    }
     Ok((licences, lic_meta, rule))
 }
 
