@@ -34,7 +34,7 @@ const PITS: &str = r#"{"type":"FeatureCollection",
 fn scene(dir: &Path, licences: Option<&str>) -> PathBuf {
     std::fs::write(dir.join("pits.geojson"), PITS).unwrap();
     let mut toml = format!(
-        "audit_date = \"2024-12-31\"\n[imagery]\npath = \"{}\"\nred_band = 1\nnir_band = 2\n[pits]\npath = \"pits.geojson\"\nid_field = \"pit_id\"\n",
+        "audit_date = \"2024-12-31\"\n[imagery]\npath = \"{}\"\nred_band = 1\nnir_band = 2\nscale = 0.0001\n[pits]\npath = \"pits.geojson\"\nid_field = \"pit_id\"\n",
         ok_dir().join("scene.tif").display()
     );
     if let Some(l) = licences {

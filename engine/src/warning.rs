@@ -55,6 +55,15 @@ pub enum Warning {
         /// How many.
         count: usize,
     },
+    /// Much of the observed land has a red or NIR reflectance (value × scale +
+    /// offset) outside −0.5…1.5: `scale`/`offset` are probably not set for the
+    /// bands' digital numbers, and NDVI on raw DN with an offset is wrong.
+    ImplausibleReflectance {
+        /// Observed land with an implausible reflectance, ha.
+        implausible_ha: f64,
+        /// All observed land, ha.
+        observed_ha: f64,
+    },
     /// A pit lies wholly outside the imagery: all its land is unobserved.
     PitOffImagery {
         /// The pit.
@@ -104,6 +113,7 @@ impl Warning {
             Warning::MostlyUnobserved { .. } => "mostly_unobserved",
             Warning::UnknownLicenceStatus { .. } => "unknown_licence_status",
             Warning::LiableWithoutHolder { .. } => "liable_without_holder",
+            Warning::ImplausibleReflectance { .. } => "implausible_reflectance",
             Warning::PitOffImagery { .. } => "pit_off_imagery",
             Warning::ZoneOffRaster { .. } => "zone_off_raster",
             Warning::PreviousNotEarlier { .. } => "previous_not_earlier",
@@ -170,6 +180,14 @@ impl fmt::Display for Warning {
                 path.display(),
                 licence_ids.join(", "),
                 if *count > licence_ids.len() { ", …" } else { "" }
+            ),
+            Warning::ImplausibleReflectance {
+                implausible_ha,
+                observed_ha,
+            } => write!(
+                f,
+                "{implausible_ha:.2} of {observed_ha:.2} observed ha ({:.0} %) have a reflectance outside -0.5…1.5 (value × scale + offset): check [imagery] scale and offset (Sentinel-2 L2A from baseline 04.00: 0.0001 and -0.1; Landsat C2 L2: 0.0000275 and -0.2)",
+                if *observed_ha > 0.0 { 100.0 * implausible_ha / observed_ha } else { 0.0 }
             ),
             Warning::PitOffImagery { pit_id, area_ha } => write!(
                 f,

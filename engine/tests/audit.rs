@@ -673,3 +673,32 @@ fn masked_cells_are_their_own_cause() {
     );
     assert_eq!(p1_row[col("observed_pct")].parse::<f64>().unwrap(), 50.0);
 }
+
+#[test]
+fn digital_numbers_without_scale_are_classified_but_warned_of() {
+    let dir = tempfile::tempdir().unwrap();
+    // The scene's bands are DN 400–3000 and its configuration sets no scale:
+    // reflectances of 400–3000 are impossible.
+    let mut cfg = scene(dir.path(), false);
+    let raw = audit::run(&cfg, &AuditOptions::default()).unwrap();
+    let w = warnings_of(&raw, "implausible_reflectance");
+    assert_eq!(w.len(), 1, "{:?}", raw.warnings);
+    assert!(w[0].to_string().contains("scale and offset"), "{}", w[0]);
+    // Every observed hectare (0.12 + 0.09 + 0.04) is implausible.
+    assert!(
+        close(raw.summary.implausible_reflectance_ha, 0.25),
+        "{:?}",
+        raw.summary
+    );
+    // With the scale set (no offset, so NDVI is the same) the figures are the
+    // same to the bit and the warning is gone.
+    cfg.imagery.scale = 1e-4;
+    let scaled = audit::run(&cfg, &AuditOptions::default()).unwrap();
+    assert!(warnings_of(&scaled, "implausible_reflectance").is_empty());
+    assert_eq!(scaled.summary.implausible_reflectance_ha, 0.0);
+    let figures = |r: &AuditReport| {
+        let s = &r.summary;
+        [s.restored_ha, s.unrestored_ha, s.water_ha, s.unobserved_ha].map(f64::to_bits)
+    };
+    assert_eq!(figures(&raw), figures(&scaled));
+}

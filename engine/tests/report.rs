@@ -146,6 +146,7 @@ fn summary() -> Summary {
         water_ha: 0.75,
         unobserved_ha: 0.5,
         unobserved_causes: Default::default(),
+        implausible_reflectance_ha: 0.0,
         footprint_ha: 11.75,
         pit_count: 4,
         piece_count: 5,

@@ -240,6 +240,7 @@ pub fn aggregate(
         water_ha: county.water_ha,
         unobserved_ha: county.unobserved_ha,
         unobserved_causes: county.unobserved_causes,
+        implausible_reflectance_ha: 0.0,
         footprint_ha: county.total_ha(),
         pit_count: pits.len(),
         piece_count: pieces.len(),

@@ -303,7 +303,7 @@ fn gather(
     let mut seen = vec![false; n];
     let mut unmapped = super::imagery::Unmapped::new();
     let mut unmapped_by_piece = vec![0.0; n];
-    let mut causes_by_piece: Vec<Causes> = vec![[0.0; 3]; n];
+    let mut causes_by_piece: Vec<Causes> = vec![[0.0; 4]; n];
     let mut cells: Vec<(u64, u8)> = Vec::new();
     for (path, part) in parts {
         let corrupt = |problem: Corruption| ShardError::Corrupt {
@@ -346,16 +346,13 @@ fn gather(
                 t[k / 4][k % 4] = hex_f64(text).map_err(corrupt)?;
             }
             unmapped_by_piece[pp.piece] = hex_f64(&pp.unmapped_m2).map_err(corrupt)?;
-            if pp.unobserved_causes_m2.len() != 3 {
+            if pp.observation_m2.len() != 4 {
                 return Err(corrupt(Corruption::CauseCount {
                     piece: pp.piece,
-                    found: pp.unobserved_causes_m2.len(),
+                    found: pp.observation_m2.len(),
                 }));
             }
-            for (sum, text) in causes_by_piece[pp.piece]
-                .iter_mut()
-                .zip(&pp.unobserved_causes_m2)
-            {
+            for (sum, text) in causes_by_piece[pp.piece].iter_mut().zip(&pp.observation_m2) {
                 *sum = hex_f64(text).map_err(corrupt)?;
             }
         }

@@ -166,6 +166,10 @@ pub struct Summary {
     /// `unobserved_ha` split by cause (masked, nodata, invalid, unmapped, outside).
     #[serde(default)]
     pub unobserved_causes: UnobservedCauses,
+    /// Observed land whose red or NIR reflectance (value × scale + offset) lies
+    /// outside −0.5…1.5: classified, but a sign of a wrong `scale`/`offset`.
+    #[serde(default)]
+    pub implausible_reflectance_ha: f64,
     /// Footprint area counted once: restored + unrestored + water + unobserved.
     pub footprint_ha: f64,
     pub pit_count: usize,

@@ -12,7 +12,7 @@ use super::model::{
     Provenance, Summary,
 };
 use super::shard::{Measure, OneShot};
-use super::sweep::sweep_with;
+use super::sweep::{sweep_with, IMPLAUSIBLE_SLOT};
 use crate::attribute::{self, canonical_status, Date, LiabilityRule, Licence, Pit};
 use crate::coverage::{self, Coverage};
 use crate::crs::{Crs, Transformer};
@@ -254,6 +254,13 @@ pub(crate) fn run_with(
     let mut summary = agg.summary;
     summary.audit_date = audit_date.to_string();
     summary.unmapped_ha = swept.unmapped_m2 / 10_000.0;
+    // Summed in piece order, as a merge of shards sums them.
+    summary.implausible_reflectance_ha = swept
+        .causes_m2_by_piece
+        .iter()
+        .map(|c| c[IMPLAUSIBLE_SLOT])
+        .sum::<f64>()
+        / 10_000.0;
     summary.unmapped_values = swept
         .unmapped
         .keys()
@@ -556,8 +563,18 @@ fn observation_warnings(pits: &[PitResult], mines: &[MineResult], s: &Summary) -
         unobserved_causes: s.unobserved_causes,
     };
     out.extend(mostly(Level::County, "", &county));
+    let observed = county.observed_ha();
+    if s.implausible_reflectance_ha > IMPLAUSIBLE_WARN_SHARE * observed {
+        out.push(Warning::ImplausibleReflectance {
+            implausible_ha: s.implausible_reflectance_ha,
+            observed_ha: observed,
+        });
+    }
     out
 }
+
+/// Share of the observed land with implausible reflectance before a warning (1 %).
+const IMPLAUSIBLE_WARN_SHARE: f64 = 0.01;
 
 /// Licence ids named in one warning, at most.
 const MAX_IDS_IN_WARNING: usize = 5;

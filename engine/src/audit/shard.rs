@@ -233,7 +233,7 @@ pub enum Corruption {
     /// A transition table without 16 entries.
     #[error("piece {piece} has {found} transition entries, expected 16")]
     TransitionCount { piece: usize, found: usize },
-    /// Unobserved causes without 3 entries.
+    /// Observation entries without 4 values.
     #[error(
         "piece {piece} has {found} unobserved-cause entries, expected 3 (masked, nodata, invalid)"
     )]
@@ -285,9 +285,9 @@ pub struct PartialPiece {
     pub transitions_m2: Vec<String>,
     /// m² over unmapped class values (counted as unobserved), hex of the f64 bits.
     pub unmapped_m2: String,
-    /// Unobserved m² over the raster by cause (masked, nodata, invalid), hex of
-    /// the f64 bits.
-    pub unobserved_causes_m2: Vec<String>,
+    /// m² over the raster unobserved by cause (masked, nodata, invalid), then
+    /// observed with an implausible reflectance; hex of the f64 bits.
+    pub observation_m2: Vec<String>,
 }
 
 /// The previous audit a shard compared with.
@@ -375,7 +375,7 @@ pub(crate) struct Measured {
     pub unmapped_m2: f64,
     /// Per piece, m² over unmapped values.
     pub unmapped_m2_by_piece: Vec<f64>,
-    /// Per piece, unobserved m² over the raster by cause (masked, nodata, invalid).
+    /// Per piece, m² over the raster by [`Causes`] slot.
     pub causes_m2_by_piece: Vec<Causes>,
     /// The county map, then one map per mine, as the canvases were given.
     pub maps: Vec<ClassMap>,
@@ -510,7 +510,7 @@ impl Measure for ShardMeasure {
                 pit_id: p.pit_id.clone(),
                 transitions_m2: t.iter().flatten().map(|v| f64_hex(*v)).collect(),
                 unmapped_m2: f64_hex(*um),
-                unobserved_causes_m2: causes.iter().map(|v| f64_hex(*v)).collect(),
+                observation_m2: causes.iter().map(|v| f64_hex(*v)).collect(),
             })
             .collect();
         self.data = Some(ShardData {

@@ -6,7 +6,7 @@
 use super::error::AuditError;
 use super::imagery::{BlockBands, Imagery, Readers, Unmapped, UNMAPPED};
 use super::model::{ClassMap, LandClass};
-use crate::classify::Unobserved;
+use crate::classify::{Unobserved, IMPLAUSIBLE};
 use crate::coverage::Coverage;
 use crate::grid::{Grid, Window};
 use crate::plan::plan_blocks;
@@ -17,8 +17,13 @@ use std::sync::Mutex;
 /// m² of a piece by (previous class, current class), indexed by class code.
 pub type Transitions = [[f64; 4]; 4];
 
-/// Unobserved m² of a piece by [`Unobserved`] cause (masked, nodata, invalid).
-pub type Causes = [f64; 3];
+/// What the imagery says of a piece's land beyond its classes, m²: unobserved by
+/// [`Unobserved`] cause (masked, nodata, invalid), then observed with an
+/// implausible reflectance (slot [`IMPLAUSIBLE_SLOT`]).
+pub type Causes = [f64; 4];
+
+/// Slot of [`Causes`] for observed land with a reflectance out of range.
+pub const IMPLAUSIBLE_SLOT: usize = 3;
 
 /// A map being painted: a window of the grid, `k × k` cells per pixel, and per
 /// pixel how many footprint cells of each class fell in it.
@@ -171,7 +176,8 @@ pub struct SweepResult {
     /// Per piece, m² over unmapped values this year.
     pub unmapped_m2_by_piece: Vec<f64>,
     /// Per piece, unobserved m² this year by [`Unobserved`] cause (masked, nodata,
-    /// invalid), over the raster; unmapped values are in `unmapped_m2_by_piece`.
+    /// invalid) and observed m² with implausible reflectance, over the raster;
+    /// unmapped values are in `unmapped_m2_by_piece`.
     pub causes_m2_by_piece: Vec<Causes>,
     /// The canvases, painted.
     pub canvases: Vec<Canvas>,
@@ -267,7 +273,7 @@ pub fn sweep_with(
                     };
                     let mut t: Transitions = [[0.0; 4]; 4];
                     let mut unmapped_m2 = 0.0;
-                    let mut causes: Causes = [0.0; 3];
+                    let mut causes: Causes = [0.0; 4];
                     for row in w.row_off..w.row_off + w.height {
                         let cell_m2 = current.area.cell_m2(row);
                         let c0 = (row - cov.window.row_off) * cov.window.width + w.col_off
@@ -282,6 +288,10 @@ pub fn sweep_with(
                             }
                             let bi = b0 + k;
                             let mut now = current.class_at(&wk.bands_now, bi);
+                            if now & IMPLAUSIBLE != 0 {
+                                causes[IMPLAUSIBLE_SLOT] += f * cell_m2;
+                                now &= !IMPLAUSIBLE;
+                            }
                             if now == UNMAPPED {
                                 let v = current.value_at(&wk.bands_now, bi);
                                 *unmapped.entry(v.to_bits()).or_insert(0.0) += f * cell_m2;
@@ -292,8 +302,7 @@ pub fn sweep_with(
                                 now = LandClass::Unobserved as u8;
                             }
                             let was = match before {
-                                Some(p) => p
-                                    .class_at(&wk.bands_before, bi)
+                                Some(p) => (p.class_at(&wk.bands_before, bi) & !IMPLAUSIBLE)
                                     .min(LandClass::Unobserved as u8),
                                 None => now,
                             };
@@ -331,7 +340,7 @@ pub fn sweep_with(
     // Merge in block order so sums are the same from run to run.
     let mut transitions = vec![[[0.0; 4]; 4]; coverages.len()];
     let mut unmapped_m2_by_piece = vec![0.0; coverages.len()];
-    let mut causes_m2_by_piece: Vec<Causes> = vec![[0.0; 3]; coverages.len()];
+    let mut causes_m2_by_piece: Vec<Causes> = vec![[0.0; 4]; coverages.len()];
     let mut unmapped = Unmapped::new();
     for (blocks, um) in parts {
         for (p, t, um_m2, causes) in blocks {

@@ -15,7 +15,7 @@ pub mod ndvi;
 
 pub use classes::{ClassMapping, ClassesError};
 pub use mask::Mask;
-pub use ndvi::NdviClassifier;
+pub use ndvi::{NdviClassifier, IMPLAUSIBLE, PLAUSIBLE_REFLECTANCE};
 
 use serde::{Deserialize, Serialize};
 

@@ -25,6 +25,15 @@ pub struct NdviClassifier {
     pub nir_nodata: Option<NoData>,
 }
 
+/// Reflectances a real surface gives, with room for noise, snow and glint: a cell
+/// outside this range in either band is classified, but flagged [`IMPLAUSIBLE`]
+/// (most often `scale`/`offset` were not set for integer DN bands).
+pub const PLAUSIBLE_REFLECTANCE: std::ops::RangeInclusive<f64> = -0.5..=1.5;
+
+/// Flag on a class code from [`NdviClassifier::classify_code`]: observed, but a
+/// reflectance lies outside [`PLAUSIBLE_REFLECTANCE`]. Clear it to get the class.
+pub const IMPLAUSIBLE: u8 = 0x40;
+
 impl NdviClassifier {
     /// The NDVI of one cell from raw values, or `None` when the cell is not observed
     /// (nodata in either band, a non-positive reflectance sum, or a non-finite value).
@@ -61,14 +70,29 @@ impl NdviClassifier {
         self.ndvi(red, nir).is_none().then_some(Unobserved::Invalid)
     }
 
-    /// The class code of one cell: a [`LandClass`] code for an observed cell, or the
-    /// [`Unobserved`] cause code of an unobserved one (see [`super::class_code`]).
+    /// The class code of one cell: a [`LandClass`] code for an observed cell (with
+    /// [`IMPLAUSIBLE`] set when a reflectance is out of range), or the
+    /// [`Unobserved`] cause code of an unobserved one (see
+    /// [`super::land_class_of_code`]).
     #[inline]
     pub fn classify_code(&self, red: f64, nir: f64) -> u8 {
         match self.ndvi(red, nir) {
-            Some(v) if v >= self.restored_min_ndvi => LandClass::Restored as u8,
-            Some(v) if v < self.water_max_ndvi => LandClass::Water as u8,
-            Some(_) => LandClass::Unrestored as u8,
+            Some(v) => {
+                let class = if v >= self.restored_min_ndvi {
+                    LandClass::Restored
+                } else if v < self.water_max_ndvi {
+                    LandClass::Water
+                } else {
+                    LandClass::Unrestored
+                } as u8;
+                let r = red * self.scale + self.offset;
+                let n = nir * self.scale + self.offset;
+                if PLAUSIBLE_REFLECTANCE.contains(&r) && PLAUSIBLE_REFLECTANCE.contains(&n) {
+                    class
+                } else {
+                    class | IMPLAUSIBLE
+                }
+            }
             None => self
                 .unobserved_cause(red, nir)
                 .unwrap_or(Unobserved::Invalid)

@@ -145,6 +145,7 @@ mod tests {
             water_ha: 0.0,
             unobserved_ha: 1e-9,
             unobserved_causes: Default::default(),
+            implausible_reflectance_ha: 0.0,
             footprint_ha: 0.1 + 0.2 + 2.0 + 1e-9,
             pit_count: 3,
             piece_count: 4,
