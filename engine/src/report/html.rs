@@ -433,6 +433,14 @@ impl<'a> Page<'a> {
                 ha(b.baseline.unrestored_legacy_ha)
             ));
         }
+        if s.unobserved_ha > 0.0 {
+            out.push_str(&format!(
+                "<p class=\"note\">Unobserved 未观测 {} ha, by cause: {}. Restored shares are of the observed land: {} of the footprint.</p>\n",
+                ha(s.unobserved_ha),
+                esc(&s.unobserved_causes.describe()),
+                pct(county_areas(s).observed_pct())
+            ));
+        }
         if s.unmapped_ha > 0.0 {
             out.push_str(&format!(
                 "<p class=\"note\">{} ha of footprint lie on land-cover values the class mapping lacks ({}); they are counted as unobserved. 未映射地类计入未观测。</p>\n",
