@@ -389,7 +389,25 @@ pub(crate) fn run_with(
 
 /// Writes `report` into `out` atomically: into a temporary sibling folder first,
 /// then swapped into place; on failure nothing (or the old folder) remains.
+///
+/// `out` is first checked with [`crate::output::check_out`] against the report's
+/// inputs and previous audit: it may be new, an empty folder, or a folder reclaim
+/// wrote, never an input, a folder holding one, or the current directory.
+///
+/// # Errors
+/// The guard's errors; [`Error::Output`] naming the path that could not be written.
 pub fn write(report: &AuditReport, out: &Path) -> Result<(), AuditError> {
+    use crate::output::{check_out, OutputKind};
+    let mut inputs: Vec<_> = report
+        .provenance
+        .inputs
+        .iter()
+        .map(|i| (i.role.clone(), i.path.clone()))
+        .collect();
+    if let Some(p) = &report.previous {
+        inputs.push(("previous audit".into(), p.dir.clone()));
+    }
+    check_out(out, OutputKind::AuditFolder, &inputs)?;
     let io = |path: &Path, source| {
         AuditError::from(Error::Output {
             path: path.to_path_buf(),
@@ -404,21 +422,36 @@ pub fn write(report: &AuditReport, out: &Path) -> Result<(), AuditError> {
     let tmp = crate::output::temp_sibling(out);
     let _ = std::fs::remove_dir_all(&tmp);
     std::fs::create_dir(&tmp).map_err(|e| io(&tmp, e))?;
-    if let Err(e) = crate::report::write_all(&tmp, report) {
+    // From here every failure removes the temporary folder.
+    let fail = |e: AuditError| {
         let _ = std::fs::remove_dir_all(&tmp);
-        return Err(e.into());
+        Err(e)
+    };
+    if let Err(e) = crate::report::write_all(&tmp, report) {
+        return fail(e.into());
     }
-    let old = crate::output::temp_sibling(&out.with_extension("old"));
-    if out.exists() {
-        std::fs::rename(out, &old).map_err(|e| io(out, e))?;
+    let old = crate::output::temp_sibling_named(out, "old");
+    let had_old = std::fs::symlink_metadata(out).is_ok();
+    if had_old {
+        if let Err(e) = std::fs::rename(out, &old) {
+            return fail(io(out, e));
+        }
     }
     if let Err(e) = std::fs::rename(&tmp, out) {
         // Put the old output back.
-        let _ = std::fs::rename(&old, out);
-        let _ = std::fs::remove_dir_all(&tmp);
-        return Err(io(out, e));
+        if had_old {
+            let _ = std::fs::rename(&old, out);
+        }
+        return fail(io(out, e));
     }
-    let _ = std::fs::remove_dir_all(&old);
+    if had_old {
+        // A symlink that was replaced goes alone; its target is left as it is.
+        if std::fs::symlink_metadata(&old).is_ok_and(|m| m.file_type().is_symlink()) {
+            let _ = std::fs::remove_file(&old);
+        } else {
+            let _ = std::fs::remove_dir_all(&old);
+        }
+    }
     Ok(())
 }
 

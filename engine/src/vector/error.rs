@@ -24,6 +24,10 @@ pub enum VectorError {
         source: std::io::Error,
     },
 
+    /// The file (or a sidecar) is not a regular file, or is over the byte cap.
+    #[error(transparent)]
+    Input(crate::input::InputError),
+
     /// The file's extension names a format this build cannot read.
     #[error(
         "{p}: the {extension:?} format is not supported; convert it to GeoJSON, \
@@ -462,5 +466,15 @@ mod tests {
             s.starts_with("a.dbf: the value in feature 7 of field #2 (NAME) is not valid UTF-8"),
             "{s}"
         );
+    }
+}
+
+impl From<crate::input::InputError> for VectorError {
+    /// A missing or unreadable file stays [`VectorError::Io`]; the rest is [`VectorError::Input`].
+    fn from(e: crate::input::InputError) -> Self {
+        match e {
+            crate::input::InputError::Io { path, source } => VectorError::Io { path, source },
+            other => VectorError::Input(other),
+        }
     }
 }

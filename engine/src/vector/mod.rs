@@ -58,16 +58,21 @@ pub struct ReadOptions {
     /// Repair self-intersecting or overlapping geometry ([`validate::repair`]) instead of
     /// refusing it (the CLI's `--repair`; default false).
     pub repair: bool,
+    /// Most bytes one file of the layer (.geojson, .shp, .dbf, .shx) may hold
+    /// (default 2 GiB; `max_vector_mib` under an audit's `[limits]`).
+    pub max_file_bytes: u64,
 }
 
 impl Default for ReadOptions {
-    /// No explicit encoding; 5 million features; 200 million vertices; no repair.
+    /// No explicit encoding; 5 million features; 200 million vertices; no repair;
+    /// 2 GiB per file.
     fn default() -> Self {
         ReadOptions {
             encoding: None,
             max_features: 5_000_000,
             max_vertices: 200_000_000,
             repair: false,
+            max_file_bytes: 2 << 30,
         }
     }
 }
@@ -94,6 +99,8 @@ impl Default for ReadOptions {
 /// # Ok::<(), reclaim::vector::VectorError>(())
 /// ```
 pub fn read_layer(path: &Path, opts: &ReadOptions) -> Result<Layer, VectorError> {
+    // A FIFO would block and a device would never end: only regular files are read.
+    crate::input::check_regular(path)?;
     let extension = path
         .extension()
         .and_then(|e| e.to_str())
@@ -102,6 +109,10 @@ pub fn read_layer(path: &Path, opts: &ReadOptions) -> Result<Layer, VectorError>
     let layer = match extension.as_str() {
         "shp" => {
             if let Some(shx_path) = shapefile_reader::sidecar(path, "shx") {
+                for p in [path, shx_path.as_path()] {
+                    let cap = crate::input::Cap::Vector;
+                    crate::input::check_capped(p, opts.max_file_bytes, cap)?;
+                }
                 shx::check(path, &shx_path)?;
             }
             shapefile_reader::read_shapefile(path, opts)?
