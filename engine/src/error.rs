@@ -81,10 +81,12 @@ pub enum Error {
         relation: crate::output::Relation,
     },
     /// The output folder is the current directory or a folder above it.
-    #[error("output {}: it is the current directory{} ({}); reclaim replaces an output folder as a whole, which would delete everything in it; give a new folder, e.g. --out audit-2025", .out.display(), if .cwd == .out_canonical { "" } else { " or a folder above it" }, .cwd.display())]
+    #[error("output {}: it is the current directory{} ({}); writing {} there would overwrite or delete what is in it; give a new folder{}", .out.display(), if .cwd == .out_canonical { "" } else { " or a folder above it" }, .cwd.display(), .kind.article(), .kind.example())]
     OutputIsWorkingDir {
         /// The output path as given.
         out: PathBuf,
+        /// What would have been written.
+        kind: crate::output::OutputKind,
         /// It, resolved.
         out_canonical: PathBuf,
         /// The current directory.

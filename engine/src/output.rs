@@ -162,6 +162,7 @@ pub fn check_out(out: &Path, kind: OutputKind, inputs: &[InputPath]) -> Result<(
             if cwd.starts_with(&out_abs) {
                 return Err(Error::OutputIsWorkingDir {
                     out: out.to_path_buf(),
+                    kind,
                     out_canonical: out_abs,
                     cwd,
                 });
@@ -270,6 +271,41 @@ fn same_file(out: Option<&fs::Metadata>, input: &Path) -> bool {
     }
     let _ = (out, input);
     false
+}
+
+/// `target` relative to the folder `base` (both absolute and resolved, see
+/// [`resolve`]), with `..` where needed; `None` when they share no root.
+pub fn relative_to(target: &Path, base: &Path) -> Option<PathBuf> {
+    let t: Vec<Component> = target.components().collect();
+    let b: Vec<Component> = base.components().collect();
+    if t.first() != b.first() {
+        return None;
+    }
+    let common = t.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let mut rel = PathBuf::new();
+    for _ in common..b.len() {
+        rel.push("..");
+    }
+    for c in &t[common..] {
+        rel.push(c.as_os_str());
+    }
+    Some(rel)
+}
+
+/// `path` with its folder resolved ([`resolve`]) and its own name kept as given:
+/// a symlinked file stays the link (its sidecars are found next to it).
+pub fn resolve_folder(path: &Path) -> PathBuf {
+    match (path.parent(), path.file_name()) {
+        (Some(parent), Some(name)) => {
+            let parent = if parent.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                parent
+            };
+            resolve(parent).join(name)
+        }
+        _ => resolve(path),
+    }
 }
 
 /// `path` made absolute and resolved: the longest existing part canonicalised

@@ -310,12 +310,11 @@ impl AuditConfig {
         Ok(cfg)
     }
 
-    /// Joins every relative input path onto `base`.
+    /// Joins every relative input path onto `base`, and resolves each path's folder
+    /// (symlinks, `..`; see [`crate::output::resolve_folder`]).
     pub fn resolve_paths(&mut self, base: &Path) {
         let fix = |p: &mut PathBuf| {
-            if p.is_relative() {
-                *p = base.join(&*p);
-            }
+            *p = crate::output::resolve_folder(&base.join(&*p));
         };
         let im = &mut self.imagery;
         for p in [

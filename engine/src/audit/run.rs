@@ -84,6 +84,7 @@ pub(crate) fn run_with(
                     sha256: cache.sha256(&path)?,
                     role,
                     path,
+                    path_relative: None,
                 })
             })
             .collect::<Result<Vec<_>, AuditError>>()
@@ -537,12 +538,15 @@ fn sidecars(role: &str, path: &Path) -> Vec<(String, PathBuf)> {
 pub use super::checksum::sha256_file;
 
 /// Reads a previous audit: its summary, and its imagery when it lies on this
-/// year's grid (for cell-by-cell change).
+/// year's grid (for cell-by-cell change). Works from any working directory: the
+/// folder is resolved, and an imagery path its `summary.json` records is taken as
+/// recorded (absolute), else relative to the summary's folder (`path_relative`).
 fn load_previous(
     dir: &Path,
     current: &Imagery,
     limits: &Limits,
 ) -> Result<(Summary, Option<Imagery>, PathBuf), AuditError> {
+    let dir = &crate::output::resolve(dir);
     let perr = |detail: String| AuditError::Previous {
         dir: dir.to_path_buf(),
         detail,
@@ -556,7 +560,37 @@ fn load_previous(
         ));
     }
     let summary = file.summary;
-    let prev_cfg = AuditConfig::from_toml(cfg_text, &json_path)?;
+    let mut prev_cfg = AuditConfig::from_toml(cfg_text, &json_path)?;
+    let im = &mut prev_cfg.imagery;
+    for (key, p) in [
+        ("[imagery] path", &mut im.path),
+        ("[imagery] red_path", &mut im.red_path),
+        ("[imagery] nir_path", &mut im.nir_path),
+        ("[imagery] mask_path", &mut im.mask_path),
+    ] {
+        let Some(p) = p else { continue };
+        if p.exists() {
+            continue;
+        }
+        let relative = file
+            .provenance
+            .inputs
+            .iter()
+            .find(|i| i.path == *p)
+            .and_then(|i| i.path_relative.as_ref())
+            .map(|r| dir.join(r));
+        match relative {
+            Some(r) if r.exists() => *p = r,
+            relative => {
+                return Err(AuditError::PreviousInputMissing {
+                    summary: json_path,
+                    key,
+                    recorded: p.clone(),
+                    relative,
+                })
+            }
+        }
+    }
     let prev_imagery = Imagery::open(&prev_cfg.imagery, limits)?;
     if !grids_match(current, &prev_imagery) {
         return Err(perr(format!(
