@@ -99,8 +99,6 @@ impl Default for ReadOptions {
 /// # Ok::<(), reclaim::vector::VectorError>(())
 /// ```
 pub fn read_layer(path: &Path, opts: &ReadOptions) -> Result<Layer, VectorError> {
-    // A FIFO would block and a device would never end: only regular files are read.
-    crate::input::check_regular(path)?;
     let extension = path
         .extension()
         .and_then(|e| e.to_str())
@@ -108,6 +106,8 @@ pub fn read_layer(path: &Path, opts: &ReadOptions) -> Result<Layer, VectorError>
         .to_ascii_lowercase();
     let layer = match extension.as_str() {
         "shp" => {
+            // A FIFO would block and a device never end: regular files only.
+            crate::input::check_regular(path)?;
             if let Some(shx_path) = shapefile_reader::sidecar(path, "shx") {
                 for p in [path, shx_path.as_path()] {
                     let cap = crate::input::Cap::Vector;
