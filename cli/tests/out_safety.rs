@@ -191,14 +191,7 @@ fn out_is_the_config_file() {
 #[test]
 fn out_is_an_ancestor_of_the_inputs_and_config() {
     let f = Fixture::new();
-    let args = [
-        "audit",
-        "--config",
-        "data/a.toml",
-        "--out",
-        "data",
-        "-q",
-    ];
+    let args = ["audit", "--config", "data/a.toml", "--out", "data", "-q"];
     f.refused_in(&f.root, &args, &["output data", "holds the config input"]);
     // An input elsewhere, the output above it.
     let elsewhere = f.root.join("elsewhere/deep");
@@ -304,7 +297,10 @@ fn zonal_out_is_an_input_or_a_sidecar() {
             out,
         ]
     };
-    f.refused(&zonal("inputs/scene.tif"), &["raster input", "not an input"]);
+    f.refused(
+        &zonal("inputs/scene.tif"),
+        &["raster input", "not an input"],
+    );
     f.refused(&zonal("inputs/zones.shp"), &["zones input"]);
     for (out, role) in [
         ("inputs/zones.dbf", "zones.dbf"),
@@ -462,8 +458,7 @@ fn previous_works_from_another_directory_and_after_a_move() {
     .unwrap();
     f.ok(&["audit", "--config", "p.toml", "--out", "prev", "-q"]);
     let summary: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(f.data.join("prev/summary.json")).unwrap())
-            .unwrap();
+        serde_json::from_slice(&std::fs::read(f.data.join("prev/summary.json")).unwrap()).unwrap();
     let inputs = summary["provenance"]["inputs"].as_array().unwrap();
     assert_eq!(
         inputs[0]["path"],

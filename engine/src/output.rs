@@ -176,7 +176,9 @@ pub fn check_out(out: &Path, kind: OutputKind, inputs: &[InputPath]) -> Result<(
             || same_file(out_meta.as_ref(), input)
             || (in_abs.parent() == out_abs.parent()
                 && match (in_abs.file_name(), out_abs.file_name()) {
-                    (Some(a), Some(b)) => a.to_string_lossy().to_lowercase() == b.to_string_lossy().to_lowercase(),
+                    (Some(a), Some(b)) => {
+                        a.to_string_lossy().to_lowercase() == b.to_string_lossy().to_lowercase()
+                    }
                     _ => false,
                 });
         let relation = if same {
@@ -397,6 +399,94 @@ mod tests {
         write_atomic(&p, b"z\n").unwrap();
         assert_eq!(fs::read(&p).unwrap(), b"z\n");
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    fn inputs(dir: &Path) -> Vec<InputPath> {
+        let mut v = vector_inputs("pits", &dir.join("in/pits.shp"));
+        v.push(("imagery".into(), dir.join("in/scene.tif")));
+        v
+    }
+
+    #[test]
+    fn outputs_on_inputs_are_refused_with_how_they_meet() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        fs::create_dir_all(d.join("in")).unwrap();
+        fs::write(d.join("in/pits.shp"), b"").unwrap();
+        let ins = inputs(d);
+        let rel = |out: &Path, kind| match check_out(out, kind, &ins) {
+            Err(Error::OutputIsInput { relation, role, .. }) => Some((relation, role)),
+            Ok(()) => None,
+            Err(e) => panic!("{e}"),
+        };
+        let file = OutputKind::File;
+        let folder = OutputKind::AuditFolder;
+        assert_eq!(
+            rel(&d.join("in/pits.shp"), file),
+            Some((Relation::Same, "pits".into()))
+        );
+        // A sidecar that does not exist, in another case, through `..`.
+        assert_eq!(
+            rel(&d.join("in/../in/PITS.PRJ"), file),
+            Some((Relation::Same, "pits.prj".into()))
+        );
+        assert_eq!(
+            rel(&d.join("in"), folder),
+            Some((Relation::Ancestor, "pits".into()))
+        );
+        assert_eq!(rel(d, folder), Some((Relation::Ancestor, "pits".into())));
+        assert_eq!(rel(&d.join("in/out.csv"), file), None);
+        assert_eq!(rel(&d.join("audit"), folder), None);
+    }
+
+    #[test]
+    fn a_folder_is_replaced_only_when_empty_or_reclaims() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let out = d.join("out");
+        fs::create_dir(&out).unwrap();
+        check_out(&out, OutputKind::AuditFolder, &[]).unwrap();
+        fs::write(out.join("notes.txt"), b"x").unwrap();
+        match check_out(&out, OutputKind::AuditFolder, &[]) {
+            Err(Error::OutputNotReclaims { entry, .. }) => {
+                assert_eq!(entry, Path::new("notes.txt"))
+            }
+            other => panic!("{other:?}"),
+        }
+        // The demo's layout makes a demo folder.
+        fs::create_dir(out.join("inputs")).unwrap();
+        let toml = "audit_date = \"2020-12-31\"\n[imagery]\npath = \"a.tif\"\n[pits]\npath = \"p.shp\"\nid_field = \"id\"\n[licenses]\npath = \"l.shp\"\n";
+        assert!(check_out(&out, OutputKind::DemoFolder, &[]).is_err());
+        for y in [2020, 2024] {
+            fs::write(out.join(format!("audit-{y}.toml")), toml).unwrap();
+        }
+        check_out(&out, OutputKind::DemoFolder, &[]).unwrap();
+        // A file where a folder goes, a folder where a file goes.
+        match check_out(&out.join("notes.txt"), OutputKind::AuditFolder, &[]) {
+            Err(Error::OutputWrongKind { found, .. }) => assert_eq!(found, FileKind::File),
+            other => panic!("{other:?}"),
+        }
+        match check_out(&out, OutputKind::File, &[]) {
+            Err(Error::OutputWrongKind { found, .. }) => assert_eq!(found, FileKind::Directory),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn paths_resolve_and_relate() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = fs::canonicalize(dir.path()).unwrap();
+        fs::create_dir(d.join("a")).unwrap();
+        assert_eq!(resolve(&d.join("a/../b/./c")), d.join("b/c"));
+        assert_eq!(resolve_folder(&d.join("a/../a/x.shp")), d.join("a/x.shp"));
+        assert_eq!(
+            relative_to(&d.join("in/x.tif"), &d.join("out")),
+            Some(PathBuf::from("../in/x.tif"))
+        );
+        assert_eq!(
+            relative_to(&d.join("out/x"), &d.join("out")),
+            Some(PathBuf::from("x"))
+        );
     }
 
     #[test]

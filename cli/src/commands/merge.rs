@@ -35,7 +35,11 @@ pub struct MergeArgs {
 pub fn run(a: &MergeArgs) -> anyhow::Result<ExitCode> {
     let t0 = Instant::now();
     // Fail fast on the parts; audit::write checks the audit's inputs too.
-    let parts: Vec<_> = a.parts.iter().map(|p| ("part".to_string(), p.clone())).collect();
+    let parts: Vec<_> = a
+        .parts
+        .iter()
+        .map(|p| ("part".to_string(), p.clone()))
+        .collect();
     reclaim::output::check_out(&a.out, reclaim::output::OutputKind::AuditFolder, &parts)?;
     let report = audit::merge(&a.parts, &Limits::default())?;
     audit::write(&report, &a.out)

@@ -94,8 +94,7 @@ pub(crate) fn read_dbf_with_cpg(
     cpg: Option<&Path>,
     opts: &ReadOptions,
 ) -> Result<DbfTable, VectorError> {
-    let bytes =
-        crate::input::read_capped(path, opts.max_file_bytes, crate::input::Cap::Vector)?;
+    let bytes = crate::input::read_capped(path, opts.max_file_bytes, crate::input::Cap::Vector)?;
     let declared = match &opts.encoding {
         Some(label) => Some((label.clone(), EncodingSource::Explicit)),
         None => match cpg {

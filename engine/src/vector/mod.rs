@@ -119,7 +119,16 @@ pub fn read_layer(path: &Path, opts: &ReadOptions) -> Result<Layer, VectorError>
         }
         "geojson" | "json" => geojson_reader::read_geojson(path, opts)?,
         #[cfg(feature = "gdal")]
-        _ => gdal_reader::read_ogr(path, opts)?,
+        _ => {
+            // GDAL also reads folders (FileGDB), but never a FIFO or a device.
+            use crate::input::{check_regular, FileKind, InputError};
+            match check_regular(path) {
+                Err(e @ InputError::NotAFile { kind, .. }) if kind != FileKind::Directory => {
+                    return Err(e.into())
+                }
+                _ => gdal_reader::read_ogr(path, opts)?,
+            }
+        }
         #[cfg(not(feature = "gdal"))]
         _ => {
             return Err(VectorError::Unsupported {
