@@ -409,6 +409,16 @@ impl std::fmt::Display for EncodingSource {
     }
 }
 
+impl From<crate::input::InputError> for VectorError {
+    /// A missing or unreadable file stays [`VectorError::Io`]; the rest is [`VectorError::Input`].
+    fn from(e: crate::input::InputError) -> Self {
+        match e {
+            crate::input::InputError::Io { path, source } => VectorError::Io { path, source },
+            other => VectorError::Input(other),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -466,15 +476,5 @@ mod tests {
             s.starts_with("a.dbf: the value in feature 7 of field #2 (NAME) is not valid UTF-8"),
             "{s}"
         );
-    }
-}
-
-impl From<crate::input::InputError> for VectorError {
-    /// A missing or unreadable file stays [`VectorError::Io`]; the rest is [`VectorError::Input`].
-    fn from(e: crate::input::InputError) -> Self {
-        match e {
-            crate::input::InputError::Io { path, source } => VectorError::Io { path, source },
-            other => VectorError::Input(other),
-        }
     }
 }
