@@ -349,6 +349,30 @@ fn a_fifo_input_is_refused_by_name() {
         ],
         &["fifo.geojson", "named pipe (FIFO)"],
     );
+    // A FIFO summary.json given as --previous, and as a part to merge.
+    std::fs::create_dir(f.data.join("fp")).unwrap();
+    let st = Command::new("mkfifo")
+        .arg(f.data.join("fp/summary.json"))
+        .status()
+        .unwrap();
+    assert!(st.success());
+    f.refused(
+        &[
+            "audit",
+            "--config",
+            "a.toml",
+            "--previous",
+            "fp",
+            "--out",
+            "out",
+            "-q",
+        ],
+        &["fp/summary.json", "named pipe (FIFO)"],
+    );
+    f.refused(
+        &["merge", "inputs/fifo.geojson", "--out", "out", "-q"],
+        &["fifo.geojson", "named pipe (FIFO)"],
+    );
     // A FIFO raster and a FIFO configuration too.
     f.refused(
         &["info", "inputs/fifo.geojson"],
