@@ -373,6 +373,39 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     result.map_err(err)
 }
 
+/// Puts the finished folder `tmp` in place of `out`: the old `out` (if any) is
+/// renamed aside, `tmp` renamed in, then the old one removed. When `tmp` cannot be
+/// renamed in, the old `out` is put back; the caller removes `tmp`.
+///
+/// # Errors
+/// [`Error::Output`] naming `out`.
+pub fn swap_folder(tmp: &Path, out: &Path) -> Result<(), Error> {
+    let io = |source| Error::Output {
+        path: out.to_path_buf(),
+        source,
+    };
+    let old = temp_sibling_named(out, "old");
+    let had_old = fs::symlink_metadata(out).is_ok();
+    if had_old {
+        fs::rename(out, &old).map_err(io)?;
+    }
+    if let Err(e) = fs::rename(tmp, out) {
+        if had_old {
+            let _ = fs::rename(&old, out);
+        }
+        return Err(io(e));
+    }
+    if had_old {
+        // A symlink that was replaced goes alone; its target is left as it is.
+        if fs::symlink_metadata(&old).is_ok_and(|m| m.file_type().is_symlink()) {
+            let _ = fs::remove_file(&old);
+        } else {
+            let _ = fs::remove_dir_all(&old);
+        }
+    }
+    Ok(())
+}
+
 /// A hidden temporary name next to `path` (same filesystem, so rename is atomic).
 pub fn temp_sibling(path: &Path) -> PathBuf {
     temp_sibling_named(path, "tmp")
@@ -487,6 +520,26 @@ mod tests {
             relative_to(&d.join("out/x"), &d.join("out")),
             Some(PathBuf::from("x"))
         );
+    }
+
+    #[test]
+    fn a_failed_swap_puts_the_old_folder_back_and_leaves_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("audit");
+        fs::create_dir(&out).unwrap();
+        fs::write(out.join("summary.json"), b"old").unwrap();
+        // The rename of the new folder fails (it is gone).
+        let e = swap_folder(&dir.path().join(".audit.tmp-1"), &out).unwrap_err();
+        assert!(e.to_string().contains("audit"), "{e}");
+        assert_eq!(fs::read(out.join("summary.json")).unwrap(), b"old");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1, "no .old left");
+        // And a good swap replaces it, leaving only the new folder.
+        let tmp = temp_sibling(&out);
+        fs::create_dir(&tmp).unwrap();
+        fs::write(tmp.join("summary.json"), b"new").unwrap();
+        swap_folder(&tmp, &out).unwrap();
+        assert_eq!(fs::read(out.join("summary.json")).unwrap(), b"new");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 
     #[test]

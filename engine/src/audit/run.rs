@@ -431,27 +431,8 @@ pub fn write(report: &AuditReport, out: &Path) -> Result<(), AuditError> {
     if let Err(e) = crate::report::write_all(&tmp, report) {
         return fail(e.into());
     }
-    let old = crate::output::temp_sibling_named(out, "old");
-    let had_old = std::fs::symlink_metadata(out).is_ok();
-    if had_old {
-        if let Err(e) = std::fs::rename(out, &old) {
-            return fail(io(out, e));
-        }
-    }
-    if let Err(e) = std::fs::rename(&tmp, out) {
-        // Put the old output back.
-        if had_old {
-            let _ = std::fs::rename(&old, out);
-        }
-        return fail(io(out, e));
-    }
-    if had_old {
-        // A symlink that was replaced goes alone; its target is left as it is.
-        if std::fs::symlink_metadata(&old).is_ok_and(|m| m.file_type().is_symlink()) {
-            let _ = std::fs::remove_file(&old);
-        } else {
-            let _ = std::fs::remove_dir_all(&old);
-        }
+    if let Err(e) = crate::output::swap_folder(&tmp, out) {
+        return fail(e.into());
     }
     Ok(())
 }
