@@ -65,4 +65,53 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// An input is not a regular file, or is over its byte cap.
+    #[error(transparent)]
+    Input(crate::input::InputError),
+    /// The output path is an input, or a folder holding one: writing would destroy it.
+    #[error("{}", crate::output::describe_is_input(out, role, input, *relation))]
+    OutputIsInput {
+        /// The output path as given.
+        out: PathBuf,
+        /// What the input is (`pits`, `pits.dbf`, `config`, `previous`, `raster` …).
+        role: String,
+        /// The input, as given.
+        input: PathBuf,
+        /// The output is the input itself, or a folder above it.
+        relation: crate::output::Relation,
+    },
+    /// The output folder is the current directory or a folder above it.
+    #[error("output {}: it is the current directory{} ({}); writing {} there would overwrite or delete what is in it; give a new folder{}", .out.display(), if .cwd == .out_canonical { "" } else { " or a folder above it" }, .cwd.display(), .kind.article(), .kind.example())]
+    OutputIsWorkingDir {
+        /// The output path as given.
+        out: PathBuf,
+        /// What would have been written.
+        kind: crate::output::OutputKind,
+        /// It, resolved.
+        out_canonical: PathBuf,
+        /// The current directory.
+        cwd: PathBuf,
+    },
+    /// The output folder exists and holds files reclaim did not write.
+    #[error("output {}: the folder exists and was not written by reclaim (it holds {} and no {}); reclaim replaces an output folder as a whole, so it only replaces an empty folder or one it wrote; choose a new folder name, or move the files away yourself", .out.display(), .entry.display(), .kind.marker())]
+    OutputNotReclaims {
+        /// The output folder.
+        out: PathBuf,
+        /// What would have been written there.
+        kind: crate::output::OutputKind,
+        /// One entry of the folder that is not reclaim's.
+        entry: PathBuf,
+    },
+    /// The output path exists as something else than what is written there.
+    #[error("output {}: it is a {found}{}, but {} is written there; give a path that does not exist yet{}", .out.display(), .target.as_ref().map(|t| format!(" ({})", t.display())).unwrap_or_default(), .expected.article(), .expected.example())]
+    OutputWrongKind {
+        /// The output path as given.
+        out: PathBuf,
+        /// What it is now.
+        found: crate::input::FileKind,
+        /// Where it leads, when it is a symlink.
+        target: Option<PathBuf>,
+        /// What would be written.
+        expected: crate::output::OutputKind,
+    },
 }

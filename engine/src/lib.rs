@@ -33,7 +33,8 @@
 //! - [`audit`]: one restoration audit end to end (also sharded, and merged).
 //! - [`report`]: the audit's CSV, JSON, GeoJSON and self-contained HTML outputs.
 //! - [`demo`]: the synthetic Yitong demo county.
-//! - [`output`]: atomic file writing.
+//! - [`input`]: opening inputs safely (regular files only, byte caps).
+//! - [`output`]: atomic file writing, and the guard that keeps `--out` off the inputs.
 //! - [`progress`]: progress callbacks for long runs.
 //! - [`warning`]: typed warnings returned beside results (printed once, listed, `--strict`).
 //! - [`error`]: the engine's top-level error.
@@ -49,6 +50,7 @@ pub mod error;
 pub mod footprints;
 pub mod grid;
 pub mod index;
+pub mod input;
 pub mod output;
 pub mod plan;
 pub mod progress;

@@ -318,11 +318,13 @@ fn report() -> AuditReport {
                     role: "imagery".into(),
                     path: PathBuf::from("/data/2025/s2_yitong_20250915.tif"),
                     sha256: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08".into(),
+                    path_relative: None,
                 },
                 InputFile {
                     role: "pits".into(),
                     path: PathBuf::from("/data/2025/图斑.shp"),
                     sha256: "60303ae22b998861bce3b28f33eec1be758a213c86c93c076dbe9f558c11c752".into(),
+                    path_relative: None,
                 },
             ],
             config_toml: "audit_date = \"2025-12-31\"\n\n[imagery]\npath = \"/data/2025/s2.tif\"\nscale = 0.0001\noffset = -0.1\nrestored_min_ndvi = 0.3\nmask_preset = \"scl\"\n\n[pits]\npath = \"/data/2025/pits.shp\"\nid_field = \"pit_id\"\n\n[licenses]\npath = \"/data/2025/licenses.shp\"\n".into(),

@@ -10,13 +10,14 @@ use std::process::ExitCode;
 /// Arguments of `reclaim audit`. Flags override the configuration file.
 #[derive(Args, Debug)]
 #[command(
-    after_help = "Writes into DIR (atomically: a failed run leaves the old DIR untouched):\n  attribution.csv  one row per piece (pit × responsibility)\n  pits.csv, mines.csv, orphans.geojson, summary.json, report.html\n\nExample:\n  reclaim audit --config audit-2024.toml --out audit-2024 --previous audit-2023\n\nThe SHA-256 of every input (recorded in summary.json) is reused while the file is\nunchanged (same path, size, mtime, ctime, inode): the checksum cache lives in\n$RECLAIM_CACHE_DIR, else $XDG_CACHE_HOME/reclaim, else ~/.cache/reclaim.\n\nEvery key of audit.toml is documented in docs/audit.md."
+    after_help = "Writes into DIR (atomically: a failed run leaves the old DIR untouched):\n  attribution.csv  one row per piece (pit × responsibility)\n  pits.csv, mines.csv, orphans.geojson, summary.json, report.html\nDIR must be new, an empty folder, or a folder reclaim wrote (its summary.json); it is\nnever an input, a folder holding an input or the config, or the current directory.\n\nExample:\n  reclaim audit --config audit-2024.toml --out audit-2024 --previous audit-2023\n\nThe SHA-256 of every input (recorded in summary.json) is reused while the file is\nunchanged (same path, size, mtime, ctime, inode): the checksum cache lives in\n$RECLAIM_CACHE_DIR, else $XDG_CACHE_HOME/reclaim, else ~/.cache/reclaim.\n\nEvery key of audit.toml is documented in docs/audit.md."
 )]
 pub struct AuditArgs {
     /// The audit configuration (TOML).
     #[arg(long, value_name = "audit.toml")]
     pub config: PathBuf,
-    /// Output folder (created or replaced as a whole).
+    /// Output folder, created or replaced as a whole: it must be new, empty, or an
+    /// audit folder reclaim wrote; never an input, a folder holding one, or `.`.
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
     /// An earlier audit's output folder: report newly restored and re-disturbed land.
@@ -69,7 +70,8 @@ pub fn run(a: &AuditArgs) -> anyhow::Result<ExitCode> {
         cfg.imagery.water_max_ndvi = v;
     }
     if let Some(p) = &a.imagery {
-        cfg.imagery.path = Some(p.clone());
+        // Absolute, like the configuration's paths, so summary.json records it so.
+        cfg.imagery.path = Some(reclaim::output::resolve_folder(p));
     }
     if a.repair {
         cfg.pits.repair_geometry = true;
@@ -77,6 +79,15 @@ pub fn run(a: &AuditArgs) -> anyhow::Result<ExitCode> {
             l.repair_geometry = true;
         }
     }
+    // Fail fast, before the long run: --out must not be an input, hold one, be the
+    // current directory, or be a folder reclaim did not write.
+    let kind = if a.shard.is_some() {
+        reclaim::output::OutputKind::PartialFolder
+    } else {
+        reclaim::output::OutputKind::AuditFolder
+    };
+    let inputs = reclaim::output::audit_inputs(&cfg, Some(&a.config), a.previous.as_deref());
+    reclaim::output::check_out(&a.out, kind, &inputs)?;
     let cache = if a.no_checksum_cache {
         ChecksumCache::disabled()
     } else {

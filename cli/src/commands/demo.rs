@@ -12,7 +12,8 @@ use std::process::ExitCode;
     after_help = "Writes DIR/inputs (imagery, pits, licences), DIR/audit-2020.toml, DIR/audit-2024.toml,\nand the two audits DIR/audit-2020 and DIR/audit-2024 (the latter with change since 2020).\nOpen DIR/audit-2024/report.html in a browser."
 )]
 pub struct DemoArgs {
-    /// Output folder for the demo county and its audits.
+    /// Output folder for the demo county and its audits: new, empty, or a demo
+    /// folder reclaim wrote (never `.` or a folder of your own files).
     #[arg(long, value_name = "DIR", default_value = "demo")]
     pub out: PathBuf,
     /// Print nothing but errors.
@@ -22,6 +23,7 @@ pub struct DemoArgs {
 
 /// Generates the demo county and audits 2020 and 2024.
 pub fn run(a: &DemoArgs) -> anyhow::Result<ExitCode> {
+    reclaim::output::check_out(&a.out, reclaim::output::OutputKind::DemoFolder, &[])?;
     std::fs::create_dir_all(&a.out)?;
     if !a.quiet {
         eprintln!(

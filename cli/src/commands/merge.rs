@@ -22,7 +22,8 @@ pub struct MergeArgs {
     /// Partial-result folders, one per shard.
     #[arg(required = true, value_name = "PART")]
     pub parts: Vec<PathBuf>,
-    /// Output folder (created or replaced as a whole).
+    /// Output folder, created or replaced as a whole: it must be new, empty, or an
+    /// audit folder reclaim wrote; never a PART, an input, a folder holding one, or `.`.
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
     /// Print nothing but warnings and errors.
@@ -36,6 +37,13 @@ pub struct MergeArgs {
 /// Merges the parts and writes the audit folder.
 pub fn run(a: &MergeArgs) -> anyhow::Result<ExitCode> {
     let t0 = Instant::now();
+    // Fail fast on the parts; audit::write checks the audit's inputs too.
+    let parts: Vec<_> = a
+        .parts
+        .iter()
+        .map(|p| ("part".to_string(), p.clone()))
+        .collect();
+    reclaim::output::check_out(&a.out, reclaim::output::OutputKind::AuditFolder, &parts)?;
     let report = audit::merge(&a.parts, &Limits::default())?;
     crate::warnings::report(&report.warnings, a.strict)?;
     audit::write(&report, &a.out)

@@ -26,7 +26,8 @@ pub struct ZonalArgs {
     /// Attribute holding each zone's id.
     #[arg(long, value_name = "FIELD")]
     pub id_field: String,
-    /// Output CSV (written atomically).
+    /// Output CSV (written atomically); never the raster, the zones or a sidecar of
+    /// them (.shp .shx .dbf .prj .cpg), nor an existing folder.
     #[arg(long, value_name = "A.csv")]
     pub out: PathBuf,
     /// Text encoding of the zones' .dbf when its .cpg is missing or wrong (utf-8, gbk, gb18030, big5, latin1 …).
@@ -48,6 +49,10 @@ pub struct ZonalArgs {
 
 /// Runs the zonal histogram and writes the CSV.
 pub fn run(a: &ZonalArgs) -> anyhow::Result<ExitCode> {
+    // Fail fast: the CSV must not land on an input.
+    let mut inputs = vec![("raster".to_string(), a.raster.clone())];
+    inputs.extend(reclaim::output::vector_inputs("zones", &a.zones));
+    reclaim::output::check_out(&a.out, reclaim::output::OutputKind::File, &inputs)?;
     let parse_crs = |s: &Option<String>, flag: &str| -> anyhow::Result<Option<Crs>> {
         s.as_deref()
             .map(|v| Crs::from_user_string(v).map_err(|e| anyhow::anyhow!("{flag} {v:?}: {e}")))

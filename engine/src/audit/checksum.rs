@@ -43,7 +43,7 @@ const READ_BUF: usize = 1 << 16;
 /// # Errors
 /// [`Error::Read`] (as [`AuditError::Input`]) when the file cannot be opened or read.
 pub fn sha256_file(path: &Path) -> Result<String, AuditError> {
-    let mut f = File::open(path).map_err(|source| read_error(path, source))?;
+    let mut f = open_input(path)?;
     hash_open(path, &mut f)
 }
 
@@ -118,7 +118,7 @@ impl ChecksumCache {
         }
         // Stat the very file that is hashed, before and after.
         let started = clock();
-        let mut f = File::open(path).map_err(|source| read_error(path, source))?;
+        let mut f = open_input(path)?;
         let before = f.metadata().ok().and_then(|m| Stamp::of(&m));
         let digest = hash_open(path, &mut f)?;
         let after = f.metadata().ok().and_then(|m| Stamp::of(&m));
@@ -314,6 +314,15 @@ fn hash_open(path: &Path, f: &mut File) -> Result<String, AuditError> {
         h.update(buf.get(..n).unwrap_or_default());
     }
     Ok(hex(&h.finalize()))
+}
+
+/// Opens an input to hash it: a regular file only (a FIFO would block, a device
+/// never end).
+fn open_input(path: &Path) -> Result<File, AuditError> {
+    crate::input::open_regular(path).map_err(|e| match e {
+        crate::input::InputError::Io { source, .. } => read_error(path, source),
+        other => AuditError::from(Error::Input(other)),
+    })
 }
 
 fn read_error(path: &Path, source: std::io::Error) -> AuditError {

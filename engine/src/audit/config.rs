@@ -45,6 +45,9 @@ pub struct LimitsConfig {
     /// Most vertices in one vector layer (default 200 000 000).
     #[serde(default)]
     pub max_vertices: Option<usize>,
+    /// Largest vector file read (.geojson, .shp, .dbf, .shx), MiB (default 2048).
+    #[serde(default)]
+    pub max_vector_mib: Option<u64>,
 }
 
 impl LimitsConfig {
@@ -67,6 +70,9 @@ impl LimitsConfig {
         crate::vector::ReadOptions {
             max_features: self.max_features.unwrap_or(base.max_features),
             max_vertices: self.max_vertices.unwrap_or(base.max_vertices),
+            max_file_bytes: self
+                .max_vector_mib
+                .map_or(base.max_file_bytes, |m| m.saturating_mul(1 << 20)),
             ..base
         }
     }
@@ -254,6 +260,9 @@ fn default_not_liable() -> Vec<String> {
     vec!["revoked".into(), "cancelled".into(), "closed".into()]
 }
 
+/// Largest configuration file read (a real one is a few KiB).
+pub const MAX_CONFIG_BYTES: u64 = 16 << 20;
+
 /// Errors reading a configuration file.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -265,6 +274,9 @@ pub enum ConfigError {
         #[source]
         source: std::io::Error,
     },
+    /// The path is not a regular file, or is over 16 MiB.
+    #[error("config {0}")]
+    Input(crate::input::InputError),
     /// The TOML is malformed or has an unknown / mistyped key.
     #[error("config {path}: {source}")]
     Parse {
@@ -283,23 +295,35 @@ impl AuditConfig {
         })
     }
 
-    /// Reads a configuration file and makes its paths relative to its folder.
+    /// Reads a configuration file (a regular file of at most 16 MiB) and joins its
+    /// relative paths onto its folder, made absolute (symlinks and `..` resolved), so
+    /// every path an audit records is absolute.
     pub fn load(path: &Path) -> Result<AuditConfig, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io {
+        use crate::input::{read_capped, Cap, InputError};
+        let io = |source| ConfigError::Io {
             path: path.to_path_buf(),
             source,
+        };
+        let bytes = read_capped(path, MAX_CONFIG_BYTES, Cap::Config).map_err(|e| match e {
+            InputError::Io { source, .. } => io(source),
+            other => ConfigError::Input(other),
         })?;
+        let text = String::from_utf8(bytes)
+            .map_err(|e| io(std::io::Error::new(std::io::ErrorKind::InvalidData, e)))?;
         let mut cfg = AuditConfig::from_toml(&text, path)?;
-        cfg.resolve_paths(path.parent().unwrap_or(Path::new(".")));
+        let folder = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        cfg.resolve_paths(&folder.canonicalize().map_err(io)?);
         Ok(cfg)
     }
 
-    /// Joins every relative input path onto `base`.
+    /// Joins every relative input path onto `base`, and resolves each path's folder
+    /// (symlinks, `..`; see [`crate::output::resolve_folder`]).
     pub fn resolve_paths(&mut self, base: &Path) {
         let fix = |p: &mut PathBuf| {
-            if p.is_relative() {
-                *p = base.join(&*p);
-            }
+            *p = crate::output::resolve_folder(&base.join(&*p));
         };
         let im = &mut self.imagery;
         for p in [

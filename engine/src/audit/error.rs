@@ -58,6 +58,18 @@ pub enum AuditError {
     /// The previous audit folder cannot be used.
     #[error("--previous {dir}: {detail}")]
     Previous { dir: PathBuf, detail: String },
+    /// A file the previous audit's `summary.json` records is gone from where it says.
+    #[error("--previous: {} records the {key} {}{}, but it is not there; move the earlier audit's inputs back, or run that audit again", .summary.display(), .recorded.display(), .relative.as_ref().map(|r| format!(" (and, relative to its folder, {})", r.display())).unwrap_or_default())]
+    PreviousInputMissing {
+        /// The previous audit's `summary.json`.
+        summary: PathBuf,
+        /// The configuration key, e.g. `[imagery] path`.
+        key: &'static str,
+        /// The path as recorded (absolute since reclaim records absolute paths).
+        recorded: PathBuf,
+        /// The relative path tried too, resolved against the summary's folder.
+        relative: Option<PathBuf>,
+    },
     /// Writing or reading report files failed.
     #[error(transparent)]
     Report(Box<ReportError>),

@@ -90,6 +90,7 @@ pub(crate) fn run_with(
                     sha256: cache.sha256(&path)?,
                     role,
                     path,
+                    path_relative: None,
                 })
             })
             .collect::<Result<Vec<_>, AuditError>>()
@@ -368,7 +369,25 @@ pub(crate) fn run_with(
 
 /// Writes `report` into `out` atomically: into a temporary sibling folder first,
 /// then swapped into place; on failure nothing (or the old folder) remains.
+///
+/// `out` is first checked with [`crate::output::check_out`] against the report's
+/// inputs and previous audit: it may be new, an empty folder, or a folder reclaim
+/// wrote, never an input, a folder holding one, or the current directory.
+///
+/// # Errors
+/// The guard's errors; [`Error::Output`] naming the path that could not be written.
 pub fn write(report: &AuditReport, out: &Path) -> Result<(), AuditError> {
+    use crate::output::{check_out, OutputKind};
+    let mut inputs: Vec<_> = report
+        .provenance
+        .inputs
+        .iter()
+        .map(|i| (i.role.clone(), i.path.clone()))
+        .collect();
+    if let Some(p) = &report.previous {
+        inputs.push(("previous audit".into(), p.dir.clone()));
+    }
+    check_out(out, OutputKind::AuditFolder, &inputs)?;
     let io = |path: &Path, source| {
         AuditError::from(Error::Output {
             path: path.to_path_buf(),
@@ -383,21 +402,17 @@ pub fn write(report: &AuditReport, out: &Path) -> Result<(), AuditError> {
     let tmp = crate::output::temp_sibling(out);
     let _ = std::fs::remove_dir_all(&tmp);
     std::fs::create_dir(&tmp).map_err(|e| io(&tmp, e))?;
+    // From here every failure removes the temporary folder.
+    let fail = |e: AuditError| {
+        let _ = std::fs::remove_dir_all(&tmp);
+        Err(e)
+    };
     if let Err(e) = crate::report::write_all(&tmp, report) {
-        let _ = std::fs::remove_dir_all(&tmp);
-        return Err(e.into());
+        return fail(e.into());
     }
-    let old = crate::output::temp_sibling(&out.with_extension("old"));
-    if out.exists() {
-        std::fs::rename(out, &old).map_err(|e| io(out, e))?;
+    if let Err(e) = crate::output::swap_folder(&tmp, out) {
+        return fail(e.into());
     }
-    if let Err(e) = std::fs::rename(&tmp, out) {
-        // Put the old output back.
-        let _ = std::fs::rename(&old, out);
-        let _ = std::fs::remove_dir_all(&tmp);
-        return Err(io(out, e));
-    }
-    let _ = std::fs::remove_dir_all(&old);
     Ok(())
 }
 
@@ -661,12 +676,15 @@ fn sidecars(role: &str, path: &Path) -> Vec<(String, PathBuf)> {
 pub use super::checksum::sha256_file;
 
 /// Reads a previous audit: its summary, and its imagery when it lies on this
-/// year's grid (for cell-by-cell change).
+/// year's grid (for cell-by-cell change). Works from any working directory: the
+/// folder is resolved, and an imagery path its `summary.json` records is taken as
+/// recorded (absolute), else relative to the summary's folder (`path_relative`).
 fn load_previous(
     dir: &Path,
     current: &Imagery,
     limits: &Limits,
 ) -> Result<(Summary, Option<Imagery>, PathBuf), AuditError> {
+    let dir = &crate::output::resolve(dir);
     let perr = |detail: String| AuditError::Previous {
         dir: dir.to_path_buf(),
         detail,
@@ -680,7 +698,37 @@ fn load_previous(
         ));
     }
     let summary = file.summary;
-    let prev_cfg = AuditConfig::from_toml(cfg_text, &json_path)?;
+    let mut prev_cfg = AuditConfig::from_toml(cfg_text, &json_path)?;
+    let im = &mut prev_cfg.imagery;
+    for (key, p) in [
+        ("[imagery] path", &mut im.path),
+        ("[imagery] red_path", &mut im.red_path),
+        ("[imagery] nir_path", &mut im.nir_path),
+        ("[imagery] mask_path", &mut im.mask_path),
+    ] {
+        let Some(p) = p else { continue };
+        if p.exists() {
+            continue;
+        }
+        let relative = file
+            .provenance
+            .inputs
+            .iter()
+            .find(|i| i.path == *p)
+            .and_then(|i| i.path_relative.as_ref())
+            .map(|r| dir.join(r));
+        match relative {
+            Some(r) if r.exists() => *p = r,
+            relative => {
+                return Err(AuditError::PreviousInputMissing {
+                    summary: json_path,
+                    key,
+                    recorded: p.clone(),
+                    relative,
+                })
+            }
+        }
+    }
     let prev_imagery = Imagery::open(&prev_cfg.imagery, limits)?;
     if !grids_match(current, &prev_imagery) {
         return Err(perr(format!(

@@ -73,6 +73,19 @@ pub enum RasterError {
         width: usize,
         height: usize,
     },
+    /// The path is a folder, a FIFO or a device, not a regular file.
+    #[error(transparent)]
+    Input(crate::input::InputError),
+}
+
+impl From<crate::input::InputError> for RasterError {
+    /// A missing or unreadable file stays [`RasterError::Io`].
+    fn from(e: crate::input::InputError) -> Self {
+        match e {
+            crate::input::InputError::Io { path, source } => RasterError::Io { path, source },
+            other => RasterError::Input(other),
+        }
+    }
 }
 
 /// Which strip or tile an error refers to.

@@ -89,7 +89,8 @@ impl GeoTiff {
             path: path.to_path_buf(),
             source,
         };
-        let file = File::open(path).map_err(io)?;
+        // A FIFO would block and a device never end: regular files only.
+        let file = crate::input::open_regular(path)?;
         let len = file.metadata().map_err(io)?.len();
         let mut reader = BufReader::new(file);
         let scan = scan::scan(&mut reader, len, path, &limits)?;

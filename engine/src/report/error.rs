@@ -19,6 +19,9 @@ pub enum ReportError {
         #[source]
         source: std::io::Error,
     },
+    /// A file read back is a FIFO, a device or a folder, not a regular file.
+    #[error(transparent)]
+    Input(crate::input::InputError),
     /// A file read back is larger than reclaim accepts for it.
     #[error("{}: {size} bytes exceeds the limit of {limit} bytes for this file; is it really an audit output?", .path.display())]
     TooLarge {

@@ -13,7 +13,11 @@ pub fn read_capped(path: &Path, limit: u64) -> Result<String, ReportError> {
         path: path.to_path_buf(),
         source,
     };
-    let file = std::fs::File::open(path).map_err(io)?;
+    // A FIFO would block and a device never end: regular files only.
+    let file = crate::input::open_regular(path).map_err(|e| match e {
+        crate::input::InputError::Io { source, .. } => io(source),
+        other => ReportError::Input(other),
+    })?;
     let size = file.metadata().map_err(io)?.len();
     if size > limit {
         return Err(ReportError::TooLarge {

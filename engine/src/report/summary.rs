@@ -100,13 +100,19 @@ impl SummaryFile {
 /// [`ReportError::Json`] if serialisation fails (it does not for finite figures;
 /// non-finite numbers are written as `null` and then fail to read back).
 pub fn summary_json(report: &AuditReport, path: &Path) -> Result<String, ReportError> {
-    let mut text =
-        serde_json::to_string_pretty(&SummaryFile::from_report(report)).map_err(|source| {
-            ReportError::Json {
-                path: path.to_path_buf(),
-                source,
-            }
-        })?;
+    let mut file = SummaryFile::from_report(report);
+    // Each input also relative to this file's folder (written as a sibling of the
+    // final folder, so the relative paths hold there too).
+    if let Some(folder) = path.parent() {
+        let folder = crate::output::resolve(folder);
+        for i in &mut file.provenance.inputs {
+            i.path_relative = crate::output::relative_to(&crate::output::resolve(&i.path), &folder);
+        }
+    }
+    let mut text = serde_json::to_string_pretty(&file).map_err(|source| ReportError::Json {
+        path: path.to_path_buf(),
+        source,
+    })?;
     text.push('\n');
     Ok(text)
 }

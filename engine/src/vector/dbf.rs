@@ -94,10 +94,7 @@ pub(crate) fn read_dbf_with_cpg(
     cpg: Option<&Path>,
     opts: &ReadOptions,
 ) -> Result<DbfTable, VectorError> {
-    let bytes = std::fs::read(path).map_err(|source| VectorError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let bytes = crate::input::read_capped(path, opts.max_file_bytes, crate::input::Cap::Vector)?;
     let declared = match &opts.encoding {
         Some(label) => Some((label.clone(), EncodingSource::Explicit)),
         None => match cpg {
@@ -128,7 +125,7 @@ fn read_cpg(path: &Path) -> Result<Option<String>, VectorError> {
         path: path.to_path_buf(),
         source,
     };
-    let file = std::fs::File::open(path).map_err(io)?;
+    let file = crate::input::open_regular(path)?;
     let mut buf = Vec::new();
     file.take(MAX_CPG_BYTES).read_to_end(&mut buf).map_err(io)?;
     let label = String::from_utf8_lossy(&buf)

@@ -24,6 +24,10 @@ pub enum VectorError {
         source: std::io::Error,
     },
 
+    /// The file (or a sidecar) is not a regular file, or is over the byte cap.
+    #[error(transparent)]
+    Input(crate::input::InputError),
+
     /// The file's extension names a format this build cannot read.
     #[error(
         "{p}: the {extension:?} format is not supported; convert it to GeoJSON, \
@@ -402,6 +406,16 @@ impl std::fmt::Display for EncodingSource {
             EncodingSource::DefaultGb18030 => "the default for undeclared non-UTF-8 text (GB18030)",
             EncodingSource::GeoJsonUtf8 => "RFC 7946 (GeoJSON is UTF-8)",
         })
+    }
+}
+
+impl From<crate::input::InputError> for VectorError {
+    /// A missing or unreadable file stays [`VectorError::Io`]; the rest is [`VectorError::Input`].
+    fn from(e: crate::input::InputError) -> Self {
+        match e {
+            crate::input::InputError::Io { path, source } => VectorError::Io { path, source },
+            other => VectorError::Input(other),
+        }
     }
 }
 

@@ -29,10 +29,7 @@ const WGS84: u32 = 4326;
 
 /// Reads a GeoJSON layer.
 pub(crate) fn read_geojson(path: &Path, opts: &ReadOptions) -> Result<Layer, VectorError> {
-    let bytes = std::fs::read(path).map_err(|source| VectorError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let bytes = crate::input::read_capped(path, opts.max_file_bytes, crate::input::Cap::Vector)?;
     parse_geojson(path, &bytes, opts)
 }
 

@@ -58,16 +58,21 @@ pub struct ReadOptions {
     /// Repair self-intersecting or overlapping geometry ([`validate::repair`]) instead of
     /// refusing it (the CLI's `--repair`; default false).
     pub repair: bool,
+    /// Most bytes one file of the layer (.geojson, .shp, .dbf, .shx) may hold
+    /// (default 2 GiB; `max_vector_mib` under an audit's `[limits]`).
+    pub max_file_bytes: u64,
 }
 
 impl Default for ReadOptions {
-    /// No explicit encoding; 5 million features; 200 million vertices; no repair.
+    /// No explicit encoding; 5 million features; 200 million vertices; no repair;
+    /// 2 GiB per file.
     fn default() -> Self {
         ReadOptions {
             encoding: None,
             max_features: 5_000_000,
             max_vertices: 200_000_000,
             repair: false,
+            max_file_bytes: 2 << 30,
         }
     }
 }
@@ -101,14 +106,29 @@ pub fn read_layer(path: &Path, opts: &ReadOptions) -> Result<Layer, VectorError>
         .to_ascii_lowercase();
     let layer = match extension.as_str() {
         "shp" => {
+            // A FIFO would block and a device never end: regular files only.
+            crate::input::check_regular(path)?;
             if let Some(shx_path) = shapefile_reader::sidecar(path, "shx") {
+                for p in [path, shx_path.as_path()] {
+                    let cap = crate::input::Cap::Vector;
+                    crate::input::check_capped(p, opts.max_file_bytes, cap)?;
+                }
                 shx::check(path, &shx_path)?;
             }
             shapefile_reader::read_shapefile(path, opts)?
         }
         "geojson" | "json" => geojson_reader::read_geojson(path, opts)?,
         #[cfg(feature = "gdal")]
-        _ => gdal_reader::read_ogr(path, opts)?,
+        _ => {
+            // GDAL also reads folders (FileGDB), but never a FIFO or a device.
+            use crate::input::{check_regular, FileKind, InputError};
+            match check_regular(path) {
+                Err(e @ InputError::NotAFile { kind, .. }) if kind != FileKind::Directory => {
+                    return Err(e.into())
+                }
+                _ => gdal_reader::read_ogr(path, opts)?,
+            }
+        }
         #[cfg(not(feature = "gdal"))]
         _ => {
             return Err(VectorError::Unsupported {

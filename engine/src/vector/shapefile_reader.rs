@@ -29,7 +29,7 @@ pub(crate) fn read_shapefile(path: &Path, opts: &ReadOptions) -> Result<Layer, V
         let p = p.to_path_buf();
         move |source| VectorError::Io { path: p, source }
     };
-    let shp = std::fs::read(path).map_err(io(path))?;
+    let shp = crate::input::read_capped(path, opts.max_file_bytes, crate::input::Cap::Vector)?;
     let dbf_path = sidecar(path, "dbf").ok_or_else(|| VectorError::MissingSidecar {
         path: path.to_path_buf(),
         extension: "dbf",
@@ -39,7 +39,7 @@ pub(crate) fn read_shapefile(path: &Path, opts: &ReadOptions) -> Result<Layer, V
     let crs = match sidecar(path, "prj") {
         Some(prj_path) => {
             let mut wkt = String::new();
-            let file = std::fs::File::open(&prj_path).map_err(io(&prj_path))?;
+            let file = crate::input::open_regular(&prj_path)?;
             let mut bytes = Vec::new();
             file.take(MAX_PRJ_BYTES)
                 .read_to_end(&mut bytes)
@@ -233,7 +233,8 @@ pub(crate) fn sidecar(path: &Path, ext: &str) -> Option<PathBuf> {
         path.with_extension(ext),
         path.with_extension(ext.to_ascii_uppercase()),
     ] {
-        if candidate.is_file() {
+        // Anything but a folder: a FIFO or device sidecar is then refused by name.
+        if candidate.metadata().is_ok_and(|m| !m.is_dir()) {
             return Some(candidate);
         }
     }
@@ -248,7 +249,7 @@ pub(crate) fn sidecar(path: &Path, ext: &str) -> Option<PathBuf> {
         .flatten()
         .map(|e| e.path())
         .find(|p| {
-            p.is_file()
+            p.metadata().is_ok_and(|m| !m.is_dir())
                 && p.file_name()
                     .and_then(|n| n.to_str())
                     .is_some_and(|n| n.eq_ignore_ascii_case(&wanted))
