@@ -257,18 +257,17 @@ fn index_ring(ring: &LineString<f64>, grid: &Grid) -> (Vec<(f64, f64)>, f64) {
 /// The part of `mp` beyond `grid` in the row-weighted cell model (see
 /// [`AreaModel::outside`]).
 fn beyond_grid(mp: &MultiPolygon<f64>, grid: &Grid, ell: &Ellipsoid, row_m2: &[f64]) -> Outside {
-    let rings: Vec<(Vec<(f64, f64)>, f64)> = mp
-        .0
-        .iter()
-        .flat_map(|p| {
-            let ext = index_ring(p.exterior(), grid);
-            let holes = p.interiors().iter().map(|h| {
-                let (pts, s) = index_ring(h, grid);
-                (pts, -s)
-            });
-            std::iter::once(ext).chain(holes)
-        })
-        .collect();
+    let rings: Vec<(Vec<(f64, f64)>, f64)> =
+        mp.0.iter()
+            .flat_map(|p| {
+                let ext = index_ring(p.exterior(), grid);
+                let holes = p.interiors().iter().map(|h| {
+                    let (pts, s) = index_ring(h, grid);
+                    (pts, -s)
+                });
+                std::iter::once(ext).chain(holes)
+            })
+            .collect();
     let (mut rmin, mut rmax) = (f64::INFINITY, f64::NEG_INFINITY);
     for (pts, _) in &rings {
         for &(_, r) in pts {
@@ -413,7 +412,13 @@ mod tests {
     fn planar_outside_is_area_minus_inside() {
         let m = AreaModel::Planar { cell_m2: 100.0 };
         let mp = rect(0.0, 0.0, 20.0, 10.0); // 200 m²
-        assert_eq!(m.outside(&mp, 150.0), Outside { cells: 0.5, m2: 50.0 });
+        assert_eq!(
+            m.outside(&mp, 150.0),
+            Outside {
+                cells: 0.5,
+                m2: 50.0
+            }
+        );
         assert_eq!(m.outside(&mp, 200.0), Outside::default());
         assert_eq!(m.outside(&mp, 200.0 + 1e-10), Outside::default());
     }
@@ -426,6 +431,10 @@ mod tests {
         assert!(o.m2.is_finite() && o.m2 > 0.0);
         let earth = 5.100_656e14;
         let inside: f64 = (0..10).map(|r| 10.0 * m.cell_m2(r)).sum();
-        assert!((o.m2 + inside - earth).abs() < 1e-3 * earth, "{}", o.m2 + inside);
+        assert!(
+            (o.m2 + inside - earth).abs() < 1e-3 * earth,
+            "{}",
+            o.m2 + inside
+        );
     }
 }

@@ -20,7 +20,8 @@ use crate::progress::{Progress, Ticker};
 use crate::raster::Limits;
 use crate::raster::{BandBuffer, NoData, Raster, RasterError};
 use crate::vector::{self, ReadOptions};
-use geo::MultiPolygon;
+use crate::warning::Warning;
+use geo::{BoundingRect, MultiPolygon};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
@@ -43,7 +44,8 @@ pub struct Zone {
 pub enum ClassKey {
     /// Cells holding this value.
     Value(f64),
-    /// Cells holding the band's nodata value.
+    /// Cells without data: the band's nodata value, NaN on float bands, or cells
+    /// the dataset's mask (internal mask band or `.msk` sidecar) marks invalid.
     Nodata,
     /// The part of the zone beyond the raster's extent.
     Outside,
@@ -77,8 +79,8 @@ pub struct ZonalRow {
     pub zone_index: usize,
     /// What the row counts.
     pub class: ClassKey,
-    /// Coverage-weighted cell count (for `Outside`: the area in cells of the grid's
-    /// first row, for comparison only).
+    /// Coverage-weighted cell count (for `Outside`: on projected grids the area in
+    /// cells; on geographic grids the coverage of the grid's rows continued beyond it).
     pub cells: f64,
     /// Exact area in hectares.
     pub area_ha: f64,
@@ -107,6 +109,28 @@ pub enum ZonalError {
         zone_id: String,
         limit: usize,
     },
+    /// No zone overlaps the raster: almost always a CRS mix-up or the wrong file.
+    #[error("none of the {zones} zone(s) of {} overlaps the raster {}: the zones span {} and the raster {} (in the raster's CRS); the zones' CRS is probably wrong (a missing or wrong .prj: pass --zones-crs EPSG:xxxx) or one of the two is the wrong file", .zones_path.display(), .raster.display(), fmt_extent(*.zones_extent), fmt_extent(*.raster_extent))]
+    AllZonesOffRaster {
+        /// The raster.
+        raster: PathBuf,
+        /// The zones file.
+        zones_path: PathBuf,
+        /// How many zones there are.
+        zones: usize,
+        /// The zones' extent (xmin, ymin, xmax, ymax) in the raster's CRS.
+        zones_extent: Option<(f64, f64, f64, f64)>,
+        /// The raster's extent.
+        raster_extent: Option<(f64, f64, f64, f64)>,
+    },
+}
+
+/// An extent as `x xmin..xmax, y ymin..ymax` (or `nothing`).
+fn fmt_extent(e: Option<(f64, f64, f64, f64)>) -> String {
+    match e {
+        Some((x0, y0, x1, y1)) => format!("x {x0:.6}..{x1:.6}, y {y0:.6}..{y1:.6}"),
+        None => "nothing".to_string(),
+    }
 }
 
 /// Partial sums of one zone: value bits → weighted cells, plus nodata.
@@ -241,19 +265,10 @@ pub fn zonal_histogram_with(
         }
         inside_m2 += s.nodata.1;
         push_row(&mut rows, z, ClassKey::Nodata, s.nodata.0, s.nodata.1);
-        // The part beyond the raster: the zone's area minus what the grid holds. Tiny
-        // negative differences are rounding of the same quantity, not land.
-        let outside_m2 = area.polygon_m2(&zone.geometry) - inside_m2;
-        let tol = 1e-9 * inside_m2.max(1.0);
-        if outside_m2 > tol {
-            let ref_cell = area.cell_m2(0);
-            let cells = if ref_cell > 0.0 {
-                outside_m2 / ref_cell
-            } else {
-                0.0
-            };
-            push_row(&mut rows, z, ClassKey::Outside, cells, outside_m2);
-        }
+        // The part beyond the raster, in the same cell model as the rows above
+        // (never the difference of two models; see `AreaModel::outside`).
+        let out = area.outside(&zone.geometry, inside_m2);
+        push_row(&mut rows, z, ClassKey::Outside, out.cells, out.m2);
     }
     Ok(rows)
 }
@@ -372,7 +387,8 @@ impl Overlap<'_> {
                     continue;
                 }
                 let v: f64 = v.into();
-                if self.nodata.is_some_and(|n| n.matches_f64(v)) {
+                // NaN is never a class: on float bands it is nodata, declared or not.
+                if v.is_nan() || self.nodata.is_some_and(|n| n.matches_f64(v)) {
                     s.nodata.0 += f;
                     s.nodata.1 += f * cell_m2;
                     continue;
@@ -429,13 +445,15 @@ pub struct ZonalRequest {
     pub limits: Limits,
 }
 
-/// The result of a zonal run: zone ids and the rows of the histogram.
+/// The result of a zonal run: zone ids, the rows of the histogram and warnings.
 #[derive(Debug, Clone)]
 pub struct ZonalTable {
     /// Zone ids in input order.
     pub zone_ids: Vec<String>,
     /// Rows, zone by zone (see [`zonal_histogram`]).
     pub rows: Vec<ZonalRow>,
+    /// What the table does not show (zones wholly off the raster), each once.
+    pub warnings: Vec<Warning>,
 }
 
 impl ZonalTable {
@@ -498,10 +516,57 @@ pub fn run_with(req: &ZonalRequest, progress: Option<&Progress>) -> Result<Zonal
     let layer = vector::read_layer(&req.zones, &req.read)?;
     let zones = footprints::zones_in_crs(&layer, &req.id_field, req.zones_crs.as_ref(), &crs)?;
     let rows = zonal_histogram_with(&raster, req.band, &zones, &area, progress)?;
+    let off = zones_off_raster(&rows, zones.len());
+    if !off.is_empty() && rows.iter().all(|r| r.class == ClassKey::Outside) {
+        let raster_extent = Some(raster.grid().extent());
+        let zones_extent = zones
+            .iter()
+            .filter_map(|z| z.geometry.bounding_rect())
+            .map(|r| (r.min().x, r.min().y, r.max().x, r.max().y))
+            .reduce(|a, b| (a.0.min(b.0), a.1.min(b.1), a.2.max(b.2), a.3.max(b.3)));
+        return Err(ZonalError::AllZonesOffRaster {
+            raster: req.raster.clone(),
+            zones_path: req.zones.clone(),
+            zones: zones.len(),
+            zones_extent,
+            raster_extent,
+        }
+        .into());
+    }
+    // Each once, even when zones share an id.
+    let mut seen = std::collections::HashSet::new();
+    let warnings = off
+        .into_iter()
+        .filter_map(|z| zones.get(z))
+        .filter(|z| seen.insert(z.id.as_str()))
+        .map(|z| Warning::ZoneOffRaster {
+            zone_id: z.id.clone(),
+            raster: req.raster.clone(),
+        })
+        .collect();
     Ok(ZonalTable {
         zone_ids: zones.into_iter().map(|z| z.id).collect(),
         rows,
+        warnings,
     })
+}
+
+/// Zones (by index) with area but no row over the raster: their rows are all
+/// `outside`. A zone without any area (empty geometry) is not counted.
+pub fn zones_off_raster(rows: &[ZonalRow], zones: usize) -> Vec<usize> {
+    let mut over = vec![false; zones];
+    let mut any = vec![false; zones];
+    for r in rows {
+        if let Some(a) = any.get_mut(r.zone_index) {
+            *a = true;
+        }
+        if r.class != ClassKey::Outside {
+            if let Some(o) = over.get_mut(r.zone_index) {
+                *o = true;
+            }
+        }
+    }
+    (0..zones).filter(|&z| any[z] && !over[z]).collect()
 }
 
 #[cfg(test)]

@@ -41,7 +41,10 @@ pub struct ZonalArgs {
     /// Repair self-intersecting or overlapping zones (non-zero fill) instead of refusing them.
     #[arg(long)]
     pub repair: bool,
-    /// Print nothing but errors (no progress bar, no summary line).
+    /// Treat warnings (zones wholly off the raster) as errors: exit 1, no output.
+    #[arg(long)]
+    pub strict: bool,
+    /// Print nothing but errors and warnings (no progress bar, no summary line).
     #[arg(long, short)]
     pub quiet: bool,
 }
@@ -71,6 +74,17 @@ pub fn run(a: &ZonalArgs) -> anyhow::Result<ExitCode> {
     let table = zonal::run_with(&req, bar.callback().as_ref());
     bar.finish();
     let table = table?;
+    for w in &table.warnings {
+        eprintln!("warning: {w}");
+    }
+    if a.strict && !table.warnings.is_empty() {
+        eprintln!(
+            "error: {} warning(s) and --strict: {} not written",
+            table.warnings.len(),
+            a.out.display()
+        );
+        return Ok(ExitCode::from(1));
+    }
     reclaim::output::write_atomic(&a.out, table.to_csv().as_bytes())?;
     if !a.quiet {
         eprintln!(
