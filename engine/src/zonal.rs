@@ -183,6 +183,7 @@ pub fn zonal_histogram_with(
     let grid = raster.grid();
     let info = raster.info();
     let nodata = info.nodata.map(|v| NoData::new(v, info.sample_type));
+    let has_mask = raster.has_mask();
 
     // 1. Exact coverage of every zone (independent, parallel).
     let coverages: Vec<Coverage> = zones
@@ -210,17 +211,23 @@ pub fn zonal_histogram_with(
     let partials: Vec<Vec<(usize, BlockSums)>> = plan
         .par_iter()
         .map_init(
-            || (None, BandBuffer::U8(Vec::new())),
-            |(slot, block), task| -> Result<Vec<(usize, BlockSums)>, ZonalError> {
+            || (None, BandBuffer::U8(Vec::new()), Vec::new()),
+            |(slot, block, mask_buf), task| -> Result<Vec<(usize, BlockSums)>, ZonalError> {
                 let reader = worker_reader(slot, raster)?;
                 let bw = task.needed;
                 reader.read_window_into(band, bw, block)?;
+                // The dataset's mask (0 = invalid cell), when it has one.
+                let mask = if has_mask && reader.read_mask_window_into(bw, mask_buf)? {
+                    Some(mask_buf.as_slice())
+                } else {
+                    None
+                };
                 let sums = task
                     .footprints
                     .iter()
                     .filter_map(|&z| {
                         let cov = coverages.get(z)?;
-                        Some((z, accumulate(block, &bw, cov, nodata.as_ref(), area)))
+                        Some((z, accumulate(block, mask, &bw, cov, nodata.as_ref(), area)))
                     })
                     .collect();
                 ticker.tick();
@@ -330,6 +337,7 @@ impl BlockSums {
 /// once here, not per cell).
 fn accumulate(
     block: &BandBuffer,
+    mask: Option<&[u8]>,
     bw: &Window,
     cov: &Coverage,
     nodata: Option<&NoData>,
@@ -341,6 +349,7 @@ fn accumulate(
     let ctx = Overlap {
         w,
         bw: *bw,
+        mask,
         cov,
         nodata,
         area,
@@ -361,6 +370,8 @@ fn accumulate(
 struct Overlap<'a> {
     w: Window,
     bw: Window,
+    /// The dataset's mask over `bw` (0 = masked), when it has one.
+    mask: Option<&'a [u8]>,
     cov: &'a Coverage,
     nodata: Option<&'a NoData>,
     area: &'a AreaModel,
@@ -382,13 +393,18 @@ impl Overlap<'_> {
             ) else {
                 continue;
             };
-            for (&f, &v) in fr.iter().zip(vals) {
+            let valid = self.mask.and_then(|m| m.get(b0..b0 + w.width));
+            for (i, (&f, &v)) in fr.iter().zip(vals).enumerate() {
                 if f <= 0.0 {
                     continue;
                 }
                 let v: f64 = v.into();
-                // NaN is never a class: on float bands it is nodata, declared or not.
-                if v.is_nan() || self.nodata.is_some_and(|n| n.matches_f64(v)) {
+                // NaN is never a class: on float bands it is nodata, declared or not;
+                // cells the dataset's mask marks invalid are nodata too.
+                if v.is_nan()
+                    || self.nodata.is_some_and(|n| n.matches_f64(v))
+                    || valid.is_some_and(|m| m.get(i) == Some(&0))
+                {
                     s.nodata.0 += f;
                     s.nodata.1 += f * cell_m2;
                     continue;
@@ -598,7 +614,7 @@ mod tests {
         };
         let nodata = NoData::new(7.0, SampleType::U16);
         let area = AreaModel::Planar { cell_m2: 100.0 };
-        let s = accumulate(&block, &bw, &cov, Some(&nodata), &area);
+        let s = accumulate(&block, None, &bw, &cov, Some(&nodata), &area);
         // Value of cell (col, row) = (row − 20)·10 + (col − 10): row 21 holds 12..=15,
         // row 22 holds 22..=25.
         let want: Vec<(u64, f64, f64)> = [12.0, 13.0, 14.0, 15.0, 22.0, 23.0, 24.0]
@@ -614,7 +630,7 @@ mod tests {
             window: win(17, 20, 1, 1),
             fractions: vec![0.25],
         };
-        let s = accumulate(&block, &bw, &cov7, Some(&nodata), &area);
+        let s = accumulate(&block, None, &bw, &cov7, Some(&nodata), &area);
         assert!(s.by_value.is_empty());
         assert_eq!(s.nodata, (0.25, 25.0));
 
@@ -624,7 +640,7 @@ mod tests {
             window: bw,
             fractions: vec![1.0; 50],
         };
-        let s = accumulate(&block, &bw, &all, Some(&nodata), &area);
+        let s = accumulate(&block, None, &bw, &all, Some(&nodata), &area);
         assert_eq!(s.by_value.len(), 49);
         assert!(s.index.is_some());
         assert!(s.by_value.iter().all(|e| e.1 == 1.0 && e.2 == 100.0));
