@@ -237,8 +237,12 @@ impl MaskReader {
                 let chunk = Window {
                     col_off: bc * self.chunk_w,
                     row_off: br * self.chunk_h,
-                    width: self.chunk_w.min(self.width.saturating_sub(bc * self.chunk_w)),
-                    height: self.chunk_h.min(self.height.saturating_sub(br * self.chunk_h)),
+                    width: self
+                        .chunk_w
+                        .min(self.width.saturating_sub(bc * self.chunk_w)),
+                    height: self
+                        .chunk_h
+                        .min(self.height.saturating_sub(br * self.chunk_h)),
                 };
                 let Some(o) = chunk.intersect(&win) else {
                     continue;
@@ -303,7 +307,9 @@ impl MaskReader {
                         got: (raw.len() * 8) as u64,
                     }));
                 };
-                cells.extend((0..w).map(|c| (row.get(c / 8).copied().unwrap_or(0) >> (7 - c % 8)) & 1));
+                cells.extend(
+                    (0..w).map(|c| (row.get(c / 8).copied().unwrap_or(0) >> (7 - c % 8)) & 1),
+                );
             }
         } else {
             let spp = self.samples.max(1);
@@ -313,7 +319,12 @@ impl MaskReader {
                     got: raw.len() as u64,
                 }));
             }
-            cells.extend(raw.iter().step_by(spp).take(w * h).map(|&v| u8::from(v != 0)));
+            cells.extend(
+                raw.iter()
+                    .step_by(spp)
+                    .take(w * h)
+                    .map(|&v| u8::from(v != 0)),
+            );
         }
         self.cache = Some((index, cells));
         Ok(())

@@ -102,9 +102,7 @@ impl GeoTiff {
         let chunk_bytes = read_chunk_u64s(path, &mut decoder, &v.grid, ChunkTag::ByteCounts)?;
         let chunk_offsets = read_chunk_u64s(path, &mut decoder, &v.grid, ChunkTag::Offsets)?;
         let mut info = describe(path, &mut decoder, &scan, &v)?;
-        let internal = scan
-            .mask
-            .map(|m| (m.index, m.photometric, scan.big_endian));
+        let internal = scan.mask.map(|m| (m.index, m.photometric, scan.big_endian));
         let mask = MaskReader::find(path, internal, info.width, info.height, limits)?;
         info.mask = mask.as_ref().map(|m| match m.source() {
             MaskSource::Internal => format!("internal, {}-bit", m.bits()),
