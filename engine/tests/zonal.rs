@@ -196,3 +196,34 @@ fn every_zone_off_the_raster_is_an_error() {
         assert!(e.contains(part), "{part:?} not in {e}");
     }
 }
+
+#[test]
+fn zero_or_nan_pixel_scale_blames_the_raster_and_the_tag() {
+    for cell in [0.0, f64::NAN] {
+        let dir = tempfile::tempdir().unwrap();
+        let raster = dir.path().join("bad_scale.tif");
+        let data: Vec<u8> = VALUES.iter().flatten().copied().collect();
+        common::write_geotiff::<colortype::Gray8>(&raster, (4, 4), &data, (X0, Y0), cell, 1, None);
+        let req = ZonalRequest {
+            raster,
+            band: 1,
+            zones: write_zones(
+                dir.path(),
+                &[(
+                    "A",
+                    vec![(0.0, 0.0), (20.0, 0.0), (20.0, 20.0), (0.0, 20.0)],
+                )],
+            ),
+            id_field: "zone".into(),
+            read: ReadOptions::default(),
+            zones_crs: None,
+            raster_crs: None,
+            limits: Limits::default(),
+        };
+        let e = run(&req).unwrap_err().to_string();
+        assert!(
+            e.contains("bad_scale.tif") && e.contains("ModelPixelScale") && !e.contains("zone"),
+            "{e}"
+        );
+    }
+}

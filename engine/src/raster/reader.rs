@@ -819,6 +819,7 @@ fn describe(
         big_tiff: scan.big_tiff,
         big_endian: scan.big_endian,
         overviews: scan.overviews(),
+        bad_pixel_scale: g.bad_pixel_scale,
         mask: None,
     })
 }

@@ -182,12 +182,18 @@ pub(crate) fn scan<R: Read + Seek>(
             Some(e) => s.uints(e, 1)?.first().copied().unwrap_or(0),
             None => 0,
         };
-        // The first full-resolution mask (bit 2 set, bit 0 clear).
+        // The first full-resolution mask (bit 2 set, bit 0 clear) of the main image's
+        // size with PhotometricInterpretation = 4 (transparency mask).
         if mask.is_none() && subfile & 4 != 0 && subfile & 1 == 0 {
             let photometric = s.photometric(&entries).ok().flatten();
             let width = s.scalar(&entries, tag::IMAGE_WIDTH).ok().flatten();
             let height = s.scalar(&entries, tag::IMAGE_LENGTH).ok().flatten();
-            if let (Some(width), Some(height)) = (width, height) {
+            // As GDAL: the main image's mask has its size and says it is a mask.
+            if width == Some(first.width)
+                && height == Some(first.height)
+                && photometric.is_some_and(|p| p.value == 4)
+            {
+                let (width, height) = (first.width, first.height);
                 mask = Some(MaskIfd {
                     index: later.len() + 1,
                     photometric,
