@@ -11,7 +11,7 @@ use std::process::ExitCode;
 /// Arguments of `reclaim zonal`.
 #[derive(Args, Debug)]
 #[command(
-    after_help = "Output CSV header: zone_id,class,cells,area_ha\n  class  the cell value as in the file, `nodata` for the part over nodata cells,\n         `outside` for the part of the zone beyond the raster\n  cells  coverage-weighted cell count; area_ha exact area in hectares\nA zone's rows add up to its area.\n\nExample:\n  reclaim zonal --raster landcover.tif --zones pits.shp --id-field pit_id --out pits_classes.csv"
+    after_help = "Output CSV header: zone_id,class,cells,area_ha\n  class  the cell value as in the file, `nodata` for the part over nodata cells,\n         `outside` for the part of the zone beyond the raster\n  cells  coverage-weighted cell count; area_ha exact area in hectares\nA zone's rows add up to its area. Nodata cells, NaN cells of float bands and\ncells masked by the raster's mask (internal or .msk) are `nodata`.\nA zone wholly off the raster is a warning (--strict: an error, exit 1); every\nzone off the raster is an error (exit 2): usually a wrong CRS or the wrong file.\n\nExample:\n  reclaim zonal --raster landcover.tif --zones pits.shp --id-field pit_id --out pits_classes.csv"
 )]
 pub struct ZonalArgs {
     /// Raster of classes (GeoTIFF).
