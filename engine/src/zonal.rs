@@ -110,19 +110,37 @@ pub enum ZonalError {
         limit: usize,
     },
     /// No zone overlaps the raster: almost always a CRS mix-up or the wrong file.
-    #[error("none of the {zones} zone(s) of {} overlaps the raster {}: the zones span {} and the raster {} (in the raster's CRS); the zones' CRS is probably wrong (a missing or wrong .prj: pass --zones-crs EPSG:xxxx) or one of the two is the wrong file", .zones_path.display(), .raster.display(), fmt_extent(*.zones_extent), fmt_extent(*.raster_extent))]
-    AllZonesOffRaster {
-        /// The raster.
-        raster: PathBuf,
-        /// The zones file.
-        zones_path: PathBuf,
-        /// How many zones there are.
-        zones: usize,
-        /// The zones' extent (xmin, ymin, xmax, ymax) in the raster's CRS.
-        zones_extent: Option<(f64, f64, f64, f64)>,
-        /// The raster's extent.
-        raster_extent: Option<(f64, f64, f64, f64)>,
-    },
+    #[error("{0}")]
+    AllZonesOffRaster(Box<OffRaster>),
+}
+
+/// What [`ZonalError::AllZonesOffRaster`] reports.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OffRaster {
+    /// The raster.
+    pub raster: PathBuf,
+    /// The zones file.
+    pub zones_path: PathBuf,
+    /// How many zones there are.
+    pub zones: usize,
+    /// The zones' extent (xmin, ymin, xmax, ymax) in the raster's CRS.
+    pub zones_extent: Option<(f64, f64, f64, f64)>,
+    /// The raster's extent.
+    pub raster_extent: Option<(f64, f64, f64, f64)>,
+}
+
+impl std::fmt::Display for OffRaster {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "none of the {} zone(s) of {} overlaps the raster {}: the zones span {} and the raster {} (in the raster's CRS); the zones' CRS is probably wrong (a missing or wrong .prj: pass --zones-crs EPSG:xxxx) or one of the two is the wrong file",
+            self.zones,
+            self.zones_path.display(),
+            self.raster.display(),
+            fmt_extent(self.zones_extent),
+            fmt_extent(self.raster_extent)
+        )
+    }
 }
 
 /// An extent as `x xmin..xmax, y ymin..ymax` (or `nothing`).
@@ -540,13 +558,13 @@ pub fn run_with(req: &ZonalRequest, progress: Option<&Progress>) -> Result<Zonal
             .filter_map(|z| z.geometry.bounding_rect())
             .map(|r| (r.min().x, r.min().y, r.max().x, r.max().y))
             .reduce(|a, b| (a.0.min(b.0), a.1.min(b.1), a.2.max(b.2), a.3.max(b.3)));
-        return Err(ZonalError::AllZonesOffRaster {
+        return Err(ZonalError::AllZonesOffRaster(Box::new(OffRaster {
             raster: req.raster.clone(),
             zones_path: req.zones.clone(),
             zones: zones.len(),
             zones_extent,
             raster_extent,
-        }
+        }))
         .into());
     }
     // Each once, even when zones share an id.
