@@ -224,3 +224,39 @@ fn geographic_zone_inside_has_no_outside_and_rows_add_up() {
     assert!((east[1].1 - 4.0).abs() < 1e-9, "{east:?}");
     assert!((east[1].2 - east[0].2).abs() < 1e-9 * east[0].2, "{east:?}");
 }
+
+#[test]
+fn a_tiled_mask_among_overviews_matches_gdal() {
+    // mask_overviews.tif (make.py): 300 × 200, 128 × 128 DEFLATE tiles, overviews
+    // and their masks; value (col / 30 + row / 40) % 5 + 1, masked where
+    // (7·col + 3·row) % 11 == 0 or col ≥ 290. Counts by that formula, equal to
+    // GDAL 3.6's ReadRaster of band 1 and its mask band.
+    let dir = tempfile::tempdir().unwrap();
+    let z = zones(
+        dir.path(),
+        Some(32651),
+        &[("all", X0, 4_794_040.0, X0 + 3000.0, 4_796_040.0)],
+    );
+    let out = dir.path().join("o.csv");
+    let o = zonal(
+        &fixture("mask_overviews.tif"),
+        &z,
+        &out,
+        &["-q", "--strict"],
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let got: Vec<(String, f64)> = rows(&out).into_iter().map(|r| (r.1, r.2)).collect();
+    let mut want = std::collections::BTreeMap::new();
+    for r in 0..200 {
+        for c in 0..300 {
+            let k = if (c * 7 + r * 3) % 11 == 0 || c >= 290 {
+                "nodata".to_string()
+            } else {
+                ((c / 30 + r / 40) % 5 + 1).to_string()
+            };
+            *want.entry(k).or_insert(0.0) += 1.0;
+        }
+    }
+    assert_eq!(want["nodata"], 7273.0);
+    assert_eq!(got, want.into_iter().collect::<Vec<_>>());
+}

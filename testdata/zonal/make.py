@@ -83,3 +83,31 @@ srs.ImportFromEPSG(4326)
 ds.SetProjection(srs.ExportToWkt())
 ds.GetRasterBand(1).Fill(7)
 out("geographic.tif", ds, ["COMPRESS=DEFLATE"])
+
+# Overviews before the mask: 300 x 200 uint8, 128 x 128 DEFLATE tiles (edge tiles
+# clipped), value = (col // 30 + row // 40) % 5 + 1, masked where
+# (col * 7 + row * 3) % 11 == 0 or col >= 290; overviews 2 and 4 (and their masks),
+# so the full-resolution mask is not the second directory.
+ds = gdal.GetDriverByName("MEM").Create("", 300, 200, 1, gdal.GDT_Byte)
+ds.SetGeoTransform((686000.0, 10.0, 0.0, 4796040.0, 0.0, -10.0))
+srs = osr.SpatialReference()
+srs.ImportFromEPSG(32651)
+ds.SetProjection(srs.ExportToWkt())
+ds.GetRasterBand(1).WriteRaster(
+    0, 0, 300, 200,
+    bytes((c // 30 + r // 40) % 5 + 1 for r in range(200) for c in range(300)),
+)
+ds.CreateMaskBand(gdal.GMF_PER_DATASET)
+ds.GetRasterBand(1).GetMaskBand().WriteRaster(
+    0, 0, 300, 200,
+    bytes(0 if ((c * 7 + r * 3) % 11 == 0 or c >= 290) else 255 for r in range(200) for c in range(300)),
+)
+path = os.path.join(here, "mask_overviews.tif")
+if os.path.exists(path):
+    os.remove(path)
+gdal.SetConfigOption("GDAL_TIFF_INTERNAL_MASK", "YES")
+tmp = gdal.GetDriverByName("GTiff").CreateCopy(
+    path, ds, options=["TILED=YES", "BLOCKXSIZE=128", "BLOCKYSIZE=128", "COMPRESS=DEFLATE"]
+)
+tmp.BuildOverviews("NEAREST", [2, 4])
+tmp = None
