@@ -48,6 +48,9 @@ pub enum Error {
         band: usize,
         bands: usize,
     },
+    /// The raster's geotransform has a zero or non-finite cell size or origin.
+    #[error("{path}: unusable georeferencing: {detail}; cell sizes must be finite and non-zero: fix the raster's georeferencing (e.g. `gdal_edit.py -a_ullr` or `-a_srs`) or re-export it")]
+    BadGeotransform { path: PathBuf, detail: String },
     /// The raster's grid is rotated; areas need an axis-aligned grid.
     #[error("{path}: the grid is rotated; warp it north-up first with `gdalwarp in.tif out.tif`")]
     RotatedGrid { path: PathBuf },

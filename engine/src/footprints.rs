@@ -16,6 +16,7 @@ use crate::zonal::Zone;
 /// # Errors
 /// [`Error::RasterWithoutCrs`] when the file has no EPSG code and no override is given.
 pub fn raster_crs(raster: &Raster, override_crs: Option<&Crs>) -> Result<Crs, Error> {
+    check_geotransform(raster)?;
     let info = raster.info();
     if let Some(c) = override_crs {
         return Ok(c.clone());
@@ -32,9 +33,40 @@ pub fn raster_crs(raster: &Raster, override_crs: Option<&Crs>) -> Result<Crs, Er
     }
 }
 
+/// Refuses a raster whose georeferencing cannot carry a grid — a zero or non-finite
+/// ModelPixelScale, or a geotransform with a non-finite origin or a zero cell size —
+/// naming the raster and the tag (not the first footprint laid over it).
+///
+/// # Errors
+/// [`Error::BadGeotransform`].
+pub fn check_geotransform(raster: &Raster) -> Result<(), Error> {
+    let info = raster.info();
+    let t = info.transform;
+    let detail = if let Some((sx, sy)) = info.bad_pixel_scale {
+        format!("the ModelPixelScale tag (33550) gives a cell size of {sx} × {sy}")
+    } else if ![t.x0, t.y0, t.dx, t.dy, t.rx, t.ry]
+        .iter()
+        .all(|v| v.is_finite())
+        || t.dx == 0.0
+        || t.dy == 0.0
+    {
+        format!(
+            "the geotransform (ModelPixelScale/ModelTiepoint or ModelTransformation) is [{}, {}, {}, {}, {}, {}]",
+            t.x0, t.dx, t.rx, t.y0, t.ry, t.dy
+        )
+    } else {
+        return Ok(());
+    };
+    Err(Error::BadGeotransform {
+        path: info.path.clone(),
+        detail,
+    })
+}
+
 /// The area model of `raster` in `crs`, after checking the grid is axis-aligned and
 /// a projected CRS is in metres.
 pub fn area_model(raster: &Raster, crs: &Crs) -> Result<AreaModel, Error> {
+    check_geotransform(raster)?;
     let info = raster.info();
     if !info.transform.is_axis_aligned() {
         return Err(Error::RotatedGrid {

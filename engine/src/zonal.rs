@@ -20,7 +20,8 @@ use crate::progress::{Progress, Ticker};
 use crate::raster::Limits;
 use crate::raster::{BandBuffer, NoData, Raster, RasterError};
 use crate::vector::{self, ReadOptions};
-use geo::MultiPolygon;
+use crate::warning::Warning;
+use geo::{BoundingRect, MultiPolygon};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
@@ -43,7 +44,8 @@ pub struct Zone {
 pub enum ClassKey {
     /// Cells holding this value.
     Value(f64),
-    /// Cells holding the band's nodata value.
+    /// Cells without data: the band's nodata value, NaN on float bands, or cells
+    /// the dataset's mask (internal mask band or `.msk` sidecar) marks invalid.
     Nodata,
     /// The part of the zone beyond the raster's extent.
     Outside,
@@ -77,8 +79,8 @@ pub struct ZonalRow {
     pub zone_index: usize,
     /// What the row counts.
     pub class: ClassKey,
-    /// Coverage-weighted cell count (for `Outside`: the area in cells of the grid's
-    /// first row, for comparison only).
+    /// Coverage-weighted cell count (for `Outside`: on projected grids the area in
+    /// cells; on geographic grids the coverage of the grid's rows continued beyond it).
     pub cells: f64,
     /// Exact area in hectares.
     pub area_ha: f64,
@@ -107,6 +109,46 @@ pub enum ZonalError {
         zone_id: String,
         limit: usize,
     },
+    /// No zone overlaps the raster: almost always a CRS mix-up or the wrong file.
+    #[error("{0}")]
+    AllZonesOffRaster(Box<OffRaster>),
+}
+
+/// What [`ZonalError::AllZonesOffRaster`] reports.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OffRaster {
+    /// The raster.
+    pub raster: PathBuf,
+    /// The zones file.
+    pub zones_path: PathBuf,
+    /// How many zones there are.
+    pub zones: usize,
+    /// The zones' extent (xmin, ymin, xmax, ymax) in the raster's CRS.
+    pub zones_extent: Option<(f64, f64, f64, f64)>,
+    /// The raster's extent.
+    pub raster_extent: Option<(f64, f64, f64, f64)>,
+}
+
+impl std::fmt::Display for OffRaster {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "none of the {} zone(s) of {} overlaps the raster {}: the zones span {} and the raster {} (in the raster's CRS); the zones' CRS is probably wrong (a missing or wrong .prj: pass --zones-crs EPSG:xxxx) or one of the two is the wrong file",
+            self.zones,
+            self.zones_path.display(),
+            self.raster.display(),
+            fmt_extent(self.zones_extent),
+            fmt_extent(self.raster_extent)
+        )
+    }
+}
+
+/// An extent as `x xmin..xmax, y ymin..ymax` (or `nothing`).
+fn fmt_extent(e: Option<(f64, f64, f64, f64)>) -> String {
+    match e {
+        Some((x0, y0, x1, y1)) => format!("x {x0:.6}..{x1:.6}, y {y0:.6}..{y1:.6}"),
+        None => "nothing".to_string(),
+    }
 }
 
 /// Partial sums of one zone: value bits → weighted cells, plus nodata.
@@ -159,6 +201,7 @@ pub fn zonal_histogram_with(
     let grid = raster.grid();
     let info = raster.info();
     let nodata = info.nodata.map(|v| NoData::new(v, info.sample_type));
+    let has_mask = raster.has_mask();
 
     // 1. Exact coverage of every zone (independent, parallel).
     let coverages: Vec<Coverage> = zones
@@ -186,17 +229,23 @@ pub fn zonal_histogram_with(
     let partials: Vec<Vec<(usize, BlockSums)>> = plan
         .par_iter()
         .map_init(
-            || (None, BandBuffer::U8(Vec::new())),
-            |(slot, block), task| -> Result<Vec<(usize, BlockSums)>, ZonalError> {
+            || (None, BandBuffer::U8(Vec::new()), Vec::new()),
+            |(slot, block, mask_buf), task| -> Result<Vec<(usize, BlockSums)>, ZonalError> {
                 let reader = worker_reader(slot, raster)?;
                 let bw = task.needed;
                 reader.read_window_into(band, bw, block)?;
+                // The dataset's mask (0 = invalid cell), when it has one.
+                let mask = if has_mask && reader.read_mask_window_into(bw, mask_buf)? {
+                    Some(mask_buf.as_slice())
+                } else {
+                    None
+                };
                 let sums = task
                     .footprints
                     .iter()
                     .filter_map(|&z| {
                         let cov = coverages.get(z)?;
-                        Some((z, accumulate(block, &bw, cov, nodata.as_ref(), area)))
+                        Some((z, accumulate(block, mask, &bw, cov, nodata.as_ref(), area)))
                     })
                     .collect();
                 ticker.tick();
@@ -241,19 +290,10 @@ pub fn zonal_histogram_with(
         }
         inside_m2 += s.nodata.1;
         push_row(&mut rows, z, ClassKey::Nodata, s.nodata.0, s.nodata.1);
-        // The part beyond the raster: the zone's area minus what the grid holds. Tiny
-        // negative differences are rounding of the same quantity, not land.
-        let outside_m2 = area.polygon_m2(&zone.geometry) - inside_m2;
-        let tol = 1e-9 * inside_m2.max(1.0);
-        if outside_m2 > tol {
-            let ref_cell = area.cell_m2(0);
-            let cells = if ref_cell > 0.0 {
-                outside_m2 / ref_cell
-            } else {
-                0.0
-            };
-            push_row(&mut rows, z, ClassKey::Outside, cells, outside_m2);
-        }
+        // The part beyond the raster, in the same cell model as the rows above
+        // (never the difference of two models; see `AreaModel::outside`).
+        let out = area.outside(&zone.geometry, inside_m2);
+        push_row(&mut rows, z, ClassKey::Outside, out.cells, out.m2);
     }
     Ok(rows)
 }
@@ -315,6 +355,7 @@ impl BlockSums {
 /// once here, not per cell).
 fn accumulate(
     block: &BandBuffer,
+    mask: Option<&[u8]>,
     bw: &Window,
     cov: &Coverage,
     nodata: Option<&NoData>,
@@ -326,6 +367,7 @@ fn accumulate(
     let ctx = Overlap {
         w,
         bw: *bw,
+        mask,
         cov,
         nodata,
         area,
@@ -346,6 +388,8 @@ fn accumulate(
 struct Overlap<'a> {
     w: Window,
     bw: Window,
+    /// The dataset's mask over `bw` (0 = masked), when it has one.
+    mask: Option<&'a [u8]>,
     cov: &'a Coverage,
     nodata: Option<&'a NoData>,
     area: &'a AreaModel,
@@ -367,12 +411,18 @@ impl Overlap<'_> {
             ) else {
                 continue;
             };
-            for (&f, &v) in fr.iter().zip(vals) {
+            let valid = self.mask.and_then(|m| m.get(b0..b0 + w.width));
+            for (i, (&f, &v)) in fr.iter().zip(vals).enumerate() {
                 if f <= 0.0 {
                     continue;
                 }
                 let v: f64 = v.into();
-                if self.nodata.is_some_and(|n| n.matches_f64(v)) {
+                // NaN is never a class: on float bands it is nodata, declared or not;
+                // cells the dataset's mask marks invalid are nodata too.
+                if v.is_nan()
+                    || self.nodata.is_some_and(|n| n.matches_f64(v))
+                    || valid.is_some_and(|m| m.get(i) == Some(&0))
+                {
                     s.nodata.0 += f;
                     s.nodata.1 += f * cell_m2;
                     continue;
@@ -429,13 +479,15 @@ pub struct ZonalRequest {
     pub limits: Limits,
 }
 
-/// The result of a zonal run: zone ids and the rows of the histogram.
+/// The result of a zonal run: zone ids, the rows of the histogram and warnings.
 #[derive(Debug, Clone)]
 pub struct ZonalTable {
     /// Zone ids in input order.
     pub zone_ids: Vec<String>,
     /// Rows, zone by zone (see [`zonal_histogram`]).
     pub rows: Vec<ZonalRow>,
+    /// What the table does not show (zones wholly off the raster), each once.
+    pub warnings: Vec<Warning>,
 }
 
 impl ZonalTable {
@@ -498,10 +550,57 @@ pub fn run_with(req: &ZonalRequest, progress: Option<&Progress>) -> Result<Zonal
     let layer = vector::read_layer(&req.zones, &req.read)?;
     let zones = footprints::zones_in_crs(&layer, &req.id_field, req.zones_crs.as_ref(), &crs)?;
     let rows = zonal_histogram_with(&raster, req.band, &zones, &area, progress)?;
+    let off = zones_off_raster(&rows, zones.len());
+    if !off.is_empty() && rows.iter().all(|r| r.class == ClassKey::Outside) {
+        let raster_extent = Some(raster.grid().extent());
+        let zones_extent = zones
+            .iter()
+            .filter_map(|z| z.geometry.bounding_rect())
+            .map(|r| (r.min().x, r.min().y, r.max().x, r.max().y))
+            .reduce(|a, b| (a.0.min(b.0), a.1.min(b.1), a.2.max(b.2), a.3.max(b.3)));
+        return Err(ZonalError::AllZonesOffRaster(Box::new(OffRaster {
+            raster: req.raster.clone(),
+            zones_path: req.zones.clone(),
+            zones: zones.len(),
+            zones_extent,
+            raster_extent,
+        }))
+        .into());
+    }
+    // Each once, even when zones share an id.
+    let mut seen = std::collections::HashSet::new();
+    let warnings = off
+        .into_iter()
+        .filter_map(|z| zones.get(z))
+        .filter(|z| seen.insert(z.id.as_str()))
+        .map(|z| Warning::ZoneOffRaster {
+            zone_id: z.id.clone(),
+            raster: req.raster.clone(),
+        })
+        .collect();
     Ok(ZonalTable {
         zone_ids: zones.into_iter().map(|z| z.id).collect(),
         rows,
+        warnings,
     })
+}
+
+/// Zones (by index) with area but no row over the raster: their rows are all
+/// `outside`. A zone without any area (empty geometry) is not counted.
+pub fn zones_off_raster(rows: &[ZonalRow], zones: usize) -> Vec<usize> {
+    let mut over = vec![false; zones];
+    let mut any = vec![false; zones];
+    for r in rows {
+        if let Some(a) = any.get_mut(r.zone_index) {
+            *a = true;
+        }
+        if r.class != ClassKey::Outside {
+            if let Some(o) = over.get_mut(r.zone_index) {
+                *o = true;
+            }
+        }
+    }
+    (0..zones).filter(|&z| any[z] && !over[z]).collect()
 }
 
 #[cfg(test)]
@@ -533,7 +632,7 @@ mod tests {
         };
         let nodata = NoData::new(7.0, SampleType::U16);
         let area = AreaModel::Planar { cell_m2: 100.0 };
-        let s = accumulate(&block, &bw, &cov, Some(&nodata), &area);
+        let s = accumulate(&block, None, &bw, &cov, Some(&nodata), &area);
         // Value of cell (col, row) = (row − 20)·10 + (col − 10): row 21 holds 12..=15,
         // row 22 holds 22..=25.
         let want: Vec<(u64, f64, f64)> = [12.0, 13.0, 14.0, 15.0, 22.0, 23.0, 24.0]
@@ -549,7 +648,7 @@ mod tests {
             window: win(17, 20, 1, 1),
             fractions: vec![0.25],
         };
-        let s = accumulate(&block, &bw, &cov7, Some(&nodata), &area);
+        let s = accumulate(&block, None, &bw, &cov7, Some(&nodata), &area);
         assert!(s.by_value.is_empty());
         assert_eq!(s.nodata, (0.25, 25.0));
 
@@ -559,7 +658,7 @@ mod tests {
             window: bw,
             fractions: vec![1.0; 50],
         };
-        let s = accumulate(&block, &bw, &all, Some(&nodata), &area);
+        let s = accumulate(&block, None, &bw, &all, Some(&nodata), &area);
         assert_eq!(s.by_value.len(), 49);
         assert!(s.index.is_some());
         assert!(s.by_value.iter().all(|e| e.1 == 1.0 && e.2 == 100.0));

@@ -702,3 +702,38 @@ fn digital_numbers_without_scale_are_classified_but_warned_of() {
     };
     assert_eq!(figures(&raw), figures(&scaled));
 }
+
+#[test]
+fn a_per_dataset_mask_of_the_imagery_makes_its_cells_nodata() {
+    // testdata/zonal: 6 × 4 cells of 10 m at (686000, 4796040), classes 1–3 on
+    // the top two rows and 4–6 below, and a GDAL mask over 4 cells: (0,0), (1,0),
+    // (2,0) on the top row and (5,3) at the bottom right (see make.py there).
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata/zonal");
+    for file in [
+        "mask_internal.tif",
+        "mask_internal_tiled.tif",
+        "mask_sidecar.tif",
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let whole = format!(
+            "[[[686000,4796000],[686060,4796000],[686060,4796040],[686000,4796040],[686000,4796000]]]"
+        );
+        let pits = collection(&[feature(r#""pit_id":"W""#, whole)]);
+        std::fs::write(dir.path().join("pits.geojson"), pits).unwrap();
+        let toml = format!(
+            "audit_date = \"2024-12-31\"\n[imagery]\npath = \"{}\"\nclassifier = \"classes\"\nclasses_map = {{ restored = [1, 2, 3], unrestored = [4, 5, 6] }}\n[pits]\npath = \"pits.geojson\"\nid_field = \"pit_id\"\n",
+            data.join(file).display()
+        );
+        std::fs::write(dir.path().join("a.toml"), toml).unwrap();
+        let cfg = AuditConfig::load(&dir.path().join("a.toml")).unwrap();
+        let r = audit::run(&cfg, &AuditOptions::default()).unwrap();
+        let s = &r.summary;
+        // 12 cells of classes 1–3, 3 masked; 12 of 4–6, 1 masked.
+        assert!(
+            close(s.restored_ha, 0.09) && close(s.unrestored_ha, 0.11),
+            "{file}: {s:?}"
+        );
+        assert!(close(s.unobserved_causes.nodata_ha, 0.04), "{file}: {s:?}");
+        assert!(close(s.unobserved_ha, 0.04), "{file}: {s:?}");
+    }
+}

@@ -3,7 +3,8 @@
 
 use reclaim::raster::Limits;
 use reclaim::vector::ReadOptions;
-use reclaim::zonal::{run, ZonalRequest};
+use reclaim::warning::Warning;
+use reclaim::zonal::{run, ZonalRequest, ZonalTable};
 use std::path::{Path, PathBuf};
 use tiff::encoder::colortype;
 
@@ -54,6 +55,23 @@ fn write_zones(dir: &Path, zones: &[(&str, Vec<(f64, f64)>)]) -> PathBuf {
 }
 
 fn table(zones: &[(&str, Vec<(f64, f64)>)]) -> Vec<(String, String, f64)> {
+    rows_of(&try_table(zones).unwrap())
+}
+
+fn rows_of(t: &ZonalTable) -> Vec<(String, String, f64)> {
+    t.rows
+        .iter()
+        .map(|r| {
+            (
+                t.zone_ids[r.zone_index].clone(),
+                r.class.label(),
+                r.area_ha * 10_000.0,
+            )
+        })
+        .collect()
+}
+
+fn try_table(zones: &[(&str, Vec<(f64, f64)>)]) -> Result<ZonalTable, reclaim::error::Error> {
     let dir = tempfile::tempdir().unwrap();
     let req = ZonalRequest {
         raster: write_raster(dir.path()),
@@ -65,17 +83,7 @@ fn table(zones: &[(&str, Vec<(f64, f64)>)]) -> Vec<(String, String, f64)> {
         raster_crs: None,
         limits: Limits::default(),
     };
-    let t = run(&req).unwrap();
-    t.rows
-        .iter()
-        .map(|r| {
-            (
-                t.zone_ids[r.zone_index].clone(),
-                r.class.label(),
-                r.area_ha * 10_000.0,
-            )
-        })
-        .collect()
+    run(&req)
 }
 
 fn assert_rows(got: &[(String, String, f64)], want: &[(&str, &str, f64)]) {
@@ -151,10 +159,71 @@ fn zones_come_in_input_order_and_do_not_mix() {
 }
 
 #[test]
-fn zone_entirely_outside_is_all_outside() {
-    let got = table(&[(
-        "far",
-        vec![(100.0, 0.0), (110.0, 0.0), (110.0, 10.0), (100.0, 10.0)],
-    )]);
-    assert_rows(&got, &[("far", "outside", 100.0)]);
+fn zone_entirely_outside_is_all_outside_and_warned() {
+    let far = vec![(100.0, 0.0), (110.0, 0.0), (110.0, 10.0), (100.0, 10.0)];
+    let near = vec![(0.0, 0.0), (10.0, 0.0), (10.0, 10.0), (0.0, 10.0)];
+    let t = try_table(&[("far", far.clone()), ("near", near), ("far", far)]).unwrap();
+    assert_rows(
+        &rows_of(&t),
+        &[
+            ("far", "outside", 100.0),
+            ("near", "1", 100.0),
+            ("far", "outside", 100.0),
+        ],
+    );
+    // One warning per zone id, naming the raster.
+    assert_eq!(t.warnings.len(), 1, "{:?}", t.warnings);
+    match &t.warnings[0] {
+        Warning::ZoneOffRaster { zone_id, raster } => {
+            assert_eq!(zone_id, "far");
+            assert!(raster.ends_with("classes.tif"));
+        }
+        w => panic!("{w:?}"),
+    }
+}
+
+#[test]
+fn every_zone_off_the_raster_is_an_error() {
+    let far = vec![(100.0, 0.0), (110.0, 0.0), (110.0, 10.0), (100.0, 10.0)];
+    let e = try_table(&[("far", far)]).unwrap_err().to_string();
+    for part in [
+        "none of the 1 zone(s)",
+        "zones.geojson",
+        "classes.tif",
+        "--zones-crs",
+        "wrong file",
+    ] {
+        assert!(e.contains(part), "{part:?} not in {e}");
+    }
+}
+
+#[test]
+fn zero_or_nan_pixel_scale_blames_the_raster_and_the_tag() {
+    for cell in [0.0, f64::NAN] {
+        let dir = tempfile::tempdir().unwrap();
+        let raster = dir.path().join("bad_scale.tif");
+        let data: Vec<u8> = VALUES.iter().flatten().copied().collect();
+        common::write_geotiff::<colortype::Gray8>(&raster, (4, 4), &data, (X0, Y0), cell, 1, None);
+        let req = ZonalRequest {
+            raster,
+            band: 1,
+            zones: write_zones(
+                dir.path(),
+                &[(
+                    "A",
+                    vec![(0.0, 0.0), (20.0, 0.0), (20.0, 20.0), (0.0, 20.0)],
+                )],
+            ),
+            id_field: "zone".into(),
+            read: ReadOptions::default(),
+            zones_crs: None,
+            raster_crs: None,
+            limits: Limits::default(),
+        };
+        let e = run(&req).unwrap_err().to_string();
+        assert!(
+            e.contains("bad_scale.tif") && e.contains("ModelPixelScale") && !e.contains("zone"),
+            "{e}"
+        );
+    }
 }

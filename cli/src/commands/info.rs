@@ -72,6 +72,9 @@ fn render(i: &RasterInfo) -> String {
         Some(v) => s += &format!("NoData: {v}\n"),
         None => s += "NoData: none\n",
     }
+    if let Some(m) = &i.mask {
+        s += &format!("Mask: {m} (0 cells read as nodata)\n");
+    }
     if i.scale.is_some() || i.offset.is_some() {
         s += &format!(
             "Scale/offset: {} / {}\n",

@@ -11,7 +11,7 @@ use std::process::ExitCode;
 /// Arguments of `reclaim zonal`.
 #[derive(Args, Debug)]
 #[command(
-    after_help = "Output CSV header: zone_id,class,cells,area_ha\n  class  the cell value as in the file, `nodata` for the part over nodata cells,\n         `outside` for the part of the zone beyond the raster\n  cells  coverage-weighted cell count; area_ha exact area in hectares\nA zone's rows add up to its area.\n\nExample:\n  reclaim zonal --raster landcover.tif --zones pits.shp --id-field pit_id --out pits_classes.csv"
+    after_help = "Output CSV header: zone_id,class,cells,area_ha\n  class  the cell value as in the file, `nodata` for the part over nodata cells,\n         `outside` for the part of the zone beyond the raster\n  cells  coverage-weighted cell count; area_ha exact area in hectares\nA zone's rows add up to its area. Nodata cells, NaN cells of float bands and\ncells masked by the raster's mask (internal or .msk) are `nodata`.\nA zone wholly off the raster is a warning (--strict: an error, exit 1); every\nzone off the raster is an error (exit 2): usually a wrong CRS or the wrong file.\n\nExample:\n  reclaim zonal --raster landcover.tif --zones pits.shp --id-field pit_id --out pits_classes.csv"
 )]
 pub struct ZonalArgs {
     /// Raster of classes (GeoTIFF).
@@ -42,7 +42,10 @@ pub struct ZonalArgs {
     /// Repair self-intersecting or overlapping zones (non-zero fill) instead of refusing them.
     #[arg(long)]
     pub repair: bool,
-    /// Print nothing but errors (no progress bar, no summary line).
+    /// Treat warnings (zones wholly off the raster) as errors: exit 1, no output.
+    #[arg(long)]
+    pub strict: bool,
+    /// Print nothing but errors and warnings (no progress bar, no summary line).
     #[arg(long, short)]
     pub quiet: bool,
 }
@@ -76,6 +79,17 @@ pub fn run(a: &ZonalArgs) -> anyhow::Result<ExitCode> {
     let table = zonal::run_with(&req, bar.callback().as_ref());
     bar.finish();
     let table = table?;
+    for w in &table.warnings {
+        eprintln!("warning: {w}");
+    }
+    if a.strict && !table.warnings.is_empty() {
+        eprintln!(
+            "error: {} warning(s) and --strict: {} not written",
+            table.warnings.len(),
+            a.out.display()
+        );
+        return Ok(ExitCode::from(1));
+    }
     reclaim::output::write_atomic(&a.out, table.to_csv().as_bytes())?;
     if !a.quiet {
         eprintln!(

@@ -263,6 +263,26 @@ impl Imagery {
                     .map_err(Error::from)?;
             }
         }
+        // Per-dataset masks (GDAL internal masks, .msk sidecars): 0 = no data.
+        bands.has_valid = readers
+            .main
+            .read_mask_window_into(w, &mut bands.valid)
+            .map_err(Error::from)?;
+        if let Some(second) = &mut readers.second {
+            if second
+                .read_mask_window_into(w, &mut bands.valid_second)
+                .map_err(Error::from)?
+            {
+                if bands.has_valid {
+                    for (a, b) in bands.valid.iter_mut().zip(&bands.valid_second) {
+                        *a &= *b;
+                    }
+                } else {
+                    std::mem::swap(&mut bands.valid, &mut bands.valid_second);
+                    bands.has_valid = true;
+                }
+            }
+        }
         if let (Some((src, _)), Some(reader)) = (&self.mask, &mut readers.mask) {
             reader
                 .read_window_into(src.band, w, &mut bands.mask)
@@ -285,6 +305,9 @@ impl Imagery {
     /// a block is never classified as a whole.
     #[inline]
     pub fn class_at(&self, bands: &BlockBands, i: usize) -> u8 {
+        if bands.has_valid && bands.valid.get(i).is_some_and(|v| *v == 0) {
+            return Unobserved::NoData.code();
+        }
         if let Some((_, mask)) = &self.mask {
             if mask.hides(bands.mask.get_f64(i)) {
                 return Unobserved::Masked.code();
@@ -322,6 +345,12 @@ pub struct BlockBands {
     second: BandBuffer,
     /// The mask band, when there is a mask.
     mask: BandBuffer,
+    /// The per-dataset mask of the bands (0 = no data), when a file has one.
+    valid: Vec<u8>,
+    /// The second file's per-dataset mask, before it is combined into `valid`.
+    valid_second: Vec<u8>,
+    /// Whether `valid` holds a mask for the loaded window.
+    has_valid: bool,
     /// Cells loaded.
     len: usize,
 }
@@ -332,6 +361,9 @@ impl Default for BlockBands {
             first: BandBuffer::U8(Vec::new()),
             second: BandBuffer::U8(Vec::new()),
             mask: BandBuffer::U8(Vec::new()),
+            valid: Vec::new(),
+            valid_second: Vec::new(),
+            has_valid: false,
             len: 0,
         }
     }

@@ -232,13 +232,9 @@ pub(crate) fn run_with(
         )
         .map(|((p, t), (causes, unmapped_m2))| {
             let inside: f64 = t.iter().flatten().sum();
-            let outside = (imagery.area.polygon_m2(&p.geometry) - inside).max(0.0);
-            // Rounding of equal quantities is not land beyond the raster.
-            let outside = if outside <= 1e-9 * inside.max(1.0) {
-                0.0
-            } else {
-                outside
-            };
+            // The part beyond the raster, in the raster's own cell model (never
+            // negative; rounding of equal quantities is not land beyond it).
+            let outside = imagery.area.outside_m2(&p.geometry, inside);
             piece_areas(t, outside, causes, *unmapped_m2, with_change)
         })
         .collect();

@@ -151,6 +151,12 @@ impl ChunkReader {
 
 /// Reads exactly `buf.len()` bytes at `offset`.
 fn read_at(file: &File, offset: u64, buf: &mut [u8]) -> Result<(), DirectError> {
+    // An offset no file can reach (a BigTIFF offset past 2⁶³, or one whose end
+    // overflows) is damage at that offset, not an I/O or permission problem.
+    let end = offset.checked_add(buf.len() as u64);
+    if end.is_none_or(|e| e > i64::MAX as u64) {
+        return Err(DirectError::Truncated { offset });
+    }
     let r = {
         #[cfg(unix)]
         {
@@ -166,7 +172,9 @@ fn read_at(file: &File, offset: u64, buf: &mut [u8]) -> Result<(), DirectError> 
         }
     };
     r.map_err(|e| match e.kind() {
-        io::ErrorKind::UnexpectedEof => DirectError::Truncated { offset },
+        io::ErrorKind::UnexpectedEof | io::ErrorKind::InvalidInput => {
+            DirectError::Truncated { offset }
+        }
         _ => DirectError::Io(e),
     })
 }
@@ -382,6 +390,13 @@ mod tests {
         match r.decode(&c, 4, z.len() as u64, 8, 1, &mut out) {
             Err(DirectError::Truncated { offset: 4 }) => {}
             other => panic!("{other:?}"),
+        }
+        // a BigTIFF offset no file reaches: damage at that offset, not an I/O error
+        for off in [u64::MAX - 3, 1 << 63] {
+            match r.decode(&c, off, z.len() as u64, 8, 1, &mut out) {
+                Err(DirectError::Truncated { offset }) => assert_eq!(offset, off),
+                other => panic!("{other:?}"),
+            }
         }
         // garbage instead of a zlib stream
         let (_t2, g) = temp_file(&[0xFFu8; 32]);

@@ -457,6 +457,8 @@ fn describe(
             .ok()
             .and_then(|n| usize::try_from(n).ok())
             .unwrap_or(0),
+        bad_pixel_scale: None,
+        mask: None,
     }
 }
 

@@ -22,6 +22,9 @@ pub struct Georef {
     pub georeferenced: bool,
     /// Number of ground control points (tiepoints without a scale or matrix).
     pub gcps: usize,
+    /// The ModelPixelScale (x, y) when a tiepoint comes with it but a scale is zero
+    /// or not finite: no usable grid, whatever the transform says.
+    pub bad_pixel_scale: Option<(f64, f64)>,
 }
 
 /// Builds the transform from the raw tag values (any may be absent).
@@ -32,6 +35,14 @@ pub fn georeference(
     pixel_is_point: bool,
 ) -> Georef {
     let tie = tiepoints.and_then(|t| t.get(..6));
+    let bad_pixel_scale = match (pixel_scale, tie) {
+        (Some(&[sx, sy, ..]), Some(_))
+            if !(sx.is_finite() && sy.is_finite() && sx != 0.0 && sy != 0.0) =>
+        {
+            Some((sx, sy))
+        }
+        _ => None,
+    };
     let transform = match (pixel_scale, tie) {
         (Some(&[sx, sy, ..]), Some(&[i, j, _, x, y, _])) if sx != 0.0 && sy != 0.0 => {
             let dy = -sy.abs();
@@ -69,12 +80,14 @@ pub fn georeference(
                 transform: t,
                 georeferenced: true,
                 gcps: 0,
+                bad_pixel_scale,
             }
         }
         None => Georef {
             transform: GeoTransform::UNIT,
             georeferenced: false,
             gcps: tiepoints.map_or(0, |t| t.len() / 6),
+            bad_pixel_scale,
         },
     }
 }
@@ -140,6 +153,17 @@ mod tests {
         ];
         let g = georeference(None, None, Some(&s), false);
         assert_eq!(g.transform.to_affine(), [0.5, 0.0, -180.0, 0.0, 0.5, -90.0]);
+    }
+
+    #[test]
+    fn zero_or_nan_pixel_scale_is_flagged() {
+        let tie = [0.0, 0.0, 0.0, 10.0, 20.0, 0.0];
+        let g = georeference(Some(&[0.0, 10.0, 0.0]), Some(&tie), None, false);
+        assert_eq!(g.bad_pixel_scale, Some((0.0, 10.0)));
+        let g = georeference(Some(&[f64::NAN, 10.0, 0.0]), Some(&tie), None, false);
+        assert!(g.bad_pixel_scale.is_some_and(|s| s.0.is_nan()));
+        let g = georeference(Some(&[10.0, 10.0, 0.0]), Some(&tie), None, false);
+        assert_eq!(g.bad_pixel_scale, None);
     }
 
     #[test]

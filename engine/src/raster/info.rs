@@ -139,6 +139,13 @@ pub struct RasterInfo {
     pub big_endian: bool,
     /// Reduced-resolution images after the first (not decoded).
     pub overviews: usize,
+    /// ModelPixelScale (x, y) when it is zero or not finite (the grid is unusable).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bad_pixel_scale: Option<(f64, f64)>,
+    /// The per-dataset mask, when there is one ("internal, 1-bit", "sidecar x.tif.msk,
+    /// 8-bit"): its 0 cells are read as nodata.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mask: Option<String>,
 }
 
 /// JSON cannot hold NaN or infinities: write them as the strings GDAL uses.

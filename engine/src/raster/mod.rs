@@ -19,6 +19,7 @@
 //! - `blocks`: strip/tile geometry and chunk indices.
 //! - [`buffer`]: [`BandBuffer`], one band's samples in the native type.
 //! - [`nodata`]: [`NoData`], GDAL's nodata comparison.
+//! - [`mask`]: per-dataset masks (internal mask directory, `.msk` sidecar).
 //! - [`reader`]: [`GeoTiff`], open / info / read_block / read_window.
 //! - `request`: band / window / size checks shared by both readers.
 //! - [`source`]: [`Raster`], the GeoTIFF reader or (feature `gdal`) `gdal_reader::GdalRaster`.
@@ -34,6 +35,7 @@ pub mod geokeys;
 pub mod georef;
 pub mod info;
 pub mod limits;
+pub mod mask;
 pub mod nodata;
 mod overlay;
 pub mod reader;
@@ -50,6 +52,7 @@ pub use error::{ChunkRef, Malformation, RasterError, UnsupportedFeature};
 pub use gdal_reader::GdalRaster;
 pub use info::{Layout, RasterInfo, SampleType};
 pub use limits::{LimitKind, Limits};
+pub use mask::MaskSource;
 pub use nodata::NoData;
 pub use reader::GeoTiff;
 pub use source::Raster;

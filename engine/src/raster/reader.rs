@@ -23,6 +23,7 @@ use super::geokeys::GeoKeys;
 use super::georef::georeference;
 use super::info::{Layout, RasterInfo, SampleType};
 use super::limits::{LimitKind, Limits};
+use super::mask::{MaskReader, MaskSource};
 use super::nodata::NoData;
 use super::overlay::Overlay;
 use super::scan::{self, tag, TiffScan};
@@ -63,6 +64,8 @@ pub struct GeoTiff {
     chunks: ChunkReader,
     /// The last decoded chunk (index, rows decoded from its top, interleaved samples).
     cache: Option<(usize, usize, BandBuffer)>,
+    /// The per-dataset mask (internal mask directory or `.msk` sidecar), if any.
+    mask: Option<MaskReader>,
 }
 
 impl GeoTiff {
@@ -99,7 +102,13 @@ impl GeoTiff {
         let mut decoder = new_decoder(path, reader, &v.patches, &limits)?;
         let chunk_bytes = read_chunk_u64s(path, &mut decoder, &v.grid, ChunkTag::ByteCounts)?;
         let chunk_offsets = read_chunk_u64s(path, &mut decoder, &v.grid, ChunkTag::Offsets)?;
-        let info = describe(path, &mut decoder, &scan, &v)?;
+        let mut info = describe(path, &mut decoder, &scan, &v)?;
+        let internal = scan.mask.map(|m| (m.index, m.photometric, scan.big_endian));
+        let mask = MaskReader::find(path, internal, info.width, info.height, limits)?;
+        info.mask = mask.as_ref().map(|m| match m.source() {
+            MaskSource::Internal => format!("internal, {}-bit", m.bits()),
+            MaskSource::Sidecar(p) => format!("sidecar {}, {}-bit", p.display(), m.bits()),
+        });
         let direct = match v.refusal {
             Some(_) => None,
             None => DirectCodec::for_layout(
@@ -131,6 +140,7 @@ impl GeoTiff {
             direct,
             chunks,
             cache: None,
+            mask,
         })
     }
 
@@ -191,6 +201,7 @@ impl GeoTiff {
             direct: self.direct,
             chunks: ChunkReader::new(File::open(&self.path).map_err(io)?),
             cache: None,
+            mask: self.mask.as_ref().map(MaskReader::try_clone).transpose()?,
         })
     }
 
@@ -263,6 +274,29 @@ impl GeoTiff {
             }
         }
         Ok(())
+    }
+
+    /// True when the file has a per-dataset mask (internal or `.msk` sidecar).
+    pub fn has_mask(&self) -> bool {
+        self.mask.is_some()
+    }
+
+    /// The per-dataset mask over `win` into `out`, one byte per cell (0 masked, 1
+    /// valid); false (and `out` untouched) when the file has no mask.
+    ///
+    /// # Errors
+    /// A window outside the raster, or a damaged mask.
+    pub fn read_mask_window_into(
+        &mut self,
+        win: Window,
+        out: &mut Vec<u8>,
+    ) -> Result<bool, RasterError> {
+        let Some(mask) = &mut self.mask else {
+            return Ok(false);
+        };
+        request::check_window(&self.path, &self.info, &self.limits, win)?;
+        mask.read_window_into(win, out)?;
+        Ok(true)
     }
 
     /// Reads all of band `band` (1-based), subject to `max_window_bytes`.
@@ -786,11 +820,13 @@ fn describe(
         big_tiff: scan.big_tiff,
         big_endian: scan.big_endian,
         overviews: scan.overviews(),
+        bad_pixel_scale: g.bad_pixel_scale,
+        mask: None,
     })
 }
 
 /// Maps a `tiff` crate error to the raster error families.
-fn tiff_error(path: &Path, chunk: Option<ChunkRef>, e: TiffError) -> RasterError {
+pub(super) fn tiff_error(path: &Path, chunk: Option<ChunkRef>, e: TiffError) -> RasterError {
     let path = path.to_path_buf();
     match e {
         TiffError::FormatError(f) => RasterError::Malformed {

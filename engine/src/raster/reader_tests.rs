@@ -507,3 +507,104 @@ fn geotiff_can_move_to_another_thread() {
     fn assert_send<T: Send>() {}
     assert_send::<GeoTiff>();
 }
+
+/// Byte position of the value field of `tag` in the second directory of a
+/// little-endian classic TIFF.
+fn second_ifd_value_pos(bytes: &[u8], tag: u16) -> usize {
+    let u32_at = |i: usize| u32::from_le_bytes(bytes[i..i + 4].try_into().unwrap()) as usize;
+    let u16_at = |i: usize| u16::from_le_bytes(bytes[i..i + 2].try_into().unwrap()) as usize;
+    let first = u32_at(4);
+    let ifd = u32_at(first + 2 + 12 * u16_at(first));
+    (0..u16_at(ifd))
+        .map(|k| ifd + 2 + 12 * k)
+        .find(|&e| u16_at(e) == usize::from(tag))
+        .map(|e| e + 8)
+        .expect("tag present")
+}
+
+/// A 5 × 3 u8 image of 7s and, after it, an 8-bit transparency mask (NewSubfileType
+/// 4, PhotometricInterpretation 4) of `mask_size`: 0 (masked) at cells (1, 1) and
+/// (4, 2), 255 elsewhere; strips of 2 rows.
+fn with_8bit_mask(dir: &Path, mask_size: (u32, u32)) -> PathBuf {
+    let path = dir.join("masked.tif");
+    let mut enc = TiffEncoder::new(File::create(&path).unwrap()).unwrap();
+    enc.write_image::<colortype::Gray8>(5, 3, &[7u8; 15])
+        .unwrap();
+    let (w, h) = mask_size;
+    let mask: Vec<u8> = (0..h)
+        .flat_map(|r| {
+            (0..w).map(move |c| {
+                if (c, r) == (1, 1) || (c, r) == (4, 2) {
+                    0
+                } else {
+                    255
+                }
+            })
+        })
+        .collect();
+    let mut img = enc.new_image::<colortype::Gray8>(w, h).unwrap();
+    img.rows_per_strip(2).unwrap();
+    img.encoder().write_tag(Tag::NewSubfileType, 4u32).unwrap();
+    img.write_data(&mask).unwrap();
+    drop(enc);
+    // The encoder writes MinIsBlack; a GDAL mask says 4 (transparency mask).
+    let mut bytes = std::fs::read(&path).unwrap();
+    let pos = second_ifd_value_pos(&bytes, 262);
+    bytes[pos] = 4;
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+#[test]
+fn an_8bit_internal_mask_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = with_8bit_mask(dir.path(), (5, 3));
+    let mut t = GeoTiff::open(&path).unwrap();
+    assert!(t.has_mask());
+    assert_eq!(t.info().mask.as_deref(), Some("internal, 8-bit"));
+    assert_eq!(t.info().overviews, 0);
+    let mut m = Vec::new();
+    let win = Window {
+        col_off: 1,
+        row_off: 1,
+        width: 4,
+        height: 2,
+    };
+    assert!(t.read_mask_window_into(win, &mut m).unwrap());
+    assert_eq!(m, vec![0, 1, 1, 1, 1, 1, 1, 0]);
+    // The band itself is untouched, and a clone reads the mask too.
+    assert_eq!(t.read_band(1).unwrap(), BandBuffer::U8(vec![7; 15]));
+    let mut c = t.try_clone().unwrap();
+    assert!(c.read_mask_window_into(win, &mut m).unwrap());
+    assert_eq!(m[7], 0);
+    // Outside the raster: an error, not a panic.
+    let bad = Window {
+        col_off: 4,
+        row_off: 0,
+        width: 2,
+        height: 1,
+    };
+    assert!(t.read_mask_window_into(bad, &mut m).is_err());
+}
+
+#[test]
+fn a_mask_of_another_size_is_not_the_image_mask() {
+    // As GDAL: only a mask of the image's own size masks it.
+    let dir = tempfile::tempdir().unwrap();
+    let path = with_8bit_mask(dir.path(), (3, 2));
+    let t = GeoTiff::open(&path).unwrap();
+    assert!(!t.has_mask());
+}
+
+#[test]
+fn a_damaged_sidecar_mask_is_an_error_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plain.tif");
+    let mut enc = TiffEncoder::new(File::create(&path).unwrap()).unwrap();
+    enc.write_image::<colortype::Gray8>(2, 2, &[1u8; 4])
+        .unwrap();
+    drop(enc);
+    std::fs::write(dir.path().join("plain.tif.msk"), b"not a tiff").unwrap();
+    let e = GeoTiff::open(&path).unwrap_err().to_string();
+    assert!(e.contains("plain.tif.msk"), "{e}");
+}

@@ -87,6 +87,21 @@ pub(crate) struct TiffScan {
     pub first: FirstIfd,
     /// NewSubfileType of every directory after the first (stopped at the first broken one).
     pub later_subfile_types: Vec<u64>,
+    /// GDAL's internal mask of the full-resolution image, when there is one.
+    pub mask: Option<MaskIfd>,
+}
+
+/// A directory holding the per-dataset mask (NewSubfileType = 4: transparency mask
+/// of the full-resolution image, as GDAL writes it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct MaskIfd {
+    /// Position in the directory chain (0 = the main image).
+    pub index: usize,
+    /// Its PhotometricInterpretation entry (4, transparency mask, as written by GDAL).
+    pub photometric: Option<PhotometricEntry>,
+    /// Size in pixels (must equal the main image's).
+    pub width: u64,
+    pub height: u64,
 }
 
 impl TiffScan {
@@ -145,6 +160,7 @@ pub(crate) fn scan<R: Read + Seek>(
 
     let mut seen = HashSet::from([first_ifd]);
     let mut later = Vec::new();
+    let mut mask = None;
     while next != 0 {
         if seen.len() >= limits.max_ifds {
             return Err(RasterError::LimitExceeded {
@@ -166,6 +182,26 @@ pub(crate) fn scan<R: Read + Seek>(
             Some(e) => s.uints(e, 1)?.first().copied().unwrap_or(0),
             None => 0,
         };
+        // The first full-resolution mask (bit 2 set, bit 0 clear) of the main image's
+        // size with PhotometricInterpretation = 4 (transparency mask).
+        if mask.is_none() && subfile & 4 != 0 && subfile & 1 == 0 {
+            let photometric = s.photometric(&entries).ok().flatten();
+            let width = s.scalar(&entries, tag::IMAGE_WIDTH).ok().flatten();
+            let height = s.scalar(&entries, tag::IMAGE_LENGTH).ok().flatten();
+            // As GDAL: the main image's mask has its size and says it is a mask.
+            if width == Some(first.width)
+                && height == Some(first.height)
+                && photometric.is_some_and(|p| p.value == 4)
+            {
+                let (width, height) = (first.width, first.height);
+                mask = Some(MaskIfd {
+                    index: later.len() + 1,
+                    photometric,
+                    width,
+                    height,
+                });
+            }
+        }
         later.push(subfile);
         next = n;
     }
@@ -174,6 +210,7 @@ pub(crate) fn scan<R: Read + Seek>(
         big_tiff: s.big_tiff,
         first,
         later_subfile_types: later,
+        mask,
     })
 }
 
@@ -366,6 +403,35 @@ impl<R: Read + Seek> Scanner<'_, R> {
         }
     }
 
+    /// The PhotometricInterpretation entry of a directory: value and where it sits.
+    fn photometric(
+        &mut self,
+        entries: &[RawEntry],
+    ) -> Result<Option<PhotometricEntry>, RasterError> {
+        Ok(match entries.iter().find(|e| e.tag == tag::PHOTOMETRIC) {
+            None => None,
+            Some(e) => {
+                let width = match (e.typ, e.count) {
+                    (3, 1) => 2,
+                    (4, 1) => 4,
+                    (16, 1) => 8,
+                    _ => {
+                        return Err(self.malformed(Malformation::BadTag {
+                            tag: tag::PHOTOMETRIC,
+                            reason: "expected one SHORT",
+                        }))
+                    }
+                };
+                let value = self.scalar_u16(entries, tag::PHOTOMETRIC, 1)?;
+                Some(PhotometricEntry {
+                    value,
+                    pos: e.field_pos,
+                    width,
+                })
+            }
+        })
+    }
+
     fn first_ifd(&mut self, entries: &[RawEntry]) -> Result<FirstIfd, RasterError> {
         let width = self.scalar(entries, tag::IMAGE_WIDTH)?.ok_or_else(|| {
             self.malformed(Malformation::MissingTag {
@@ -399,28 +465,7 @@ impl<R: Read + Seek> Scanner<'_, R> {
         let compression = self.scalar_u16(entries, tag::COMPRESSION, 1)?;
         let predictor = self.scalar_u16(entries, tag::PREDICTOR, 1)?;
         let planar = self.scalar_u16(entries, tag::PLANAR_CONFIGURATION, 1)?;
-        let photometric = match entries.iter().find(|e| e.tag == tag::PHOTOMETRIC) {
-            None => None,
-            Some(e) => {
-                let width = match (e.typ, e.count) {
-                    (3, 1) => 2,
-                    (4, 1) => 4,
-                    (16, 1) => 8,
-                    _ => {
-                        return Err(self.malformed(Malformation::BadTag {
-                            tag: tag::PHOTOMETRIC,
-                            reason: "expected one SHORT",
-                        }))
-                    }
-                };
-                let value = self.scalar_u16(entries, tag::PHOTOMETRIC, 1)?;
-                Some(PhotometricEntry {
-                    value,
-                    pos: e.field_pos,
-                    width,
-                })
-            }
-        };
+        let photometric = self.photometric(entries)?;
         let tw = self.scalar(entries, tag::TILE_WIDTH)?;
         let th = self.scalar(entries, tag::TILE_LENGTH)?;
         let tile = match (tw, th) {

@@ -184,6 +184,35 @@ impl Raster {
         each!(self, r => r.read_window_into(band, win, out))
     }
 
+    /// True when the raster has a per-dataset mask (GeoTIFF internal mask or `.msk`).
+    pub fn has_mask(&self) -> bool {
+        match self {
+            Raster::Tiff(r) => r.has_mask(),
+            #[cfg(feature = "gdal")]
+            Raster::Gdal(_) => false,
+        }
+    }
+
+    /// The per-dataset mask over `win` into `out` (0 masked, 1 valid); false when
+    /// there is none.
+    ///
+    /// # Errors
+    /// A window outside the raster, or a damaged mask.
+    pub fn read_mask_window_into(
+        &mut self,
+        win: Window,
+        out: &mut Vec<u8>,
+    ) -> Result<bool, RasterError> {
+        match self {
+            Raster::Tiff(r) => r.read_mask_window_into(win, out),
+            #[cfg(feature = "gdal")]
+            Raster::Gdal(_) => {
+                let _ = (win, out);
+                Ok(false)
+            }
+        }
+    }
+
     /// All of band `band` (1-based), subject to `max_window_bytes`.
     ///
     /// # Errors
