@@ -35,6 +35,7 @@
 //! - [`demo`]: the synthetic Yitong demo county.
 //! - [`output`]: atomic file writing.
 //! - [`progress`]: progress callbacks for long runs.
+//! - [`suggest`]: "did you mean …?" for mistyped keys and field names.
 //! - [`warning`]: typed warnings returned beside results (printed once, listed, `--strict`).
 //! - [`error`]: the engine's top-level error.
 
@@ -54,6 +55,7 @@ pub mod plan;
 pub mod progress;
 pub mod raster;
 pub mod report;
+pub mod suggest;
 pub mod vector;
 pub mod warning;
 pub mod zonal;
