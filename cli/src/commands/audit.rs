@@ -71,6 +71,10 @@ pub fn run(a: &AuditArgs) -> anyhow::Result<ExitCode> {
         cfg.pits.repair_geometry = true;
         cfg.licenses.repair_geometry = true;
     }
+    // After the overrides: `--audit-date` stands in for a missing key, and a flag's
+    // value is checked as the file's would be.
+    cfg.validate()
+        .map_err(|e| anyhow::anyhow!("config {}: {e}", a.config.display()))?;
     let cache = if a.no_checksum_cache {
         ChecksumCache::disabled()
     } else {

@@ -58,6 +58,7 @@ pub(crate) fn run_with(
     opts: &AuditOptions,
     measure: &mut dyn Measure,
 ) -> Result<AuditReport, AuditError> {
+    cfg.validate()?;
     let audit_date = Date::parse(&cfg.audit_date).map_err(|source| AuditError::Attribute {
         path: PathBuf::from("audit_date"),
         source,
