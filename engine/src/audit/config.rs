@@ -3,6 +3,9 @@
 //! Unknown keys are refused (a typo must not silently fall back to a default).
 //! Relative paths are relative to the folder of the configuration file.
 
+use super::error::AuditError;
+use crate::vector::Layer;
+use crate::warning::Warning;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -209,6 +212,79 @@ pub struct LicensesConfig {
     /// (docs/robustness.md; default false).
     #[serde(default)]
     pub repair_geometry: bool,
+}
+
+impl PitsConfig {
+    /// `(key, field)` of every field the audit reads from the pits layer.
+    pub fn fields(&self) -> Vec<(&'static str, &str)> {
+        let mut v = vec![("[pits] id_field", self.id_field.as_str())];
+        v.extend(self.kind_field.as_deref().map(|f| ("[pits] kind_field", f)));
+        v.extend(self.town_field.as_deref().map(|f| ("[pits] town_field", f)));
+        v
+    }
+
+    /// Checks the pits layer against this section: every field at once (see
+    /// [`Layer::resolve_fields`]), and a CRS from the file or `crs`.
+    ///
+    /// # Errors
+    /// [`VectorError::MissingFields`](crate::vector::VectorError::MissingFields),
+    /// [`AuditError::LayerWithoutCrs`].
+    pub fn check_layer(&self, layer: &mut Layer) -> Result<Vec<Warning>, AuditError> {
+        check_layer(layer, "pits", &self.fields(), self.crs.as_deref())
+    }
+}
+
+impl LicensesConfig {
+    /// `(key, field)` of every field the audit reads from the licence layer.
+    pub fn fields(&self) -> Vec<(&'static str, &str)> {
+        let mut v = vec![
+            ("[licenses] id_field", self.id_field.as_str()),
+            ("[licenses] holder_field", self.holder_field.as_str()),
+            ("[licenses] status_field", self.status_field.as_str()),
+            ("[licenses] valid_to_field", self.valid_to_field.as_str()),
+        ];
+        v.extend(
+            self.mineral_field
+                .as_deref()
+                .map(|f| ("[licenses] mineral_field", f)),
+        );
+        v.extend(self.name_field.as_deref().map(|f| ("[licenses] name_field", f)));
+        v
+    }
+
+    /// As [`PitsConfig::check_layer`], for the licence layer.
+    ///
+    /// # Errors
+    /// As [`PitsConfig::check_layer`].
+    pub fn check_layer(&self, layer: &mut Layer) -> Result<Vec<Warning>, AuditError> {
+        check_layer(layer, "licenses", &self.fields(), self.crs.as_deref())
+    }
+}
+
+fn check_layer(
+    layer: &mut Layer,
+    section: &'static str,
+    fields: &[(&str, &str)],
+    crs: Option<&str>,
+) -> Result<Vec<Warning>, AuditError> {
+    let renames = layer
+        .resolve_fields(fields)
+        .map_err(crate::Error::from)?;
+    if layer.crs.is_none() && crs.is_none() {
+        return Err(AuditError::LayerWithoutCrs {
+            path: layer.path.clone(),
+            section,
+        });
+    }
+    Ok(renames
+        .into_iter()
+        .map(|(key, configured, found)| Warning::FieldCase {
+            path: layer.path.clone(),
+            key,
+            configured,
+            found,
+        })
+        .collect())
 }
 
 /// `[baseline]`: the plan's figures, in hectares.

@@ -91,18 +91,14 @@ pub(crate) fn run_with(
     });
 
     // Footprints and licences, in the imagery's CRS.
-    let pits_layer = read(
+    let mut pits_layer = read(
         &cfg.pits.path,
         cfg.pits.encoding.as_deref(),
         cfg.pits.repair_geometry,
         cfg.limits.as_ref(),
     )?;
-    for f in [&cfg.pits.kind_field, &cfg.pits.town_field]
-        .into_iter()
-        .flatten()
-    {
-        pits_layer.require_field(f).map_err(Error::from)?;
-    }
+    // Every configured field at once, and a CRS; fields matched ignoring case warn.
+    let mut field_warnings = cfg.pits.check_layer(&mut pits_layer)?;
     let pit_zones = footprints::zones_in_crs(
         &pits_layer,
         &cfg.pits.id_field,
@@ -130,24 +126,13 @@ pub(crate) fn run_with(
     }
 
     let lc = &cfg.licenses;
-    let lic_layer = read(
+    let mut lic_layer = read(
         &lc.path,
         lc.encoding.as_deref(),
         lc.repair_geometry,
         cfg.limits.as_ref(),
     )?;
-    for f in [
-        Some(&lc.holder_field),
-        Some(&lc.status_field),
-        Some(&lc.valid_to_field),
-    ]
-    .into_iter()
-    .flatten()
-    .chain(lc.mineral_field.iter())
-    .chain(lc.name_field.iter())
-    {
-        lic_layer.require_field(f).map_err(Error::from)?;
-    }
+    field_warnings.extend(lc.check_layer(&mut lic_layer)?);
     let lic_zones = footprints::zones_in_crs(
         &lic_layer,
         &lc.id_field,
