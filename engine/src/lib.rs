@@ -61,5 +61,5 @@ pub mod warning;
 pub mod zonal;
 
 pub use error::Error;
-pub use warning::Warning;
 pub use grid::{GeoTransform, Grid, Window};
+pub use warning::Warning;

@@ -119,13 +119,16 @@ impl UnobservedCauses {
             (self.outside_ha, "outside the imagery"),
         ];
         all.iter()
-            .fold((0.0, "none"), |best, &(v, n)| {
-                if v > best.0 {
-                    (v, n)
-                } else {
-                    best
-                }
-            })
+            .fold(
+                (0.0, "none"),
+                |best, &(v, n)| {
+                    if v > best.0 {
+                        (v, n)
+                    } else {
+                        best
+                    }
+                },
+            )
             .1
     }
 }

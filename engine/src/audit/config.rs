@@ -248,7 +248,11 @@ impl LicensesConfig {
                 .as_deref()
                 .map(|f| ("[licenses] mineral_field", f)),
         );
-        v.extend(self.name_field.as_deref().map(|f| ("[licenses] name_field", f)));
+        v.extend(
+            self.name_field
+                .as_deref()
+                .map(|f| ("[licenses] name_field", f)),
+        );
         v
     }
 
@@ -267,9 +271,7 @@ fn check_layer(
     fields: &[(&str, &str)],
     crs: Option<&str>,
 ) -> Result<Vec<Warning>, AuditError> {
-    let renames = layer
-        .resolve_fields(fields)
-        .map_err(crate::Error::from)?;
+    let renames = layer.resolve_fields(fields).map_err(crate::Error::from)?;
     if layer.crs.is_none() && crs.is_none() {
         return Err(AuditError::LayerWithoutCrs {
             path: layer.path.clone(),
@@ -429,11 +431,7 @@ fn parse_error(text: &str, path: &Path, error: toml::de::Error) -> ConfigError {
             let start = span.start.min(text.len());
             let before = text.get(..start).unwrap_or("");
             let line = before.matches('\n').count() + 1;
-            let column = before
-                .rsplit('\n')
-                .next()
-                .map_or(0, |l| l.chars().count())
-                + 1;
+            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
             // The last table header at or before the problem's line.
             let section = text
                 .lines()
@@ -570,7 +568,12 @@ impl AuditConfig {
         if let Some(b) = im.nir_band {
             check(b >= 1, "[imagery] nir_band", b, BAND)?;
         }
-        check(im.class_band >= 1, "[imagery] class_band", im.class_band, BAND)?;
+        check(
+            im.class_band >= 1,
+            "[imagery] class_band",
+            im.class_band,
+            BAND,
+        )?;
         check(im.mask_band >= 1, "[imagery] mask_band", im.mask_band, BAND)?;
         for v in im.mask_values.iter().flatten() {
             check(
@@ -592,7 +595,10 @@ impl AuditConfig {
             const POSITIVE: &str = "a whole number above 0 (leave the key out for its default)";
             let keys = [
                 ("[limits] max_block_mib", l.max_block_mib.map(|v| v as u128)),
-                ("[limits] max_window_mib", l.max_window_mib.map(|v| v as u128)),
+                (
+                    "[limits] max_window_mib",
+                    l.max_window_mib.map(|v| v as u128),
+                ),
                 ("[limits] max_features", l.max_features.map(|v| v as u128)),
                 ("[limits] max_vertices", l.max_vertices.map(|v| v as u128)),
             ];
@@ -749,12 +755,17 @@ path = "licenses.shp"
         let none = MINIMAL.replace("audit_date = \"2025-12-31\"", "");
         let mut c = AuditConfig::from_toml(&none, Path::new("a.toml")).unwrap();
         let e = c.validate().unwrap_err().to_string();
-        assert!(e.contains("audit_date = \"2025-12-31\"") && e.contains("--audit-date"), "{e}");
+        assert!(
+            e.contains("audit_date = \"2025-12-31\"") && e.contains("--audit-date"),
+            "{e}"
+        );
         c.audit_date = "2025-02-30".into();
         let e = c.validate().unwrap_err().to_string();
         assert!(e.contains("2025-02-30") && e.contains("day"), "{e}");
         let num = MINIMAL.replace("\"2025-12-31\"", "20251231");
-        let e = AuditConfig::from_toml(&num, Path::new("a.toml")).unwrap_err().to_string();
+        let e = AuditConfig::from_toml(&num, Path::new("a.toml"))
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("audit_date must be a date"), "{e}");
     }
 
@@ -779,32 +790,52 @@ path = "licenses.shp"
             assert!(e.contains(needle) && e.contains("not allowed"), "{k}: {e}");
         }
         let e = invalid(&format!("{MINIMAL}\n[limits]\nmax_block_mib = 0\n"));
-        assert!(e.contains("[limits] max_block_mib = 0") && e.contains("above 0"), "{e}");
+        assert!(
+            e.contains("[limits] max_block_mib = 0") && e.contains("above 0"),
+            "{e}"
+        );
         let b = "[baseline]\nrestored_ha = 1\nunrestored_ha = -1\nunrestored_responsible_ha = 0\nunrestored_legacy_ha = 0\n";
         let e = invalid(&format!("{MINIMAL}\n{b}"));
         assert!(e.contains("[baseline] unrestored_ha = -1"), "{e}");
         let e = invalid(&with("restored_min_ndvi = 2"));
         assert!(e.contains("--restored-min-ndvi"), "{e}");
-        AuditConfig::from_toml(&with("water_max_ndvi = -1\nrestored_min_ndvi = 1"), Path::new("a"))
-            .unwrap()
-            .validate()
-            .unwrap();
+        AuditConfig::from_toml(
+            &with("water_max_ndvi = -1\nrestored_min_ndvi = 1"),
+            Path::new("a"),
+        )
+        .unwrap()
+        .validate()
+        .unwrap();
     }
 
     #[test]
     fn unknown_keys_get_a_suggestion_and_their_place() {
-        let bad = MINIMAL.replace("id_field = \"pit_id\"", "id_field = \"pit_id\"\nkind_feild = \"x\"");
-        let e = AuditConfig::from_toml(&bad, Path::new("a.toml")).unwrap_err().to_string();
+        let bad = MINIMAL.replace(
+            "id_field = \"pit_id\"",
+            "id_field = \"pit_id\"\nkind_feild = \"x\"",
+        );
+        let e = AuditConfig::from_toml(&bad, Path::new("a.toml"))
+            .unwrap_err()
+            .to_string();
         assert!(
-            e.contains("line 8") && e.contains("[pits]") && e.contains("did you mean `kind_field`?"),
+            e.contains("line 8")
+                && e.contains("[pits]")
+                && e.contains("did you mean `kind_field`?"),
             "{e}"
         );
         let bad = MINIMAL.replace("[imagery]", "[imagery]\nRestored_Min_NDVI = 0.4");
-        let e = AuditConfig::from_toml(&bad, Path::new("a.toml")).unwrap_err().to_string();
+        let e = AuditConfig::from_toml(&bad, Path::new("a.toml"))
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("did you mean `restored_min_ndvi`?"), "{e}");
         let bad = MINIMAL.replace("id_field = \"pit_id\"", "");
-        let e = AuditConfig::from_toml(&bad, Path::new("a.toml")).unwrap_err().to_string();
-        assert!(e.contains("`id_field` is missing") && e.contains("[pits]"), "{e}");
+        let e = AuditConfig::from_toml(&bad, Path::new("a.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("`id_field` is missing") && e.contains("[pits]"),
+            "{e}"
+        );
         assert_eq!(e.lines().count(), 1, "{e}");
     }
 }

@@ -268,7 +268,11 @@ mod tests {
             other => panic!("unexpected {other:?}"),
         }
         let mut l2 = layer();
-        match l2.resolve_fields(&[("[pits] id_field", "idd"), ("[pits] kind_field", "knd"), ("[pits] town_field", "town")]) {
+        match l2.resolve_fields(&[
+            ("[pits] id_field", "idd"),
+            ("[pits] kind_field", "knd"),
+            ("[pits] town_field", "town"),
+        ]) {
             Err(VectorError::MissingFields { missing, .. }) => {
                 assert_eq!(missing.len(), 3);
                 assert_eq!(missing[0].suggestion.as_deref(), Some("id"));
@@ -280,7 +284,10 @@ mod tests {
         let renames = l2
             .resolve_fields(&[("[pits] id_field", "ID"), ("[pits] kind_field", "kind")])
             .unwrap();
-        assert_eq!(renames, [("[pits] id_field".into(), "ID".into(), "id".into())]);
+        assert_eq!(
+            renames,
+            [("[pits] id_field".into(), "ID".into(), "id".into())]
+        );
         assert_eq!(l2.fields, ["ID", "kind"]);
         assert_eq!(l2.features[0].get("ID"), Some(&FieldValue::Int(1)));
         assert!(matches!(
