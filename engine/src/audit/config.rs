@@ -399,8 +399,12 @@ pub enum ParseProblem {
     #[error("`{key}` is missing; add {key} = … (docs/audit.md lists every key)")]
     MissingKey { key: String },
     /// Anything else the TOML reader refuses (syntax, a mistyped value).
-    #[error("{}", .error.message())]
-    Toml { error: toml::de::Error },
+    #[error("{}{}", key.as_ref().map(|k| format!("`{k}`: ")).unwrap_or_default(), .error.message().trim_end())]
+    Toml {
+        /// The key on the problem's line, when there is one.
+        key: Option<String>,
+        error: toml::de::Error,
+    },
 }
 
 fn place(line: usize, column: usize, section: Option<&str>) -> String {
@@ -466,7 +470,13 @@ fn parse_error(text: &str, path: &Path, error: toml::de::Error) -> ConfigError {
             key: backquoted(&msg).remove(0),
         }
     } else {
-        ParseProblem::Toml { error }
+        let key = (line > 0)
+            .then(|| text.lines().nth(line - 1))
+            .flatten()
+            .and_then(|l| l.split_once('='))
+            .map(|(k, _)| k.trim().trim_matches('"').to_string())
+            .filter(|k| !k.is_empty() && !k.starts_with('['));
+        ParseProblem::Toml { key, error }
     };
     ConfigError::Parse {
         path: path.to_path_buf(),

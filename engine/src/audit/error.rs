@@ -46,7 +46,7 @@ pub enum AuditError {
         source: crate::coverage::CoverageError,
     },
     /// A pits or licence layer has no CRS and its section sets none.
-    #[error("{path} has no CRS (no .prj file): add the .prj from the data supplier, or set crs = \"EPSG:…\" under [{section}] in the config (e.g. crs = \"EPSG:4551\" for CGCS2000 3° zone 39)")]
+    #[error("{path} has no CRS (no .prj file): add the .prj from the data supplier, or set crs = \"EPSG:…\" under [{section}] in the config (e.g. crs = \"EPSG:4551\")")]
     LayerWithoutCrs {
         path: PathBuf,
         section: &'static str,

@@ -162,9 +162,8 @@ pub enum VectorError {
 
     /// Fields asked for by configuration keys that are not in the layer (all of them).
     #[error(
-        "{}: {} not in {p}; its fields are: {}",
-        if missing.len() == 1 { "a configured field is" } else { "configured fields are" },
-        missing.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "),
+        "{p} has no field named by {}; its fields are: {}",
+        missing.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "),
         if available.is_empty() { "(none)".to_string() } else { available.join(", ") },
         p = path.display())]
     MissingFields {
