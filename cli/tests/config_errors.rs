@@ -208,6 +208,34 @@ fn unknown_keys_get_a_did_you_mean_and_their_place() {
     refused(d, &o, &["did you mean `holder_field`?"], &[]);
     let o = audit(d, &BASE.replace("id_field = \"pit_id\"\n", ""), &[]);
     refused(d, &o, &["[pits]", "`id_field` is missing"], &[]);
+    // An unknown table, a key below a table that belongs above it, a missing table.
+    let o = audit(d, &BASE.replace("[licenses]", "[licnses]"), &[]);
+    refused(
+        d,
+        &o,
+        &["unknown key `licnses`, did you mean `licenses`?"],
+        &[],
+    );
+    let moved = BASE.replace("audit_date = \"2025-12-31\"\n", "") + "audit_date = \"2025-12-31\"\n";
+    let o = audit(d, &moved, &[]);
+    refused(
+        d,
+        &o,
+        &[
+            "(in [licenses])",
+            "audit_date belongs at the top of the file",
+        ],
+        &[],
+    );
+    let o = audit(
+        d,
+        &BASE.replace(
+            "[pits]\npath = \"pits.geojson\"\nid_field = \"pit_id\"\n",
+            "",
+        ),
+        &[],
+    );
+    refused(d, &o, &["the [pits] section is missing"], &["line 1"]);
 }
 
 #[test]

@@ -389,14 +389,14 @@ pub enum ConfigError {
 #[non_exhaustive]
 pub enum ParseProblem {
     /// A key no section has (a typo would otherwise fall back to a default).
-    #[error("unknown key `{key}`{}; the keys here are: {}", suggestion.as_ref().map(|s| format!(", did you mean `{s}`?")).unwrap_or_default(), expected.join(", "))]
+    #[error("unknown key `{key}`{}; the keys here are: {}", hint(key, suggestion.as_deref()), expected.join(", "))]
     UnknownKey {
         key: String,
         suggestion: Option<String>,
         expected: Vec<String>,
     },
     /// A required key is missing.
-    #[error("`{key}` is missing; add {key} = … (docs/audit.md lists every key)")]
+    #[error("{}", if matches!(key.as_str(), "imagery" | "pits" | "licenses") { format!("the [{key}] section is missing; add it (docs/audit.md lists every key)") } else { format!("`{key}` is missing; add {key} = … (docs/audit.md lists every key)") })]
     MissingKey { key: String },
     /// Anything else the TOML reader refuses (syntax, a mistyped value).
     #[error("{}{}", key.as_ref().map(|k| format!("`{k}`: ")).unwrap_or_default(), .error.message().trim_end())]
@@ -405,6 +405,16 @@ pub enum ParseProblem {
         key: Option<String>,
         error: toml::de::Error,
     },
+}
+
+fn hint(key: &str, suggestion: Option<&str>) -> String {
+    match (key, suggestion) {
+        ("audit_date", _) => {
+            ": audit_date belongs at the top of the file, before any [section]".into()
+        }
+        (_, Some(s)) => format!(", did you mean `{s}`?"),
+        _ => String::new(),
+    }
 }
 
 fn place(line: usize, column: usize, section: Option<&str>) -> String {
@@ -446,9 +456,21 @@ fn parse_error(text: &str, path: &Path, error: toml::de::Error) -> ConfigError {
                     Some(t.trim_matches(['[', ' ']).to_string())
                 })
                 .last();
-            (line, column, section)
+            // An unknown table: the problem is the header itself, at the top level.
+            let header = error.message().starts_with("unknown field")
+                && text
+                    .lines()
+                    .nth(line - 1)
+                    .is_some_and(|l| l.trim_start().starts_with('['));
+            (line, column, if header { None } else { section })
         }
         None => (0, 0, None),
+    };
+    // A missing top-level key has the whole file as its place: none.
+    let (line, column) = if error.message().starts_with("missing field") && section.is_none() {
+        (0, 0)
+    } else {
+        (line, column)
     };
     let msg = error.message().to_string();
     let problem = if msg.starts_with("unknown field") {
