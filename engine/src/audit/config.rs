@@ -359,7 +359,7 @@ pub enum ConfigError {
         column: usize,
         /// The `[section]` the problem is in (`None`: top level or unknown).
         section: Option<String>,
-        problem: ParseProblem,
+        problem: Box<ParseProblem>,
     },
     /// A setting's value is outside what it can mean.
     #[error("{key} = {value} is not allowed: {allowed}{}", flag.map(|f| format!(" (set in the config file or by {f})")).unwrap_or_default())]
@@ -505,7 +505,7 @@ fn parse_error(text: &str, path: &Path, error: toml::de::Error) -> ConfigError {
         line,
         column,
         section,
-        problem,
+        problem: Box::new(problem),
     }
 }
 
