@@ -55,13 +55,30 @@ fn main() -> ExitCode {
             ExitCode::from(EXIT_STRICT)
         }
         Err(e) => {
-            eprintln!("error: {e}");
-            for cause in e.chain().skip(1) {
-                eprintln!("  caused by: {cause}");
+            for line in error_lines(&e) {
+                eprintln!("{line}");
             }
             ExitCode::from(EXIT_INPUT)
         }
     }
+}
+
+/// The lines `main` prints for an error: the message, then each cause whose text
+/// the lines above do not already hold (most errors show their cause in their own
+/// message; printing it again as "caused by" would say everything twice).
+fn error_lines(e: &anyhow::Error) -> Vec<String> {
+    let top = e.to_string();
+    let mut shown = top.clone();
+    let mut lines = vec![format!("error: {top}")];
+    for cause in e.chain().skip(1) {
+        let c = cause.to_string();
+        if !shown.contains(&c) {
+            lines.push(format!("  caused by: {c}"));
+            shown.push('\n');
+            shown.push_str(&c);
+        }
+    }
+    lines
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -71,5 +88,40 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Audit(a) => commands::audit::run(&a),
         Command::Demo(a) => commands::demo::run(&a),
         Command::Merge(a) => commands::merge::run(&a),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::error_lines;
+
+    #[derive(Debug)]
+    struct WithSource {
+        source: std::io::Error,
+    }
+
+    impl std::fmt::Display for WithSource {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            write!(f, "cannot read a.toml: {}", self.source)
+        }
+    }
+
+    impl std::error::Error for WithSource {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            Some(&self.source)
+        }
+    }
+
+    #[test]
+    fn a_cause_already_in_the_message_is_not_repeated() {
+        let io = std::io::Error::new(std::io::ErrorKind::NotFound, "no such file");
+        let e = anyhow::Error::new(WithSource { source: io }).context("reading the config");
+        assert_eq!(
+            error_lines(&e),
+            [
+                "error: reading the config",
+                "  caused by: cannot read a.toml: no such file"
+            ]
+        );
     }
 }

@@ -36,6 +36,7 @@
 //! - [`input`]: opening inputs safely (regular files only, byte caps).
 //! - [`output`]: atomic file writing, and the guard that keeps `--out` off the inputs.
 //! - [`progress`]: progress callbacks for long runs.
+//! - [`suggest`]: "did you mean …?" for mistyped keys and field names.
 //! - [`warning`]: typed warnings returned beside results (printed once, listed, `--strict`).
 //! - [`error`]: the engine's top-level error.
 
@@ -56,6 +57,7 @@ pub mod plan;
 pub mod progress;
 pub mod raster;
 pub mod report;
+pub mod suggest;
 pub mod vector;
 pub mod warning;
 pub mod zonal;

@@ -92,6 +92,18 @@ pub enum Warning {
         /// The licence layer when one was given but held no feature.
         path: Option<PathBuf>,
     },
+    /// A configured field name matched a field of the layer only ignoring case
+    /// (`holder` for `HOLDER`): the field was used.
+    FieldCase {
+        /// The layer.
+        path: PathBuf,
+        /// The key, with its section, e.g. `[licenses] holder_field`.
+        key: String,
+        /// The name the key gives.
+        configured: String,
+        /// The layer's field that was used.
+        found: String,
+    },
 }
 
 /// What a figure describes.
@@ -118,6 +130,7 @@ impl Warning {
             Warning::ZoneOffRaster { .. } => "zone_off_raster",
             Warning::PreviousNotEarlier { .. } => "previous_not_earlier",
             Warning::NoLicences { .. } => "no_licences",
+            Warning::FieldCase { .. } => "field_case",
         }
     }
 }
@@ -206,6 +219,16 @@ impl fmt::Display for Warning {
                 f,
                 "--previous {} is dated {previous_date}, not before this audit ({audit_date}): the change columns compare the wrong way round",
                 dir.display()
+            ),
+            Warning::FieldCase {
+                path,
+                key,
+                configured,
+                found,
+            } => write!(
+                f,
+                "{}: {key} = {configured:?} matches the field {found:?} only ignoring case; it was used (write {found:?} in the config to say so)",
+                path.display()
             ),
             Warning::NoLicences { path } => match path {
                 Some(p) => write!(

@@ -242,11 +242,8 @@ fn parts_that_do_not_make_one_audit_are_refused() {
     let e = merge_parts(p, &lim).unwrap_err();
     assert!(
         matches!(
-            e,
-            ShardError::Mismatch {
-                field: Field::Config,
-                ..
-            }
+            &e,
+            ShardError::ConfigDiffers { key, .. } if key == "[imagery] restored_min_ndvi"
         ),
         "{e:?}"
     );

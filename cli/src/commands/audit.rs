@@ -79,6 +79,10 @@ pub fn run(a: &AuditArgs) -> anyhow::Result<ExitCode> {
             l.repair_geometry = true;
         }
     }
+    // After the overrides: `--audit-date` stands in for a missing key, and a flag's
+    // value is checked as the file's would be.
+    cfg.validate()
+        .map_err(|e| anyhow::anyhow!("config {}: {e}", a.config.display()))?;
     // Fail fast, before the long run: --out must not be an input, hold one, be the
     // current directory, or be a folder reclaim did not write.
     let kind = if a.shard.is_some() {

@@ -3,6 +3,9 @@
 //! Unknown keys are refused (a typo must not silently fall back to a default).
 //! Relative paths are relative to the folder of the configuration file.
 
+use super::error::AuditError;
+use crate::vector::Layer;
+use crate::warning::Warning;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -11,13 +14,17 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AuditConfig {
-    /// Date the audit describes (usually the imagery's year end), `YYYY-MM-DD`.
+    /// Date the audit describes (usually the imagery's year end), `YYYY-MM-DD`
+    /// (a quoted string or a TOML date literal). Optional in the file when the
+    /// caller sets it (`--audit-date`); [`AuditConfig::validate`] requires it.
+    #[serde(default, deserialize_with = "de_date")]
     pub audit_date: String,
     /// The year's imagery and how to classify it.
     pub imagery: ImageryConfig,
     /// Mine footprints (pits, dumps, tailings …).
     pub pits: PitsConfig,
-    /// Mining licences (optional: without them every piece is `unattributed`).
+    /// Mining licences (optional: without them every piece is `unattributed`;
+    /// `[licences]` is accepted too).
     #[serde(default, alias = "licences")]
     pub licenses: Option<LicensesConfig>,
     /// The plan's baseline, to compare with.
@@ -219,6 +226,81 @@ pub struct LicensesConfig {
     pub repair_geometry: bool,
 }
 
+impl PitsConfig {
+    /// `(key, field)` of every field the audit reads from the pits layer.
+    pub fn fields(&self) -> Vec<(&'static str, &str)> {
+        let mut v = vec![("[pits] id_field", self.id_field.as_str())];
+        v.extend(self.kind_field.as_deref().map(|f| ("[pits] kind_field", f)));
+        v.extend(self.town_field.as_deref().map(|f| ("[pits] town_field", f)));
+        v
+    }
+
+    /// Checks the pits layer against this section: every field at once (see
+    /// [`Layer::resolve_fields`]), and a CRS from the file or `crs`.
+    ///
+    /// # Errors
+    /// [`VectorError::MissingFields`](crate::vector::VectorError::MissingFields),
+    /// [`AuditError::LayerWithoutCrs`].
+    pub fn check_layer(&self, layer: &mut Layer) -> Result<Vec<Warning>, AuditError> {
+        check_layer(layer, "pits", &self.fields(), self.crs.as_deref())
+    }
+}
+
+impl LicensesConfig {
+    /// `(key, field)` of every field the audit reads from the licence layer.
+    pub fn fields(&self) -> Vec<(&'static str, &str)> {
+        let mut v = vec![
+            ("[licenses] id_field", self.id_field.as_str()),
+            ("[licenses] holder_field", self.holder_field.as_str()),
+            ("[licenses] status_field", self.status_field.as_str()),
+            ("[licenses] valid_to_field", self.valid_to_field.as_str()),
+        ];
+        v.extend(
+            self.mineral_field
+                .as_deref()
+                .map(|f| ("[licenses] mineral_field", f)),
+        );
+        v.extend(
+            self.name_field
+                .as_deref()
+                .map(|f| ("[licenses] name_field", f)),
+        );
+        v
+    }
+
+    /// As [`PitsConfig::check_layer`], for the licence layer.
+    ///
+    /// # Errors
+    /// As [`PitsConfig::check_layer`].
+    pub fn check_layer(&self, layer: &mut Layer) -> Result<Vec<Warning>, AuditError> {
+        check_layer(layer, "licenses", &self.fields(), self.crs.as_deref())
+    }
+}
+
+fn check_layer(
+    layer: &mut Layer,
+    section: &'static str,
+    fields: &[(&str, &str)],
+    crs: Option<&str>,
+) -> Result<Vec<Warning>, AuditError> {
+    let renames = layer.resolve_fields(fields).map_err(crate::Error::from)?;
+    if layer.crs.is_none() && crs.is_none() {
+        return Err(AuditError::LayerWithoutCrs {
+            path: layer.path.clone(),
+            section,
+        });
+    }
+    Ok(renames
+        .into_iter()
+        .map(|(key, configured, found)| Warning::FieldCase {
+            path: layer.path.clone(),
+            key,
+            configured,
+            found,
+        })
+        .collect())
+}
+
 /// `[baseline]`: the plan's figures, in hectares.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -263,6 +345,18 @@ fn default_not_liable() -> Vec<String> {
 /// Largest configuration file read (a real one is a few KiB).
 pub const MAX_CONFIG_BYTES: u64 = 16 << 20;
 
+/// `audit_date` as a quoted string or a TOML date literal (`2025-12-31`).
+fn de_date<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    match toml::Value::deserialize(d)? {
+        toml::Value::String(s) => Ok(s),
+        toml::Value::Datetime(dt) => Ok(dt.to_string()),
+        other => Err(serde::de::Error::custom(format!(
+            "audit_date must be a date like \"2025-12-31\", not the {} {other}",
+            other.type_str()
+        ))),
+    }
+}
+
 /// Errors reading a configuration file.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -277,22 +371,311 @@ pub enum ConfigError {
     /// The path is not a regular file, or is over 16 MiB.
     #[error("config {0}")]
     Input(crate::input::InputError),
-    /// The TOML is malformed or has an unknown / mistyped key.
-    #[error("config {path}: {source}")]
+    /// The TOML is malformed or has an unknown / missing / mistyped key.
+    #[error("config {path}{}: {problem}", place(*line, *column, section.as_deref()))]
     Parse {
         path: PathBuf,
-        #[source]
-        source: toml::de::Error,
+        /// 1-based line and column of the problem (0 when unknown).
+        line: usize,
+        column: usize,
+        /// The `[section]` the problem is in (`None`: top level or unknown).
+        section: Option<String>,
+        problem: Box<ParseProblem>,
     },
+    /// A setting's value is outside what it can mean.
+    #[error("{key} = {value} is not allowed: {allowed}{}", flag.map(|f| format!(" (set in the config file or by {f})")).unwrap_or_default())]
+    Invalid {
+        /// The key, with its section, e.g. `[imagery] scale`.
+        key: &'static str,
+        /// The value as found.
+        value: String,
+        /// The allowed range, in words.
+        allowed: String,
+        /// The command-line flag that can also set this key.
+        flag: Option<&'static str>,
+    },
+    /// `audit_date` is missing (and no `--audit-date` stands in for it).
+    #[error("audit_date is missing: add audit_date = \"2025-12-31\" (the date the figures describe) at the top of the config file, before any [section], or pass --audit-date 2025-12-31")]
+    MissingAuditDate,
+    /// `audit_date` is not a date.
+    #[error("audit_date = {value:?} is not a date: {problem}; write it as audit_date = \"2025-12-31\" (YYYY-MM-DD) in the config file, or pass --audit-date 2025-12-31")]
+    AuditDate {
+        value: String,
+        problem: crate::attribute::DateProblem,
+    },
+}
+
+/// What is wrong in the TOML text.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ParseProblem {
+    /// A key no section has (a typo would otherwise fall back to a default).
+    #[error("unknown key `{key}`{}; the keys here are: {}", hint(key, suggestion.as_deref()), expected.join(", "))]
+    UnknownKey {
+        key: String,
+        suggestion: Option<String>,
+        expected: Vec<String>,
+    },
+    /// A required key is missing.
+    #[error("{}", if matches!(key.as_str(), "imagery" | "pits" | "licenses") { format!("the [{key}] section is missing; add it (docs/audit.md lists every key)") } else { format!("`{key}` is missing; add {key} = … (docs/audit.md lists every key)") })]
+    MissingKey { key: String },
+    /// Anything else the TOML reader refuses (syntax, a mistyped value).
+    #[error("{}{}", key.as_ref().map(|k| format!("`{k}`: ")).unwrap_or_default(), .error.message().trim_end())]
+    Toml {
+        /// The key on the problem's line, when there is one.
+        key: Option<String>,
+        error: toml::de::Error,
+    },
+}
+
+fn hint(key: &str, suggestion: Option<&str>) -> String {
+    match (key, suggestion) {
+        ("audit_date", _) => {
+            ": audit_date belongs at the top of the file, before any [section]".into()
+        }
+        (_, Some(s)) => format!(", did you mean `{s}`?"),
+        _ => String::new(),
+    }
+}
+
+fn place(line: usize, column: usize, section: Option<&str>) -> String {
+    let mut s = String::new();
+    if line > 0 {
+        s += &format!(", line {line}, column {column}");
+    }
+    if let Some(sec) = section {
+        s += &format!(" (in [{sec}])");
+    }
+    s
+}
+
+/// The backquoted words of a serde message, in order.
+fn backquoted(message: &str) -> Vec<String> {
+    message
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_string)
+        .collect()
+}
+
+/// The structured form of a TOML error on `text` read from `path`.
+fn parse_error(text: &str, path: &Path, error: toml::de::Error) -> ConfigError {
+    let (line, column, section) = match error.span() {
+        Some(span) => {
+            let start = span.start.min(text.len());
+            let before = text.get(..start).unwrap_or("");
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            // The last table header at or before the problem's line.
+            let section = text
+                .lines()
+                .take(line)
+                .filter_map(|l| {
+                    let t = l.trim();
+                    let t = t.strip_prefix('[')?.split(']').next()?;
+                    Some(t.trim_matches(['[', ' ']).to_string())
+                })
+                .last();
+            // An unknown table: the problem is the header itself, at the top level.
+            let header = error.message().starts_with("unknown field")
+                && text
+                    .lines()
+                    .nth(line - 1)
+                    .is_some_and(|l| l.trim_start().starts_with('['));
+            (line, column, if header { None } else { section })
+        }
+        None => (0, 0, None),
+    };
+    // A missing top-level key has the whole file as its place: none.
+    let (line, column) = if error.message().starts_with("missing field") && section.is_none() {
+        (0, 0)
+    } else {
+        (line, column)
+    };
+    let msg = error.message().to_string();
+    let problem = if msg.starts_with("unknown field") {
+        let mut words = backquoted(&msg);
+        let key = if words.is_empty() {
+            String::new()
+        } else {
+            words.remove(0)
+        };
+        let suggestion =
+            crate::suggest::did_you_mean(&key, words.iter().map(String::as_str)).map(String::from);
+        ParseProblem::UnknownKey {
+            key,
+            suggestion,
+            expected: words,
+        }
+    } else if msg.starts_with("missing field") && backquoted(&msg).len() == 1 {
+        ParseProblem::MissingKey {
+            key: backquoted(&msg).remove(0),
+        }
+    } else {
+        let key = (line > 0)
+            .then(|| text.lines().nth(line - 1))
+            .flatten()
+            .and_then(|l| l.split_once('='))
+            .map(|(k, _)| k.trim().trim_matches('"').to_string())
+            .filter(|k| !k.is_empty() && !k.starts_with('['));
+        ParseProblem::Toml { key, error }
+    };
+    ConfigError::Parse {
+        path: path.to_path_buf(),
+        line,
+        column,
+        section,
+        problem: Box::new(problem),
+    }
+}
+
+/// `Err(Invalid)` naming `key`, `value` and `allowed` unless `ok`.
+fn check(
+    ok: bool,
+    key: &'static str,
+    value: impl std::fmt::Display,
+    allowed: &str,
+) -> Result<(), ConfigError> {
+    if ok {
+        Ok(())
+    } else {
+        Err(ConfigError::Invalid {
+            key,
+            value: value.to_string(),
+            allowed: allowed.to_string(),
+            flag: match key {
+                "[imagery] restored_min_ndvi" => Some("--restored-min-ndvi"),
+                "[imagery] water_max_ndvi" => Some("--water-max-ndvi"),
+                _ => None,
+            },
+        })
+    }
 }
 
 impl AuditConfig {
     /// Parses TOML text; relative paths stay relative (see [`AuditConfig::resolve_paths`]).
     pub fn from_toml(text: &str, path: &Path) -> Result<AuditConfig, ConfigError> {
-        toml::from_str(text).map_err(|source| ConfigError::Parse {
-            path: path.to_path_buf(),
-            source,
-        })
+        toml::from_str(text).map_err(|e| parse_error(text, path, e))
+    }
+
+    /// Checks every setting's value (after the file is read and the command line has
+    /// overridden it): `audit_date` is present and a date; every number finite;
+    /// −1 ≤ `water_max_ndvi` < `restored_min_ndvi` ≤ 1 (NDVI's range); `scale` ≠ 0;
+    /// band numbers ≥ 1; `[limits]` > 0; `[baseline]` figures ≥ 0; mask values and
+    /// `classes_map` values finite.
+    ///
+    /// # Errors
+    /// The first setting out of range, as [`ConfigError::Invalid`] (key, value and
+    /// allowed range), [`ConfigError::MissingAuditDate`] or [`ConfigError::AuditDate`].
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        if self.audit_date.trim().is_empty() {
+            return Err(ConfigError::MissingAuditDate);
+        }
+        if let Err(e) = crate::attribute::Date::parse(&self.audit_date) {
+            let problem = match e {
+                crate::attribute::AttributeError::InvalidDate { problem, .. } => problem,
+                _ => crate::attribute::DateProblem::Layout,
+            };
+            return Err(ConfigError::AuditDate {
+                value: self.audit_date.clone(),
+                problem,
+            });
+        }
+        let im = &self.imagery;
+        check(
+            im.scale.is_finite() && im.scale != 0.0,
+            "[imagery] scale",
+            im.scale,
+            "a finite number other than 0 (reflectance = value × scale + offset; 1 when the bands hold reflectance, 0.0001 for Sentinel-2 L2A)",
+        )?;
+        check(
+            im.offset.is_finite(),
+            "[imagery] offset",
+            im.offset,
+            "a finite number (0 unless the product adds an offset, -0.1 for Sentinel-2 L2A baseline ≥ 04.00)",
+        )?;
+        let (w, r) = (im.water_max_ndvi, im.restored_min_ndvi);
+        check(
+            r.is_finite() && r <= 1.0 && r > -1.0,
+            "[imagery] restored_min_ndvi",
+            r,
+            "a number in (-1, 1], NDVI's range (default 0.3)",
+        )?;
+        check(
+            w.is_finite() && (-1.0..1.0).contains(&w),
+            "[imagery] water_max_ndvi",
+            w,
+            "a number in [-1, 1), NDVI's range (default 0)",
+        )?;
+        check(
+            w < r,
+            "[imagery] water_max_ndvi",
+            w,
+            &format!("it must be below restored_min_ndvi = {r} (-1 ≤ water_max_ndvi < restored_min_ndvi ≤ 1), or water would overlap restored land"),
+        )?;
+        const BAND: &str = "a band number from 1";
+        if let Some(b) = im.red_band {
+            check(b >= 1, "[imagery] red_band", b, BAND)?;
+        }
+        if let Some(b) = im.nir_band {
+            check(b >= 1, "[imagery] nir_band", b, BAND)?;
+        }
+        check(
+            im.class_band >= 1,
+            "[imagery] class_band",
+            im.class_band,
+            BAND,
+        )?;
+        check(im.mask_band >= 1, "[imagery] mask_band", im.mask_band, BAND)?;
+        for v in im.mask_values.iter().flatten() {
+            check(
+                v.is_finite(),
+                "[imagery] mask_values",
+                v,
+                "finite raster values (a nodata value needs no entry: nodata is unobserved)",
+            )?;
+        }
+        for v in im.classes_map.iter().flat_map(|m| m.values()).flatten() {
+            check(
+                v.is_finite(),
+                "[imagery] classes_map",
+                v,
+                "finite raster values (a nodata value needs no entry: nodata is unobserved)",
+            )?;
+        }
+        if let Some(l) = &self.limits {
+            const POSITIVE: &str = "a whole number above 0 (leave the key out for its default)";
+            let keys = [
+                ("[limits] max_block_mib", l.max_block_mib.map(|v| v as u128)),
+                (
+                    "[limits] max_window_mib",
+                    l.max_window_mib.map(|v| v as u128),
+                ),
+                ("[limits] max_features", l.max_features.map(|v| v as u128)),
+                ("[limits] max_vertices", l.max_vertices.map(|v| v as u128)),
+            ];
+            for (key, v) in keys {
+                if let Some(v) = v {
+                    check(v > 0, key, v, POSITIVE)?;
+                }
+            }
+        }
+        if let Some(b) = &self.baseline {
+            const HA: &str = "a finite area in hectares, 0 or more";
+            for (key, v) in [
+                ("[baseline] restored_ha", b.restored_ha),
+                ("[baseline] unrestored_ha", b.unrestored_ha),
+                (
+                    "[baseline] unrestored_responsible_ha",
+                    b.unrestored_responsible_ha,
+                ),
+                ("[baseline] unrestored_legacy_ha", b.unrestored_legacy_ha),
+            ] {
+                check(v.is_finite() && v >= 0.0, key, v, HA)?;
+            }
+        }
+        Ok(())
     }
 
     /// Reads a configuration file (a regular file of at most 16 MiB) and joins its
@@ -431,5 +814,107 @@ path = "licenses.shp"
             c.imagery.path.as_deref(),
             Some(Path::new("/data/2025/bands.tif"))
         );
+    }
+
+    fn invalid(text: &str) -> String {
+        let c = AuditConfig::from_toml(text, Path::new("a.toml")).unwrap();
+        c.validate().unwrap_err().to_string()
+    }
+
+    #[test]
+    fn dates_licences_and_a_missing_date() {
+        let lit = MINIMAL.replace("\"2025-12-31\"", "2024-12-31");
+        let c = AuditConfig::from_toml(&lit, Path::new("a.toml")).unwrap();
+        assert_eq!(c.audit_date, "2024-12-31");
+        c.validate().unwrap();
+        let brit = MINIMAL.replace("[licenses]", "[licences]");
+        let c = AuditConfig::from_toml(&brit, Path::new("a.toml")).unwrap();
+        assert_eq!(c.licenses.as_ref().unwrap().path, Path::new("licenses.shp"));
+        assert!(c.to_toml().contains("[licenses]"));
+        let none = MINIMAL.replace("audit_date = \"2025-12-31\"", "");
+        let mut c = AuditConfig::from_toml(&none, Path::new("a.toml")).unwrap();
+        let e = c.validate().unwrap_err().to_string();
+        assert!(
+            e.contains("audit_date = \"2025-12-31\"") && e.contains("--audit-date"),
+            "{e}"
+        );
+        c.audit_date = "2025-02-30".into();
+        let e = c.validate().unwrap_err().to_string();
+        assert!(e.contains("2025-02-30") && e.contains("day"), "{e}");
+        let num = MINIMAL.replace("\"2025-12-31\"", "20251231");
+        let e = AuditConfig::from_toml(&num, Path::new("a.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("audit_date must be a date"), "{e}");
+    }
+
+    #[test]
+    fn every_number_is_checked() {
+        let with = |k: &str| MINIMAL.replace("[imagery]", &format!("[imagery]\n{k}"));
+        for (k, needle) in [
+            ("water_max_ndvi = 0.5", "below restored_min_ndvi = 0.3"),
+            ("restored_min_ndvi = nan", "restored_min_ndvi = NaN"),
+            ("water_max_ndvi = nan", "water_max_ndvi = NaN"),
+            ("restored_min_ndvi = 1.5", "(-1, 1]"),
+            ("water_max_ndvi = -2", "[-1, 1)"),
+            ("scale = 0", "scale = 0 is not allowed"),
+            ("scale = inf", "scale = inf"),
+            ("offset = nan", "offset = NaN"),
+            ("red_band = 0", "red_band = 0"),
+            ("class_band = 0", "class_band = 0"),
+            ("mask_values = [nan]", "mask_values = NaN"),
+            ("classes_map = { restored = [1, nan] }", "classes_map = NaN"),
+        ] {
+            let e = invalid(&with(k));
+            assert!(e.contains(needle) && e.contains("not allowed"), "{k}: {e}");
+        }
+        let e = invalid(&format!("{MINIMAL}\n[limits]\nmax_block_mib = 0\n"));
+        assert!(
+            e.contains("[limits] max_block_mib = 0") && e.contains("above 0"),
+            "{e}"
+        );
+        let b = "[baseline]\nrestored_ha = 1\nunrestored_ha = -1\nunrestored_responsible_ha = 0\nunrestored_legacy_ha = 0\n";
+        let e = invalid(&format!("{MINIMAL}\n{b}"));
+        assert!(e.contains("[baseline] unrestored_ha = -1"), "{e}");
+        let e = invalid(&with("restored_min_ndvi = 2"));
+        assert!(e.contains("--restored-min-ndvi"), "{e}");
+        AuditConfig::from_toml(
+            &with("water_max_ndvi = -1\nrestored_min_ndvi = 1"),
+            Path::new("a"),
+        )
+        .unwrap()
+        .validate()
+        .unwrap();
+    }
+
+    #[test]
+    fn unknown_keys_get_a_suggestion_and_their_place() {
+        let bad = MINIMAL.replace(
+            "id_field = \"pit_id\"",
+            "id_field = \"pit_id\"\nkind_feild = \"x\"",
+        );
+        let e = AuditConfig::from_toml(&bad, Path::new("a.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("line 8")
+                && e.contains("[pits]")
+                && e.contains("did you mean `kind_field`?"),
+            "{e}"
+        );
+        let bad = MINIMAL.replace("[imagery]", "[imagery]\nRestored_Min_NDVI = 0.4");
+        let e = AuditConfig::from_toml(&bad, Path::new("a.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("did you mean `restored_min_ndvi`?"), "{e}");
+        let bad = MINIMAL.replace("id_field = \"pit_id\"", "");
+        let e = AuditConfig::from_toml(&bad, Path::new("a.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("`id_field` is missing") && e.contains("[pits]"),
+            "{e}"
+        );
+        assert_eq!(e.lines().count(), 1, "{e}");
     }
 }

@@ -45,6 +45,12 @@ pub enum AuditError {
         #[source]
         source: crate::coverage::CoverageError,
     },
+    /// A pits or licence layer has no CRS and its section sets none.
+    #[error("{path} has no CRS (no .prj file): add the .prj from the data supplier, or set crs = \"EPSG:…\" under [{section}] in the config (e.g. crs = \"EPSG:4551\")")]
+    LayerWithoutCrs {
+        path: PathBuf,
+        section: &'static str,
+    },
     /// The imagery does not overlap any footprint.
     #[error("no footprint of {pits} overlaps the imagery {imagery}: check both are of the same place and CRS")]
     NoOverlap { pits: PathBuf, imagery: PathBuf },

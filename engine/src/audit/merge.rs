@@ -102,14 +102,8 @@ pub fn merge_parts(
         Err(e) => return Err(m.failure.take().unwrap_or_else(|| e.into())),
     };
     check_inputs(&first.provenance, &report.provenance)?;
-    if report.provenance != first.provenance {
-        return Err(ShardError::Mismatch {
-            path: PathBuf::from("this merge"),
-            first: first_path,
-            field: Field::Config,
-            expected: first.provenance.config_toml.clone(),
-            found: report.provenance.config_toml.clone(),
-        });
+    if let Some(d) = provenance_diff(&first.provenance, &report.provenance) {
+        return Err(d.error(PathBuf::from("this merge"), first_path));
     }
     Ok(report)
 }
@@ -146,31 +140,8 @@ fn check_parts(parts: &[(PathBuf, Partial)]) -> Result<(), ShardError> {
                 p.shard_count.to_string(),
             ));
         }
-        let a = &first.provenance;
-        let b = &p.provenance;
-        if b.reclaim_version != a.reclaim_version {
-            return Err(mismatch(
-                Field::Version,
-                a.reclaim_version.clone(),
-                b.reclaim_version.clone(),
-            ));
-        }
-        if b.config_toml != a.config_toml {
-            return Err(mismatch(
-                Field::Config,
-                first_diff(&a.config_toml, &b.config_toml).0,
-                first_diff(&a.config_toml, &b.config_toml).1,
-            ));
-        }
-        let inputs = |pr: &super::model::Provenance| {
-            pr.inputs
-                .iter()
-                .map(|i| format!("{} {}", i.role, i.sha256))
-                .collect::<Vec<_>>()
-        };
-        if inputs(a) != inputs(b) || a.crs != b.crs || a.cell_size != b.cell_size {
-            let (x, y) = (inputs(a).join(", "), inputs(b).join(", "));
-            return Err(mismatch(Field::Inputs, x, y));
+        if let Some(d) = provenance_diff(&first.provenance, &p.provenance) {
+            return Err(d.error(path.clone(), first_path.clone()));
         }
         if p.previous != first.previous {
             let show = |v: &Option<super::shard::PartialPrevious>| match v {
@@ -230,6 +201,143 @@ fn first_diff(a: &str, b: &str) -> (String, String) {
                 )
             }
         }
+    }
+}
+
+/// How two provenances differ: the first field that does.
+enum Diff {
+    /// A configuration key (`[imagery] scale`) with both values.
+    Config { key: String, a: String, b: String },
+    /// Another provenance field.
+    Other { field: Field, a: String, b: String },
+}
+
+impl Diff {
+    /// The error for part `path` that differs so from part `first`.
+    fn error(self, path: PathBuf, first: PathBuf) -> ShardError {
+        match self {
+            Diff::Config { key, a, b } => ShardError::ConfigDiffers {
+                path,
+                first,
+                key,
+                expected: a,
+                found: b,
+            },
+            Diff::Other { field, a, b } => ShardError::Mismatch {
+                path,
+                first,
+                field,
+                expected: a,
+                found: b,
+            },
+        }
+    }
+}
+
+/// Equal, or one float apart (a JSON round trip of a number that is not exactly
+/// representable may come back one unit in the last place off).
+fn same_f64(a: f64, b: f64) -> bool {
+    a == b
+        || (a.is_nan() && b.is_nan())
+        || (a.is_finite()
+            && b.is_finite()
+            && a.is_sign_negative() == b.is_sign_negative()
+            && a.to_bits().abs_diff(b.to_bits()) <= 1)
+}
+
+/// Two provenances compared field by field, floats to within one unit in the last
+/// place, configurations key by key after parsing: the first difference.
+fn provenance_diff(a: &super::model::Provenance, b: &super::model::Provenance) -> Option<Diff> {
+    let other = |field, a: String, b: String| Some(Diff::Other { field, a, b });
+    if a.reclaim_version != b.reclaim_version {
+        return other(
+            Field::Version,
+            a.reclaim_version.clone(),
+            b.reclaim_version.clone(),
+        );
+    }
+    if a.config_toml != b.config_toml {
+        match (
+            a.config_toml.parse::<toml::Table>(),
+            b.config_toml.parse::<toml::Table>(),
+        ) {
+            (Ok(x), Ok(y)) => {
+                if let Some((key, a, b)) = table_diff("", &x, &y) {
+                    return Some(Diff::Config { key, a, b });
+                }
+            }
+            _ => {
+                let (x, y) = first_diff(&a.config_toml, &b.config_toml);
+                return other(Field::Config, x, y);
+            }
+        }
+    }
+    let inputs = |pr: &super::model::Provenance| {
+        pr.inputs
+            .iter()
+            .map(|i| format!("{} {}", i.role, i.sha256))
+            .collect::<Vec<_>>()
+    };
+    if inputs(a) != inputs(b) {
+        return other(Field::Inputs, inputs(a).join(", "), inputs(b).join(", "));
+    }
+    if a.crs != b.crs {
+        return other(
+            Field::Inputs,
+            format!("CRS {}", a.crs),
+            format!("CRS {}", b.crs),
+        );
+    }
+    if !same_f64(a.cell_size.0, b.cell_size.0) || !same_f64(a.cell_size.1, b.cell_size.1) {
+        let cell = |c: (f64, f64)| format!("cell size {} × {}", c.0, c.1);
+        return other(Field::Inputs, cell(a.cell_size), cell(b.cell_size));
+    }
+    None
+}
+
+/// The first key (in sorted order) whose values differ, as `[section] key`.
+fn table_diff(prefix: &str, a: &toml::Table, b: &toml::Table) -> Option<(String, String, String)> {
+    let keys: std::collections::BTreeSet<&String> = a.keys().chain(b.keys()).collect();
+    for k in keys {
+        let name = if prefix.is_empty() {
+            k.clone()
+        } else if prefix.starts_with('[') {
+            format!("{prefix} {k}")
+        } else {
+            format!("[{prefix}] {k}")
+        };
+        match (a.get(k), b.get(k)) {
+            (Some(toml::Value::Table(x)), Some(toml::Value::Table(y))) => {
+                let sub = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
+                if let Some(d) = table_diff(&sub, x, y) {
+                    return Some(d);
+                }
+            }
+            (x, y) if !same_value(x, y) => {
+                let show = |v: Option<&toml::Value>| {
+                    v.map_or_else(|| "(not set)".to_string(), |v| v.to_string())
+                };
+                return Some((name, show(x), show(y)));
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+fn same_value(a: Option<&toml::Value>, b: Option<&toml::Value>) -> bool {
+    use toml::Value as V;
+    match (a, b) {
+        (Some(V::Float(x)), Some(V::Float(y))) => same_f64(*x, *y),
+        (Some(V::Array(x)), Some(V::Array(y))) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same_value(Some(p), Some(q)))
+        }
+        (Some(V::Table(x)), Some(V::Table(y))) => table_diff("x", x, y).is_none(),
+        (x, y) => x == y,
     }
 }
 

@@ -62,6 +62,7 @@ pub(crate) fn run_with(
     opts: &AuditOptions,
     measure: &mut dyn Measure,
 ) -> Result<AuditReport, AuditError> {
+    cfg.validate()?;
     let audit_date = Date::parse(&cfg.audit_date).map_err(|source| AuditError::Attribute {
         path: PathBuf::from("audit_date"),
         source,
@@ -97,18 +98,14 @@ pub(crate) fn run_with(
     });
 
     // Footprints and licences, in the imagery's CRS.
-    let pits_layer = read(
+    let mut pits_layer = read(
         &cfg.pits.path,
         cfg.pits.encoding.as_deref(),
         cfg.pits.repair_geometry,
         cfg.limits.as_ref(),
     )?;
-    for f in [&cfg.pits.kind_field, &cfg.pits.town_field]
-        .into_iter()
-        .flatten()
-    {
-        pits_layer.require_field(f).map_err(Error::from)?;
-    }
+    // Every configured field at once, and a CRS; fields matched ignoring case warn.
+    let field_warnings = cfg.pits.check_layer(&mut pits_layer)?;
     let pit_zones = footprints::zones_in_crs(
         &pits_layer,
         &cfg.pits.id_field,
@@ -135,7 +132,7 @@ pub(crate) fn run_with(
         });
     }
 
-    let mut warnings = Vec::new();
+    let mut warnings = field_warnings;
     let (licences, lic_meta, rule) = match &cfg.licenses {
         Some(lc) => read_licences(lc, cfg.limits.as_ref(), &crs, &mut warnings)?,
         None => {
@@ -421,7 +418,7 @@ fn read_licences(
     crs: &Crs,
     warnings: &mut Vec<Warning>,
 ) -> Result<(Vec<Licence>, Vec<LicenceMeta>, LiabilityRule), AuditError> {
-    let lic_layer = read(&lc.path, lc.encoding.as_deref(), lc.repair_geometry, limits)?;
+    let mut lic_layer = read(&lc.path, lc.encoding.as_deref(), lc.repair_geometry, limits)?;
     let rule = LiabilityRule::with_statuses(lc.liable_statuses.iter().cloned());
     if lic_layer.features.is_empty() {
         warnings.push(Warning::NoLicences {
@@ -429,18 +426,9 @@ fn read_licences(
         });
         return Ok((Vec::new(), Vec::new(), rule));
     }
-    for f in [
-        Some(&lc.holder_field),
-        Some(&lc.status_field),
-        Some(&lc.valid_to_field),
-    ]
-    .into_iter()
-    .flatten()
-    .chain(lc.mineral_field.iter())
-    .chain(lc.name_field.iter())
-    {
-        lic_layer.require_field(f).map_err(Error::from)?;
-    }
+    // Every configured field at once, with did-you-mean; case-only matches are used
+    // and warned of.
+    warnings.extend(lc.check_layer(&mut lic_layer)?);
     let lic_zones = footprints::zones_in_crs(
         &lic_layer,
         &lc.id_field,

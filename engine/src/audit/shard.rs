@@ -145,6 +145,16 @@ pub enum ShardError {
         expected: String,
         found: String,
     },
+    /// Two partial results ran different configurations: the first key that differs.
+    #[error("{path} does not belong with {first}: its configuration differs at {key}: {found} there, {expected} in {first}; every shard must run the same configuration")]
+    ConfigDiffers {
+        path: PathBuf,
+        first: PathBuf,
+        /// The key, with its section, e.g. `[imagery] scale`.
+        key: String,
+        expected: String,
+        found: String,
+    },
     /// One shard given twice.
     #[error("shard {index}/{count} is given twice: {first} and {second}")]
     Duplicate {

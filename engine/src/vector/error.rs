@@ -164,6 +164,21 @@ pub enum VectorError {
         available: Vec<String>,
     },
 
+    /// Fields asked for by configuration keys that are not in the layer (all of them).
+    #[error(
+        "{p} has no field named by {}; its fields are: {}",
+        missing.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "),
+        if available.is_empty() { "(none)".to_string() } else { available.join(", ") },
+        p = path.display())]
+    MissingFields {
+        /// The file.
+        path: PathBuf,
+        /// Every field not found, with the key that asked for it.
+        missing: Vec<AbsentField>,
+        /// The fields the layer has, in order.
+        available: Vec<String>,
+    },
+
     /// An encoding label (from --encoding or a .cpg file) is not known.
     #[error(
         "{p}: unknown text encoding {label:?} (from {origin}); use one of utf-8, gbk, \
@@ -416,6 +431,28 @@ impl From<crate::input::InputError> for VectorError {
             crate::input::InputError::Io { path, source } => VectorError::Io { path, source },
             other => VectorError::Input(other),
         }
+    }
+}
+
+/// A field a configuration key names that the layer lacks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AbsentField {
+    /// The key, with its section, e.g. `[licenses] holder_field`.
+    pub key: String,
+    /// The field name the key gives.
+    pub field: String,
+    /// The layer's field most like it (equal ignoring case but ambiguous, or a
+    /// near spelling).
+    pub suggestion: Option<String>,
+}
+
+impl std::fmt::Display for AbsentField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} = {:?}", self.key, self.field)?;
+        if let Some(s) = &self.suggestion {
+            write!(f, " (did you mean {s:?}?)")?;
+        }
+        Ok(())
     }
 }
 

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use geo::MultiPolygon;
 
-use super::error::{EncodingSource, VectorError};
+use super::error::{AbsentField, EncodingSource, VectorError};
 use crate::crs::Crs;
 
 /// One attribute value.
@@ -130,6 +130,67 @@ impl Layer {
         }
     }
 
+    /// Checks every `(config key, field)` at once. A field found only ignoring case
+    /// (`holder` for `HOLDER`), and by no other requested name, is accepted: it is
+    /// renamed in the layer to the requested name, and returned as
+    /// `(key, requested, found)` so the caller can warn.
+    ///
+    /// # Errors
+    /// [`VectorError::MissingFields`] listing every field not found, with the key
+    /// that asked for it, a "did you mean" where a field is close, and the fields
+    /// the layer has.
+    pub fn resolve_fields(
+        &mut self,
+        wanted: &[(&str, &str)],
+    ) -> Result<Vec<(String, String, String)>, VectorError> {
+        let mut missing = Vec::new();
+        let mut renames = Vec::new();
+        for &(key, field) in wanted {
+            if self.fields.iter().any(|f| f == field) {
+                continue;
+            }
+            let lower = field.to_lowercase();
+            let same_case: Vec<&String> = self
+                .fields
+                .iter()
+                .filter(|f| f.to_lowercase() == lower)
+                .collect();
+            let taken = |f: &str| wanted.iter().any(|&(_, w)| w == f);
+            match same_case.as_slice() {
+                [one] if !taken(one) => {
+                    renames.push((key.to_string(), field.to_string(), (*one).clone()))
+                }
+                _ => missing.push(AbsentField {
+                    key: key.to_string(),
+                    field: field.to_string(),
+                    suggestion: crate::suggest::did_you_mean(
+                        field,
+                        self.fields.iter().map(String::as_str),
+                    )
+                    .map(String::from),
+                }),
+            }
+        }
+        if !missing.is_empty() {
+            return Err(VectorError::MissingFields {
+                path: self.path.clone(),
+                missing,
+                available: self.fields.clone(),
+            });
+        }
+        for (_, to, from) in &renames {
+            for f in self.fields.iter_mut().filter(|f| *f == from) {
+                f.clone_from(to);
+            }
+            for feat in &mut self.features {
+                for (name, _) in feat.properties.iter_mut().filter(|(n, _)| n == from) {
+                    name.clone_from(to);
+                }
+            }
+        }
+        Ok(renames)
+    }
+
     /// `Err(MissingCrs)` when the layer has no CRS, else the CRS.
     pub fn require_crs(&self) -> Result<&Crs, VectorError> {
         self.crs.as_ref().ok_or_else(|| VectorError::MissingCrs {
@@ -206,6 +267,29 @@ mod tests {
             }
             other => panic!("unexpected {other:?}"),
         }
+        let mut l2 = layer();
+        match l2.resolve_fields(&[
+            ("[pits] id_field", "idd"),
+            ("[pits] kind_field", "knd"),
+            ("[pits] town_field", "town"),
+        ]) {
+            Err(VectorError::MissingFields { missing, .. }) => {
+                assert_eq!(missing.len(), 3);
+                assert_eq!(missing[0].suggestion.as_deref(), Some("id"));
+                assert_eq!(missing[1].suggestion.as_deref(), Some("kind"));
+                assert_eq!(missing[2].suggestion, None);
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        let renames = l2
+            .resolve_fields(&[("[pits] id_field", "ID"), ("[pits] kind_field", "kind")])
+            .unwrap();
+        assert_eq!(
+            renames,
+            [("[pits] id_field".into(), "ID".into(), "id".into())]
+        );
+        assert_eq!(l2.fields, ["ID", "kind"]);
+        assert_eq!(l2.features[0].get("ID"), Some(&FieldValue::Int(1)));
         assert!(matches!(
             l.require_crs(),
             Err(VectorError::MissingCrs { .. })

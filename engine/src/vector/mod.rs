@@ -41,7 +41,7 @@ pub mod validate;
 use std::path::Path;
 
 pub use dbf::{read_dbf, DbfField, DbfTable};
-pub use error::{EncodingSource, GeometryProblem, Limit, Malformation, VectorError};
+pub use error::{AbsentField, EncodingSource, GeometryProblem, Limit, Malformation, VectorError};
 pub use feature::{Feature, FieldValue, Layer, VectorFormat};
 pub use geojson_reader::crs_name_code;
 
