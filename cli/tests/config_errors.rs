@@ -274,6 +274,17 @@ fn every_missing_field_is_listed_at_once_with_its_key() {
     accepted(d, &o);
     let ids = std::fs::read_to_string(d.join("out/pits.csv")).unwrap();
     assert!(ids.contains("P1") && ids.contains("P2"), "{ids}");
+    // … and said so: once on stderr, and in summary.json.
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(
+        err.lines()
+            .filter(|l| l.starts_with("warning:") && l.contains("PIT_ID"))
+            .count(),
+        1,
+        "{err}"
+    );
+    let summary = std::fs::read_to_string(d.join("out/summary.json")).unwrap();
+    assert!(summary.contains("\"field_case\""), "{summary}");
 }
 
 #[test]

@@ -176,3 +176,51 @@ fn strict_passes_a_clean_audit_and_an_unknown_status_fails_it() {
     // The earlier audit is untouched.
     assert_eq!(std::fs::read(out.join("summary.json")).unwrap(), before);
 }
+
+#[test]
+fn raw_digital_numbers_and_a_previous_audit_of_the_same_date_are_warned_of() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = scene(dir.path(), None);
+    // Without `scale`, the scene's NIR band (DN 1000) is a reflectance of 1000.
+    let text = std::fs::read_to_string(&cfg)
+        .unwrap()
+        .replace("scale = 0.0001\n", "");
+    std::fs::write(&cfg, text).unwrap();
+    let first = dir.path().join("first");
+    let o = reclaim(&[
+        "audit",
+        "--config",
+        cfg.to_str().unwrap(),
+        "--out",
+        first.to_str().unwrap(),
+    ]);
+    let err = text_of(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(
+        err.lines().any(|l| l.starts_with("warning:")
+            && l.contains("reflectance outside")
+            && l.contains("scale and offset")),
+        "{err}"
+    );
+    // The same audit again with itself as --previous: same date.
+    let second = dir.path().join("second");
+    let o = reclaim(&[
+        "audit",
+        "--config",
+        cfg.to_str().unwrap(),
+        "--out",
+        second.to_str().unwrap(),
+        "--previous",
+        first.to_str().unwrap(),
+    ]);
+    let err = text_of(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(
+        err.contains("--previous") && err.contains("not before this audit (2024-12-31)"),
+        "{err}"
+    );
+}
+
+fn text_of(o: &Output) -> String {
+    text(&o.stderr)
+}
