@@ -187,6 +187,19 @@ pub struct Summary {
     pub unmapped_values: Vec<String>,
 }
 
+impl Summary {
+    /// The county figures as class areas (with the unobserved causes).
+    pub fn county_areas(&self) -> ClassAreas {
+        ClassAreas {
+            restored_ha: self.restored_ha,
+            unrestored_ha: self.unrestored_ha,
+            water_ha: self.water_ha,
+            unobserved_ha: self.unobserved_ha,
+            unobserved_causes: self.unobserved_causes,
+        }
+    }
+}
+
 /// Figures of the county compared with the plan's baseline (now − baseline).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct BaselineDelta {

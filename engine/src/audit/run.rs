@@ -554,13 +554,7 @@ fn observation_warnings(pits: &[PitResult], mines: &[MineResult], s: &Summary) -
             .iter()
             .filter_map(|m| mostly(Level::Licence, &m.license_id, &m.areas)),
     );
-    let county = ClassAreas {
-        restored_ha: s.restored_ha,
-        unrestored_ha: s.unrestored_ha,
-        water_ha: s.water_ha,
-        unobserved_ha: s.unobserved_ha,
-        unobserved_causes: s.unobserved_causes,
-    };
+    let county = s.county_areas();
     out.extend(mostly(Level::County, "", &county));
     let observed = county.observed_ha();
     if s.implausible_reflectance_ha > IMPLAUSIBLE_WARN_SHARE * observed {

@@ -13,7 +13,7 @@ use super::maps::{
 use super::orphans::orphan_ranking;
 use super::png::Rgb;
 use crate::audit::config::{AuditConfig, ClassifierKind};
-use crate::audit::model::{AuditReport, ClassAreas, MineResult, Responsibility, Summary};
+use crate::audit::model::{AuditReport, ClassAreas, MineResult, Responsibility};
 use crate::warning::Warning;
 use geo::{BoundingRect, Rect};
 use rayon::prelude::*;
@@ -212,7 +212,7 @@ impl<'a> Page<'a> {
             d.map(|d| format!("{} ha vs baseline 较基期", delta(d)))
                 .unwrap_or_else(|| "&nbsp;".to_owned())
         };
-        let county = county_areas(s);
+        let county = s.county_areas();
         let legacy_card = if self.no_licences() {
             (
                 UNOBSERVED,
@@ -438,7 +438,7 @@ impl<'a> Page<'a> {
                 "<p class=\"note\">Unobserved 未观测 {} ha, by cause: {}. Restored shares are of the observed land: {} of the footprint.</p>\n",
                 ha(s.unobserved_ha),
                 esc(&s.unobserved_causes.describe()),
-                pct(county_areas(s).observed_pct())
+                pct(s.county_areas().observed_pct())
             ));
         }
         if s.unmapped_ha > 0.0 {
@@ -829,17 +829,6 @@ impl<'a> Page<'a> {
 }
 
 /// Areas with four decimals (overlaps are often small).
-/// County figures as class areas.
-fn county_areas(s: &Summary) -> ClassAreas {
-    ClassAreas {
-        restored_ha: s.restored_ha,
-        unrestored_ha: s.unrestored_ha,
-        water_ha: s.water_ha,
-        unobserved_ha: s.unobserved_ha,
-        unobserved_causes: s.unobserved_causes,
-    }
-}
-
 /// A restored share with the observed share it rests on: `85.0 % of 42.0 %
 /// observed` (a share of a little observed land must never read as a headline).
 fn pct_observed(a: &ClassAreas) -> String {

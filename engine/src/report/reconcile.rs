@@ -74,13 +74,7 @@ pub fn check_reconciliation(report: &AuditReport) -> Result<(), ReportError> {
     }
 
     let s = &report.summary;
-    let county = ClassAreas {
-        restored_ha: s.restored_ha,
-        unrestored_ha: s.unrestored_ha,
-        water_ha: s.water_ha,
-        unobserved_ha: s.unobserved_ha,
-        unobserved_causes: s.unobserved_causes,
-    };
+    let county = s.county_areas();
     check_valid("county", "summary", &county)?;
     compare_classes(Check::CountyFromPieces, None, &all, &county)?;
     let mut pits_sum = ClassAreas::default();

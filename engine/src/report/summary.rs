@@ -4,7 +4,7 @@
 use super::error::ReportError;
 use super::io::read_capped;
 use crate::audit::model::{
-    AuditReport, BaselineDelta, ClassAreas, OverlapResult, Previous, Provenance, Summary,
+    AuditReport, BaselineDelta, OverlapResult, Previous, Provenance, Summary,
 };
 use crate::warning::Warning;
 use serde::{Deserialize, Serialize};
@@ -71,13 +71,7 @@ impl SummaryFile {
     /// Collects the summary sections of a report.
     pub fn from_report(report: &AuditReport) -> SummaryFile {
         let s = &report.summary;
-        let county = ClassAreas {
-            restored_ha: s.restored_ha,
-            unrestored_ha: s.unrestored_ha,
-            water_ha: s.water_ha,
-            unobserved_ha: s.unobserved_ha,
-            unobserved_causes: s.unobserved_causes,
-        };
+        let county = s.county_areas();
         SummaryFile {
             format: SUMMARY_FORMAT.to_owned(),
             format_version: SUMMARY_FORMAT_VERSION,
