@@ -740,3 +740,46 @@ fn a_per_dataset_mask_of_the_imagery_makes_its_cells_nodata() {
         assert!(close(s.unobserved_ha, 0.04), "{file}: {s:?}");
     }
 }
+
+#[test]
+fn a_landsat_qa_pixel_band_masks_by_bit() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cfg = scene(dir.path(), false);
+    // QA_PIXEL: row 0 high-confidence cloud (22280: bit 3 set), row 1 snow (30048:
+    // bit 5), the rest clear land (21824: bits 6, 8, 10, 12, 14 only).
+    let qa = write_band(dir.path(), "qa_pixel.tif", |_, r| match r {
+        0 => 22280,
+        1 => 30048,
+        _ => 21824,
+    });
+    cfg.imagery.mask_path = Some(qa);
+    cfg.imagery.mask_preset = Some("qa_pixel".into());
+    let r = audit::run(&cfg, &AuditOptions::default()).unwrap();
+    // P1 (cols 0–5, rows 0–1) is wholly masked: 12 cells; P3 (cols 5–6, rows 1–2)
+    // loses its row-1 cell at col 6 (col 5, row 1 is P1's): 1 cell.
+    let pit = |id: &str| r.pits.iter().find(|p| p.pit_id == id).unwrap();
+    assert!(
+        close(pit("P1").areas.unobserved_causes.mask_ha, 0.12),
+        "{:?}",
+        pit("P1")
+    );
+    assert!(
+        close(pit("P3").areas.unobserved_causes.mask_ha, 0.01),
+        "{:?}",
+        pit("P3")
+    );
+    assert!(
+        close(r.summary.unobserved_causes.mask_ha, 0.13),
+        "{:?}",
+        r.summary
+    );
+    // Only bit 3 (cloud): the snow row is observed again.
+    cfg.imagery.mask_preset = None;
+    cfg.imagery.mask_bits = Some(vec![3]);
+    let r = audit::run(&cfg, &AuditOptions::default()).unwrap();
+    assert!(
+        close(r.summary.unobserved_causes.mask_ha, 0.06),
+        "{:?}",
+        r.summary
+    );
+}

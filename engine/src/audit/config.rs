@@ -139,12 +139,18 @@ pub struct ImageryConfig {
     /// Band of the mask raster, from 1.
     #[serde(default = "one")]
     pub mask_band: usize,
-    /// `scl` (Sentinel-2 scene classification: 0,1,3,8,9,10 → unobserved).
+    /// `scl` (Sentinel-2 scene classification: 0,1,3,8,9,10 → unobserved) or
+    /// `qa_pixel` (Landsat Collection 2 QA_PIXEL: bits 0–5, fill, dilated cloud,
+    /// cirrus, cloud, cloud shadow, snow → unobserved).
     #[serde(default)]
     pub mask_preset: Option<String>,
     /// Mask values that make a cell unobserved (instead of, or added to, the preset).
     #[serde(default)]
     pub mask_values: Option<Vec<f64>>,
+    /// Bits of an integer mask band (0 = least significant) any of which makes a
+    /// cell unobserved (instead of, or added to, the preset).
+    #[serde(default)]
+    pub mask_bits: Option<Vec<u32>>,
     /// `worldcover` (ESA WorldCover 10 m codes) for classifier `classes`.
     #[serde(default)]
     pub classes_preset: Option<String>,

@@ -174,9 +174,10 @@ impl Imagery {
                 let src = Source::open(p, cfg.mask_band, limits)?;
                 same_grid(main, &src)?;
                 files.push(("mask".to_string(), p.clone()));
-                let mask = Mask::new(
+                let mask = Mask::with_bits(
                     cfg.mask_preset.as_deref(),
                     cfg.mask_values.as_deref(),
+                    cfg.mask_bits.as_deref(),
                     src.nodata(),
                 )?;
                 Some((src, mask))
