@@ -116,7 +116,7 @@ impl Mask {
 fn integer_bits(v: f64) -> Option<u64> {
     // 2^64 as f64: every integer below it converts exactly.
     const TWO_64: f64 = 18_446_744_073_709_551_616.0;
-    (v >= 0.0 && v < TWO_64 && v.fract() == 0.0).then(|| v as u64)
+    ((0.0..TWO_64).contains(&v) && v.fract() == 0.0).then_some(v as u64)
 }
 
 #[cfg(test)]
