@@ -25,6 +25,7 @@ const EXIT_STRICT: u8 = 1;
 exactly: every square metre restored, unrestored, water or unobserved, attributed to a liable \
 licence holder or to historical legacy.\n\nStart with `reclaim demo --out demo` to see a whole \
 audit of a synthetic county.",
+    after_help = "Exit codes:\n  0  done (warnings, if any, printed as `warning: …` and listed in summary.json)\n  1  warnings under --strict: nothing written\n  2  bad input or arguments: the message names the file, the place and the fix",
     propagate_version = true
 )]
 struct Cli {
