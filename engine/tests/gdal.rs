@@ -484,13 +484,7 @@ mod with_gdal {
     /// Writes the grid with GDAL: MEM → (optionally) CreateMaskBand(GMF_PER_DATASET)
     /// and/or a nodata value → CreateCopy to GTiff with `COMPRESS=compress`, the mask
     /// internal (`GDAL_TIFF_INTERNAL_MASK=YES`) or in a `.msk` sidecar.
-    fn write_masked(
-        path: &Path,
-        compress: &str,
-        mask: bool,
-        internal: bool,
-        nodata: Option<f64>,
-    ) {
+    fn write_masked(path: &Path, compress: &str, mask: bool, internal: bool, nodata: Option<f64>) {
         let mem = gdal::DriverManager::get_driver_by_name("MEM").unwrap();
         let mut ds = mem.create_with_band_type::<u8, _>("", 6, 4, 1).unwrap();
         ds.set_geo_transform(&[MX0, 10.0, 0.0, MY0, 0.0, -10.0])
@@ -499,15 +493,23 @@ mod with_gdal {
             .unwrap();
         let mut b = ds.rasterband(1).unwrap();
         let values: Vec<u8> = MASK_VALUES.iter().flatten().copied().collect();
-        b.write((0, 0), (6, 4), &mut gdal::raster::Buffer::new((6, 4), values))
-            .unwrap();
+        b.write(
+            (0, 0),
+            (6, 4),
+            &mut gdal::raster::Buffer::new((6, 4), values),
+        )
+        .unwrap();
         b.set_no_data_value(nodata).unwrap();
         if mask {
             b.create_mask_band(true).unwrap();
             let mut m = b.open_mask_band().unwrap();
             let cells: Vec<u8> = expected_mask().iter().map(|v| v * 255).collect();
-            m.write((0, 0), (6, 4), &mut gdal::raster::Buffer::new((6, 4), cells))
-                .unwrap();
+            m.write(
+                (0, 0),
+                (6, 4),
+                &mut gdal::raster::Buffer::new((6, 4), cells),
+            )
+            .unwrap();
         }
         // Thread-local: other tests run in parallel in this process.
         gdal::config::set_thread_local_config_option(

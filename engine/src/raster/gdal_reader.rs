@@ -367,9 +367,9 @@ fn read_into<T: Copy + GdalType>(
 /// Whether `band1`'s mask is a real per-dataset mask: `GMF_PER_DATASET` without
 /// `GMF_ALL_VALID`, `GMF_NODATA` or `GMF_ALPHA` (see the module notes).
 fn has_per_dataset_mask(band1: &RasterBand<'_>) -> bool {
-    band1.mask_flags().is_ok_and(|f| {
-        f.is_per_dataset() && !f.is_all_valid() && !f.is_nodata() && !f.is_alpha()
-    })
+    band1
+        .mask_flags()
+        .is_ok_and(|f| f.is_per_dataset() && !f.is_all_valid() && !f.is_nodata() && !f.is_alpha())
 }
 
 /// Installs a silent GDAL error handler once: the engine never prints, and GDAL's
