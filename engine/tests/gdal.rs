@@ -460,6 +460,207 @@ mod with_gdal {
         }
     }
 
+    // --- Per-dataset masks through GDAL (the grid of testdata/zonal/make.py) -------
+
+    /// 6 × 4 uint8, 10 m cells in EPSG:32651, top-left (686000, 4796040).
+    const MASK_VALUES: [[u8; 6]; 4] = [
+        [1, 1, 2, 2, 3, 3],
+        [1, 1, 2, 2, 3, 3],
+        [4, 4, 5, 5, 6, 6],
+        [4, 4, 5, 5, 6, 6],
+    ];
+    /// (col, row) cells the per-dataset mask marks invalid.
+    const MASKED: [(usize, usize); 4] = [(0, 0), (1, 0), (2, 0), (5, 3)];
+    const MX0: f64 = 686_000.0;
+    const MY0: f64 = 4_796_040.0;
+
+    /// The 0/1 mask reclaim should report, row by row.
+    fn expected_mask() -> Vec<u8> {
+        (0..4)
+            .flat_map(|r| (0..6).map(move |c| u8::from(!MASKED.contains(&(c, r)))))
+            .collect()
+    }
+
+    /// Writes the grid with GDAL: MEM → (optionally) CreateMaskBand(GMF_PER_DATASET)
+    /// and/or a nodata value → CreateCopy to GTiff with `COMPRESS=compress`, the mask
+    /// internal (`GDAL_TIFF_INTERNAL_MASK=YES`) or in a `.msk` sidecar.
+    fn write_masked(path: &Path, compress: &str, mask: bool, internal: bool, nodata: Option<f64>) {
+        let mem = gdal::DriverManager::get_driver_by_name("MEM").unwrap();
+        let mut ds = mem.create_with_band_type::<u8, _>("", 6, 4, 1).unwrap();
+        ds.set_geo_transform(&[MX0, 10.0, 0.0, MY0, 0.0, -10.0])
+            .unwrap();
+        ds.set_spatial_ref(&gdal::spatial_ref::SpatialRef::from_epsg(32651).unwrap())
+            .unwrap();
+        let mut b = ds.rasterband(1).unwrap();
+        let values: Vec<u8> = MASK_VALUES.iter().flatten().copied().collect();
+        b.write(
+            (0, 0),
+            (6, 4),
+            &mut gdal::raster::Buffer::new((6, 4), values),
+        )
+        .unwrap();
+        b.set_no_data_value(nodata).unwrap();
+        if mask {
+            b.create_mask_band(true).unwrap();
+            let mut m = b.open_mask_band().unwrap();
+            let cells: Vec<u8> = expected_mask().iter().map(|v| v * 255).collect();
+            m.write(
+                (0, 0),
+                (6, 4),
+                &mut gdal::raster::Buffer::new((6, 4), cells),
+            )
+            .unwrap();
+        }
+        // Thread-local: other tests run in parallel in this process.
+        gdal::config::set_thread_local_config_option(
+            "GDAL_TIFF_INTERNAL_MASK",
+            if internal { "YES" } else { "NO" },
+        )
+        .unwrap();
+        let gtiff = gdal::DriverManager::get_driver_by_name("GTiff").unwrap();
+        let opts: gdal::raster::RasterCreationOptions =
+            [format!("COMPRESS={compress}")].into_iter().collect();
+        ds.create_copy(&gtiff, path, &opts).unwrap();
+        gdal::config::clear_thread_local_config_option("GDAL_TIFF_INTERNAL_MASK").unwrap();
+    }
+
+    /// `reclaim::zonal::run` over the whole grid as one zone: (class, m²) rows.
+    fn whole_grid_zonal(raster: &Path) -> Vec<(String, f64)> {
+        let dir = raster.parent().unwrap();
+        let zones = dir.join("zones.geojson");
+        let (x1, y1) = (MX0 + 60.0, MY0 - 40.0);
+        std::fs::write(
+            &zones,
+            format!(
+                r#"{{"type":"FeatureCollection","crs":{{"type":"name","properties":{{"name":"urn:ogc:def:crs:EPSG::32651"}}}},"features":[{{"type":"Feature","properties":{{"zone":"all"}},"geometry":{{"type":"Polygon","coordinates":[[[{MX0},{MY0}],[{x1},{MY0}],[{x1},{y1}],[{MX0},{y1}],[{MX0},{MY0}]]]}}}}]}}"#
+            ),
+        )
+        .unwrap();
+        let req = reclaim::zonal::ZonalRequest {
+            raster: raster.to_path_buf(),
+            band: 1,
+            zones,
+            id_field: "zone".into(),
+            read: ReadOptions::default(),
+            zones_crs: None,
+            raster_crs: None,
+            limits: reclaim::raster::Limits::default(),
+        };
+        let t = reclaim::zonal::run(&req).unwrap();
+        t.rows
+            .iter()
+            .map(|r| (r.class.label(), r.area_ha * 10_000.0))
+            .collect()
+    }
+
+    fn area_of(rows: &[(String, f64)], class: &str) -> f64 {
+        rows.iter()
+            .filter(|(c, _)| c == class)
+            .map(|(_, a)| a)
+            .sum()
+    }
+
+    /// A LERC (lossless) GeoTIFF, which only GDAL decodes, with an internal
+    /// per-dataset mask: the masked cells are the `nodata` row, exactly as the
+    /// pure-Rust reader counts `testdata/zonal/mask_internal.tif`.
+    #[test]
+    fn per_dataset_mask_of_a_gdal_read_geotiff_is_nodata() {
+        let tmp = tempfile::tempdir().unwrap();
+        for (name, internal) in [("internal.tif", true), ("sidecar.tif", false)] {
+            let path = tmp.path().join(name);
+            write_masked(&path, "LERC", true, internal, None);
+            assert_eq!(path.with_extension("tif.msk").exists(), !internal, "{name}");
+            let mut r = Raster::open(&path).unwrap();
+            assert!(r.is_gdal(), "{name}");
+            assert!(r.has_mask(), "{name}");
+            assert!(r.info().mask.is_some(), "{name}");
+            let full = r.grid().full_window();
+            let mut m = Vec::new();
+            assert!(r.read_mask_window_into(full, &mut m).unwrap(), "{name}");
+            assert_eq!(m, expected_mask(), "{name}");
+            // A window: columns 1..4 of rows 0..2.
+            let win = Window {
+                col_off: 1,
+                row_off: 0,
+                width: 3,
+                height: 2,
+            };
+            let mut c = r.try_clone().unwrap();
+            assert!(c.read_mask_window_into(win, &mut m).unwrap());
+            assert_eq!(m, vec![0, 0, 1, 1, 1, 1], "{name}");
+            // Outside the raster: an error naming the file, not a panic.
+            let outside = Window { col_off: 5, ..win };
+            let e = r.read_mask_window_into(outside, &mut m).unwrap_err();
+            assert!(e.to_string().contains(name), "{e}");
+
+            let want: Vec<(String, f64)> = [
+                ("1", 2.0),
+                ("2", 3.0),
+                ("3", 4.0),
+                ("4", 4.0),
+                ("5", 4.0),
+                ("6", 3.0),
+                ("nodata", 4.0),
+            ]
+            .iter()
+            .map(|(c, n)| (c.to_string(), n * 100.0))
+            .collect();
+            let got = whole_grid_zonal(&path);
+            assert_eq!(got.len(), want.len(), "{name}: {got:?}");
+            for ((gc, ga), (wc, wa)) in got.iter().zip(&want) {
+                assert_eq!(gc, wc, "{name}: {got:?}");
+                assert!((ga - wa).abs() < 1e-6, "{name}: {got:?}");
+            }
+        }
+    }
+
+    /// JPEG (lossy: class values may shift) with an internal mask: exactly the four
+    /// masked cells are nodata, and the rows still add up to the grid.
+    #[test]
+    fn per_dataset_mask_of_a_jpeg_geotiff_is_nodata() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("jpeg.tif");
+        write_masked(&path, "JPEG", true, true, None);
+        let mut r = Raster::open(&path).unwrap();
+        assert!(r.is_gdal());
+        assert_eq!(r.info().compression, "JPEG");
+        let mut m = Vec::new();
+        assert!(r
+            .read_mask_window_into(r.grid().full_window(), &mut m)
+            .unwrap());
+        assert_eq!(m, expected_mask());
+        let got = whole_grid_zonal(&path);
+        assert!((area_of(&got, "nodata") - 400.0).abs() < 1e-6, "{got:?}");
+        let total: f64 = got.iter().map(|(_, a)| a).sum();
+        assert!((total - 2400.0).abs() < 1e-6, "{got:?}");
+    }
+
+    /// No mask (GMF_ALL_VALID) and a nodata-derived mask (GMF_NODATA) are not
+    /// per-dataset masks: `has_mask` is false and nodata comes from the value alone.
+    #[test]
+    fn nodata_and_all_valid_are_not_per_dataset_masks() {
+        let tmp = tempfile::tempdir().unwrap();
+        for (name, nodata) in [("plain.tif", None), ("nodata.tif", Some(6.0))] {
+            let path = tmp.path().join(name);
+            write_masked(&path, "LERC", false, true, nodata);
+            let mut r = Raster::open(&path).unwrap();
+            assert!(r.is_gdal(), "{name}");
+            assert!(!r.has_mask(), "{name}");
+            assert_eq!(r.info().mask, None, "{name}");
+            let mut m = vec![7];
+            assert!(!r
+                .read_mask_window_into(r.grid().full_window(), &mut m)
+                .unwrap());
+            assert_eq!(m, vec![7], "untouched");
+            let got = whole_grid_zonal(&path);
+            let want_nodata = if nodata.is_some() { 400.0 } else { 0.0 };
+            assert!(
+                (area_of(&got, "nodata") - want_nodata).abs() < 1e-6,
+                "{name}: {got:?}"
+            );
+        }
+    }
+
     #[test]
     fn limits_and_missing_files() {
         let tmp = tempfile::tempdir().unwrap();

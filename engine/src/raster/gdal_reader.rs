@@ -11,6 +11,13 @@
 //! Reads go through `GDALRasterIO` at full resolution (no resampling); the dataset
 //! handle sits behind a mutex so a `GdalRaster` is `Send + Sync` like a `GeoTiff`,
 //! and [`try_clone`](GdalRaster::try_clone) opens a second handle for another thread.
+//!
+//! Masks: like the GeoTIFF reader, only a *per-dataset* mask is honoured — band 1's
+//! mask when GDAL's flags are `GMF_PER_DATASET` alone (an internal mask, a `.msk`
+//! sidecar, a VRT `<MaskBand>`). Masks GDAL derives from nodata (`GMF_NODATA`, which
+//! reclaim applies itself from band 1's nodata) or from an alpha band (`GMF_ALPHA`,
+//! which the GeoTIFF reader does not read as a mask either) and `GMF_ALL_VALID` are
+//! not masks here, so a file counts the same whichever reader opens it.
 
 use std::fmt;
 use std::io::Read;
@@ -39,6 +46,8 @@ pub struct GdalRaster {
     grid: BlockGrid,
     /// GDAL < 3.7 stores int8 as Byte with `PIXELTYPE=SIGNEDBYTE`: read u8, reinterpret.
     signed_byte: bool,
+    /// Band 1 has a per-dataset mask (see the module notes).
+    mask: bool,
     /// GDAL's handle is `Send` but not `Sync`; the mutex makes `&GdalRaster` shareable.
     dataset: Mutex<Dataset>,
 }
@@ -126,13 +135,18 @@ impl GdalRaster {
                 limit: limits.max_chunks,
             });
         }
-        let info = describe(path, &dataset, &band1, &grid, sample_type, bands);
+        let mut info = describe(path, &dataset, &band1, &grid, sample_type, bands);
+        let mask = has_per_dataset_mask(&band1);
+        if mask {
+            info.mask = Some("per-dataset, read by GDAL".to_string());
+        }
         Ok(GdalRaster {
             path: path.to_path_buf(),
             info,
             limits,
             grid,
             signed_byte,
+            mask,
             dataset: Mutex::new(dataset),
         })
     }
@@ -181,6 +195,7 @@ impl GdalRaster {
             limits: self.limits,
             grid: self.grid,
             signed_byte: self.signed_byte,
+            mask: self.mask,
             dataset: Mutex::new(dataset),
         })
     }
@@ -276,6 +291,50 @@ impl GdalRaster {
         })
     }
 
+    /// True when the dataset has a per-dataset mask (see the module notes).
+    pub fn has_mask(&self) -> bool {
+        self.mask
+    }
+
+    /// The per-dataset mask over `win` into `out`, one byte per cell (0 masked, 1
+    /// valid: GDAL's 0 stays 0, anything else, normally 255, becomes 1); false (and
+    /// `out` untouched) when the dataset has none.
+    ///
+    /// # Errors
+    /// [`RasterError::WindowOutOfRange`] (empty or outside the raster),
+    /// [`RasterError::LimitExceeded`] over `max_window_bytes`, and GDAL's errors
+    /// reading the mask as [`RasterError::Malformed`].
+    pub fn read_mask_window_into(
+        &mut self,
+        win: Window,
+        out: &mut Vec<u8>,
+    ) -> Result<bool, RasterError> {
+        if !self.mask {
+            return Ok(false);
+        }
+        self.check_request(1, win)?;
+        out.clear();
+        out.resize(win.len(), 0);
+        let path = &self.path;
+        let dataset = match self.dataset.get_mut() {
+            Ok(d) => d,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        let band1 = dataset.rasterband(1).map_err(|e| gdal_io(path, e))?;
+        band1
+            .open_mask_band()
+            .and_then(|m| read_into(&m, win, out))
+            .map_err(|e| RasterError::Malformed {
+                path: path.clone(),
+                chunk: None,
+                detail: Malformation::Stream(std::io::Error::other(format!(
+                    "reading the per-dataset mask: {e}"
+                ))),
+            })?;
+        out.iter_mut().for_each(|v| *v = u8::from(*v != 0));
+        Ok(true)
+    }
+
     /// Reads all of band `band` (1-based), subject to `max_window_bytes`.
     ///
     /// # Errors
@@ -303,6 +362,14 @@ fn read_into<T: Copy + GdalType>(
     );
     let size = (win.width, win.height);
     band.read_into_slice((x, y), size, size, buf, None)
+}
+
+/// Whether `band1`'s mask is a real per-dataset mask: `GMF_PER_DATASET` without
+/// `GMF_ALL_VALID`, `GMF_NODATA` or `GMF_ALPHA` (see the module notes).
+fn has_per_dataset_mask(band1: &RasterBand<'_>) -> bool {
+    band1
+        .mask_flags()
+        .is_ok_and(|f| f.is_per_dataset() && !f.is_all_valid() && !f.is_nodata() && !f.is_alpha())
 }
 
 /// Installs a silent GDAL error handler once: the engine never prints, and GDAL's

@@ -184,13 +184,10 @@ impl Raster {
         each!(self, r => r.read_window_into(band, win, out))
     }
 
-    /// True when the raster has a per-dataset mask (GeoTIFF internal mask or `.msk`).
+    /// True when the raster has a per-dataset mask (GeoTIFF internal mask or `.msk`;
+    /// through GDAL, band 1's mask when its flags are `GMF_PER_DATASET` alone).
     pub fn has_mask(&self) -> bool {
-        match self {
-            Raster::Tiff(r) => r.has_mask(),
-            #[cfg(feature = "gdal")]
-            Raster::Gdal(_) => false,
-        }
+        each!(self, r => r.has_mask())
     }
 
     /// The per-dataset mask over `win` into `out` (0 masked, 1 valid); false when
@@ -203,14 +200,7 @@ impl Raster {
         win: Window,
         out: &mut Vec<u8>,
     ) -> Result<bool, RasterError> {
-        match self {
-            Raster::Tiff(r) => r.read_mask_window_into(win, out),
-            #[cfg(feature = "gdal")]
-            Raster::Gdal(_) => {
-                let _ = (win, out);
-                Ok(false)
-            }
-        }
+        each!(self, r => r.read_mask_window_into(win, out))
     }
 
     /// All of band `band` (1-based), subject to `max_window_bytes`.
