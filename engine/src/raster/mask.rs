@@ -17,7 +17,7 @@ use tiff::ColorType;
 use super::error::{Malformation, RasterError, UnsupportedFeature};
 use super::limits::Limits;
 use super::overlay::Overlay;
-use super::reader::tiff_error;
+use super::reader::{endian_bytes, tiff_error};
 use super::scan::{self, tag};
 use crate::grid::Window;
 
@@ -52,18 +52,6 @@ pub(crate) struct MaskReader {
     /// Samples per pixel of the mask image (band 1 is read).
     samples: usize,
     cache: Option<(usize, Vec<u8>)>,
-}
-
-/// `value` as `width` bytes in the file's byte order.
-fn endian_bytes(value: u64, width: usize, big_endian: bool) -> Vec<u8> {
-    if big_endian {
-        let b = value.to_be_bytes();
-        b.get(b.len().saturating_sub(width)..)
-            .unwrap_or(&[])
-            .to_vec()
-    } else {
-        value.to_le_bytes().into_iter().take(width).collect()
-    }
 }
 
 impl MaskReader {

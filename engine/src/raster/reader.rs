@@ -646,7 +646,7 @@ fn validate(path: &Path, scan: &TiffScan, limits: &Limits) -> Result<Validated, 
 }
 
 /// `value` as `width` bytes in the file's byte order.
-fn endian_bytes(value: u64, width: usize, big_endian: bool) -> Vec<u8> {
+pub(super) fn endian_bytes(value: u64, width: usize, big_endian: bool) -> Vec<u8> {
     if big_endian {
         let b = value.to_be_bytes();
         b.get(b.len().saturating_sub(width)..)
