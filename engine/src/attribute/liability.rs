@@ -77,10 +77,12 @@ impl LiabilityRule {
 
     /// True when the licence's status is in the liable set and it names a holder.
     pub fn is_liable(&self, licence: &Licence) -> bool {
-        if licence.holder_name().is_none() {
-            return false;
-        }
-        let status = canonical_status(&licence.status);
+        licence.holder_name().is_some() && self.has_liable_status(&licence.status)
+    }
+
+    /// True when `status` (any spelling [`canonical_status`] accepts) is in the set.
+    pub fn has_liable_status(&self, status: &str) -> bool {
+        let status = canonical_status(status);
         self.liable_statuses
             .iter()
             .any(|s| canonical_status(s) == status)

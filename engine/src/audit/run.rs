@@ -435,16 +435,7 @@ fn read_licences(
         user_crs(lc.crs.as_deref(), &lc.path)?.as_ref(),
         crs,
     )?;
-    let not_liable: Vec<String> = lc
-        .not_liable_statuses
-        .iter()
-        .map(|s| canonical_status(s))
-        .collect();
-    let liable: Vec<String> = lc
-        .liable_statuses
-        .iter()
-        .map(|s| canonical_status(s))
-        .collect();
+    let not_liable = LiabilityRule::with_statuses(lc.not_liable_statuses.iter().cloned());
     // Unknown statuses, by canonical status in first-seen order: (as found, ids, count).
     let mut unknown: Vec<(String, String, Vec<String>, usize)> = Vec::new();
     // Liable statuses without a holder: (first ids, count).
@@ -474,14 +465,15 @@ fn read_licences(
             valid_to,
             geometry: z.geometry,
         };
-        let canonical = canonical_status(&l.status);
-        if liable.contains(&canonical) && l.holder.is_none() {
+        let liable_status = rule.has_liable_status(&l.status);
+        if liable_status && l.holder.is_none() {
             if no_holder.len() < MAX_IDS_IN_WARNING {
                 no_holder.push(l.id.clone());
             }
             no_holder_count += 1;
         }
-        if !liable.contains(&canonical) && !not_liable.contains(&canonical) {
+        if !liable_status && !not_liable.has_liable_status(&l.status) {
+            let canonical = canonical_status(&l.status);
             match unknown.iter_mut().find(|u| u.0 == canonical) {
                 Some(u) => {
                     if u.2.len() < MAX_IDS_IN_WARNING {
@@ -635,19 +627,10 @@ fn grow(w: Window, m: usize, im: &Imagery) -> Window {
 
 /// A vector file and its sidecars (.shx .dbf .prj .cpg) that exist.
 fn sidecars(role: &str, path: &Path) -> Vec<(String, PathBuf)> {
-    let mut v = vec![(role.to_string(), path.to_path_buf())];
-    if path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("shp"))
-    {
-        for ext in ["shx", "dbf", "prj", "cpg"] {
-            let p = path.with_extension(ext);
-            if p.exists() {
-                v.push((format!("{role}.{ext}"), p));
-            }
-        }
-    }
-    v
+    crate::output::vector_inputs(role, path)
+        .into_iter()
+        .filter(|(r, p)| r == role || p.exists())
+        .collect()
 }
 
 /// SHA-256 of a file, hex (moved to [`super::checksum`]).

@@ -121,29 +121,6 @@ impl UnobservedCauses {
             parts.join(", ")
         }
     }
-
-    /// The largest cause, by name.
-    pub fn main_cause(&self) -> &'static str {
-        let all = [
-            (self.mask_ha, "masked (cloud, shadow, mask)"),
-            (self.nodata_ha, "imagery nodata"),
-            (self.invalid_ha, "invalid reflectance"),
-            (self.unmapped_ha, "unmapped land-cover values"),
-            (self.outside_ha, "outside the imagery"),
-        ];
-        all.iter()
-            .fold(
-                (0.0, "none"),
-                |best, &(v, n)| {
-                    if v > best.0 {
-                        (v, n)
-                    } else {
-                        best
-                    }
-                },
-            )
-            .1
-    }
 }
 
 /// The land class a class code stands for: 0–3 themselves, cause codes
@@ -201,7 +178,7 @@ mod tests {
     }
 
     #[test]
-    fn causes_add_and_name_the_largest() {
+    fn causes_add_and_describe_themselves() {
         let mut u = UnobservedCauses {
             mask_ha: 1.0,
             nodata_ha: 0.5,
@@ -212,13 +189,11 @@ mod tests {
             outside_ha: 0.25,
             ..Default::default()
         });
-        assert_eq!(u.main_cause(), "invalid reflectance");
         assert_eq!(u.total_ha(), 4.75);
         assert_eq!(
             u.describe(),
             "masked 1.00 ha, nodata 0.50 ha, invalid reflectance 3.00 ha, outside the imagery 0.25 ha"
         );
-        assert_eq!(UnobservedCauses::default().main_cause(), "none");
         assert_eq!(UnobservedCauses::default().describe(), "none");
     }
 }

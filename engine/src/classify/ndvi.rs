@@ -35,19 +35,28 @@ pub const PLAUSIBLE_REFLECTANCE: std::ops::RangeInclusive<f64> = -0.5..=1.5;
 pub const IMPLAUSIBLE: u8 = 0x40;
 
 impl NdviClassifier {
-    /// The NDVI of one cell from raw values, or `None` when the cell is not observed
-    /// (nodata in either band, a non-positive reflectance sum, or a non-finite value).
+    /// The reflectances (red, NIR) of one cell from raw values, or why it has none:
+    /// [`Unobserved::NoData`] for declared nodata or a NaN value.
     #[inline]
-    pub fn ndvi(&self, red: f64, nir: f64) -> Option<f64> {
-        if self.red_nodata.as_ref().is_some_and(|n| n.matches_f64(red))
+    fn reflectances(&self, red: f64, nir: f64) -> Result<(f64, f64), Unobserved> {
+        if red.is_nan()
+            || nir.is_nan()
+            || self.red_nodata.as_ref().is_some_and(|n| n.matches_f64(red))
             || self.nir_nodata.as_ref().is_some_and(|n| n.matches_f64(nir))
         {
-            return None;
+            return Err(Unobserved::NoData);
         }
-        let r = red * self.scale + self.offset;
-        let n = nir * self.scale + self.offset;
+        Ok((
+            red * self.scale + self.offset,
+            nir * self.scale + self.offset,
+        ))
+    }
+
+    /// The NDVI of reflectances `r` and `n`, or `None` for a sum that is not
+    /// positive or not finite (no real surface gives one).
+    #[inline]
+    fn ndvi_of(r: f64, n: f64) -> Option<f64> {
         let sum = n + r;
-        // A zero (or negative, which no real surface gives) sum has no NDVI.
         if sum.is_nan() || sum <= 0.0 || sum.is_infinite() {
             return None;
         }
@@ -55,48 +64,55 @@ impl NdviClassifier {
         v.is_finite().then_some(v)
     }
 
+    /// The class of an NDVI value by the thresholds.
+    #[inline]
+    fn class_of(&self, v: f64) -> LandClass {
+        if v >= self.restored_min_ndvi {
+            LandClass::Restored
+        } else if v < self.water_max_ndvi {
+            LandClass::Water
+        } else {
+            LandClass::Unrestored
+        }
+    }
+
+    /// The NDVI of one cell from raw values, or `None` when the cell is not observed
+    /// (nodata in either band, a non-positive reflectance sum, or a non-finite value).
+    #[inline]
+    pub fn ndvi(&self, red: f64, nir: f64) -> Option<f64> {
+        let (r, n) = self.reflectances(red, nir).ok()?;
+        Self::ndvi_of(r, n)
+    }
+
     /// Why a cell has no NDVI: [`Unobserved::NoData`] for declared nodata or a NaN
     /// value, [`Unobserved::Invalid`] for a reflectance sum that is not positive or
     /// not finite (often a wrong `scale`/`offset`); `None` when it has an NDVI.
     #[inline]
     pub fn unobserved_cause(&self, red: f64, nir: f64) -> Option<Unobserved> {
-        if red.is_nan()
-            || nir.is_nan()
-            || self.red_nodata.as_ref().is_some_and(|n| n.matches_f64(red))
-            || self.nir_nodata.as_ref().is_some_and(|n| n.matches_f64(nir))
-        {
-            return Some(Unobserved::NoData);
+        match self.reflectances(red, nir) {
+            Err(cause) => Some(cause),
+            Ok((r, n)) => Self::ndvi_of(r, n).is_none().then_some(Unobserved::Invalid),
         }
-        self.ndvi(red, nir).is_none().then_some(Unobserved::Invalid)
     }
 
     /// The class code of one cell: a [`LandClass`] code for an observed cell (with
     /// [`IMPLAUSIBLE`] set when a reflectance is out of range), or the
     /// [`Unobserved`] cause code of an unobserved one (see
-    /// [`super::land_class_of_code`]).
+    /// [`super::land_class_of_code`]). Reflectances are computed once.
     #[inline]
     pub fn classify_code(&self, red: f64, nir: f64) -> u8 {
-        match self.ndvi(red, nir) {
-            Some(v) => {
-                let class = if v >= self.restored_min_ndvi {
-                    LandClass::Restored
-                } else if v < self.water_max_ndvi {
-                    LandClass::Water
-                } else {
-                    LandClass::Unrestored
-                } as u8;
-                let r = red * self.scale + self.offset;
-                let n = nir * self.scale + self.offset;
-                if PLAUSIBLE_REFLECTANCE.contains(&r) && PLAUSIBLE_REFLECTANCE.contains(&n) {
-                    class
-                } else {
-                    class | IMPLAUSIBLE
-                }
-            }
-            None => self
-                .unobserved_cause(red, nir)
-                .unwrap_or(Unobserved::Invalid)
-                .code(),
+        let (r, n) = match self.reflectances(red, nir) {
+            Ok(rn) => rn,
+            Err(cause) => return cause.code(),
+        };
+        let Some(v) = Self::ndvi_of(r, n) else {
+            return Unobserved::Invalid.code();
+        };
+        let class = self.class_of(v) as u8;
+        if PLAUSIBLE_REFLECTANCE.contains(&r) && PLAUSIBLE_REFLECTANCE.contains(&n) {
+            class
+        } else {
+            class | IMPLAUSIBLE
         }
     }
 
@@ -105,9 +121,7 @@ impl NdviClassifier {
     pub fn classify(&self, red: f64, nir: f64) -> LandClass {
         match self.ndvi(red, nir) {
             None => LandClass::Unobserved,
-            Some(v) if v >= self.restored_min_ndvi => LandClass::Restored,
-            Some(v) if v < self.water_max_ndvi => LandClass::Water,
-            Some(_) => LandClass::Unrestored,
+            Some(v) => self.class_of(v),
         }
     }
 }
