@@ -56,6 +56,7 @@ pub mod output;
 pub mod plan;
 pub mod progress;
 pub mod raster;
+pub mod scenes;
 pub mod report;
 pub mod suggest;
 pub mod vector;
