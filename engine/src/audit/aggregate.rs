@@ -32,12 +32,14 @@ pub struct LicenceMeta {
 
 /// Areas and change of one piece from its transitions (m², over the raster), the
 /// m² of it beyond the raster (unobserved both years), and its unobserved m² over
-/// the raster by cause (`causes`: masked, nodata, invalid; `unmapped_m2`).
+/// the raster by cause (`causes`: masked, nodata, invalid; `unmapped_m2`); for a
+/// composite, its m² with too few clear observations and its m² × clear observations.
 pub fn piece_areas(
     t: &Transitions,
     outside_m2: f64,
     causes: &Causes,
     unmapped_m2: f64,
+    composite: Option<[f64; 2]>,
     with_change: bool,
 ) -> (ClassAreas, Option<Change>) {
     let mut a = ClassAreas::default();
@@ -51,7 +53,9 @@ pub fn piece_areas(
         invalid_ha: causes[Unobserved::Invalid as usize] / 10_000.0,
         unmapped_ha: unmapped_m2 / 10_000.0,
         outside_ha: outside_m2 / 10_000.0,
+        few_clear_ha: composite.map_or(0.0, |c| c[0] / 10_000.0),
     };
+    a.clear_obs_ha = composite.map(|c| c[1] / 10_000.0);
     let change = with_change.then(|| Change {
         restored_before_ha: before_ha(t, LandClass::Restored),
         unrestored_before_ha: before_ha(t, LandClass::Unrestored),
@@ -81,6 +85,8 @@ pub struct Aggregated {
     pub overlaps: Vec<OverlapResult>,
     pub summary: Summary,
     pub county_change: Option<Change>,
+    /// Composites: the county's mean number of clear observations.
+    pub county_clear_obs_mean: Option<f64>,
 }
 
 /// Builds pits, mines and county from per-piece areas. Without licences
@@ -250,6 +256,7 @@ pub fn aggregate(
         overlap_count: overlaps.len(),
         unmapped_ha: 0.0,
         unmapped_values: Vec::new(),
+        composite: None,
     };
     Aggregated {
         pieces,
@@ -258,5 +265,6 @@ pub fn aggregate(
         overlaps,
         summary,
         county_change,
+        county_clear_obs_mean: county.clear_obs_mean(),
     }
 }

@@ -160,6 +160,56 @@ pub struct ImageryConfig {
     /// CRS of the imagery when its files have none (e.g. `EPSG:32651`).
     #[serde(default)]
     pub crs: Option<String>,
+    /// A season of scenes to composite instead of one raster: Sentinel-2 L2A `.SAFE`
+    /// folders, Landsat C2 L2 products (folder or `*_MTL.json`/`*_MTL.txt`), scene
+    /// manifests (`.csv`/`.toml`), or globs of them (docs/imagery.md).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scenes: Option<Vec<PathBuf>>,
+    /// A folder whose products (one or two levels down) are the scenes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collection: Option<PathBuf>,
+    /// First and last day (`"MM-DD"`, inclusive) of the audit year whose scenes are
+    /// composited, e.g. `["05-01", "09-30"]`; default: every scene given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub season: Option<Vec<String>>,
+    /// How a cell's clear observations become one NDVI: `median` (default), `max`
+    /// (the greenest) or `latest`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub composite: Option<CompositeRule>,
+    /// Cells with fewer clear observations than this are unobserved (default 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_clear: Option<u32>,
+}
+
+/// `[imagery] composite`: how the clear observations of a cell become one NDVI.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CompositeRule {
+    /// The median NDVI (the mean of the two middle values for an even count).
+    #[default]
+    Median,
+    /// The greatest NDVI (the greenest observation).
+    Max,
+    /// The NDVI of the latest clear observation.
+    Latest,
+}
+
+impl CompositeRule {
+    /// The name used in configs and reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            CompositeRule::Median => "median",
+            CompositeRule::Max => "max",
+            CompositeRule::Latest => "latest",
+        }
+    }
+}
+
+impl ImageryConfig {
+    /// True when the imagery is a season of scenes (`scenes` or `collection`).
+    pub fn is_composite(&self) -> bool {
+        self.scenes.is_some() || self.collection.is_some()
+    }
 }
 
 /// `[pits]`.
@@ -634,6 +684,23 @@ impl AuditConfig {
             BAND,
         )?;
         check(im.mask_band >= 1, "[imagery] mask_band", im.mask_band, BAND)?;
+        if let Some(n) = im.min_clear {
+            check(
+                n >= 1,
+                "[imagery] min_clear",
+                n,
+                "a whole number of clear observations, 1 or more (default 1)",
+            )?;
+        }
+        if let Some(season) = &im.season {
+            let shown = format!("{season:?}");
+            check(
+                season_window(season).is_some(),
+                "[imagery] season",
+                shown,
+                "two days of the audit year, first and last, like season = [\"05-01\", \"09-30\"] (a season may not wrap the year end)",
+            )?;
+        }
         for v in im.mask_values.iter().flatten() {
             check(
                 v.is_finite(),
@@ -724,6 +791,15 @@ impl AuditConfig {
         .into_iter()
         .flatten()
         {
+            fix(p);
+        }
+        // Scenes may be globs: joined, not resolved (a pattern is no folder).
+        for p in im.scenes.iter_mut().flatten() {
+            if p.is_relative() {
+                *p = base.join(&*p);
+            }
+        }
+        if let Some(p) = &mut im.collection {
             fix(p);
         }
         fix(&mut self.pits.path);
@@ -922,5 +998,28 @@ path = "licenses.shp"
             "{e}"
         );
         assert_eq!(e.lines().count(), 1, "{e}");
+    }
+}
+
+/// A season `["MM-DD", "MM-DD"]` as ((month, day), (month, day)), first ≤ last;
+/// `None` when malformed (not two days, an impossible day, or wrapping the year).
+pub fn season_window(season: &[String]) -> Option<((u32, u32), (u32, u32))> {
+    let day = |s: &str| -> Option<(u32, u32)> {
+        let (m, d) = s.trim().split_once('-')?;
+        let (m, d): (u32, u32) = (m.parse().ok()?, d.parse().ok()?);
+        // 2000 is a leap year: 02-29 is a day of some years.
+        let probe = crate::scenes::Date {
+            year: 2000,
+            month: m,
+            day: d,
+        };
+        ((1..=12).contains(&m) && d >= 1 && d <= probe.days_in_month()).then_some((m, d))
+    };
+    match season {
+        [a, b] => {
+            let (a, b) = (day(a)?, day(b)?);
+            (a <= b).then_some((a, b))
+        }
+        _ => None,
     }
 }

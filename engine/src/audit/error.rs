@@ -28,6 +28,9 @@ pub enum AuditError {
     /// The `[imagery]` section does not say where the bands are.
     #[error("[imagery] {detail}")]
     Imagery { detail: &'static str },
+    /// The season's scenes cannot be composited (or there are none).
+    #[error("[imagery] scenes: {detail}")]
+    Scenes { detail: String },
     /// The mask settings are wrong.
     #[error("[imagery] mask: {0}")]
     Mask(#[from] MaskError),

@@ -1,6 +1,7 @@
 //! The year's imagery as a classifier of windows: which files and bands, on one
 //! grid, turned cell by cell into land classes.
 
+use super::composite::{Composite, CompositeBlock, CompositeReaders, CompositeSettings};
 use super::config::{ClassifierKind, ImageryConfig};
 use super::error::{AuditError, GridMismatch};
 use crate::area::AreaModel;
@@ -59,6 +60,8 @@ enum Rule {
         mapping: ClassMapping,
         nodata: Option<NoData>,
     },
+    /// A season of scenes composited per cell (docs/imagery.md).
+    Composite(Box<Composite>),
 }
 
 /// The opened imagery of one audit year.
@@ -79,9 +82,10 @@ pub struct Imagery {
 /// Per-worker decoders for one [`Imagery`] (a decoder needs `&mut`).
 #[derive(Debug)]
 pub struct Readers {
-    main: Raster,
+    main: Option<Raster>,
     second: Option<Raster>,
     mask: Option<Raster>,
+    composite: Option<CompositeReaders>,
 }
 
 /// Values of a classes raster that no mapping covers, by value bits: the footprint
@@ -93,8 +97,12 @@ pub type Unmapped = BTreeMap<u64, f64>;
 pub const UNMAPPED: u8 = 4;
 
 impl Imagery {
-    /// Opens and checks the imagery of `cfg`.
-    pub fn open(cfg: &ImageryConfig, limits: &Limits) -> Result<Imagery, AuditError> {
+    /// Opens and checks the imagery of `cfg` for an audit of `year` (the year of
+    /// a composite's season).
+    pub fn open(cfg: &ImageryConfig, limits: &Limits, year: i32) -> Result<Imagery, AuditError> {
+        if cfg.is_composite() {
+            return Imagery::open_composite(cfg, limits, year);
+        }
         let mut files = Vec::new();
         let rule = match cfg.classifier {
             ClassifierKind::Ndvi => {
@@ -152,6 +160,11 @@ impl Imagery {
         let main = match &rule {
             Rule::Ndvi { red, .. } => red,
             Rule::Classes { classes, .. } => classes,
+            Rule::Composite(_) => {
+                return Err(AuditError::Imagery {
+                    detail: "internal: a composite opened as one raster",
+                })
+            }
         };
         let grid = main.raster.grid();
         let crs_override = cfg
@@ -196,28 +209,57 @@ impl Imagery {
 
     /// The main file's block windows, row by row: the units of work.
     pub fn blocks(&self) -> Vec<Window> {
-        let r = &self.main().raster;
+        let r = match &self.rule {
+            Rule::Composite(c) => return c.blocks(),
+            Rule::Ndvi { red, .. } => &red.raster,
+            Rule::Classes { classes, .. } => &classes.raster,
+        };
         (0..r.blocks_down())
             .flat_map(|br| (0..r.blocks_across()).map(move |bc| (bc, br)))
             .map(|(bc, br)| r.block_window(bc, br))
             .collect()
     }
 
-    fn main(&self) -> &Source {
+    fn main(&self) -> Option<&Source> {
         match &self.rule {
-            Rule::Ndvi { red, .. } => red,
-            Rule::Classes { classes, .. } => classes,
+            Rule::Ndvi { red, .. } => Some(red),
+            Rule::Classes { classes, .. } => Some(classes),
+            Rule::Composite(_) => None,
         }
     }
 
-    /// The main imagery file.
+    /// The composite, when the imagery is a season of scenes.
+    pub fn composite(&self) -> Option<&Composite> {
+        match &self.rule {
+            Rule::Composite(c) => Some(c),
+            _ => None,
+        }
+    }
+
+    /// The main imagery file (a composite's first scene's red band).
     pub fn path(&self) -> &Path {
-        self.main().path()
+        match (&self.rule, self.main()) {
+            (Rule::Composite(c), _) => c.path(),
+            (_, Some(m)) => m.path(),
+            _ => Path::new(""),
+        }
     }
 
     /// Fresh decoders for a worker thread.
     pub fn readers(&self) -> Result<Readers, AuditError> {
-        let main = self.main().raster.try_clone().map_err(Error::from)?;
+        let Some(main) = self.main() else {
+            let composite = match &self.rule {
+                Rule::Composite(c) => Some(c.readers()?),
+                _ => None,
+            };
+            return Ok(Readers {
+                main: None,
+                second: None,
+                mask: None,
+                composite,
+            });
+        };
+        let main = main.raster.try_clone().map_err(Error::from)?;
         let second = match &self.rule {
             Rule::Ndvi { red, nir, .. } if nir.path() != red.path() => {
                 Some(nir.raster.try_clone().map_err(Error::from)?)
@@ -228,7 +270,12 @@ impl Imagery {
             Some((m, _)) => Some(m.raster.try_clone().map_err(Error::from)?),
             None => None,
         };
-        Ok(Readers { main, second, mask })
+        Ok(Readers {
+            main: Some(main),
+            second,
+            mask,
+            composite: None,
+        })
     }
 
     /// Decodes what classifying `w` needs (the bands and the mask) into `bands`,
@@ -243,30 +290,39 @@ impl Imagery {
         bands: &mut BlockBands,
     ) -> Result<(), AuditError> {
         bands.len = 0;
+        if let Rule::Composite(c) = &self.rule {
+            let Some(r) = readers.composite.as_mut() else {
+                return Err(AuditError::Imagery {
+                    detail: "internal: composite readers missing",
+                });
+            };
+            c.load(r, w, &mut bands.composite)?;
+            bands.len = w.len();
+            return Ok(());
+        }
+        let Some(main) = readers.main.as_mut() else {
+            return Err(AuditError::Imagery {
+                detail: "internal: raster readers missing",
+            });
+        };
         match &self.rule {
             Rule::Ndvi { red, nir, .. } => {
-                readers
-                    .main
-                    .read_window_into(red.band, w, &mut bands.first)
+                main.read_window_into(red.band, w, &mut bands.first)
                     .map_err(Error::from)?;
                 match &mut readers.second {
                     Some(r) => r.read_window_into(nir.band, w, &mut bands.second),
-                    None => readers
-                        .main
-                        .read_window_into(nir.band, w, &mut bands.second),
+                    None => main.read_window_into(nir.band, w, &mut bands.second),
                 }
                 .map_err(Error::from)?;
             }
             Rule::Classes { classes, .. } => {
-                readers
-                    .main
-                    .read_window_into(classes.band, w, &mut bands.first)
+                main.read_window_into(classes.band, w, &mut bands.first)
                     .map_err(Error::from)?;
             }
+            Rule::Composite(_) => {}
         }
         // Per-dataset masks (GDAL internal masks, .msk sidecars): 0 = no data.
-        bands.has_valid = readers
-            .main
+        bands.has_valid = main
             .read_mask_window_into(w, &mut bands.valid)
             .map_err(Error::from)?;
         if let Some(second) = &mut readers.second {
@@ -306,6 +362,21 @@ impl Imagery {
     /// a block is never classified as a whole.
     #[inline]
     pub fn class_at(&self, bands: &BlockBands, i: usize) -> u8 {
+        self.class_and_clear_at(bands, i).0
+    }
+
+    /// [`Imagery::class_at`] and, for a composite, the cell's number of clear
+    /// observations (0 for one raster).
+    #[inline]
+    pub fn class_and_clear_at(&self, bands: &BlockBands, i: usize) -> (u8, u32) {
+        if let Rule::Composite(c) = &self.rule {
+            return c.class_at(&bands.composite, i);
+        }
+        (self.single_class_at(bands, i), 0)
+    }
+
+    #[inline]
+    fn single_class_at(&self, bands: &BlockBands, i: usize) -> u8 {
         if bands.has_valid && bands.valid.get(i).is_some_and(|v| *v == 0) {
             return Unobserved::NoData.code();
         }
@@ -333,6 +404,7 @@ impl Imagery {
                     None => UNMAPPED,
                 }
             }
+            Rule::Composite(_) => Unobserved::NoData.code(),
         }
     }
 }
@@ -354,6 +426,8 @@ pub struct BlockBands {
     has_valid: bool,
     /// Cells loaded.
     len: usize,
+    /// A composite's scene windows.
+    composite: CompositeBlock,
 }
 
 impl Default for BlockBands {
@@ -366,6 +440,7 @@ impl Default for BlockBands {
             valid_second: Vec::new(),
             has_valid: false,
             len: 0,
+            composite: CompositeBlock::default(),
         }
     }
 }
@@ -400,5 +475,68 @@ fn same_grid(a: &Source, b: &Source) -> Result<(), AuditError> {
 
 /// True when two imageries share a grid (for cell-by-cell change detection).
 pub fn grids_match(a: &Imagery, b: &Imagery) -> bool {
-    same_grid(a.main(), b.main()).is_ok()
+    match (a.main(), b.main()) {
+        (Some(x), Some(y)) => same_grid(x, y).is_ok(),
+        _ => {
+            let (ga, gb) = (a.grid, b.grid);
+            let (ta, tb) = (ga.transform, gb.transform);
+            let tol = 1e-9 * ta.dx.abs().max(ta.dy.abs());
+            a.crs.same_as(&b.crs)
+                && (ga.width, ga.height) == (gb.width, gb.height)
+                && [
+                    (ta.x0, tb.x0),
+                    (ta.y0, tb.y0),
+                    (ta.dx, tb.dx),
+                    (ta.dy, tb.dy),
+                    (ta.rx, tb.rx),
+                    (ta.ry, tb.ry),
+                ]
+                .iter()
+                .all(|(x, y)| (x - y).abs() <= tol)
+        }
+    }
+}
+
+impl Imagery {
+    /// A season of scenes (`scenes` / `collection`) as one composite imagery.
+    fn open_composite(
+        cfg: &ImageryConfig,
+        limits: &Limits,
+        year: i32,
+    ) -> Result<Imagery, AuditError> {
+        if cfg.classifier != ClassifierKind::Ndvi {
+            return Err(AuditError::Imagery {
+                detail: "`scenes`/`collection` composite NDVI: set classifier = \"ndvi\" (a land-cover map is one raster: use `path`)",
+            });
+        }
+        if cfg.path.is_some()
+            || cfg.red_path.is_some()
+            || cfg.nir_path.is_some()
+            || cfg.mask_path.is_some()
+        {
+            return Err(AuditError::Imagery {
+                detail: "give either `scenes`/`collection` (a season of scenes) or `path`/`red_path`/`nir_path`/`mask_path` (one raster), not both",
+            });
+        }
+        let (scenes, uses) = super::composite_scenes::gather(cfg, year)?;
+        let settings = CompositeSettings {
+            rule: cfg.composite.unwrap_or_default(),
+            min_clear: cfg.min_clear.unwrap_or(1),
+            restored_min_ndvi: cfg.restored_min_ndvi,
+            water_max_ndvi: cfg.water_max_ndvi,
+        };
+        let composite = Composite::open(scenes, uses, settings, limits)?;
+        let grid = composite.grid;
+        let crs = composite.crs.clone();
+        let area = AreaModel::new(&grid, &crs);
+        let files = composite.files();
+        Ok(Imagery {
+            rule: Rule::Composite(Box::new(composite)),
+            mask: None,
+            grid,
+            crs,
+            area,
+            files,
+        })
+    }
 }

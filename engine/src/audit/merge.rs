@@ -535,6 +535,7 @@ fn gather(
         unmapped_m2: unmapped_by_piece.iter().sum(),
         unmapped_m2_by_piece: unmapped_by_piece,
         causes_m2_by_piece: causes_by_piece,
+        composite_m2_by_piece: Vec::new(),
         maps: maps
             .into_iter()
             .map(|spec| paint(spec, &distinct, grid))

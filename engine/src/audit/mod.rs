@@ -12,6 +12,8 @@
 
 pub mod aggregate;
 pub mod checksum;
+pub mod composite;
+pub mod composite_scenes;
 pub mod config;
 pub mod error;
 pub mod imagery;

@@ -15,9 +15,21 @@ pub struct ClassAreas {
     /// `unobserved_ha` split by cause (masked, nodata, invalid, unmapped, outside).
     #[serde(default)]
     pub unobserved_causes: UnobservedCauses,
+    /// Composites only: the sum over the land of hectares × clear observations
+    /// (the mean number of clear observations is this over `total_ha`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clear_obs_ha: Option<f64>,
 }
 
 impl ClassAreas {
+    /// Composites only: the mean number of clear observations over the land
+    /// (area-weighted, unobserved land included); `None` for no land.
+    pub fn clear_obs_mean(&self) -> Option<f64> {
+        let total = self.total_ha();
+        self.clear_obs_ha
+            .and_then(|c| (total > 0.0).then_some(c / total))
+    }
+
     /// Sum of the four classes: the footprint's area.
     pub fn total_ha(&self) -> f64 {
         self.restored_ha + self.unrestored_ha + self.water_ha + self.unobserved_ha
@@ -30,6 +42,9 @@ impl ClassAreas {
         self.water_ha += o.water_ha;
         self.unobserved_ha += o.unobserved_ha;
         self.unobserved_causes.add(&o.unobserved_causes);
+        if let Some(c) = o.clear_obs_ha {
+            *self.clear_obs_ha.get_or_insert(0.0) += c;
+        }
     }
 
     /// Observed land (restored + unrestored + water), ha.
@@ -185,6 +200,42 @@ pub struct Summary {
     /// Those unmapped values, as in the file.
     #[serde(default)]
     pub unmapped_values: Vec<String>,
+    /// When the imagery is a season of scenes: how they were composited.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub composite: Option<CompositeSummary>,
+}
+
+/// How a season of scenes became the year's imagery.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CompositeSummary {
+    /// `median`, `max` or `latest`.
+    pub rule: String,
+    /// Cells with fewer clear observations are unobserved.
+    pub min_clear: u32,
+    /// The season's first and last day (`MM-DD`), when one was set.
+    pub season: Option<Vec<String>>,
+    /// Scenes composited.
+    pub scenes_used: usize,
+    /// Mean number of clear observations over the footprints (area-weighted,
+    /// unobserved land included).
+    pub clear_obs_mean: Option<f64>,
+    /// Every scene found: id, date, tile, used, and why not.
+    pub scenes: Vec<SceneListing>,
+}
+
+/// One scene as the audit saw it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SceneListing {
+    /// Product / scene id.
+    pub id: String,
+    /// Acquisition date, `YYYY-MM-DD`.
+    pub date: String,
+    /// Tile or path/row.
+    pub tile: Option<String>,
+    /// Whether it entered the composite.
+    pub used: bool,
+    /// Why not, when not.
+    pub reason: Option<String>,
 }
 
 impl Summary {
@@ -196,6 +247,7 @@ impl Summary {
             water_ha: self.water_ha,
             unobserved_ha: self.unobserved_ha,
             unobserved_causes: self.unobserved_causes,
+            clear_obs_ha: None,
         }
     }
 }

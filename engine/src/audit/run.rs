@@ -72,7 +72,7 @@ pub(crate) fn run_with(
         Some(l) => l.raster(opts.limits),
         None => opts.limits,
     };
-    let imagery = Imagery::open(&cfg.imagery, &raster_limits)?;
+    let imagery = Imagery::open(&cfg.imagery, &raster_limits, audit_date.year)?;
     let crs = imagery.crs.clone();
 
     // Checksums of every input (provenance) read whole files: start them on their
@@ -227,12 +227,14 @@ pub(crate) fn run_with(
                 .iter()
                 .zip(&swept.unmapped_m2_by_piece),
         )
-        .map(|((p, t), (causes, unmapped_m2))| {
+        .enumerate()
+        .map(|(i, ((p, t), (causes, unmapped_m2)))| {
+            let composite = swept.composite_m2_by_piece.get(i).copied();
             let inside: f64 = t.iter().flatten().sum();
             // The part beyond the raster, in the raster's own cell model (never
             // negative; rounding of equal quantities is not land beyond it).
             let outside = imagery.area.outside_m2(&p.geometry, inside);
-            piece_areas(t, outside, causes, *unmapped_m2, with_change)
+            piece_areas(t, outside, causes, *unmapped_m2, composite, with_change)
         })
         .collect();
     let pit_ids: Vec<String> = pits.iter().map(|p| p.id.clone()).collect();
@@ -247,6 +249,26 @@ pub(crate) fn run_with(
     );
     let mut summary = agg.summary;
     summary.audit_date = audit_date.to_string();
+    if let Some(c) = imagery.composite() {
+        summary.composite = Some(super::model::CompositeSummary {
+            rule: c.rule.name().to_string(),
+            min_clear: c.min_clear,
+            season: cfg.imagery.season.clone(),
+            scenes_used: c.scenes().count(),
+            clear_obs_mean: agg.county_clear_obs_mean,
+            scenes: c
+                .uses
+                .iter()
+                .map(|u| super::model::SceneListing {
+                    id: u.id.clone(),
+                    date: u.date.to_string(),
+                    tile: u.tile.clone(),
+                    used: u.used,
+                    reason: u.reason.clone(),
+                })
+                .collect(),
+        });
+    }
     summary.unmapped_ha = swept.unmapped_m2 / 10_000.0;
     // Summed in piece order, as a merge of shards sums them.
     summary.implausible_reflectance_ha = swept
@@ -690,7 +712,10 @@ fn load_previous(
             }
         }
     }
-    let prev_imagery = Imagery::open(&prev_cfg.imagery, limits)?;
+    let prev_year = Date::parse(&prev_cfg.audit_date)
+        .map(|d| d.year)
+        .map_err(|e| perr(format!("its audit_date: {e}")))?;
+    let prev_imagery = Imagery::open(&prev_cfg.imagery, limits, prev_year)?;
     if !grids_match(current, &prev_imagery) {
         return Err(perr(format!(
             "its imagery {} is not on this year's grid ({}); change needs both years on one grid — resample one onto the other",

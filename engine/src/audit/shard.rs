@@ -387,6 +387,9 @@ pub(crate) struct Measured {
     pub unmapped_m2_by_piece: Vec<f64>,
     /// Per piece, m² over the raster by [`Causes`] slot.
     pub causes_m2_by_piece: Vec<Causes>,
+    /// Composites only, per piece: m² with too few clear observations, and the sum
+    /// of m² × clear observations (empty for one raster).
+    pub composite_m2_by_piece: Vec<[f64; 2]>,
     /// The county map, then one map per mine, as the canvases were given.
     pub maps: Vec<ClassMap>,
 }
@@ -433,6 +436,7 @@ impl Measure for OneShot {
             unmapped_m2: swept.unmapped_m2,
             unmapped_m2_by_piece: swept.unmapped_m2_by_piece,
             causes_m2_by_piece: swept.causes_m2_by_piece,
+            composite_m2_by_piece: swept.composite_m2_by_piece,
         })
     }
 }
@@ -534,6 +538,7 @@ impl Measure for ShardMeasure {
             unmapped_m2: swept.unmapped_m2,
             unmapped_m2_by_piece: swept.unmapped_m2_by_piece,
             causes_m2_by_piece: swept.causes_m2_by_piece,
+            composite_m2_by_piece: swept.composite_m2_by_piece,
             maps: Vec::new(),
         })
     }
@@ -562,6 +567,12 @@ pub fn run_shard(
     opts: &AuditOptions,
     spec: ShardSpec,
 ) -> Result<Partial, ShardError> {
+    if cfg.imagery.is_composite() {
+        return Err(AuditError::Scenes {
+            detail: "a composite of scenes is not sharded yet (the partial format has no clear-observation counts): run `reclaim audit` on it, which streams the scenes in bounded memory".into(),
+        }
+        .into());
+    }
     let mut m = ShardMeasure { spec, data: None };
     let report = run_with(cfg, opts, &mut m)?;
     let data = m.data.take().unwrap_or_default();

@@ -179,6 +179,9 @@ pub struct SweepResult {
     /// invalid) and observed m² with implausible reflectance, over the raster;
     /// unmapped values are in `unmapped_m2_by_piece`.
     pub causes_m2_by_piece: Vec<Causes>,
+    /// Composites only, per piece: m² with too few clear observations, and the sum
+    /// of m² × clear observations (empty for one raster).
+    pub composite_m2_by_piece: Vec<[f64; 2]>,
     /// The canvases, painted.
     pub canvases: Vec<Canvas>,
 }
@@ -236,7 +239,8 @@ pub fn sweep_with(
         })
     };
 
-    type BlockOut = (Vec<(usize, Transitions, f64, Causes)>, Unmapped);
+    type BlockOut = (Vec<(usize, Transitions, f64, Causes, [f64; 2])>, Unmapped);
+    let composite = current.composite().is_some();
     let parts: Vec<BlockOut> = plan
         .par_iter()
         .map_init(
@@ -274,6 +278,7 @@ pub fn sweep_with(
                     let mut t: Transitions = [[0.0; 4]; 4];
                     let mut unmapped_m2 = 0.0;
                     let mut causes: Causes = [0.0; 4];
+                    let mut comp = [0.0; 2];
                     for row in w.row_off..w.row_off + w.height {
                         let cell_m2 = current.area.cell_m2(row);
                         let c0 = (row - cov.window.row_off) * cov.window.width + w.col_off
@@ -287,7 +292,14 @@ pub fn sweep_with(
                                 continue;
                             }
                             let bi = b0 + k;
-                            let mut now = current.class_at(&wk.bands_now, bi);
+                            let (mut now, clear) = current.class_and_clear_at(&wk.bands_now, bi);
+                            if composite {
+                                comp[1] += f * cell_m2 * f64::from(clear);
+                                if now == Unobserved::FewClear.code() {
+                                    comp[0] += f * cell_m2;
+                                    now = LandClass::Unobserved as u8;
+                                }
+                            }
                             if now & IMPLAUSIBLE != 0 {
                                 causes[IMPLAUSIBLE_SLOT] += f * cell_m2;
                                 now &= !IMPLAUSIBLE;
@@ -315,7 +327,7 @@ pub fn sweep_with(
                             }
                         }
                     }
-                    out.push((p, t, unmapped_m2, causes));
+                    out.push((p, t, unmapped_m2, causes, comp));
                 }
                 wk.cells.clear();
                 for &i in &wk.covered {
@@ -341,10 +353,19 @@ pub fn sweep_with(
     let mut transitions = vec![[[0.0; 4]; 4]; coverages.len()];
     let mut unmapped_m2_by_piece = vec![0.0; coverages.len()];
     let mut causes_m2_by_piece: Vec<Causes> = vec![[0.0; 4]; coverages.len()];
+    let mut composite_m2_by_piece: Vec<[f64; 2]> = if composite {
+        vec![[0.0; 2]; coverages.len()]
+    } else {
+        Vec::new()
+    };
     let mut unmapped = Unmapped::new();
     for (blocks, um) in parts {
-        for (p, t, um_m2, causes) in blocks {
+        for (p, t, um_m2, causes, comp) in blocks {
             unmapped_m2_by_piece[p] += um_m2;
+            if let Some(c) = composite_m2_by_piece.get_mut(p) {
+                c[0] += comp[0];
+                c[1] += comp[1];
+            }
             for (sum, c) in causes_m2_by_piece[p].iter_mut().zip(causes) {
                 *sum += c;
             }
@@ -365,6 +386,7 @@ pub fn sweep_with(
         unmapped_m2: unmapped_m2_by_piece.iter().sum(),
         unmapped_m2_by_piece,
         causes_m2_by_piece,
+        composite_m2_by_piece,
         canvases,
     })
 }

@@ -46,15 +46,22 @@ pub enum Unobserved {
     /// A value with no meaning: a reflectance sum that is not positive (NDVI
     /// undefined), often from a wrong `scale`/`offset`.
     Invalid,
+    /// Fewer clear observations than a composite's `min_clear` (some, not none).
+    FewClear,
 }
 
 impl Unobserved {
     /// Every cause, in code order.
-    pub const ALL: [Unobserved; 3] = [Unobserved::Masked, Unobserved::NoData, Unobserved::Invalid];
+    pub const ALL: [Unobserved; 4] = [
+        Unobserved::Masked,
+        Unobserved::NoData,
+        Unobserved::Invalid,
+        Unobserved::FewClear,
+    ];
     /// The first cause code.
     pub const FIRST_CODE: u8 = 5;
 
-    /// This cause's class code (5, 6, 7).
+    /// This cause's class code (5, 6, 7, 8).
     #[inline]
     pub const fn code(self) -> u8 {
         Self::FIRST_CODE + self as u8
@@ -84,12 +91,25 @@ pub struct UnobservedCauses {
     pub unmapped_ha: f64,
     /// Land beyond the imagery's extent.
     pub outside_ha: f64,
+    /// Cells of a composite with fewer clear observations than `min_clear` (written
+    /// only when there are some).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub few_clear_ha: f64,
+}
+
+fn is_zero(v: &f64) -> bool {
+    *v == 0.0
 }
 
 impl UnobservedCauses {
     /// All unobserved land, ha.
     pub fn total_ha(&self) -> f64 {
-        self.mask_ha + self.nodata_ha + self.invalid_ha + self.unmapped_ha + self.outside_ha
+        self.mask_ha
+            + self.nodata_ha
+            + self.invalid_ha
+            + self.unmapped_ha
+            + self.outside_ha
+            + self.few_clear_ha
     }
 
     /// Adds another split cause by cause.
@@ -99,6 +119,7 @@ impl UnobservedCauses {
         self.invalid_ha += o.invalid_ha;
         self.unmapped_ha += o.unmapped_ha;
         self.outside_ha += o.outside_ha;
+        self.few_clear_ha += o.few_clear_ha;
     }
 
     /// The non-zero causes with their hectares, e.g. `masked 1.20 ha, outside the
@@ -110,6 +131,7 @@ impl UnobservedCauses {
             (self.invalid_ha, "invalid reflectance"),
             (self.unmapped_ha, "unmapped values"),
             (self.outside_ha, "outside the imagery"),
+            (self.few_clear_ha, "too few clear observations"),
         ]
         .iter()
         .filter(|(v, _)| *v > 0.0)

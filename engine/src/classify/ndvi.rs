@@ -101,19 +101,36 @@ impl NdviClassifier {
     /// [`super::land_class_of_code`]). Reflectances are computed once.
     #[inline]
     pub fn classify_code(&self, red: f64, nir: f64) -> u8 {
-        let (r, n) = match self.reflectances(red, nir) {
-            Ok(rn) => rn,
-            Err(cause) => return cause.code(),
-        };
-        let Some(v) = Self::ndvi_of(r, n) else {
-            return Unobserved::Invalid.code();
-        };
-        let class = self.class_of(v) as u8;
-        if PLAUSIBLE_REFLECTANCE.contains(&r) && PLAUSIBLE_REFLECTANCE.contains(&n) {
-            class
-        } else {
-            class | IMPLAUSIBLE
+        match self.observe(red, nir) {
+            Err(cause) => cause.code(),
+            Ok((v, plausible)) => {
+                let class = self.class_of_ndvi(v) as u8;
+                if plausible {
+                    class
+                } else {
+                    class | IMPLAUSIBLE
+                }
+            }
         }
+    }
+
+    /// One observation of stored values `red` and `nir`: its NDVI and whether both
+    /// reflectances are plausible ([`PLAUSIBLE_REFLECTANCE`]), or why it is no
+    /// observation (nodata, or an undefined NDVI: [`Unobserved::Invalid`]).
+    #[inline]
+    pub fn observe(&self, red: f64, nir: f64) -> Result<(f64, bool), Unobserved> {
+        let (r, n) = self.reflectances(red, nir)?;
+        let v = Self::ndvi_of(r, n).ok_or(Unobserved::Invalid)?;
+        Ok((
+            v,
+            PLAUSIBLE_REFLECTANCE.contains(&r) && PLAUSIBLE_REFLECTANCE.contains(&n),
+        ))
+    }
+
+    /// The class of an NDVI value under this classifier's thresholds.
+    #[inline]
+    pub fn class_of_ndvi(&self, v: f64) -> LandClass {
+        self.class_of(v)
     }
 
     /// The land class of one cell from raw band values.

@@ -155,6 +155,7 @@ mod tests {
             overlap_count: 0,
             unmapped_ha: 0.0,
             unmapped_values: vec![],
+            composite: None,
         }
     }
 

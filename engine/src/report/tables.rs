@@ -74,6 +74,31 @@ pub const MINES_HEADER: [&str; 24] = [
     "unobserved_outside_ha",
 ];
 
+/// Columns added to all three tables when the imagery is a composite of scenes:
+/// the mean number of clear observations (area-weighted over the land, unobserved
+/// land included) and the land with fewer than `min_clear` of them.
+pub const COMPOSITE_COLUMNS: [&str; 2] = ["clear_obs_mean", "unobserved_few_clear_ha"];
+
+/// The composite columns of `a`, when the audit is a composite.
+fn composite_fields(composite: bool, a: &ClassAreas) -> Vec<String> {
+    if !composite {
+        return Vec::new();
+    }
+    vec![
+        opt_num(a.clear_obs_mean()),
+        num(a.unobserved_causes.few_clear_ha),
+    ]
+}
+
+/// `header`, plus the composite columns for a composite.
+fn header(composite: bool, base: &[&'static str]) -> Vec<&'static str> {
+    let mut h = base.to_vec();
+    if composite {
+        h.extend(COMPOSITE_COLUMNS);
+    }
+    h
+}
+
 /// Separator of pit ids in the `overlaps` column of `pits.csv`.
 pub const OVERLAP_SEPARATOR: &str = ";";
 
@@ -118,7 +143,8 @@ fn change_fields(c: Option<&Change>) -> [String; 4] {
 /// `attribution.csv`: one row per piece, in `report.pieces` order.
 pub fn attribution_csv(report: &AuditReport) -> String {
     let mut out = String::new();
-    push_record(&mut out, &ATTRIBUTION_HEADER);
+    let composite = report.summary.composite.is_some();
+    push_record(&mut out, &header(composite, &ATTRIBUTION_HEADER));
     for p in &report.pieces {
         let (license, holder, resp) = match &p.responsibility {
             Responsibility::Responsible { license_id, holder } => {
@@ -134,6 +160,7 @@ pub fn attribution_csv(report: &AuditReport) -> String {
             resp.to_owned(),
         ];
         row.extend(class_fields(&p.areas));
+        row.extend(composite_fields(composite, &p.areas));
         push_record(&mut out, &row);
     }
     out
@@ -142,7 +169,8 @@ pub fn attribution_csv(report: &AuditReport) -> String {
 /// `pits.csv`: one row per pit, in `report.pits` order.
 pub fn pits_csv(report: &AuditReport) -> String {
     let mut out = String::new();
-    push_record(&mut out, &PITS_HEADER);
+    let composite = report.summary.composite.is_some();
+    push_record(&mut out, &header(composite, &PITS_HEADER));
     for p in &report.pits {
         let mut row = vec![
             p.pit_id.clone(),
@@ -156,6 +184,7 @@ pub fn pits_csv(report: &AuditReport) -> String {
         row.push(p.overlaps.join(OVERLAP_SEPARATOR));
         row.extend(change_fields(p.change.as_ref()));
         row.extend(observation_fields(&p.areas));
+        row.extend(composite_fields(composite, &p.areas));
         push_record(&mut out, &row);
     }
     out
@@ -164,7 +193,8 @@ pub fn pits_csv(report: &AuditReport) -> String {
 /// `mines.csv`: one row per licence, in `report.mines` order.
 pub fn mines_csv(report: &AuditReport) -> String {
     let mut out = String::new();
-    push_record(&mut out, &MINES_HEADER);
+    let composite = report.summary.composite.is_some();
+    push_record(&mut out, &header(composite, &MINES_HEADER));
     for m in &report.mines {
         let mut row = vec![
             m.license_id.clone(),
@@ -180,6 +210,7 @@ pub fn mines_csv(report: &AuditReport) -> String {
         row.push(m.pit_count.to_string());
         row.extend(change_fields(m.change.as_ref()));
         row.extend(observation_fields(&m.areas));
+        row.extend(composite_fields(composite, &m.areas));
         push_record(&mut out, &row);
     }
     out

@@ -51,8 +51,7 @@ impl Date {
             1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
             4 | 6 | 9 | 11 => 30,
             _ => {
-                let leap =
-                    self.year % 4 == 0 && (self.year % 100 != 0 || self.year % 400 == 0);
+                let leap = self.year % 4 == 0 && (self.year % 100 != 0 || self.year % 400 == 0);
                 if leap {
                     29
                 } else {
