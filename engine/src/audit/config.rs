@@ -814,6 +814,29 @@ impl AuditConfig {
     }
 }
 
+/// A season `["MM-DD", "MM-DD"]` as ((month, day), (month, day)), first ≤ last;
+/// `None` when malformed (not two days, an impossible day, or wrapping the year).
+pub fn season_window(season: &[String]) -> Option<((u32, u32), (u32, u32))> {
+    let day = |s: &str| -> Option<(u32, u32)> {
+        let (m, d) = s.trim().split_once('-')?;
+        let (m, d): (u32, u32) = (m.parse().ok()?, d.parse().ok()?);
+        // 2000 is a leap year: 02-29 is a day of some years.
+        let probe = crate::scenes::Date {
+            year: 2000,
+            month: m,
+            day: d,
+        };
+        ((1..=12).contains(&m) && d >= 1 && d <= probe.days_in_month()).then_some((m, d))
+    };
+    match season {
+        [a, b] => {
+            let (a, b) = (day(a)?, day(b)?);
+            (a <= b).then_some((a, b))
+        }
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -998,28 +1021,5 @@ path = "licenses.shp"
             "{e}"
         );
         assert_eq!(e.lines().count(), 1, "{e}");
-    }
-}
-
-/// A season `["MM-DD", "MM-DD"]` as ((month, day), (month, day)), first ≤ last;
-/// `None` when malformed (not two days, an impossible day, or wrapping the year).
-pub fn season_window(season: &[String]) -> Option<((u32, u32), (u32, u32))> {
-    let day = |s: &str| -> Option<(u32, u32)> {
-        let (m, d) = s.trim().split_once('-')?;
-        let (m, d): (u32, u32) = (m.parse().ok()?, d.parse().ok()?);
-        // 2000 is a leap year: 02-29 is a day of some years.
-        let probe = crate::scenes::Date {
-            year: 2000,
-            month: m,
-            day: d,
-        };
-        ((1..=12).contains(&m) && d >= 1 && d <= probe.days_in_month()).then_some((m, d))
-    };
-    match season {
-        [a, b] => {
-            let (a, b) = (day(a)?, day(b)?);
-            (a <= b).then_some((a, b))
-        }
-        _ => None,
     }
 }

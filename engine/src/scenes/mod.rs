@@ -42,7 +42,7 @@ impl Date {
         let month: u32 = d[5..7].parse().ok()?;
         let day: u32 = d[8..10].parse().ok()?;
         let date = Date { year, month, day };
-        (day >= 1 && month >= 1 && month <= 12 && day <= date.days_in_month()).then_some(date)
+        ((1..=12).contains(&month) && day >= 1 && day <= date.days_in_month()).then_some(date)
     }
 
     /// Days in this date's month.
