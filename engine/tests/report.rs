@@ -156,6 +156,7 @@ fn summary() -> Summary {
         overlap_count: 1,
         unmapped_ha: 0.0,
         unmapped_values: vec![],
+        composite: None,
     }
 }
 
