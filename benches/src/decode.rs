@@ -36,7 +36,8 @@ pub struct DecodeStats {
 /// Any input problem of the configuration, the imagery or the pits.
 pub fn decode_for_audit(config: &Path) -> anyhow::Result<DecodeStats> {
     let cfg = AuditConfig::load(config)?;
-    let imagery = Imagery::open(&cfg.imagery, &Limits::default())?;
+    let year = reclaim::attribute::Date::parse(&cfg.audit_date)?.year;
+    let imagery = Imagery::open(&cfg.imagery, &Limits::default(), year)?;
     let opts = ReadOptions {
         encoding: cfg.pits.encoding.clone(),
         repair: cfg.pits.repair_geometry,
