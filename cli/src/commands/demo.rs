@@ -16,6 +16,11 @@ pub struct DemoArgs {
     /// folder reclaim wrote (never `.` or a folder of your own files).
     #[arg(long, value_name = "DIR", default_value = "demo")]
     pub out: PathBuf,
+    /// Also write a season of Sentinel-2-like scenes of 2024 (two overlapping tiles,
+    /// moving clouds, two off-season dates) and audit their median composite into
+    /// DIR/audit-2024-scenes: the same figures as the single 2024 scene.
+    #[arg(long)]
+    pub scenes: bool,
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
@@ -44,6 +49,19 @@ pub fn run(a: &DemoArgs) -> anyhow::Result<ExitCode> {
             println!("{}", county_table(&report));
         }
         previous = Some(out);
+    }
+    if a.scenes {
+        if !a.quiet {
+            eprintln!("writing a season of 2024 scenes (inputs/season) …");
+        }
+        let season = reclaim::demo::generate_season(&a.out)?;
+        let cfg = AuditConfig::load(&season.config)?;
+        let out = a.out.join("audit-2024-scenes");
+        let since_2020 = Some(a.out.join("audit-2020"));
+        let report = run_and_write(&cfg, since_2020, &out, a.quiet)?;
+        if !a.quiet {
+            println!("{}", county_table(&report));
+        }
     }
     if !a.quiet {
         eprintln!(

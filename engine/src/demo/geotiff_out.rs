@@ -46,11 +46,30 @@ const GEO_KEYS: [u16; 20] = [
     1, 1, 0, 4, 1024, 0, 1, 1, 1025, 0, 1, 1, 3072, 0, 1, 32651, 3076, 0, 1, 9001,
 ];
 
+/// The part of the demo grid a raster covers: columns `col0..col0 + width`, all rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    /// First column.
+    pub col0: usize,
+    /// Columns.
+    pub width: usize,
+}
+
+impl Span {
+    /// The whole grid.
+    pub const FULL: Span = Span {
+        col0: 0,
+        width: WIDTH,
+    };
+}
+
 fn geo_tags<W: std::io::Write + std::io::Seek, K: TiffKind>(
     dir: &mut DirectoryEncoder<'_, W, K>,
+    span: Span,
 ) -> TiffResult<()> {
+    let x0 = X0 + CELL * span.col0 as f64;
     dir.write_tag(Tag::ModelPixelScaleTag, &[CELL, CELL, 0.0][..])?;
-    dir.write_tag(Tag::ModelTiepointTag, &[0.0, 0.0, 0.0, X0, Y_TOP, 0.0][..])?;
+    dir.write_tag(Tag::ModelTiepointTag, &[0.0, 0.0, 0.0, x0, Y_TOP, 0.0][..])?;
     dir.write_tag(Tag::GeoKeyDirectoryTag, &GEO_KEYS[..])?;
     dir.write_tag(Tag::GdalNodata, "0")?;
     Ok(())
@@ -80,6 +99,14 @@ fn create(path: &Path) -> Result<BufWriter<File>, DemoError> {
 /// # Errors
 /// [`DemoError::Io`] or [`DemoError::Tiff`].
 pub fn write_bands(path: &Path, bands: &[u16]) -> Result<(), DemoError> {
+    write_bands_span(path, bands, Span::FULL)
+}
+
+/// [`write_bands`] for the columns of `span` (`bands` holds just those).
+///
+/// # Errors
+/// [`DemoError::Io`] or [`DemoError::Tiff`].
+pub fn write_bands_span(path: &Path, bands: &[u16], span: Span) -> Result<(), DemoError> {
     let file = create(path)?;
     let tiff_err = |source| DemoError::Tiff {
         path: path.to_path_buf(),
@@ -89,12 +116,12 @@ pub fn write_bands(path: &Path, bands: &[u16]) -> Result<(), DemoError> {
         let mut enc = TiffEncoder::new(file)?
             .with_compression(Compression::Deflate(DeflateLevel::Balanced))
             .with_predictor(Predictor::Horizontal);
-        let mut img = enc.new_image::<RedNir16>(WIDTH as u32, HEIGHT as u32)?;
+        let mut img = enc.new_image::<RedNir16>(span.width as u32, HEIGHT as u32)?;
         img.rows_per_strip(ROWS_PER_STRIP)?;
         img.encoder().write_tag(Tag::ExtraSamples, &[0u16][..])?;
         img.encoder()
             .write_tag(Tag::Unknown(42112), GDAL_METADATA)?;
-        geo_tags(img.encoder())?;
+        geo_tags(img.encoder(), span)?;
         img.write_data(bands)
     };
     run().map_err(tiff_err)
@@ -105,6 +132,14 @@ pub fn write_bands(path: &Path, bands: &[u16]) -> Result<(), DemoError> {
 /// # Errors
 /// [`DemoError::Io`] or [`DemoError::Tiff`].
 pub fn write_scl(path: &Path, scl: &[u8]) -> Result<(), DemoError> {
+    write_scl_span(path, scl, Span::FULL)
+}
+
+/// [`write_scl`] for the columns of `span` (`scl` holds just those).
+///
+/// # Errors
+/// [`DemoError::Io`] or [`DemoError::Tiff`].
+pub fn write_scl_span(path: &Path, scl: &[u8], span: Span) -> Result<(), DemoError> {
     let file = create(path)?;
     let tiff_err = |source| DemoError::Tiff {
         path: path.to_path_buf(),
@@ -113,9 +148,9 @@ pub fn write_scl(path: &Path, scl: &[u8]) -> Result<(), DemoError> {
     let run = || -> TiffResult<()> {
         let mut enc =
             TiffEncoder::new(file)?.with_compression(Compression::Deflate(DeflateLevel::Balanced));
-        let mut img = enc.new_image::<Gray8>(WIDTH as u32, HEIGHT as u32)?;
+        let mut img = enc.new_image::<Gray8>(span.width as u32, HEIGHT as u32)?;
         img.rows_per_strip(ROWS_PER_STRIP * 4)?;
-        geo_tags(img.encoder())?;
+        geo_tags(img.encoder(), span)?;
         img.write_data(scl)
     };
     run().map_err(tiff_err)

@@ -30,6 +30,7 @@ pub mod grid;
 pub mod layout;
 pub mod paint;
 pub mod rng;
+pub mod season;
 pub mod shapefile_out;
 
 pub use error::DemoError;
@@ -147,6 +148,18 @@ pub fn generate(out_dir: &Path) -> Result<DemoScene, DemoError> {
     std::fs::write(&scene.files.expected, json).map_err(io(&scene.files.expected))?;
     scene.bytes_written = dir_size(out_dir);
     Ok(scene)
+}
+
+/// Writes the 2024 season of scenes for a composite audit (see [`season`]) into a
+/// demo folder [`generate`] wrote: `inputs/season/` and `audit-2024-scenes.toml`.
+/// Its audit must find the 2024 figures of `expected.json`.
+///
+/// # Errors
+/// As [`generate`].
+pub fn generate_season(out_dir: &Path) -> Result<season::SeasonFiles, DemoError> {
+    let layout = Layout::build()?;
+    let scene = paint::paint(&layout, 1);
+    season::write_season(&scene, out_dir)
 }
 
 fn dir_size(dir: &Path) -> u64 {
