@@ -104,7 +104,19 @@ pub enum Warning {
         /// The layer's field that was used.
         found: String,
     },
+    /// A composite of fewer than [`FEW_SCENES`] scenes: no more robust to an
+    /// undetected cloud than one scene (a glob that matched one tile, a season
+    /// too short).
+    FewScenes {
+        /// Scenes composited.
+        used: usize,
+        /// Scenes found (in and out of the season).
+        found: usize,
+    },
 }
+
+/// A composite of fewer scenes than this is warned about.
+pub const FEW_SCENES: usize = 3;
 
 /// What a figure describes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -131,6 +143,7 @@ impl Warning {
             Warning::PreviousNotEarlier { .. } => "previous_not_earlier",
             Warning::NoLicences { .. } => "no_licences",
             Warning::FieldCase { .. } => "field_case",
+            Warning::FewScenes { .. } => "few_scenes",
         }
     }
 }
@@ -229,6 +242,10 @@ impl fmt::Display for Warning {
                 f,
                 "{}: {key} = {configured:?} matches the field {found:?} only ignoring case; it was used (write {found:?} in the config to say so)",
                 path.display()
+            ),
+            Warning::FewScenes { used, found } => write!(
+                f,
+                "the composite rests on {used} scene(s) ({found} found): no more robust to an undetected cloud than a single scene; add scenes or widen [imagery] season (`reclaim scenes` lists what was found and why it was left out)"
             ),
             Warning::NoLicences { path } => match path {
                 Some(p) => write!(

@@ -577,6 +577,14 @@ fn observation_warnings(pits: &[PitResult], mines: &[MineResult], s: &Summary) -
             observed_ha: observed,
         });
     }
+    if let Some(c) = &s.composite {
+        if c.scenes_used < crate::warning::FEW_SCENES {
+            out.push(Warning::FewScenes {
+                used: c.scenes_used,
+                found: c.scenes.len(),
+            });
+        }
+    }
     out
 }
 
