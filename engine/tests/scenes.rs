@@ -420,7 +420,7 @@ fn find_walks_a_collection_sorts_and_reports() {
     assert!(lc09.source.to_string_lossy().ends_with("_MTL.json"));
     // scenes.csv and scenes.toml list the same ids: one copy of each is reported.
     assert_eq!(f.duplicates.len(), 2, "{:?}", f.duplicates);
-    assert!(f.duplicates.iter().all(|d| d.why.contains("same product")));
+    assert!(f.duplicates.iter().all(|d| d.why.contains("same scene id")));
     // The L1C is refused, the README, make.py and the loose rasters unrecognised.
     let l1c = f
         .skipped
@@ -495,6 +495,7 @@ fn find_patterns_and_direct_paths() {
     .unwrap();
     assert_eq!(f.scenes.len(), 2);
     assert_eq!(f.duplicates.len(), 2);
+    assert!(f.duplicates.iter().all(|d| d.why == "the same product"));
 
     let e = err_text(find(&[base.join("README.md")]).unwrap_err());
     assert!(e.contains("not a scene"), "{e}");

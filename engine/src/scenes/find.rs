@@ -425,7 +425,14 @@ fn dedup(mut scenes: Vec<Scene>, skipped: Vec<Skipped>) -> Found {
         let acq = acquisition_key(&s);
         let same = by_id
             .get(&id_key)
-            .map(|&i| (i, "the same product".to_string()))
+            .map(|&i| {
+                let why = if s.kind == super::SceneKind::Manifest {
+                    "the same scene id"
+                } else {
+                    "the same product"
+                };
+                (i, why.to_string())
+            })
             .or_else(|| {
                 acq.as_ref().and_then(|k| by_acq.get(k)).map(|&i| {
                     (
