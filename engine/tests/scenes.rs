@@ -472,7 +472,7 @@ fn find_patterns_and_direct_paths() {
     assert!(f.skipped.is_empty());
 
     let none = base.join("s2/*.nothing");
-    let e = err_text(find(&[none.clone()]).unwrap_err());
+    let e = err_text(find(std::slice::from_ref(&none)).unwrap_err());
     assert!(
         e.contains("matches nothing") && e.contains(&none.display().to_string()),
         "{e}"
@@ -508,7 +508,7 @@ fn find_refuses_zips_and_keeps_the_later_processing() {
         .path()
         .join("S2B_MSIL2A_20230823T095559_N0509_R122_T34UCF_20230823T124759.zip");
     fs::write(&zip, b"PK").unwrap();
-    let e = err_text(find(&[zip.clone()]).unwrap_err());
+    let e = err_text(find(std::slice::from_ref(&zip)).unwrap_err());
     assert!(
         e.contains(&format!("unzip it first: unzip {}", zip.display())),
         "{e}"
