@@ -58,7 +58,7 @@ pub enum SceneError {
         /// What is wrong with it.
         problem: String,
         /// What to do about it.
-        fix: String,
+        fix: &'static str,
     },
     /// A band or mask file the metadata names is not there.
     #[error("{}: the {role} file {} does not exist; the product is incomplete: download or unpack it again", .meta.display(), .file.display())]
@@ -115,14 +115,13 @@ pub enum SceneError {
         fix: String,
     },
     /// An unknown manifest column or key.
-    #[error("{}, {place}: unknown {what} {name:?}{}; known: {known}", .path.display(), .suggestion.as_ref().map(|s| format!(" (did you mean {s:?}?)")).unwrap_or_default())]
+    #[error("{}, {place}: unknown {} {name:?}{}; known: {known}", .path.display(), if .place == "header" { "column" } else { "key" }, .suggestion.as_ref().map(|s| format!(" (did you mean {s:?}?)")).unwrap_or_default())]
     UnknownKey {
         /// The manifest.
         path: PathBuf,
-        /// Where (`header`, `[[scene]] 2`).
+        /// Where (`header` for a CSV column, `[[scene]] 2` or `top level` for a
+        /// TOML key).
         place: String,
-        /// `column` or `key`.
-        what: &'static str,
         /// The name found.
         name: String,
         /// The closest known name.
@@ -170,14 +169,14 @@ impl SceneError {
         field: impl Into<String>,
         value: impl Into<String>,
         problem: impl Into<String>,
-        fix: impl Into<String>,
+        fix: &'static str,
     ) -> SceneError {
         SceneError::Invalid {
             path: path.into(),
             field: field.into(),
             value: value.into(),
             problem: problem.into(),
-            fix: fix.into(),
+            fix,
         }
     }
 }

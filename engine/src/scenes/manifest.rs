@@ -101,11 +101,10 @@ pub fn read_manifest(path: &Path) -> Result<Vec<Scene>, SceneError> {
     Ok(scenes)
 }
 
-fn unknown(path: &Path, place: &str, what: &'static str, name: &str) -> SceneError {
+fn unknown(path: &Path, place: &str, name: &str) -> SceneError {
     SceneError::UnknownKey {
         path: path.to_path_buf(),
         place: place.into(),
-        what,
         name: name.into(),
         suggestion: did_you_mean(name, KEYS),
         known: KNOWN,
@@ -215,7 +214,7 @@ fn csv_rows(path: &Path, text: &str) -> Result<Vec<Row>, SceneError> {
         .collect();
     for (i, h) in header.iter().enumerate() {
         if !KEYS.contains(&h.as_str()) {
-            return Err(unknown(path, "header", "column", h));
+            return Err(unknown(path, "header", h));
         }
         if header[..i].contains(h) {
             return Err(SceneError::Manifest {
@@ -283,7 +282,6 @@ fn toml_rows(path: &Path, text: &str) -> Result<Vec<Row>, SceneError> {
             return Err(SceneError::UnknownKey {
                 path: path.to_path_buf(),
                 place: "top level".into(),
-                what: "key",
                 name: key.clone(),
                 suggestion: did_you_mean(key, ["scene"]),
                 known: "scene (as [[scene]] tables)",
@@ -316,7 +314,7 @@ fn toml_rows(path: &Path, text: &str) -> Result<Vec<Row>, SceneError> {
         let mut fields = BTreeMap::new();
         for (k, v) in t {
             if !KEYS.contains(&k.as_str()) {
-                return Err(unknown(path, &place, "key", k));
+                return Err(unknown(path, &place, k));
             }
             let value = match v {
                 toml::Value::String(s) => Value::Text(s.trim().to_string()),

@@ -155,7 +155,7 @@ pub fn read_safe(dir: &Path) -> Result<Scene, SceneError> {
         field: "IMAGE_FILE".into(),
         value: red.display().to_string(),
         problem: "is not under GRANULE/<granule>/IMG_DATA/".into(),
-        fix: "the product layout is not the standard SAFE one: download it again".into(),
+        fix: "the product layout is not the standard SAFE one: download it again",
     })?;
     let georef = read_tile(&granule.join(TILE_METADATA))?;
 
