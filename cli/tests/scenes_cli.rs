@@ -152,3 +152,22 @@ fn refusals_exit_2_with_the_path_and_fix() {
     let o = reclaim(&["scenes"]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn a_folder_without_scenes_says_so() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("notes.txt"), b"hello").unwrap();
+    std::fs::write(tmp.path().join("band.tif"), b"").unwrap();
+    let o = reclaim(&["scenes", tmp.path().to_str().unwrap()]);
+    let out = expect_ok(&o);
+    assert!(out.contains("no scene found"), "{out}");
+    assert!(out.contains("a raster alone is not a scene"), "{out}");
+    assert!(
+        out.contains("0 scene(s) found, 0 used; 0 duplicate(s), 2 other entries skipped"),
+        "{out}"
+    );
+
+    let empty = tempfile::tempdir().unwrap();
+    let o = reclaim(&["scenes", empty.path().to_str().unwrap()]);
+    expect_user_error(&o, &["an empty folder"]);
+}

@@ -251,6 +251,11 @@ fn safe_bad_values_are_named() {
             "<BOA_ADD_OFFSET band_id=\"3\">x<",
             "band_id=\"3\" = \"x\" is not a number",
         ),
+        (
+            "<IMAGE_FILE>GRANULE/",
+            "<IMAGE_FILE>../../GRANULE/",
+            "outside the product folder",
+        ),
     ] {
         assert!(text.contains(from), "{from}");
         fs::write(&mtd, text.replace(from, to)).unwrap();
@@ -381,6 +386,7 @@ fn manifest_errors_name_line_and_fix() {
         ("m.csv", "id,date,red,nir,scale\na,2024-06-01,r.tif,r.tif,0\n", &["scale", "non-zero"]),
         ("m.csv", "id,date,red,nir\n", &["lists no scene"]),
         ("m.csv", "", &["empty"]),
+        ("m.csv", "id,date,red,nir\na,2024-06-01,r.tif,r.tif\na,2024-06-02,r.tif,r.tif\n", &["line 3", "\"a\" is already used (line 2)"]),
         ("m.toml", "[[scenes]]\nid = \"a\"\n", &["unknown key \"scenes\"", "did you mean \"scene\""]),
         ("m.toml", "[[scene]]\nid = \"a\"\ndate = \"2024-06-01\"\nred = \"r.tif\"\nnir = \"r.tif\"\nred_bnd = 2\n", &["[[scene]] 1", "red_bnd", "did you mean \"red_band\""]),
         ("m.toml", "[[scene]]\nid = \"a\"\nred = \"r.tif\"\nnir = \"r.tif\"\n", &["[[scene]] 1", "no date"]),

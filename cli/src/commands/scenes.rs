@@ -205,6 +205,9 @@ fn render(l: &Listing) -> String {
     for s in l.skipped {
         out += &format!("{}\n  not used: {}\n\n", s.path.display(), s.why);
     }
+    if l.scenes.is_empty() {
+        out += "no scene found: give Sentinel-2 L2A .SAFE folders, Landsat C2 L2 folders or MTL files, scene manifests, or folders holding them\n";
+    }
     let filter = match (&l.season, l.year) {
         (Some(s), Some(y)) => format!(" in the season {s} of {y}"),
         (Some(s), None) => format!(" in the season {s}"),

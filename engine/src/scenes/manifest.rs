@@ -82,9 +82,20 @@ pub fn read_manifest(path: &Path) -> Result<Vec<Scene>, SceneError> {
         csv_rows(path, &text)?
     };
     let base = path.parent().unwrap_or(Path::new("."));
-    let mut scenes = Vec::with_capacity(rows.len());
+    let mut scenes: Vec<Scene> = Vec::with_capacity(rows.len());
+    let mut places: Vec<&str> = Vec::with_capacity(rows.len());
     for row in &rows {
-        scenes.push(scene_of(path, base, row)?);
+        let scene = scene_of(path, base, row)?;
+        if let Some(i) = scenes.iter().position(|s| s.id == scene.id) {
+            return Err(SceneError::Manifest {
+                path: path.to_path_buf(),
+                place: row.place.clone(),
+                problem: format!("id {:?} is already used ({})", scene.id, places[i]),
+                fix: "give each scene its own id".into(),
+            });
+        }
+        scenes.push(scene);
+        places.push(&row.place);
     }
     if scenes.is_empty() {
         return Err(SceneError::Manifest {
@@ -272,7 +283,10 @@ fn toml_rows(path: &Path, text: &str) -> Result<Vec<Row>, SceneError> {
         path: path.to_path_buf(),
         place: e
             .span()
-            .map(|s| format!("line {}", text[..s.start.min(text.len())].matches('\n').count() + 1))
+            .map(|s| {
+                let before = text.get(..s.start).unwrap_or(text);
+                format!("line {}", before.matches('\n').count() + 1)
+            })
             .unwrap_or_else(|| "somewhere".into()),
         problem: format!("not valid TOML: {}", e.message()),
         fix: "write one [[scene]] table per scene, e.g. [[scene]] id = \"a\" date = \"2024-06-01\" red = \"a_red.tif\" nir = \"a_nir.tif\"".into(),

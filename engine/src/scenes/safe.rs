@@ -308,6 +308,18 @@ fn band_file(
         } else {
             format!("{f}.jp2")
         };
+        let inside = Path::new(&rel)
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)));
+        if !inside {
+            return Err(SceneError::invalid(
+                mtd,
+                "IMAGE_FILE",
+                rel,
+                "points outside the product folder",
+                "the metadata is damaged: download the product again",
+            ));
+        }
         let path = dir.join(rel);
         if !path.is_file() {
             return Err(SceneError::FileMissing {
