@@ -477,6 +477,16 @@ fn find_patterns_and_direct_paths() {
     assert_eq!(f.scenes.len(), 3);
     assert!(f.skipped.is_empty());
 
+    // An empty folder among a pattern's matches is reported as such.
+    let tmp = tempfile::tempdir().unwrap();
+    fs::create_dir(tmp.path().join("empty")).unwrap();
+    let f = find(&[tmp.path().join("*")]).unwrap();
+    assert_eq!(f.skipped.len(), 1);
+    assert_eq!(
+        f.skipped[0].why,
+        SkipReason::Unrecognised("an empty folder".into())
+    );
+
     let none = base.join("s2/*.nothing");
     let e = err_text(find(std::slice::from_ref(&none)).unwrap_err());
     assert!(
@@ -588,6 +598,14 @@ fn seasons() {
     assert!(e.contains("MM-DD"), "{e}");
     assert!(Season::parse("x", "02-30", "03-01").is_err());
     assert!(Season::parse_pair("x", "05-01").is_err());
+    assert_eq!(Season::from_list("cfg", &["05-01", "09-30"]).unwrap(), s);
+    let e = err_text(Season::from_list("cfg", &["05-01"]).unwrap_err());
+    assert!(e.contains("cfg") && e.contains("1 date(s), not two"), "{e}");
+    // 02-29 is a valid bound; in a common year the window still ends on 03-01.
+    let leap = Season::parse("x", "02-29", "03-01").unwrap();
+    assert!(in_season(date(2023, 3, 1), 2023, &leap));
+    assert!(!in_season(date(2023, 2, 28), 2023, &leap));
+    assert!(in_season(date(2024, 2, 29), 2024, &leap));
 }
 
 /// Every truncation of every metadata fixture is read without a panic: a clean

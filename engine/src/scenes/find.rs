@@ -317,7 +317,11 @@ fn visit(path: &Path, depth: usize, scenes: &mut Vec<Scene>, skipped: &mut Vec<S
         Ok(Kind::Collection) if depth < MAX_DEPTH => {
             let before = scenes.len() + skipped.len();
             if let Err(e) = walk(path, depth + 1, scenes, skipped) {
-                skip(skipped, SkipReason::Unreadable(e.to_string()));
+                let why = match e {
+                    SceneError::Unrecognised { reason, .. } => SkipReason::Unrecognised(reason),
+                    e => SkipReason::Unreadable(e.to_string()),
+                };
+                skip(skipped, why);
             } else if scenes.len() + skipped.len() == before {
                 skip(skipped, SkipReason::Unrecognised("an empty folder".into()));
             }
@@ -495,6 +499,23 @@ impl Season {
             ));
         }
         Ok(Season { start: s, end: e })
+    }
+
+    /// Parses a list of two `MM-DD` dates (as a config's `season = ["05-01",
+    /// "09-30"]` holds them).
+    pub fn from_list<S: AsRef<str>>(origin: &str, values: &[S]) -> Result<Season, SceneError> {
+        match values {
+            [a, b] => Season::parse(origin, a.as_ref(), b.as_ref()),
+            _ => Err(SceneError::Season {
+                origin: origin.to_string(),
+                value: values
+                    .iter()
+                    .map(|v| v.as_ref())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                problem: format!("holds {} date(s), not two", values.len()),
+            }),
+        }
     }
 
     /// Parses `05-01,09-30` (as `--season` takes it).
