@@ -552,6 +552,15 @@ fn find_refuses_zips_and_keeps_the_later_processing() {
     assert_eq!(f.duplicates.len(), 1);
     assert!(f.duplicates[0].scene.id.contains("N0400"));
     assert!(f.duplicates[0].why.contains("same acquisition"));
+    // A zip beside its unzipped folder says to use the folder.
+    let beside = tmp.path().join("c/new.zip");
+    fs::write(&beside, b"PK").unwrap();
+    let e = err_text(find(std::slice::from_ref(&beside)).unwrap_err());
+    assert!(
+        e.contains("zipped copy of") && e.contains("new.SAFE"),
+        "{e}"
+    );
+    fs::remove_file(&beside).unwrap();
     // The zip in the collection is skipped with the unzip hint, not fatal.
     fs::rename(&zip, tmp.path().join("c/x_MSIL2A.zip")).unwrap();
     let f = find(&[tmp.path().join("c")]).unwrap();

@@ -168,7 +168,18 @@ fn recognise(path: &Path) -> Result<Kind, SceneError> {
         return Ok(Kind::Manifest);
     }
     if lower.ends_with(".zip") {
-        let (reason, fix) = if name.contains("MSIL1C") {
+        let stem = &name[..name.len() - 4];
+        let stem = stem.strip_suffix(".SAFE").unwrap_or(stem);
+        let unpacked = [format!("{stem}.SAFE"), stem.to_string()]
+            .into_iter()
+            .map(|n| path.with_file_name(n))
+            .find(|p| p.is_dir());
+        let (reason, fix) = if let Some(u) = unpacked {
+            (
+                format!("a zipped copy of {}", u.display()),
+                format!("give the unzipped folder {} instead", u.display()),
+            )
+        } else if name.contains("MSIL1C") {
             (
                 "Level-1C: top-of-atmosphere, use L2A".to_string(),
                 "download the Level-2A product (S2x_MSIL2A_…) instead".to_string(),
