@@ -45,6 +45,9 @@ enum Command {
     Demo(commands::demo::DemoArgs),
     /// Merge the partial results of `reclaim audit --shard I/N` into one audit folder.
     Merge(commands::merge::MergeArgs),
+    /// List the scenes found in Sentinel-2 L2A / Landsat C2 L2 products, manifests,
+    /// folders and patterns: date, bands, mask, scaling, and which a season uses.
+    Scenes(commands::scenes::ScenesArgs),
 }
 
 fn main() -> ExitCode {
@@ -89,6 +92,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Audit(a) => commands::audit::run(&a),
         Command::Demo(a) => commands::demo::run(&a),
         Command::Merge(a) => commands::merge::run(&a),
+        Command::Scenes(a) => commands::scenes::run(&a),
     }
 }
 

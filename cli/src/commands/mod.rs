@@ -5,9 +5,12 @@
 //! - [`demo`]: `reclaim demo` — the synthetic Yitong county, audited.
 //! - [`merge`]: `reclaim merge` — shards' partial results into one audit (and
 //!   the shard side of `reclaim audit --shard I/N`).
+//! - [`scenes`]: `reclaim scenes` — the scenes found in products, manifests and
+//!   folders, and which a season uses.
 
 pub mod audit;
 pub mod demo;
 pub mod info;
 pub mod merge;
+pub mod scenes;
 pub mod zonal;

@@ -9,6 +9,18 @@
 //! - `manifest`: a CSV or TOML list of red, NIR, optional mask and date per scene.
 //! - `find`: paths, globs and collection folders → scenes, each recognised by its structure.
 
+mod error;
+mod find;
+pub mod landsat;
+pub mod manifest;
+pub mod safe;
+
+pub use error::SceneError;
+pub use find::{acquisition_key, find, in_season, Duplicate, Found, Season, SkipReason, Skipped};
+pub use landsat::read_mtl;
+pub use manifest::read_manifest;
+pub use safe::read_safe;
+
 use crate::grid::GeoTransform;
 use serde::Serialize;
 use std::fmt;
