@@ -129,3 +129,58 @@ fn demo_2020_reproduces_the_baseline_and_2024_shows_the_change() {
     );
     assert!(p.change.newly_restored_ha > 0.0 && p.change.redisturbed_ha > 0.0);
 }
+
+/// The season of 2024 scenes (`reclaim demo --scenes`): two overlapping tiles, clouds
+/// that move from date to date, two off-season dates that would turn land into
+/// water. Its median, max and latest composites all have the designed 2024 classes,
+/// so each audit must find the construction's 2024 figures; with the off-season
+/// scenes let in (no season), they must not.
+#[test]
+fn demo_season_composites_reproduce_2024() {
+    let dir = tempfile::tempdir().unwrap();
+    let scene = demo::generate(dir.path()).unwrap();
+    let y2024 = scene.year(2024).unwrap();
+    let season = demo::generate_season(dir.path()).unwrap();
+    assert_eq!(season.scenes, 12);
+    let base = AuditConfig::load(&season.config).unwrap();
+    use reclaim::audit::config::CompositeRule;
+    for rule in [
+        CompositeRule::Median,
+        CompositeRule::Max,
+        CompositeRule::Latest,
+    ] {
+        let mut cfg = base.clone();
+        cfg.imagery.composite = Some(rule);
+        let r = audit::run(&cfg, &AuditOptions::default()).unwrap();
+        check(&r, y2024);
+        let c = r.summary.composite.as_ref().unwrap();
+        assert_eq!(
+            (c.rule.as_str(), c.scenes_used, c.scenes.len()),
+            (rule.name(), 8, 12)
+        );
+        // Every footprint cell is clear on 1–4 dates (the designed clouds never clear).
+        let mean = c.clear_obs_mean.unwrap();
+        assert!(mean > 1.0 && mean < 4.0, "{mean}");
+        for p in &r.pits {
+            let m = p.areas.clear_obs_mean().unwrap();
+            assert!((0.0..=4.0).contains(&m), "{}: {m}", p.pit_id);
+        }
+    }
+    // Without a season, April and October enter: figures change.
+    let mut cfg = base.clone();
+    cfg.imagery.season = None;
+    cfg.imagery.composite = Some(CompositeRule::Latest);
+    let r = audit::run(&cfg, &AuditOptions::default()).unwrap();
+    assert_eq!(r.summary.composite.as_ref().unwrap().scenes_used, 12);
+    assert!(
+        r.summary.water_ha > y2024.county.water_ha + 100.0,
+        "{}",
+        r.summary.water_ha
+    );
+    // min_clear above what clouds leave: land becomes unobserved, "too few clear".
+    let mut cfg = base;
+    cfg.imagery.min_clear = Some(4);
+    let r = audit::run(&cfg, &AuditOptions::default()).unwrap();
+    assert!(r.summary.unobserved_causes.few_clear_ha > 1.0);
+    assert!((r.summary.unobserved_ha - r.summary.unobserved_causes.total_ha()).abs() < 1e-6);
+}

@@ -1,89 +1,61 @@
 //! `[imagery] scenes` / `collection` → the season's scenes, and what was left out.
 
 use super::composite::SceneUse;
-use super::config::{season_window, ImageryConfig};
+use super::config::ImageryConfig;
 use super::error::AuditError;
-use crate::scenes::{Date, Scene};
+use crate::scenes::Scene;
+use crate::scenes::{find, Season};
 
-/// True when `date` falls in `season` ((month, day) first and last, inclusive) of
-/// `year`; every date of `year` when there is no season.
-pub fn in_season(date: Date, year: i32, season: Option<((u32, u32), (u32, u32))>) -> bool {
-    if date.year != year {
-        return false;
-    }
-    match season {
-        None => true,
-        Some((a, b)) => (date.month, date.day) >= a && (date.month, date.day) <= b,
-    }
-}
-
-/// The scenes `cfg` names that fall in its season of `year`, and every scene found
-/// with whether it is used and why not.
+/// The scenes `cfg` names that fall in its season of `year` (every scene of `year`
+/// without a season), and every scene found with whether it is used and why not
+/// (another year, outside the season, a duplicate).
 ///
 /// # Errors
-/// A path or glob that names nothing, an unreadable product, or a bad season.
+/// A path or pattern that names nothing, an unreadable product named directly,
+/// or a malformed season.
 pub fn gather(cfg: &ImageryConfig, year: i32) -> Result<(Vec<Scene>, Vec<SceneUse>), AuditError> {
-    let season = match &cfg.season {
-        Some(s) => Some(season_window(s).ok_or_else(|| AuditError::Scenes {
-            detail: format!("season = {s:?}: give two days like [\"05-01\", \"09-30\"]"),
-        })?),
-        None => None,
+    let err = |e: crate::scenes::SceneError| AuditError::Scenes {
+        detail: e.to_string(),
     };
+    let season = cfg
+        .season
+        .as_deref()
+        .map(|s| Season::from_list("[imagery] season", s))
+        .transpose()
+        .map_err(err)?;
     let mut inputs = cfg.scenes.clone().unwrap_or_default();
     inputs.extend(cfg.collection.clone());
-    let found = find_scenes(&inputs)?;
+    let found = find(&inputs).map_err(err)?;
     let mut used = Vec::new();
     let mut uses = Vec::new();
-    for s in found {
-        let ok = in_season(s.date, year, season);
-        let reason = (!ok).then(|| match season {
-            Some((a, b)) => format!(
-                "outside the season {:02}-{:02}…{:02}-{:02} of {year}",
-                a.0, a.1, b.0, b.1
-            ),
-            None => format!("not of the audit year {year}"),
-        });
+    for s in found.scenes {
+        let reason = if s.date.year != year {
+            Some(format!("of {}, not the audit year {year}", s.date.year))
+        } else {
+            season
+                .filter(|se| !se.contains(s.date, year))
+                .map(|se| format!("outside the season {se}"))
+        };
         uses.push(SceneUse {
             id: s.id.clone(),
             date: s.date,
             tile: s.tile.clone(),
-            used: ok,
-            reason,
+            used: reason.is_none(),
+            reason: reason.clone(),
         });
-        if ok {
+        if reason.is_none() {
             used.push(s);
         }
     }
-    Ok((used, uses))
-}
-
-/// Every scene the inputs name (products, MTL files, manifests, collection folders,
-/// globs).
-fn find_scenes(inputs: &[std::path::PathBuf]) -> Result<Vec<Scene>, AuditError> {
-    let _ = inputs;
-    Err(AuditError::Scenes {
-        detail: "scene readers are not built yet".into(),
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_season_is_inclusive_and_of_one_year() {
-        let d = |y, m, day| Date {
-            year: y,
-            month: m,
-            day,
-        };
-        let s = Some(((5, 1), (9, 30)));
-        assert!(in_season(d(2024, 5, 1), 2024, s));
-        assert!(in_season(d(2024, 9, 30), 2024, s));
-        assert!(!in_season(d(2024, 10, 1), 2024, s));
-        assert!(!in_season(d(2024, 4, 30), 2024, s));
-        assert!(!in_season(d(2023, 6, 1), 2024, s));
-        assert!(in_season(d(2024, 1, 1), 2024, None));
-        assert!(!in_season(d(2025, 1, 1), 2024, None));
+    for d in found.duplicates {
+        uses.push(SceneUse {
+            id: d.scene.id.clone(),
+            date: d.scene.date,
+            tile: d.scene.tile.clone(),
+            used: false,
+            reason: Some(format!("{} of {}", d.why, d.kept)),
+        });
     }
+    uses.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
+    Ok((used, uses))
 }

@@ -695,7 +695,7 @@ impl AuditConfig {
         if let Some(season) = &im.season {
             let shown = format!("{season:?}");
             check(
-                season_window(season).is_some(),
+                crate::scenes::Season::from_list("[imagery] season", season).is_ok(),
                 "[imagery] season",
                 shown,
                 "two days of the audit year, first and last, like season = [\"05-01\", \"09-30\"] (a season may not wrap the year end)",
@@ -811,29 +811,6 @@ impl AuditConfig {
     /// TOML text of this configuration (for provenance and `--print-config`).
     pub fn to_toml(&self) -> String {
         toml::to_string_pretty(self).unwrap_or_default()
-    }
-}
-
-/// A season `["MM-DD", "MM-DD"]` as ((month, day), (month, day)), first ≤ last;
-/// `None` when malformed (not two days, an impossible day, or wrapping the year).
-pub fn season_window(season: &[String]) -> Option<((u32, u32), (u32, u32))> {
-    let day = |s: &str| -> Option<(u32, u32)> {
-        let (m, d) = s.trim().split_once('-')?;
-        let (m, d): (u32, u32) = (m.parse().ok()?, d.parse().ok()?);
-        // 2000 is a leap year: 02-29 is a day of some years.
-        let probe = crate::scenes::Date {
-            year: 2000,
-            month: m,
-            day: d,
-        };
-        ((1..=12).contains(&m) && d >= 1 && d <= probe.days_in_month()).then_some((m, d))
-    };
-    match season {
-        [a, b] => {
-            let (a, b) = (day(a)?, day(b)?);
-            (a <= b).then_some((a, b))
-        }
-        _ => None,
     }
 }
 

@@ -125,7 +125,7 @@ pub fn write_season(base: &Scene, out_dir: &Path) -> Result<SeasonFiles, DemoErr
         .chain(OFF_SEASON_DATES.iter().map(|d| (*d, false)))
         .collect();
     let mut manifest =
-        String::from("id,date,red,nir,mask,red_band,nir_band,mask_preset,scale,offset\n");
+        String::from("id,date,tile,red,nir,mask,red_band,nir_band,mask_preset,scale,offset\n");
     let mut count = 0;
     for (k, ((m, d), in_season)) in dates.iter().enumerate() {
         let (bands, scl) = date_scene(base, k, *in_season);
@@ -147,7 +147,7 @@ pub fn write_season(base: &Scene, out_dir: &Path) -> Result<SeasonFiles, DemoErr
             write_bands_span(&dir.join(&bpath), &sub_b, span)?;
             write_scl_span(&dir.join(&spath), &sub_s, span)?;
             manifest.push_str(&format!(
-                "{id},2024-{m:02}-{d:02},{bpath},{bpath},{spath},1,2,scl,0.0001,-0.1\n"
+                "{id},2024-{m:02}-{d:02},T{tile},{bpath},{bpath},{spath},1,2,scl,0.0001,-0.1\n"
             ));
             count += 1;
         }
