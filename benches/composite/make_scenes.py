@@ -126,6 +126,20 @@ def to_dn(refl, scale, offset):
     return np.clip(np.rint((refl - offset) / scale), 1, 32767).astype(np.uint16)
 
 
+def avoid_thresholds(red, nir, scale, offset):
+    """Nudge NIR by +1 DN where one observation's NDVI lies within 1e-9 of 0.3 or of 0.0
+    (integer DNs hit both exactly): no class hangs on the last bit of a division."""
+    for _ in range(10):
+        r = red.astype(np.float64) * scale + offset
+        n = nir.astype(np.float64) * scale + offset
+        with np.errstate(divide="ignore", invalid="ignore"):
+            v = (n - r) / (n + r)
+        near = (np.abs(v - 0.3) < 1e-9) | (np.abs(v) < 1e-9)
+        if not near.any():
+            return
+        nir[near] += 1
+
+
 def season_dates(k: int) -> list[dt.date]:
     a = dt.date.fromisoformat(f"{YEAR}-{SEASON[0]}")
     b = dt.date.fromisoformat(f"{YEAR}-{SEASON[1]}")
@@ -297,6 +311,7 @@ def make_s2(out, rng, size, k, outside, land, keep_single):
         ndvi, s = land.ndvi(d, r0, c0, size, size, rng)
         red = to_dn(s * (1 - ndvi) / 2, S2_SCALE, S2_OFFSET)
         nir = to_dn(s * (1 + ndvi) / 2, S2_SCALE, S2_OFFSET)
+        avoid_thresholds(red, nir, S2_SCALE, S2_OFFSET)
         # SCL on 20 m: land type of the 10 m cell (2r, 2c)
         h2 = size // 2
         scl = land.scl[r0:r0 + size:2, c0:c0 + size:2][:h2, :h2].copy()
@@ -474,6 +489,7 @@ def make_landsat(out, rng, land30, lsize):
         ndvi, s = land30.ndvi(d, r0, c0, lsize, lsize, rng)
         red = to_dn(s * (1 - ndvi) / 2, LS_SCALE, LS_OFFSET)
         nir = to_dn(s * (1 + ndvi) / 2, LS_SCALE, LS_OFFSET)
+        avoid_thresholds(red, nir, LS_SCALE, LS_OFFSET)
         qa = np.where(land30.kind[r0:r0 + lsize, c0:c0 + lsize] == 2, QA_CLEAR_WATER,
                       QA_CLEAR_LAND).astype(np.uint16)
         for _ in range(int(rng.integers(1, 3))):
