@@ -78,10 +78,9 @@ def run_reclaim(binary, config, out):
     return cmd, p, time.perf_counter() - t0
 
 
-def check_one(binary, config, ref_config, out, keep) -> dict:
+def check_one(binary, config, ref_config, out, keep, label) -> dict:
     """Run reclaim on `config`, the reference on `ref_config`; a result row."""
-    res = {"config": os.path.relpath(config, os.path.dirname(os.path.dirname(config)))
-           if "single" in config else os.path.basename(config),
+    res = {"config": label,
            "status": "?", "rows": 0, "max_ha": float("nan"), "max_clear": None,
            "fails": [], "reclaim_s": 0.0, "ref_s": 0.0}
     t0 = time.perf_counter()
@@ -172,12 +171,13 @@ def main() -> int:
                 binary, os.path.join(sd, "audit_single.toml"),
                 os.path.join(sd, "audit_single_composite.toml"),
                 os.path.join(work, "bridge", "reclaim_out"),
-                os.path.join(work, "bridge") if args.keep else None)))
+                os.path.join(work, "bridge") if args.keep else None,
+                "single/audit_single.toml")))
         for c in configs:
             results.append(("composite", check_one(
                 binary, os.path.join(args.scene, c), os.path.join(args.scene, c),
                 os.path.join(work, c, "reclaim_out"),
-                os.path.join(work, c) if args.keep else None)))
+                os.path.join(work, c) if args.keep else None, c)))
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)

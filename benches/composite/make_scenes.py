@@ -40,7 +40,7 @@ Vectors (EPSG:32651, no reprojection: this check is about the imagery):
   licenses.shp         9 licences (XKZH, CKQR holder, ZT status, YXQZ valid-to), some
                        overlapping, one revoked.
 Configs: audit.toml (median, min_clear 1), audit_max.toml, audit_latest.toml,
-  audit_median_min3.toml; audit_landsat.toml (median), audit_landsat_latest.toml
+  audit_median_min3.toml, audit_collection.toml (median, `collection = "s2"`); audit_landsat.toml (median), audit_landsat_latest.toml
   (the composite syntax); single/audit_single.toml (the classic red_path/nir_path/mask_path
   audit of one scene exported to GeoTIFF, SCL upsampled to 10 m) and
   single/audit_single_composite.toml (the same scene as a 1-scene season): the bridge
@@ -650,14 +650,17 @@ valid_to_field = "YXQZ"
 """
 
 
-def composite_toml(scenes, rule, min_clear, season=SEASON, vectors=VECTORS) -> str:
+def composite_toml(scenes, rule, min_clear, season=SEASON, vectors=VECTORS,
+                   collection=None) -> str:
     sc = scenes if isinstance(scenes, list) else [scenes]
+    src = (f"collection = {json.dumps(collection)}" if collection
+           else f"scenes = {json.dumps(sc)}")
     return f"""# seasonal composite audit (written by benches/composite/make_scenes.py)
 audit_date = "{YEAR}-12-31"
 
 [imagery]
 classifier = "ndvi"
-scenes = {json.dumps(sc)}
+{src}
 season = {json.dumps(list(season))}
 composite = "{rule}"
 min_clear = {min_clear}
@@ -719,7 +722,9 @@ def main() -> int:
         for name, (rule, mc) in configs.items():
             with open(os.path.join(out, name), "w") as f:
                 f.write(composite_toml(["s2/*.SAFE"], rule, mc))
-        meta["configs"] = list(configs)
+        with open(os.path.join(out, "audit_collection.toml"), "w") as f:
+            f.write(composite_toml(None, "median", 1, collection="s2"))
+        meta["configs"] = list(configs) + ["audit_collection.toml"]
         if not args.no_landsat:
             lg = meta["landsat_grid"]
             la = [(X0 + 30 * lsize, Y0 - 30 * lsize * 0.5), (X0 + 30 * (lsize // 3), Y0 - 30 * lsize * 0.6),
