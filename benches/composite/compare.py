@@ -9,8 +9,10 @@ Two steps:
 
 1. bridge (works with any reclaim that has `audit`): the reference of the 1-scene season
    single/audit_single_composite.toml against `reclaim audit` on single/audit_single.toml,
-   the same scene exported to GeoTIFF (red_path / nir_path / SCL upsampled to 10 m as
-   mask_path). Validates the reference's grid, pieces and areas with today's binary.
+   the same S2 scene exported to GeoTIFF (red_path / nir_path / SCL upsampled to 10 m as
+   mask_path); and single/audit_single_landsat_composite.toml against a classic audit of
+   that Landsat scene's own SR_B4/SR_B5/QA_PIXEL (mask_preset qa_pixel). Validates the
+   reference's scene reading, grid, pieces and areas with today's binary.
 2. composite: for every config of scene.json (audit.toml = median, audit_max.toml,
    audit_latest.toml, audit_median_min3.toml, audit_landsat*.toml) `reclaim audit
    --config C --out O` against reference.py. When reclaim refuses the config with an
@@ -167,12 +169,15 @@ def main() -> int:
     try:
         if not args.no_bridge:
             sd = os.path.join(args.scene, "single")
-            results.append(("bridge", check_one(
-                binary, os.path.join(sd, "audit_single.toml"),
-                os.path.join(sd, "audit_single_composite.toml"),
-                os.path.join(work, "bridge", "reclaim_out"),
-                os.path.join(work, "bridge") if args.keep else None,
-                "single/audit_single.toml")))
+            for name in ("audit_single", "audit_single_landsat"):
+                if not os.path.exists(os.path.join(sd, f"{name}.toml")):
+                    continue
+                results.append(("bridge", check_one(
+                    binary, os.path.join(sd, f"{name}.toml"),
+                    os.path.join(sd, f"{name}_composite.toml"),
+                    os.path.join(work, name, "reclaim_out"),
+                    os.path.join(work, name) if args.keep else None,
+                    f"single/{name}.toml")))
         for c in configs:
             results.append(("composite", check_one(
                 binary, os.path.join(args.scene, c), os.path.join(args.scene, c),

@@ -44,7 +44,8 @@ Configs: audit.toml (median, min_clear 1), audit_max.toml, audit_latest.toml,
   (the composite syntax); single/audit_single.toml (the classic red_path/nir_path/mask_path
   audit of one scene exported to GeoTIFF, SCL upsampled to 10 m) and
   single/audit_single_composite.toml (the same scene as a 1-scene season): the bridge
-  that validates the reference's pieces with today's binary.
+  that validates the reference's pieces with today's binary; single/audit_single_landsat
+  (_composite).toml the same for one Landsat scene (its own GeoTIFFs, mask_preset qa_pixel).
   scene.json: arguments, grids, scene list.
 """
 
@@ -418,6 +419,33 @@ mask_preset = "scl"
                                vectors=VECTORS.replace('path = "', 'path = "../')))
 
 
+def write_single_landsat(out, sc, vectors):
+    """The Landsat bridge: one scene's own GeoTIFFs as a classic audit (QA_PIXEL with
+    mask_preset qa_pixel, the MTL's scale and offset) and as a 1-scene season."""
+    sd = os.path.join(out, "single")
+    os.makedirs(sd, exist_ok=True)
+    pid, d = sc["id"], dt.date.fromisoformat(sc["date"])
+    up = vectors.replace('path = "', 'path = "../')
+    with open(os.path.join(sd, "audit_single_landsat.toml"), "w") as f:
+        f.write(f"""# one Landsat scene ({pid}) as a classic single-raster audit (make_scenes.py)
+audit_date = "{YEAR}-12-31"
+
+[imagery]
+classifier = "ndvi"
+red_path = "../landsat/{pid}/{pid}_SR_B4.TIF"
+nir_path = "../landsat/{pid}/{pid}_SR_B5.TIF"
+scale = 0.0000275
+offset = -0.2
+restored_min_ndvi = 0.3
+water_max_ndvi = 0.0
+mask_path = "../landsat/{pid}/{pid}_QA_PIXEL.TIF"
+mask_preset = "qa_pixel"
+{up}""")
+    with open(os.path.join(sd, "audit_single_landsat_composite.toml"), "w") as f:
+        f.write(composite_toml(f"../landsat/{pid}", "latest", 1, (d.strftime("%m-%d"),) * 2,
+                               vectors=up))
+
+
 # ---------------------------------------------------------------- Landsat C2 L2
 
 def mtl_dict(pid, d, x0, y0, h, w):
@@ -732,6 +760,7 @@ def main() -> int:
             lpits = make_pits(rng, lg, la, 16, "LS")
             write_pits(os.path.join(out, "pits_landsat.shp"), lpits)
             lv = VECTORS.replace('"pits.shp"', '"pits_landsat.shp"')
+            write_single_landsat(out, meta["landsat_scenes"][1], lv)
             for name, rule in (("audit_landsat.toml", "median"),
                                ("audit_landsat_latest.toml", "latest")):
                 with open(os.path.join(out, name), "w") as f:
