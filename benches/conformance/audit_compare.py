@@ -173,9 +173,12 @@ def parse_date(s: str):
 
 
 class Reference:
-    def __init__(self, scene: str):
-        self.cfg = load_config(scene)
-        self.grid = Classes(scene, self.cfg["imagery"])
+    def __init__(self, scene: str, cfg: dict | None = None, grid=None):
+        """`cfg` and `grid` (an object with Classes' attributes: crs, h, w, rx, ry, xmin,
+        ymax, xmax, ymin, cell_area, cls) default to scene/audit.toml and its single
+        raster; benches/composite passes a composite's class grid instead."""
+        self.cfg = cfg if cfg is not None else load_config(scene)
+        self.grid = grid if grid is not None else Classes(scene, self.cfg["imagery"])
         pc, lc = self.cfg["pits"], self.cfg["licenses"]
         self.pit_field = pc["id_field"]
         pits, self.pit_crs = read_layer(scene, pc, self.grid.crs, [self.pit_field])
