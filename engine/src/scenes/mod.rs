@@ -42,7 +42,7 @@ impl Date {
         let month: u32 = d[5..7].parse().ok()?;
         let day: u32 = d[8..10].parse().ok()?;
         let date = Date { year, month, day };
-        (day >= 1 && month >= 1 && month <= 12 && day <= date.days_in_month()).then_some(date)
+        (day >= 1 && (1..=12).contains(&month) && day <= date.days_in_month()).then_some(date)
     }
 
     /// Days in this date's month.
@@ -51,8 +51,7 @@ impl Date {
             1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
             4 | 6 | 9 | 11 => 30,
             _ => {
-                let leap =
-                    self.year % 4 == 0 && (self.year % 100 != 0 || self.year % 400 == 0);
+                let leap = self.year % 4 == 0 && (self.year % 100 != 0 || self.year % 400 == 0);
                 if leap {
                     29
                 } else {
