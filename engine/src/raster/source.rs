@@ -88,7 +88,7 @@ impl Raster {
             width: 1,
             height: 1,
         };
-        if starts_like_jpeg2000(path) {
+        if super::jp2::starts_like_jpeg2000(path) {
             let opened = Jp2Raster::open_with_limits(path, limits).and_then(|mut jp2| {
                 match jp2.read_window(1, first_cell) {
                     Err(e @ RasterError::Unsupported { .. }) => Err(e),
@@ -261,25 +261,6 @@ impl From<Jp2Raster> for Raster {
     fn from(r: Jp2Raster) -> Raster {
         Raster::Jp2(r)
     }
-}
-
-/// True when the file's first bytes are a JP2 signature box or a codestream's SOC +
-/// SIZ markers (an unreadable file is left to the GeoTIFF reader's error).
-fn starts_like_jpeg2000(path: &Path) -> bool {
-    use std::io::Read;
-    let mut head = [0u8; 12];
-    let Ok(file) = std::fs::File::open(path) else {
-        return false;
-    };
-    let mut n = 0;
-    let mut take = file.take(12);
-    while n < head.len() {
-        match take.read(&mut head[n..]) {
-            Ok(0) | Err(_) => break,
-            Ok(k) => n += k,
-        }
-    }
-    super::jp2::is_jpeg2000(&head[..n])
 }
 
 #[cfg(test)]

@@ -64,6 +64,25 @@ pub fn is_jpeg2000(head: &[u8]) -> bool {
     head.starts_with(&boxes::JP2_SIGNATURE) || head.starts_with(&[0xFF, 0x4F, 0xFF, 0x51])
 }
 
+/// True when the file at `path` starts like a JPEG 2000 file (false when it cannot
+/// be read: the caller's own open reports that).
+pub fn starts_like_jpeg2000(path: &Path) -> bool {
+    use std::io::Read;
+    let mut head = [0u8; 12];
+    let Ok(file) = File::open(path) else {
+        return false;
+    };
+    let mut n = 0;
+    let mut take = file.take(12);
+    while n < head.len() {
+        match take.read(&mut head[n..]) {
+            Ok(0) | Err(_) => break,
+            Ok(k) => n += k,
+        }
+    }
+    is_jpeg2000(&head[..n])
+}
+
 impl Jp2Raster {
     /// Opens `path` with the default [`Limits`].
     ///
