@@ -21,7 +21,11 @@ fn main() -> ExitCode {
     let (path, threads, band) = match args.as_slice() {
         [p] => (PathBuf::from(p), 2, 1),
         [p, t] => (PathBuf::from(p), t.parse().unwrap_or(2), 1),
-        [p, t, b] => (PathBuf::from(p), t.parse().unwrap_or(2), b.parse().unwrap_or(1)),
+        [p, t, b] => (
+            PathBuf::from(p),
+            t.parse().unwrap_or(2),
+            b.parse().unwrap_or(1),
+        ),
         _ => {
             eprintln!("usage: jp2-bench FILE.jp2 [THREADS] [BAND]");
             return ExitCode::from(2);
@@ -36,7 +40,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(path: &PathBuf, threads: usize, band: usize) -> anyhow::Result<()> {
+fn run(path: &std::path::Path, threads: usize, band: usize) -> anyhow::Result<()> {
     let start = Instant::now();
     let raster = Raster::open(path)?;
     let tiles: Vec<(usize, usize)> = (0..raster.blocks_down())
@@ -78,7 +82,10 @@ fn checksum(b: &BandBuffer) -> u64 {
     match b {
         BandBuffer::U8(v) => v.iter().map(|&x| u64::from(x)).sum(),
         BandBuffer::U16(v) => v.iter().map(|&x| u64::from(x)).sum(),
-        BandBuffer::I16(v) => v.iter().map(|&x| x as i64 as u64).fold(0, u64::wrapping_add),
+        BandBuffer::I16(v) => v
+            .iter()
+            .map(|&x| x as i64 as u64)
+            .fold(0, u64::wrapping_add),
         _ => 0,
     }
 }
