@@ -93,6 +93,25 @@ fn geojp2_gives_the_grid_and_epsg() {
 }
 
 #[test]
+fn gmljp2_alone_gives_the_same_grid() {
+    // u16.jp2 has both boxes; hide its GeoJP2 UUID box (retyped to `free`) so that
+    // the GMLJP2 RectifiedGrid (cell-centre origin) is what georeferences it.
+    let mut bytes = std::fs::read(data("u16.jp2")).unwrap();
+    let geojp2 = [0xB1, 0x4B, 0xF8, 0xBD, 0x08, 0x3D, 0x4B, 0x43];
+    let at = bytes.windows(8).position(|w| w == geojp2).unwrap();
+    assert_eq!(&bytes[at - 4..at], b"uuid");
+    bytes[at - 4..at].copy_from_slice(b"free");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("gml_only.jp2");
+    std::fs::write(&path, bytes).unwrap();
+    let mut r = Raster::open(&path).unwrap();
+    assert!(r.info().georeferenced);
+    assert_eq!(r.info().epsg, Some(32633));
+    assert_eq!(r.grid(), GeoTiff::open(&data("u16.tif")).unwrap().grid());
+    assert_eq!(r.read_band(1).unwrap(), reference("u16.tif", 1));
+}
+
+#[test]
 fn sixteen_bit_eight_bit_rgb_and_signed_are_bit_identical() {
     for (jp2, tif, ty) in [
         ("u16.jp2", "u16.tif", SampleType::U16),

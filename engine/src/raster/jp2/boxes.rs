@@ -1,6 +1,10 @@
 //! The JP2 box structure (ISO/IEC 15444-1 Annex I): where the codestream is, and
-//! the GeoJP2 box (a UUID box holding a degenerate 1 × 1 GeoTIFF whose model tags
-//! and GeoKeys georeference the image, read with the GeoTIFF reader's own parsers).
+//! the georeferencing, in GDAL's default order (`GEOREF_SOURCES` …GEOJP2,GMLJP2…):
+//! - the GeoJP2 box, a UUID box holding a degenerate 1 × 1 GeoTIFF whose model tags
+//!   and GeoKeys georeference the image, read with the GeoTIFF reader's own parsers;
+//! - else GMLJP2 (an `asoc` box holding a GML `RectifiedGrid`, as in Sentinel-2
+//!   products): origin (a cell centre), two offset vectors and an EPSG `srsName`,
+//!   axes swapped for geographic CRSs (EPSG's latitude-first order), as GDAL does.
 
 use std::fs::File;
 use std::io::{Cursor, Read, Seek, SeekFrom};
@@ -62,6 +66,7 @@ pub(super) fn read(path: &Path, file: &mut File, len: u64) -> Result<Jp2Boxes, R
     let mut pos = 12u64;
     let mut codestream = None;
     let mut georef = None;
+    let mut gml = None;
     for _ in 0..MAX_BOXES {
         if pos >= len {
             break;
@@ -87,10 +92,18 @@ pub(super) fn read(path: &Path, file: &mut File, len: u64) -> Result<Jp2Boxes, R
                     georef = geotiff(&data[16..]);
                 }
             }
+            b"asoc" if gml.is_none() && end - body <= MAX_GEOJP2 * 16 => {
+                let mut data = vec![0u8; usize::try_from(end - body).unwrap_or(0)];
+                file.seek(SeekFrom::Start(body))
+                    .and_then(|_| file.read_exact(&mut data))
+                    .map_err(|e| super::io(path, e))?;
+                gml = gml_in_asoc(&data, 0);
+            }
             _ => {}
         }
         pos = end;
     }
+    let georef = georef.or(gml);
     let codestream = codestream.ok_or_else(|| malformed(path, None, "no codestream box (jp2c)"))?;
     Ok(Jp2Boxes { codestream, georef })
 }
@@ -216,4 +229,167 @@ fn geotiff(tiff_bytes: &[u8]) -> Option<GeoJp2> {
         keys.pixel_is_point(),
     );
     Some(GeoJp2 { georef, keys })
+}
+
+/// The georeferencing of the first GML `RectifiedGrid` in the `xml ` boxes of an
+/// `asoc` box's contents (searched through nested `asoc` boxes).
+fn gml_in_asoc(data: &[u8], depth: usize) -> Option<GeoJp2> {
+    let mut pos = 0usize;
+    while depth < 8 && pos + 8 <= data.len() {
+        let lbox = u32::from_be_bytes(data[pos..pos + 4].try_into().ok()?) as usize;
+        let kind = &data[pos + 4..pos + 8];
+        let end = match lbox {
+            0 => data.len(),
+            l if l >= 8 => pos.checked_add(l)?.min(data.len()),
+            _ => return None,
+        };
+        let body = &data[pos + 8..end];
+        let found = match kind {
+            b"asoc" => gml_in_asoc(body, depth + 1),
+            b"xml " => std::str::from_utf8(body).ok().and_then(gml_grid),
+            _ => None,
+        };
+        if found.is_some() {
+            return found;
+        }
+        pos = end;
+    }
+    None
+}
+
+/// GDAL's reading of a GMLJP2 `RectifiedGrid`: the origin is the centre of cell
+/// (0, 0), so the corner is half of each offset vector back.
+fn gml_grid(xml: &str) -> Option<GeoJp2> {
+    let grid = &xml[xml.find("RectifiedGrid")?..];
+    let origin = &grid[grid.find("origin")?..];
+    let (pos_attrs, pos) = element(origin, "pos")?;
+    let point_attrs = element(origin, "Point").map_or(pos_attrs, |p| p.0);
+    let epsg = epsg_of(point_attrs).or_else(|| epsg_of(grid.get(..200).unwrap_or(grid)));
+    let nums = |t: &str| -> Option<(f64, f64)> {
+        let mut it = t.split_whitespace().map(str::parse::<f64>);
+        Some((it.next()?.ok()?, it.next()?.ok()?))
+    };
+    let (mut ox, mut oy) = nums(pos)?;
+    let rest = &grid[grid.find("offsetVector")?.saturating_sub(12)..];
+    let (_, v1) = element(rest, "offsetVector")?;
+    let after = &rest[rest.find(v1)? + v1.len()..];
+    let (_, v2) = element(after, "offsetVector")?;
+    let ((mut a1, mut b1), (mut a2, mut b2)) = (nums(v1)?, nums(v2)?);
+    let geographic = epsg
+        .and_then(|(c, _)| crate::crs::Crs::from_epsg(c).ok())
+        .is_some_and(|c| c.is_geographic());
+    // The URN and URL forms carry EPSG's axis order (latitude first); "EPSG:4326" is
+    // read longitude first, as GDAL does.
+    let epsg_order = epsg.is_some_and(|(_, urn)| urn);
+    let epsg = epsg.map(|(c, _)| c);
+    if geographic && epsg_order {
+        std::mem::swap(&mut ox, &mut oy);
+        std::mem::swap(&mut a1, &mut b1);
+        std::mem::swap(&mut a2, &mut b2);
+    }
+    let transform = crate::grid::GeoTransform {
+        x0: ox - 0.5 * a1 - 0.5 * a2,
+        dx: a1,
+        rx: a2,
+        y0: oy - 0.5 * b1 - 0.5 * b2,
+        ry: b1,
+        dy: b2,
+    };
+    if ![transform.x0, transform.y0, a1, a2, b1, b2]
+        .iter()
+        .all(|v| v.is_finite())
+        || a1 * b2 - a2 * b1 == 0.0
+    {
+        return None;
+    }
+    let keys = GeoKeys {
+        projected_cs: epsg
+            .filter(|_| !geographic)
+            .and_then(|c| u16::try_from(c).ok()),
+        geographic_cs: epsg
+            .filter(|_| geographic)
+            .and_then(|c| u16::try_from(c).ok()),
+        model_type: epsg.map(|_| if geographic { 2 } else { 1 }),
+        ..GeoKeys::default()
+    };
+    Some(GeoJp2 {
+        georef: Georef {
+            transform,
+            georeferenced: true,
+            gcps: 0,
+            bad_pixel_scale: None,
+        },
+        keys,
+    })
+}
+
+/// The attributes and text of the first element named `name` (any namespace prefix).
+fn element<'a>(xml: &'a str, name: &str) -> Option<(&'a str, &'a str)> {
+    let mut from = 0;
+    loop {
+        let at = from + xml[from..].find('<')?;
+        let tag = &xml[at + 1..];
+        let local = tag.split([' ', '>', '/', '\n', '\t', '\r']).next()?;
+        let local_name = local.rsplit(':').next()?;
+        if local_name == name {
+            let close = tag.find('>')?;
+            let attrs = &tag[local.len()..close];
+            let text = &tag[close + 1..];
+            let end = text.find("</")?;
+            return Some((attrs, text[..end].trim()));
+        }
+        from = at + 1;
+    }
+}
+
+/// The EPSG code in an `srsName` ("urn:ogc:def:crs:EPSG::32632", "EPSG:4326",
+/// "http://www.opengis.net/def/crs/EPSG/0/32632"), and whether it is a URN or URL.
+fn epsg_of(attrs: &str) -> Option<(u32, bool)> {
+    let at = attrs.find("srsName")?;
+    let value = attrs[at..].split('"').nth(1)?;
+    if !value.to_ascii_uppercase().contains("EPSG") {
+        return None;
+    }
+    let digits: String = value
+        .chars()
+        .rev()
+        .take_while(char::is_ascii_digit)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    let urn = value.starts_with("urn:") || value.contains("opengis.net");
+    Some((digits.parse().ok()?, urn))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gml_rectified_grid_projected_and_geographic() {
+        let xml = r#"<gml:RectifiedGrid dimension="2"><gml:origin>
+            <gml:Point gml:id="P1" srsName="urn:ogc:def:crs:EPSG::32632">
+            <gml:pos>600005 5000035</gml:pos></gml:Point></gml:origin>
+            <gml:offsetVector srsName="urn:ogc:def:crs:EPSG::32632">10 0</gml:offsetVector>
+            <gml:offsetVector srsName="urn:ogc:def:crs:EPSG::32632">0 -10</gml:offsetVector>
+            </gml:RectifiedGrid>"#;
+        let g = gml_grid(xml).unwrap();
+        assert_eq!(
+            g.georef.transform.to_gdal(),
+            [600000.0, 10.0, 0.0, 5000040.0, 0.0, -10.0]
+        );
+        assert_eq!(g.keys.epsg(), Some(32632));
+        // EPSG:4326 is latitude first: pos "lat lon", vectors (dlat, dlon).
+        let xml = r#"<RectifiedGrid><origin><Point srsName="urn:ogc:def:crs:EPSG::4326"><pos>45.5 9.5</pos>
+            </Point></origin><offsetVector>0 1</offsetVector><offsetVector>-1 0</offsetVector>
+            </RectifiedGrid>"#;
+        let g = gml_grid(xml).unwrap();
+        assert_eq!(
+            g.georef.transform.to_gdal(),
+            [9.0, 1.0, 0.0, 46.0, 0.0, -1.0]
+        );
+        assert_eq!(g.keys.epsg(), Some(4326));
+        assert!(gml_grid("<RectifiedGrid><origin></origin></RectifiedGrid>").is_none());
+    }
 }

@@ -11,7 +11,7 @@
 //! for lossless (5/3 reversible) files; the integral values are checked.
 //!
 //! Parts:
-//! - [`boxes`]: the JP2 box structure and the GeoJP2 georeferencing.
+//! - [`boxes`]: the JP2 box structure and the georeferencing (GeoJP2, else GMLJP2).
 //! - [`codestream`]: main header (SIZ, what is copied into tile codestreams) and the
 //!   index of tile-parts, from SOT markers.
 //! - [`tile`]: building and decoding one tile's codestream.
