@@ -65,10 +65,14 @@ pub fn is_jpeg2000(head: &[u8]) -> bool {
 }
 
 /// True when the file at `path` starts like a JPEG 2000 file (false when it cannot
-/// be read: the caller's own open reports that).
+/// be read or is no regular file — a FIFO is never opened here, opening it would
+/// block: the caller's own open reports those).
 pub fn starts_like_jpeg2000(path: &Path) -> bool {
     use std::io::Read;
     let mut head = [0u8; 12];
+    if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+        return false;
+    }
     let Ok(file) = File::open(path) else {
         return false;
     };
