@@ -90,6 +90,11 @@ fn geojp2_gives_the_grid_and_epsg() {
     let r = Raster::open(&data("u16.jp2")).unwrap();
     assert_eq!(r.info().epsg, Some(32633));
     assert_eq!(r.grid(), GeoTiff::open(&data("u16.tif")).unwrap().grid());
+    // Boxes after the codestream box are found too.
+    let r = Raster::open(&data("u16_features.jp2")).unwrap();
+    assert_eq!(r.info().epsg, Some(32633));
+    assert_eq!((r.blocks_across(), r.blocks_down()), (3, 3));
+    assert_eq!(r.grid(), GeoTiff::open(&data("u16.tif")).unwrap().grid());
 }
 
 #[test]
@@ -116,6 +121,7 @@ fn sixteen_bit_eight_bit_rgb_and_signed_are_bit_identical() {
     for (jp2, tif, ty) in [
         ("u16.jp2", "u16.tif", SampleType::U16),
         ("u16_tlm.j2k", "u16.tif", SampleType::U16),
+        ("u16_features.jp2", "u16.tif", SampleType::U16),
         ("u8.jp2", "u8.tif", SampleType::U8),
         ("i16.jp2", "i16.tif", SampleType::I16),
     ] {

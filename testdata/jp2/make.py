@@ -61,6 +61,16 @@ translate("u16.tif", "u16.jp2", "-co", "BLOCKXSIZE=64", "-co", "BLOCKYSIZE=64",
 translate("u16.tif", "u16_tlm.j2k", "-co", "BLOCKXSIZE=64", "-co", "BLOCKYSIZE=64",
           "-co", "TLM=YES", "-co", "CODEC=J2K")
 
+# Same pixels, the codestream features an encoder may use: 64 x 48 tiles (tile
+# origins off the precinct grid), tile-parts per resolution, PLT + TLM markers,
+# 16/32 precincts, RPCL progression, SOP/EPH markers, BYPASS + TERMALL code-block
+# style, and the georef boxes after the codestream.
+translate("u16.tif", "u16_features.jp2", "-co", "BLOCKXSIZE=64", "-co", "BLOCKYSIZE=48",
+          "-co", "TILEPARTS=RESOLUTIONS", "-co", "PLT=YES", "-co", "TLM=YES",
+          "-co", "PRECINCTS={16,16},{32,32}", "-co", "PROGRESSION=RPCL",
+          "-co", "SOP=YES", "-co", "EPH=YES", "-co", "CODEBLOCK_STYLE=BYPASS,TERMALL",
+          "-co", "GEOBOXES_AFTER_JP2C=YES")
+
 # 8-bit RGB, 120 x 90 in 64 x 64 tiles: three components (and the driver's
 # reversible colour transform).
 rgb = [texture(90, 120, 0, 255, 1.0 + i) for i in range(3)]
