@@ -754,7 +754,7 @@ fn decode_png(bytes: &[u8]) -> (u32, u32, Vec<[u8; 3]>) {
         (png::ColorType::Indexed, png::BitDepth::Eight)
     );
     let palette = stored.palette.as_deref().unwrap();
-    assert!(palette.len() % 3 == 0 && (3..=768).contains(&palette.len()));
+    assert!(palette.len().is_multiple_of(3) && (3..=768).contains(&palette.len()));
     let mut buf = vec![0; reader.output_buffer_size().unwrap()];
     let info = reader.next_frame(&mut buf).unwrap();
     assert_eq!(info.color_type, png::ColorType::Rgb);

@@ -2,14 +2,15 @@
 
 use anyhow::Context;
 use clap::Args;
-use reclaim::raster::{GeoTiff, Layout, RasterInfo};
+use reclaim::raster::jp2::starts_like_jpeg2000;
+use reclaim::raster::{GeoTiff, Layout, Raster, RasterInfo};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// Arguments of `reclaim info`.
 #[derive(Args, Debug)]
 pub struct InfoArgs {
-    /// The GeoTIFF to describe.
+    /// The GeoTIFF or JPEG 2000 file to describe.
     pub raster: PathBuf,
     /// Print JSON instead of text.
     #[arg(long)]
@@ -18,27 +19,45 @@ pub struct InfoArgs {
 
 /// Prints the raster's description.
 pub fn run(a: &InfoArgs) -> anyhow::Result<ExitCode> {
-    let r = GeoTiff::open(&a.raster)?;
-    let info = r.info();
+    // JPEG 2000 through `Raster` (its own reader, or GDAL for what that refuses);
+    // TIFFs through the GeoTIFF reader, which describes even the encodings it cannot
+    // decode.
+    let (info, format) = if starts_like_jpeg2000(&a.raster) {
+        let r = Raster::open(&a.raster)?;
+        let format = if r.is_jp2() {
+            "JPEG 2000"
+        } else {
+            "JPEG 2000 (read by GDAL)"
+        };
+        (r.info().clone(), Some(format))
+    } else {
+        (GeoTiff::open(&a.raster)?.info().clone(), None)
+    };
+    let info = &info;
     if a.json {
         let s = serde_json::to_string_pretty(info).context("serialising the raster description")?;
         println!("{s}");
     } else {
-        print!("{}", render(info));
+        print!("{}", render(info, format));
     }
     Ok(ExitCode::SUCCESS)
 }
 
 /// The text form, laid out like gdalinfo.
-fn render(i: &RasterInfo) -> String {
+fn render(i: &RasterInfo, format: Option<&str>) -> String {
     let t = &i.transform;
     let mut s = String::new();
     s += &format!("File: {}\n", i.path.display());
-    s += &format!(
-        "Format: {}{}\n",
-        if i.big_tiff { "BigTIFF" } else { "GeoTIFF" },
-        if i.big_endian { " (big-endian)" } else { "" }
-    );
+    match format {
+        Some(f) => s += &format!("Format: {f}\n"),
+        None => {
+            s += &format!(
+                "Format: {}{}\n",
+                if i.big_tiff { "BigTIFF" } else { "GeoTIFF" },
+                if i.big_endian { " (big-endian)" } else { "" }
+            )
+        }
+    }
     s += &format!(
         "Size: {} x {} cells, {} band(s) of {}\n",
         i.width,
@@ -96,10 +115,14 @@ fn render(i: &RasterInfo) -> String {
             "pixel"
         }
     );
-    s += &format!(
-        "Compression: {}, predictor {}\n",
-        i.compression, i.predictor
-    );
+    if format.is_some() {
+        s += &format!("Compression: {}\n", i.compression);
+    } else {
+        s += &format!(
+            "Compression: {}, predictor {}\n",
+            i.compression, i.predictor
+        );
+    }
     if i.overviews > 0 {
         s += &format!("Overviews: {} (not read)\n", i.overviews);
     }

@@ -28,7 +28,7 @@ pub enum RasterError {
         source: std::io::Error,
     },
     /// The file is not a valid TIFF or its data is damaged.
-    #[error("{}: malformed TIFF{}: {detail}; the file is damaged or not a TIFF, re-create it or re-export it with `gdal_translate in.tif out.tif`", .path.display(), at(*.chunk))]
+    #[error("{}: malformed {}{}: {detail}; {}", .path.display(), .detail.format(), at(*.chunk), .detail.fix())]
     Malformed {
         path: PathBuf,
         chunk: Option<ChunkRef>,
@@ -104,6 +104,9 @@ fn at(chunk: Option<ChunkRef>) -> String {
     }
 }
 
+/// The gdal_translate command that rewrites a JPEG 2000 file into a GeoTIFF.
+const JP2_HINT: &str = "convert with `gdal_translate -of GTiff -co COMPRESS=DEFLATE -co TILED=YES in.jp2 out.tif`, or build reclaim with `--features gdal`";
+
 /// What exactly is broken in a malformed file.
 #[derive(Debug)]
 #[non_exhaustive]
@@ -128,6 +131,26 @@ pub enum Malformation {
     Stream(std::io::Error),
     /// The `tiff` decoder reported an inconsistency (sizes, chunk indices).
     Decoder(tiff::TiffError),
+    /// A JPEG 2000 structure or tile is damaged (what, in words).
+    Jpeg2000(String),
+}
+
+impl Malformation {
+    /// The format the damaged file claims to be.
+    fn format(&self) -> &'static str {
+        match self {
+            Malformation::Jpeg2000(_) => "JPEG 2000",
+            _ => "TIFF",
+        }
+    }
+
+    /// What to do about it.
+    fn fix(&self) -> &'static str {
+        match self {
+            Malformation::Jpeg2000(_) => "the file is damaged or cut off, download or re-create it",
+            _ => "the file is damaged or not a TIFF, re-create it or re-export it with `gdal_translate in.tif out.tif`",
+        }
+    }
 }
 
 impl fmt::Display for Malformation {
@@ -151,6 +174,7 @@ impl fmt::Display for Malformation {
             Malformation::Tiff(e) => write!(f, "{e}"),
             Malformation::Stream(e) => write!(f, "compressed data is corrupt: {e}"),
             Malformation::Decoder(e) => write!(f, "{e}"),
+            Malformation::Jpeg2000(what) => f.write_str(what),
         }
     }
 }
@@ -171,12 +195,17 @@ pub enum UnsupportedFeature {
     Predictor { code: u16 },
     /// Something the `tiff` crate refuses.
     Decoder(tiff::TiffUnsupportedError),
+    /// A JPEG 2000 feature the per-tile JPEG 2000 reader does not decode (what, in words).
+    Jpeg2000(String),
 }
 
 impl UnsupportedFeature {
     /// What the user can do about it.
     pub fn hint(&self) -> &'static str {
-        CONVERT_HINT
+        match self {
+            UnsupportedFeature::Jpeg2000(_) => JP2_HINT,
+            _ => CONVERT_HINT,
+        }
     }
 }
 
@@ -241,6 +270,7 @@ impl fmt::Display for UnsupportedFeature {
                 write!(f, "predictor {code} for this sample type")
             }
             UnsupportedFeature::Decoder(e) => write!(f, "{e}"),
+            UnsupportedFeature::Jpeg2000(what) => write!(f, "JPEG 2000 with {what}"),
         }
     }
 }

@@ -21,8 +21,9 @@
 //! - [`nodata`]: [`NoData`], GDAL's nodata comparison.
 //! - [`mask`]: per-dataset masks (internal mask directory, `.msk` sidecar).
 //! - [`reader`]: [`GeoTiff`], open / info / read_block / read_window.
+//! - [`jp2`]: [`Jp2Raster`], JPEG 2000 decoded per codestream tile (`hayro-jpeg2000`).
 //! - `request`: band / window / size checks shared by both readers.
-//! - [`source`]: [`Raster`], the GeoTIFF reader or (feature `gdal`) `gdal_reader::GdalRaster`.
+//! - [`source`]: [`Raster`], the GeoTIFF or JPEG 2000 reader or (feature `gdal`) `gdal_reader::GdalRaster`.
 
 mod blocks;
 pub mod buffer;
@@ -34,6 +35,7 @@ mod gdal_tags;
 pub mod geokeys;
 pub mod georef;
 pub mod info;
+pub mod jp2;
 pub mod limits;
 pub mod mask;
 pub mod nodata;
@@ -51,6 +53,7 @@ pub use error::{ChunkRef, Malformation, RasterError, UnsupportedFeature};
 #[cfg(feature = "gdal")]
 pub use gdal_reader::GdalRaster;
 pub use info::{Layout, RasterInfo, SampleType};
+pub use jp2::Jp2Raster;
 pub use limits::{LimitKind, Limits};
 pub use mask::MaskSource;
 pub use nodata::NoData;

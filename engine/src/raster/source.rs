@@ -1,5 +1,11 @@
 //! [`Raster`]: one reader for every raster reclaim reads — the pure-Rust
-//! [`GeoTiff`] first, and with the `gdal` feature GDAL for what that refuses.
+//! [`GeoTiff`] and [`Jp2Raster`] first, and with the `gdal` feature GDAL for what
+//! those refuse.
+//!
+//! JPEG 2000 files (a JP2 signature box, or a raw codestream's SOC + SIZ markers) are
+//! recognised by their first bytes and go to [`Jp2Raster`], which decodes band 1's
+//! first cell at open too: its [`RasterError::Unsupported`] errors go to GDAL with
+//! the feature, and are returned without it.
 //!
 //! ```text
 //!  path ─ GeoTiff::open ─┬─ Ok, first block decodes ──────────── Raster::Tiff
@@ -24,6 +30,7 @@ use super::error::RasterError;
 #[cfg(feature = "gdal")]
 use super::gdal_reader::GdalRaster;
 use super::info::RasterInfo;
+use super::jp2::Jp2Raster;
 use super::limits::Limits;
 use super::reader::GeoTiff;
 use crate::grid::{Grid, Window};
@@ -37,6 +44,8 @@ use crate::grid::{Grid, Window};
 pub enum Raster {
     /// Read by reclaim's own GeoTIFF reader.
     Tiff(GeoTiff),
+    /// A JPEG 2000 file, read by reclaim's per-tile JPEG 2000 reader.
+    Jp2(Jp2Raster),
     /// Read through GDAL (JPEG/WebP/LERC GeoTIFFs, JPEG 2000, VRT, Imagine …).
     #[cfg(feature = "gdal")]
     Gdal(GdalRaster),
@@ -47,6 +56,7 @@ macro_rules! each {
     ($self:expr, $r:ident => $body:expr) => {
         match $self {
             Raster::Tiff($r) => $body,
+            Raster::Jp2($r) => $body,
             #[cfg(feature = "gdal")]
             Raster::Gdal($r) => $body,
         }
@@ -78,6 +88,22 @@ impl Raster {
             width: 1,
             height: 1,
         };
+        if super::jp2::starts_like_jpeg2000(path) {
+            let opened = Jp2Raster::open_with_limits(path, limits).and_then(|mut jp2| {
+                match jp2.read_window(1, first_cell) {
+                    Err(e @ RasterError::Unsupported { .. }) => Err(e),
+                    _ => Ok(jp2),
+                }
+            });
+            return match opened {
+                Ok(jp2) => Ok(Raster::Jp2(jp2)),
+                #[cfg(feature = "gdal")]
+                Err(RasterError::Unsupported { .. }) => {
+                    GdalRaster::open_with_limits(path, limits).map(Raster::Gdal)
+                }
+                Err(e) => Err(e),
+            };
+        }
         // Reading one cell decodes (a prefix of) the first chunk only: cheap, and
         // enough to learn whether the encoding is one the reader decodes.
         let opened = GeoTiff::open_with_limits(path, limits).and_then(|mut tiff| {
@@ -119,7 +145,19 @@ impl Raster {
 
     /// True when GDAL reads this raster (the `gdal` feature's fallback).
     pub fn is_gdal(&self) -> bool {
-        !matches!(self, Raster::Tiff(_))
+        #[cfg(feature = "gdal")]
+        {
+            matches!(self, Raster::Gdal(_))
+        }
+        #[cfg(not(feature = "gdal"))]
+        {
+            false
+        }
+    }
+
+    /// True when reclaim's own JPEG 2000 reader reads this raster.
+    pub fn is_jp2(&self) -> bool {
+        matches!(self, Raster::Jp2(_))
     }
 
     /// A second reader on the same file, for another thread.
@@ -129,6 +167,7 @@ impl Raster {
     pub fn try_clone(&self) -> Result<Raster, RasterError> {
         Ok(match self {
             Raster::Tiff(r) => Raster::Tiff(r.try_clone()?),
+            Raster::Jp2(r) => Raster::Jp2(r.try_clone()?),
             #[cfg(feature = "gdal")]
             Raster::Gdal(r) => Raster::Gdal(r.try_clone()?),
         })
@@ -215,6 +254,12 @@ impl Raster {
 impl From<GeoTiff> for Raster {
     fn from(t: GeoTiff) -> Raster {
         Raster::Tiff(t)
+    }
+}
+
+impl From<Jp2Raster> for Raster {
+    fn from(r: Jp2Raster) -> Raster {
+        Raster::Jp2(r)
     }
 }
 
