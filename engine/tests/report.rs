@@ -347,6 +347,8 @@ fn report() -> AuditReport {
             "C001".into(),
             rect(400_010.0, 4_800_010.0, 400_090.0, 4_800_090.0),
         )],
+        clear_obs_map: None,
+        rasters: None,
     }
 }
 

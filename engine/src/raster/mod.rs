@@ -23,6 +23,7 @@
 //! - [`reader`]: [`GeoTiff`], open / info / read_block / read_window.
 //! - `request`: band / window / size checks shared by both readers.
 //! - [`source`]: [`Raster`], the GeoTIFF reader or (feature `gdal`) `gdal_reader::GdalRaster`.
+//! - [`write`]: georeferencing tags and a tiled one-band `u8` GeoTIFF writer.
 
 mod blocks;
 pub mod buffer;
@@ -44,6 +45,7 @@ mod reader_tests;
 mod request;
 mod scan;
 pub mod source;
+pub mod write;
 
 pub use crate::grid::{GeoTransform, Grid, Window};
 pub use buffer::BandBuffer;
