@@ -487,7 +487,9 @@ fn classes_and_clear_obs_rasters_hold_every_cell_of_the_composite() {
         assert_eq!((t.x0, t.y0), (X0 + 10.0, Y0 - 10.0), "{name}");
         let full = r.grid().full_window();
         let v = r.read_window(1, full).unwrap();
-        (0..w.len()).map(|i| v.get_f64(i) as u8).collect::<Vec<u8>>()
+        (0..w.len())
+            .map(|i| v.get_f64(i) as u8)
+            .collect::<Vec<u8>>()
     };
     let classes = read(CLASSES_FILE);
     let clear = read(CLEAR_OBS_FILE);
@@ -503,5 +505,11 @@ fn classes_and_clear_obs_rasters_hold_every_cell_of_the_composite() {
     // Restored, unrestored, water and unobserved, and several counts, all occur.
     let codes: std::collections::BTreeSet<u8> = seen.iter().map(|s| s.0).collect();
     assert_eq!(codes.into_iter().collect::<Vec<_>>(), [0, 1, 2, 3]);
-    assert!(seen.iter().map(|s| s.1).collect::<std::collections::BTreeSet<_>>().len() >= 3);
+    assert!(
+        seen.iter()
+            .map(|s| s.1)
+            .collect::<std::collections::BTreeSet<_>>()
+            .len()
+            >= 3
+    );
 }

@@ -223,7 +223,12 @@ pub fn composite_line(s: &reclaim::audit::model::Summary) -> Option<String> {
     let outside = c
         .scenes
         .iter()
-        .filter(|x| !x.used && x.reason.as_deref().is_some_and(|r| r.contains("outside the season")))
+        .filter(|x| {
+            !x.used
+                && x.reason
+                    .as_deref()
+                    .is_some_and(|r| r.contains("outside the season"))
+        })
         .count();
     let mut out = format!(
         "imagery: {} of {} scene{}",

@@ -7,8 +7,9 @@ use super::base64;
 use super::error::ReportError;
 use super::format::{delta, esc, ha, pct};
 use super::maps::{
-    render_map, render_map_coloured, MapImage, Outline, COUNTY_MIN_WIDTH, LEGACY_OUTLINE, LICENCE_BOUNDARY, MIN_WIDTH,
-    OUTSIDE, RESPONSIBLE_OUTLINE, RESTORED, UNOBSERVED, UNRESTORED, WATER,
+    render_map, render_map_coloured, MapImage, Outline, COUNTY_MIN_WIDTH, LEGACY_OUTLINE,
+    LICENCE_BOUNDARY, MIN_WIDTH, OUTSIDE, RESPONSIBLE_OUTLINE, RESTORED, UNOBSERVED, UNRESTORED,
+    WATER,
 };
 use super::orphans::orphan_ranking;
 use super::png::Rgb;
@@ -578,9 +579,7 @@ impl<'a> Page<'a> {
         ];
         out.push_str("<table class=\"composite\">\n");
         for (l, v) in rows {
-            out.push_str(&format!(
-                "<tr><td>{l}</td><td class=\"n\">{v}</td></tr>\n"
-            ));
+            out.push_str(&format!("<tr><td>{l}</td><td class=\"n\">{v}</td></tr>\n"));
         }
         out.push_str("</table>\n");
         match &self.r.clear_obs_map {
