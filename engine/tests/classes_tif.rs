@@ -183,3 +183,66 @@ fn classes_tif_holds_the_classes_the_audit_measured() {
         .collect();
     assert!(left.is_empty(), "{left:?}");
 }
+
+/// GDAL opens `classes.tif` styled: palette with the report's colours, nodata 255,
+/// 256 × 256 DEFLATE tiles, EPSG:32651, the class names.
+#[cfg(feature = "gdal")]
+#[test]
+fn gdal_reads_the_colour_table_and_georeferencing() {
+    use gdal::raster::ColorInterpretation;
+    use gdal::Metadata;
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = write_scene(dir.path());
+    let opts = AuditOptions {
+        classes_tif: true,
+        ..AuditOptions::default()
+    };
+    let report = audit::run(&cfg, &opts).unwrap();
+    let out = dir.path().join("out");
+    audit::write(&report, &out).unwrap();
+    let ds = gdal::Dataset::open(out.join(CLASSES_FILE)).unwrap();
+    assert_eq!(ds.raster_size(), (570, 295));
+    let gt = ds.geo_transform().unwrap();
+    assert_eq!(gt, [X0 + 200.0, 10.0, 0.0, Y0 - 50.0, 0.0, -10.0]);
+    assert_eq!(ds.spatial_ref().unwrap().auth_code().unwrap(), 32651);
+    let band = ds.rasterband(1).unwrap();
+    assert_eq!(band.block_size(), (256, 256));
+    assert_eq!(band.no_data_value(), Some(255.0));
+    assert_eq!(
+        band.color_interpretation(),
+        ColorInterpretation::PaletteIndex
+    );
+    let ct = band.color_table().expect("a colour table");
+    use reclaim::report::maps::{RESTORED, UNOBSERVED, UNRESTORED, WATER};
+    for (i, c) in [RESTORED, UNRESTORED, WATER, UNOBSERVED].iter().enumerate() {
+        let e = ct.entry_as_rgb(i).unwrap();
+        assert_eq!(
+            [e.r, e.g, e.b],
+            [i16::from(c[0]), i16::from(c[1]), i16::from(c[2])],
+            "entry {i}"
+        );
+    }
+    assert_eq!(
+        band.metadata_item("CLASS_1", "").as_deref(),
+        Some("unrestored")
+    );
+    assert_eq!(
+        ds.metadata_item("COMPRESSION", "IMAGE_STRUCTURE")
+            .as_deref(),
+        Some("DEFLATE")
+    );
+    // GDAL's cells are reclaim's.
+    let v = band
+        .read_as::<u8>((0, 0), (570, 295), (570, 295), None)
+        .unwrap();
+    let data = v.data();
+    for row in 5..300 {
+        for col in 20..590 {
+            assert_eq!(
+                data[(row - 5) * 570 + col - 20],
+                class(col, row),
+                "({row}, {col})"
+            );
+        }
+    }
+}
