@@ -10,7 +10,7 @@ use std::process::ExitCode;
 /// Arguments of `reclaim audit`. Flags override the configuration file.
 #[derive(Args, Debug)]
 #[command(
-    after_help = "Writes into DIR (atomically: a failed run leaves the old DIR untouched):\n  attribution.csv  one row per piece (pit × responsibility)\n  pits.csv, mines.csv, orphans.geojson, summary.json, report.html\nDIR must be new, an empty folder, or a folder reclaim wrote (its summary.json); it is\nnever an input, a folder holding an input or the config, or the current directory.\n\nExample:\n  reclaim audit --config audit-2024.toml --out audit-2024 --previous audit-2023\n\nThe SHA-256 of every input (recorded in summary.json) is reused while the file is\nunchanged (same path, size, mtime, ctime, inode): the checksum cache lives in\n$RECLAIM_CACHE_DIR, else $XDG_CACHE_HOME/reclaim, else ~/.cache/reclaim.\n\nWarnings (most of a pit unobserved, an unknown licence status, a pit off the imagery,\nreflectances that suggest a wrong scale/offset …) are printed once and listed in\nsummary.json and report.html; --strict makes them an error (exit 1, nothing written).\n\nExit codes: 0 done, 1 warnings with --strict, 2 bad input or arguments.\n\nEvery key of audit.toml is documented in docs/audit.md."
+    after_help = "Writes into DIR (atomically: a failed run leaves the old DIR untouched):\n  attribution.csv  one row per piece (pit × responsibility)\n  pits.csv, mines.csv, orphans.geojson, summary.json, report.html\n  classes.tif      with --classes-tif (and clear_obs.tif for a composite)\nDIR must be new, an empty folder, or a folder reclaim wrote (its summary.json); it is\nnever an input, a folder holding an input or the config, or the current directory.\n\nExample:\n  reclaim audit --config audit-2024.toml --out audit-2024 --previous audit-2023\n\nThe SHA-256 of every input (recorded in summary.json) is reused while the file is\nunchanged (same path, size, mtime, ctime, inode): the checksum cache lives in\n$RECLAIM_CACHE_DIR, else $XDG_CACHE_HOME/reclaim, else ~/.cache/reclaim.\n\nWarnings (most of a pit unobserved, an unknown licence status, a pit off the imagery,\nreflectances that suggest a wrong scale/offset …) are printed once and listed in\nsummary.json and report.html; --strict makes them an error (exit 1, nothing written).\n\nExit codes: 0 done, 1 warnings with --strict, 2 bad input or arguments.\n\nEvery key of audit.toml is documented in docs/audit.md."
 )]
 pub struct AuditArgs {
     /// The audit configuration (TOML).
@@ -361,4 +361,60 @@ fn pad(s: &str, width: usize) -> String {
         })
         .sum();
     format!("{s}{}", " ".repeat(width.saturating_sub(cols)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reclaim::audit::model::{CompositeSummary, SceneListing, Summary};
+
+    fn summary(composite: Option<CompositeSummary>) -> Summary {
+        let mut s: Summary = serde_json::from_str(
+            r#"{"audit_date":"2024-12-31","restored_ha":0,"unrestored_ha":0,"unrestored_responsible_ha":0,
+            "unrestored_legacy_ha":0,"water_ha":0,"unobserved_ha":0,"footprint_ha":0,"pit_count":0,
+            "piece_count":0,"license_count":0,"liable_license_count":0,"orphan_piece_count":0,"overlap_count":0}"#,
+        )
+        .unwrap();
+        s.composite = composite;
+        s
+    }
+
+    fn scene(used: bool, reason: Option<&str>) -> SceneListing {
+        SceneListing {
+            id: "S".into(),
+            date: "2024-06-01".into(),
+            tile: None,
+            used,
+            reason: reason.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn composite_line_counts_scenes_outside_the_season() {
+        assert_eq!(composite_line(&summary(None)), None);
+        let mut scenes: Vec<SceneListing> = (0..12).map(|_| scene(true, None)).collect();
+        scenes.extend((0..3).map(|_| scene(false, Some("outside the season 05-01…09-30 of 2024"))));
+        let c = CompositeSummary {
+            rule: "median".into(),
+            min_clear: 2,
+            season: None,
+            scenes_used: 12,
+            clear_obs_mean: Some(4.2345),
+            scenes,
+        };
+        assert_eq!(
+            composite_line(&summary(Some(c.clone()))).unwrap(),
+            "imagery: median of 12 scenes (3 outside the season), mean 4.2 clear observations\n"
+        );
+        let mut other = c;
+        other
+            .scenes
+            .push(scene(false, Some("not of the audit year 2024")));
+        other.scenes_used = 1;
+        other.clear_obs_mean = None;
+        assert_eq!(
+            composite_line(&summary(Some(other))).unwrap(),
+            "imagery: median of 1 scene (3 outside the season, 1 not used), no footprint land to count clear observations over\n"
+        );
+    }
 }
