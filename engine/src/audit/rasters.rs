@@ -135,6 +135,25 @@ pub fn class_rasters(
         Ok(())
     };
 
+    // Bands end where imagery blocks end, so each block is decoded once.
+    let mut ends: Vec<usize> = blocks
+        .iter()
+        .filter(|b| {
+            b.row_off < window.row_off + window.height && b.row_off + b.height > window.row_off
+        })
+        .map(|b| (b.row_off + b.height - window.row_off).min(window.height))
+        .collect();
+    ends.sort_unstable();
+    ends.dedup();
+    let mut banded = Banded {
+        width: window.width,
+        height: window.height,
+        ends,
+        pending: vec![Vec::new(); if composite { 2 } else { 1 }],
+        start: 0,
+        end: 0,
+    };
+
     let mut files = Vec::new();
     match dir {
         Some(dir) => {
@@ -163,24 +182,15 @@ pub fn class_rasters(
                 files.push(CLEAR_OBS_FILE.to_string());
             }
             write_tiled_u8(&specs, window.width, window.height, |row0, rows, bufs| {
-                // Every cell is set by its block; NODATA stays where none is.
-                for b in bufs.iter_mut() {
-                    b.fill(NODATA);
-                }
-                fill(row0, rows, bufs)
+                banded.take(row0, rows, bufs, &mut fill)
             })
             .map_err(|e| write_error(dir, e))?;
         }
         None => {
-            let mut bufs = vec![Vec::new(), Vec::new()];
             let mut row0 = 0;
             while row0 < window.height {
                 let rows = TILE.min(window.height - row0);
-                for b in bufs.iter_mut() {
-                    b.clear();
-                    b.resize(window.width * rows, NODATA);
-                }
-                fill(row0, rows, &mut bufs)?;
+                banded.take(row0, rows, &mut [], &mut fill)?;
                 row0 += rows;
             }
         }
@@ -189,6 +199,77 @@ pub fn class_rasters(
         files,
         clear_obs_map: map.map(|m| m.finish(imagery)),
     })
+}
+
+/// Most rows computed at once beyond the rows asked for: a band ends on an imagery
+/// block boundary unless that is further than this.
+const MAX_BAND_ROWS: usize = 4 * TILE;
+
+/// The window's rows computed band by band (bands end where imagery blocks end)
+/// and handed out a row of tiles at a time; holds at most the rows of one band
+/// beyond those asked for.
+struct Banded {
+    width: usize,
+    height: usize,
+    /// Window rows where imagery blocks end, ascending.
+    ends: Vec<usize>,
+    /// Computed rows not handed out yet, one buffer per output.
+    pending: Vec<Vec<u8>>,
+    /// Window row of the first pending row.
+    start: usize,
+    /// Window rows computed so far.
+    end: usize,
+}
+
+impl Banded {
+    /// Copies rows `row0…row0 + rows` (from the first row not handed out yet) into
+    /// `out`, computing bands with `fill` as needed.
+    fn take(
+        &mut self,
+        row0: usize,
+        rows: usize,
+        out: &mut [Vec<u8>],
+        fill: &mut impl FnMut(usize, usize, &mut [Vec<u8>]) -> Result<(), AuditError>,
+    ) -> Result<(), AuditError> {
+        let need = (row0 + rows).min(self.height);
+        while self.end < need {
+            let mut next = self
+                .ends
+                .iter()
+                .copied()
+                .find(|&e| e >= need)
+                .unwrap_or(self.height)
+                .min(self.height);
+            if next - need > MAX_BAND_ROWS {
+                next = need;
+            }
+            let n = next - self.end;
+            let mut band: Vec<Vec<u8>> = (0..self.pending.len())
+                .map(|_| vec![NODATA; self.width * n])
+                .collect();
+            fill(self.end, n, &mut band)?;
+            for (p, b) in self.pending.iter_mut().zip(band) {
+                p.extend_from_slice(&b);
+            }
+            self.end = next;
+        }
+        let off = row0.saturating_sub(self.start) * self.width;
+        for (o, p) in out.iter_mut().zip(&self.pending) {
+            if let (Some(src), Some(dst)) = (
+                p.get(off..off + rows * self.width),
+                o.get_mut(..rows * self.width),
+            ) {
+                dst.copy_from_slice(src);
+            }
+        }
+        let done = (need.saturating_sub(self.start) * self.width)
+            .min(self.pending.first().map_or(0, Vec::len));
+        for p in self.pending.iter_mut() {
+            p.drain(..done.min(p.len()));
+        }
+        self.start = need;
+        Ok(())
+    }
 }
 
 fn write_error(dir: &Path, e: WriteError) -> AuditError {
@@ -314,6 +395,59 @@ mod tests {
             assert_eq!(output_code(c.code()), 3, "{c:?}");
         }
         assert_eq!(output_code(Unobserved::FewClear.code()), 3);
+    }
+
+    #[test]
+    fn bands_end_on_block_ends_and_every_row_is_computed_once() {
+        let (width, height) = (3, 2000);
+        let mut b = Banded {
+            width,
+            height,
+            ends: vec![100, 300, 700, 1900, 2000],
+            pending: vec![Vec::new(); 2],
+            start: 0,
+            end: 0,
+        };
+        let mut calls = Vec::new();
+        let mut fill = |row0: usize, rows: usize, bufs: &mut [Vec<u8>]| {
+            calls.push((row0, rows));
+            for (k, buf) in bufs.iter_mut().enumerate() {
+                for r in 0..rows {
+                    for c in 0..width {
+                        buf[r * width + c] = ((row0 + r + k) % 251) as u8;
+                    }
+                }
+            }
+            Ok(())
+        };
+        let mut row0 = 0;
+        let mut most = 0;
+        while row0 < height {
+            let rows = TILE.min(height - row0);
+            let mut out = vec![vec![0u8; width * rows]; 2];
+            b.take(row0, rows, &mut out, &mut fill).unwrap();
+            for (k, o) in out.iter().enumerate() {
+                for r in 0..rows {
+                    assert_eq!(
+                        o[r * width],
+                        ((row0 + r + k) % 251) as u8,
+                        "row {}",
+                        row0 + r
+                    );
+                }
+            }
+            most = most.max(b.pending[0].len() / width);
+            row0 += rows;
+        }
+        // Bands end on block ends: 300 (holds tile row 0), 700 (rows 256…512); for
+        // rows 512…768 the next end, 1900, lies more than 4 tiles beyond 768, so the
+        // band stops at 768; for rows 768…1024 it is within reach.
+        assert_eq!(
+            calls,
+            [(0, 300), (300, 400), (700, 68), (768, 1132), (1900, 100)]
+        );
+        assert!(most < 1200, "{most}");
+        assert_eq!(b.pending[0].len(), 0);
     }
 
     #[test]
