@@ -448,3 +448,68 @@ fn scenes_off_the_grid_or_in_two_crss_are_refused() {
     .to_string();
     assert!(err.contains("no scene"), "{err}");
 }
+
+#[test]
+fn classes_and_clear_obs_rasters_hold_every_cell_of_the_composite() {
+    use reclaim::audit::imagery::Imagery;
+    use reclaim::audit::rasters::{class_rasters, output_code, CLASSES_FILE, CLEAR_OBS_FILE};
+    use reclaim::raster::Raster;
+    let dir = tempfile::tempdir().unwrap();
+    let specs = specs();
+    let scenes: Vec<Scene> = specs.iter().map(|s| scene(dir.path(), s)).collect();
+    let c = Composite::open(
+        scenes,
+        Vec::new(),
+        settings(CompositeRule::Median, 2),
+        &Limits::default(),
+    )
+    .unwrap();
+    let imagery = Imagery::from_composite(c);
+    let out = dir.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    // Every cell but the first row and column: the window's origin is not the grid's.
+    let w = reclaim::grid::Window {
+        col_off: 1,
+        row_off: 1,
+        width: W + B_OFF.0 - 1,
+        height: H + B_OFF.1 - 1,
+    };
+    let pass = class_rasters(&imagery, w, Some(&out), 1000).unwrap();
+    assert_eq!(pass.files, [CLASSES_FILE, CLEAR_OBS_FILE]);
+    let map = pass.clear_obs_map.unwrap();
+    assert_eq!((map.width, map.height), (w.width, w.height));
+    let read = |name: &str| {
+        let mut r = Raster::open(&out.join(name)).unwrap();
+        let info = r.info().clone();
+        assert_eq!((info.width, info.height), (w.width, w.height), "{name}");
+        assert_eq!(info.nodata, Some(255.0), "{name}");
+        let t = r.grid().transform;
+        assert_eq!((t.x0, t.y0), (X0 + 10.0, Y0 - 10.0), "{name}");
+        let full = r.grid().full_window();
+        let v = r.read_window(1, full).unwrap();
+        (0..w.len())
+            .map(|i| v.get_f64(i) as u8)
+            .collect::<Vec<u8>>()
+    };
+    let classes = read(CLASSES_FILE);
+    let clear = read(CLEAR_OBS_FILE);
+    let mut seen = std::collections::BTreeSet::new();
+    for i in 0..w.len() {
+        let (row, col) = (w.row_off + i / w.width, w.col_off + i % w.width);
+        let (code, n) = expected(&specs, CompositeRule::Median, 2, row, col);
+        assert_eq!(classes[i], output_code(code), "class of ({row}, {col})");
+        assert_eq!(u32::from(clear[i]), n, "clear obs. of ({row}, {col})");
+        assert_eq!(map.means[i], Some(f64::from(n)), "map at ({row}, {col})");
+        seen.insert((classes[i], clear[i]));
+    }
+    // Restored, unrestored, water and unobserved, and several counts, all occur.
+    let codes: std::collections::BTreeSet<u8> = seen.iter().map(|s| s.0).collect();
+    assert_eq!(codes.into_iter().collect::<Vec<_>>(), [0, 1, 2, 3]);
+    assert!(
+        seen.iter()
+            .map(|s| s.1)
+            .collect::<std::collections::BTreeSet<_>>()
+            .len()
+            >= 3
+    );
+}

@@ -347,6 +347,8 @@ fn report() -> AuditReport {
             "C001".into(),
             rect(400_010.0, 4_800_010.0, 400_090.0, 4_800_090.0),
         )],
+        clear_obs_map: None,
+        rasters: None,
     }
 }
 
@@ -958,4 +960,102 @@ fn empty_audit_still_writes_valid_files() {
     assert_eq!(v["features"].as_array().map(Vec::len), Some(0));
     assert_eq!(parse_csv(&read(d.path(), "pits.csv")).len(), 1);
     assert!(read(d.path(), "report.html").contains("No county map"));
+}
+
+/// A composite's report: the section with every scene, the clear-obs. columns and
+/// the map; the same report of one raster has none of them.
+#[test]
+fn composite_section_only_for_composites() {
+    use reclaim::audit::model::{ClearObsMap, CompositeSummary, SceneListing};
+    let plain = reclaim::report::html::report_html(&report()).unwrap();
+    for absent in [
+        "seasonal composite",
+        "Clear obs.",
+        "clear observations",
+        "Scenes found",
+    ] {
+        assert!(
+            !plain.contains(absent),
+            "single raster report has {absent:?}"
+        );
+    }
+
+    let mut r = report();
+    let scene = |id: &str, date: &str, used: bool, reason: Option<&str>| SceneListing {
+        id: id.into(),
+        date: date.into(),
+        tile: Some("T51TXM".into()),
+        used,
+        reason: reason.map(str::to_string),
+    };
+    r.summary.composite = Some(CompositeSummary {
+        rule: "median".into(),
+        min_clear: 3,
+        season: Some(vec!["05-01".into(), "09-30".into()]),
+        scenes_used: 2,
+        clear_obs_mean: Some(4.25),
+        scenes: vec![
+            scene(
+                "S2A_MSIL2A_20250412",
+                "2025-04-12",
+                false,
+                Some("outside the season 05-01…09-30 of 2025"),
+            ),
+            scene("S2B_MSIL2A_20250601", "2025-06-01", true, None),
+            scene("S2A_MSIL2A_20250716", "2025-07-16", true, None),
+        ],
+    });
+    // Pit land with clear observations: P1's orphan piece shows its mean.
+    for p in r.pieces.iter_mut() {
+        let total = p.areas.total_ha();
+        p.areas.clear_obs_ha = Some(total * 3.5);
+    }
+    for m in r.mines.iter_mut() {
+        let total = m.areas.total_ha();
+        m.areas.clear_obs_ha = Some(total * 6.0);
+    }
+    r.clear_obs_map = Some(ClearObsMap {
+        width: 4,
+        height: 3,
+        bbox: (400_000.0, 4_800_000.0, 400_400.0, 4_800_300.0),
+        means: (0..12).map(|i| (i % 5 != 0).then_some(i as f64)).collect(),
+    });
+    let html = reclaim::report::html::report_html(&r).unwrap();
+    let section = html
+        .split("Imagery: seasonal composite")
+        .nth(1)
+        .expect("composite section")
+        .split("<h2>")
+        .next()
+        .unwrap();
+    for want in [
+        "<b>median</b>",
+        "05-01 – 09-30",
+        "<td class=\"n\">2 / 3</td>",
+        "<td class=\"n\">4.2</td>",
+        "<td class=\"n\">3</td>",
+        "<img",
+        "Clear observations 晴空观测次数",
+    ] {
+        assert!(section.contains(want), "no {want:?} in {section}");
+    }
+    // One row per scene found, the unused one with its reason.
+    assert_eq!(section.matches("<tr><td>2025-").count(), 3, "{section}");
+    assert!(section.contains(
+        "<tr><td>2025-04-12</td><td>S2A_MSIL2A_20250412</td><td>T51TXM</td><td><span class=\"tag no\">no 否</span></td><td>outside the season 05-01…09-30 of 2025</td></tr>"
+    ));
+    assert!(section.contains(
+        "<td>S2B_MSIL2A_20250601</td><td>T51TXM</td><td><span class=\"tag\">yes 是</span></td><td></td>"
+    ));
+    // The pits (orphans) and mines tables gain the column, with the means.
+    assert_eq!(
+        html.matches("<th class=\"n\">Clear obs. 晴空观测</th>")
+            .count(),
+        2
+    );
+    assert!(
+        html.contains("<td class=\"n\">3.5</td></tr>"),
+        "orphan rows"
+    );
+    assert!(html.contains("<td class=\"n\">6.0</td></tr>"), "mine rows");
 }

@@ -10,7 +10,7 @@ use std::process::ExitCode;
 /// Arguments of `reclaim audit`. Flags override the configuration file.
 #[derive(Args, Debug)]
 #[command(
-    after_help = "Writes into DIR (atomically: a failed run leaves the old DIR untouched):\n  attribution.csv  one row per piece (pit × responsibility)\n  pits.csv, mines.csv, orphans.geojson, summary.json, report.html\nDIR must be new, an empty folder, or a folder reclaim wrote (its summary.json); it is\nnever an input, a folder holding an input or the config, or the current directory.\n\nExample:\n  reclaim audit --config audit-2024.toml --out audit-2024 --previous audit-2023\n\nThe SHA-256 of every input (recorded in summary.json) is reused while the file is\nunchanged (same path, size, mtime, ctime, inode): the checksum cache lives in\n$RECLAIM_CACHE_DIR, else $XDG_CACHE_HOME/reclaim, else ~/.cache/reclaim.\n\nWarnings (most of a pit unobserved, an unknown licence status, a pit off the imagery,\nreflectances that suggest a wrong scale/offset …) are printed once and listed in\nsummary.json and report.html; --strict makes them an error (exit 1, nothing written).\n\nExit codes: 0 done, 1 warnings with --strict, 2 bad input or arguments.\n\nEvery key of audit.toml is documented in docs/audit.md."
+    after_help = "Writes into DIR (atomically: a failed run leaves the old DIR untouched):\n  attribution.csv  one row per piece (pit × responsibility)\n  pits.csv, mines.csv, orphans.geojson, summary.json, report.html\n  classes.tif      with --classes-tif (and clear_obs.tif for a composite)\nDIR must be new, an empty folder, or a folder reclaim wrote (its summary.json); it is\nnever an input, a folder holding an input or the config, or the current directory.\n\nExample:\n  reclaim audit --config audit-2024.toml --out audit-2024 --previous audit-2023\n\nThe SHA-256 of every input (recorded in summary.json) is reused while the file is\nunchanged (same path, size, mtime, ctime, inode): the checksum cache lives in\n$RECLAIM_CACHE_DIR, else $XDG_CACHE_HOME/reclaim, else ~/.cache/reclaim.\n\nWarnings (most of a pit unobserved, an unknown licence status, a pit off the imagery,\nreflectances that suggest a wrong scale/offset …) are printed once and listed in\nsummary.json and report.html; --strict makes them an error (exit 1, nothing written).\n\nExit codes: 0 done, 1 warnings with --strict, 2 bad input or arguments.\n\nEvery key of audit.toml is documented in docs/audit.md."
 )]
 pub struct AuditArgs {
     /// The audit configuration (TOML).
@@ -55,6 +55,11 @@ pub struct AuditArgs {
     /// ~/.cache/reclaim).
     #[arg(long)]
     pub no_checksum_cache: bool,
+    /// Also write classes.tif (the land class of every cell of the footprints'
+    /// window, styled for QGIS) and, for a composite, clear_obs.tif (clear
+    /// observations per cell) into DIR; see docs/report.md.
+    #[arg(long)]
+    pub classes_tif: bool,
 }
 
 /// Runs the audit and writes its folder.
@@ -98,9 +103,24 @@ pub fn run(a: &AuditArgs) -> anyhow::Result<ExitCode> {
         ChecksumCache::from_environment()
     };
     if let Some(s) = &a.shard {
+        if a.classes_tif {
+            anyhow::bail!(
+                "--classes-tif is made by a one-shot audit only: run without --shard (or run one afterwards)"
+            );
+        }
         return super::merge::run_shard(&cfg, s, a.previous.clone(), cache, &a.out, a.quiet);
     }
-    let report = run_and_write_with(&cfg, a.previous.clone(), cache, &a.out, a.quiet, a.strict)?;
+    let report = run_and_write_opts(
+        &cfg,
+        a.previous.clone(),
+        cache,
+        &a.out,
+        RunFlags {
+            quiet: a.quiet,
+            strict: a.strict,
+            classes_tif: a.classes_tif,
+        },
+    )?;
     if !a.quiet {
         print!("{}", county_table(&report));
         eprintln!("wrote {}", a.out.display());
@@ -128,6 +148,38 @@ pub fn run_and_write_with(
     quiet: bool,
     strict: bool,
 ) -> anyhow::Result<AuditReport> {
+    let flags = RunFlags {
+        quiet,
+        strict,
+        classes_tif: false,
+    };
+    run_and_write_opts(cfg, previous, checksum_cache, out, flags)
+}
+
+/// How [`run_and_write_opts`] runs.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RunFlags {
+    /// Print nothing but warnings and errors.
+    pub quiet: bool,
+    /// Warnings are errors.
+    pub strict: bool,
+    /// Also write `classes.tif` (and `clear_obs.tif`).
+    pub classes_tif: bool,
+}
+
+/// [`run_and_write_with`] with every flag.
+pub fn run_and_write_opts(
+    cfg: &AuditConfig,
+    previous: Option<PathBuf>,
+    checksum_cache: ChecksumCache,
+    out: &std::path::Path,
+    flags: RunFlags,
+) -> anyhow::Result<AuditReport> {
+    let RunFlags {
+        quiet,
+        strict,
+        classes_tif,
+    } = flags;
     if !quiet {
         eprintln!("auditing {} …", cfg.audit_date);
     }
@@ -136,6 +188,9 @@ pub fn run_and_write_with(
         previous,
         progress: bar.callback(),
         checksum_cache,
+        classes_tif,
+        // Beside the output folder: the rasters are then linked, not copied, into it.
+        scratch_dir: classes_tif.then(|| scratch_dir(out)),
         ..AuditOptions::default()
     };
     let report = audit::run(cfg, &opts);
@@ -145,6 +200,57 @@ pub fn run_and_write_with(
     audit::write(&report, out)
         .with_context(|| format!("writing the audit to {}", out.display()))?;
     Ok(report)
+}
+
+/// The folder the output folder is made in (created if need be), for scratch files.
+fn scratch_dir(out: &std::path::Path) -> PathBuf {
+    let parent = match reclaim::output::resolve(out).parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    if std::fs::create_dir_all(&parent).is_ok() {
+        parent
+    } else {
+        std::env::temp_dir()
+    }
+}
+
+/// The line about a composite's scenes, e.g. `imagery: median of 12 scenes (3
+/// outside the season), mean 4.2 clear observations`; `None` for one raster.
+pub fn composite_line(s: &reclaim::audit::model::Summary) -> Option<String> {
+    let c = s.composite.as_ref()?;
+    let unused = c.scenes.iter().filter(|x| !x.used).count();
+    let outside = c
+        .scenes
+        .iter()
+        .filter(|x| {
+            !x.used
+                && x.reason
+                    .as_deref()
+                    .is_some_and(|r| r.contains("outside the season"))
+        })
+        .count();
+    let mut out = format!(
+        "imagery: {} of {} scene{}",
+        c.rule,
+        c.scenes_used,
+        if c.scenes_used == 1 { "" } else { "s" }
+    );
+    let mut left: Vec<String> = Vec::new();
+    if outside > 0 {
+        left.push(format!("{outside} outside the season"));
+    }
+    if unused > outside {
+        left.push(format!("{} not used", unused - outside));
+    }
+    if !left.is_empty() {
+        out += &format!(" ({})", left.join(", "));
+    }
+    match c.clear_obs_mean {
+        Some(m) => out += &format!(", mean {m:.1} clear observations"),
+        None => out += ", no footprint land to count clear observations over",
+    }
+    Some(out + "\n")
 }
 
 /// The county figures as a plain-text table (vs baseline and previous audit).
@@ -235,6 +341,10 @@ pub fn county_table(r: &AuditReport) -> String {
         "  {} pits, {} pieces, {} licences ({} liable), {} orphaned legacy pieces, {} pit overlaps\n",
         s.pit_count, s.piece_count, s.license_count, s.liable_license_count, s.orphan_piece_count, s.overlap_count
     );
+    if let Some(line) = composite_line(s) {
+        out += "  ";
+        out += &line;
+    }
     out
 }
 
@@ -251,4 +361,60 @@ fn pad(s: &str, width: usize) -> String {
         })
         .sum();
     format!("{s}{}", " ".repeat(width.saturating_sub(cols)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reclaim::audit::model::{CompositeSummary, SceneListing, Summary};
+
+    fn summary(composite: Option<CompositeSummary>) -> Summary {
+        let mut s: Summary = serde_json::from_str(
+            r#"{"audit_date":"2024-12-31","restored_ha":0,"unrestored_ha":0,"unrestored_responsible_ha":0,
+            "unrestored_legacy_ha":0,"water_ha":0,"unobserved_ha":0,"footprint_ha":0,"pit_count":0,
+            "piece_count":0,"license_count":0,"liable_license_count":0,"orphan_piece_count":0,"overlap_count":0}"#,
+        )
+        .unwrap();
+        s.composite = composite;
+        s
+    }
+
+    fn scene(used: bool, reason: Option<&str>) -> SceneListing {
+        SceneListing {
+            id: "S".into(),
+            date: "2024-06-01".into(),
+            tile: None,
+            used,
+            reason: reason.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn composite_line_counts_scenes_outside_the_season() {
+        assert_eq!(composite_line(&summary(None)), None);
+        let mut scenes: Vec<SceneListing> = (0..12).map(|_| scene(true, None)).collect();
+        scenes.extend((0..3).map(|_| scene(false, Some("outside the season 05-01…09-30 of 2024"))));
+        let c = CompositeSummary {
+            rule: "median".into(),
+            min_clear: 2,
+            season: None,
+            scenes_used: 12,
+            clear_obs_mean: Some(4.2345),
+            scenes,
+        };
+        assert_eq!(
+            composite_line(&summary(Some(c.clone()))).unwrap(),
+            "imagery: median of 12 scenes (3 outside the season), mean 4.2 clear observations\n"
+        );
+        let mut other = c;
+        other
+            .scenes
+            .push(scene(false, Some("not of the audit year 2024")));
+        other.scenes_used = 1;
+        other.clear_obs_mean = None;
+        assert_eq!(
+            composite_line(&summary(Some(other))).unwrap(),
+            "imagery: median of 1 scene (3 outside the season, 1 not used), no footprint land to count clear observations over\n"
+        );
+    }
 }

@@ -498,6 +498,23 @@ pub fn grids_match(a: &Imagery, b: &Imagery) -> bool {
 }
 
 impl Imagery {
+    /// An opened composite as the year's imagery (what `scenes` / `collection`
+    /// open to; also for scenes found by other means).
+    pub fn from_composite(composite: Composite) -> Imagery {
+        let grid = composite.grid;
+        let crs = composite.crs.clone();
+        let area = AreaModel::new(&grid, &crs);
+        let files = composite.files();
+        Imagery {
+            rule: Rule::Composite(Box::new(composite)),
+            mask: None,
+            grid,
+            crs,
+            area,
+            files,
+        }
+    }
+
     /// A season of scenes (`scenes` / `collection`) as one composite imagery.
     fn open_composite(
         cfg: &ImageryConfig,
@@ -526,17 +543,6 @@ impl Imagery {
             water_max_ndvi: cfg.water_max_ndvi,
         };
         let composite = Composite::open(scenes, uses, settings, limits)?;
-        let grid = composite.grid;
-        let crs = composite.crs.clone();
-        let area = AreaModel::new(&grid, &crs);
-        let files = composite.files();
-        Ok(Imagery {
-            rule: Rule::Composite(Box::new(composite)),
-            mask: None,
-            grid,
-            crs,
-            area,
-            files,
-        })
+        Ok(Imagery::from_composite(composite))
     }
 }

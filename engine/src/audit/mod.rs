@@ -6,6 +6,7 @@
 //! - [`sweep`]: the block sweep — exact coverage × classes, with change and maps.
 //! - [`aggregate`]: pieces → pits → mines → county.
 //! - [`run`]: one audit end to end, and the atomic writing of its folder.
+//! - [`rasters`]: `classes.tif`, `clear_obs.tif` and the clear-observation map.
 //! - [`shard`]: one shard of an audit (`--shard I/N`) and its partial result.
 //! - [`merge`]: partial results of every shard → the one-shot report.
 //! - [`error`]: what can stop an audit.
@@ -19,6 +20,7 @@ pub mod error;
 pub mod imagery;
 pub mod merge;
 pub mod model;
+pub mod rasters;
 pub mod run;
 pub mod shard;
 pub mod sweep;

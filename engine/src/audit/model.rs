@@ -326,6 +326,34 @@ impl ClassMap {
     pub const OUTSIDE: u8 = 255;
 }
 
+/// A composite's mean number of clear observations per map pixel (over every cell
+/// of the footprints' window the pixel covers), for the report's map.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClearObsMap {
+    pub width: usize,
+    pub height: usize,
+    /// Map extent in the raster's CRS: (xmin, ymin, xmax, ymax); row 0 is the north edge.
+    pub bbox: (f64, f64, f64, f64),
+    /// Row-major; `None` where the pixel covers no cell of the window.
+    pub means: Vec<Option<f64>>,
+}
+
+/// Raster outputs made during the run (`classes.tif`, `clear_obs.tif`), waiting in
+/// a scratch folder for [`super::write`] to move them into the audit folder.
+#[derive(Debug, Clone)]
+pub struct RasterFiles {
+    /// The scratch folder (removed when the last copy of the report is dropped).
+    pub dir: std::sync::Arc<tempfile::TempDir>,
+    /// File names inside it.
+    pub names: Vec<String>,
+}
+
+impl PartialEq for RasterFiles {
+    fn eq(&self, o: &Self) -> bool {
+        self.names == o.names && self.dir.path() == o.dir.path()
+    }
+}
+
 /// A piece's geometry, for maps (raster CRS) and for `orphans.geojson` (lon/lat).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PieceGeometry {
@@ -358,4 +386,10 @@ pub struct AuditReport {
     /// by the CLI, listed in summary.json and report.html; `--strict` fails on any).
     #[serde(default)]
     pub warnings: Vec<crate::warning::Warning>,
+    /// Composites: the county map of mean clear observations (one-shot runs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clear_obs_map: Option<ClearObsMap>,
+    /// `classes.tif` (and `clear_obs.tif`) when asked for, to be written with the folder.
+    #[serde(skip)]
+    pub rasters: Option<RasterFiles>,
 }

@@ -38,6 +38,12 @@ pub struct AuditOptions {
     /// Where input checksums are reused while a file is unchanged (default:
     /// disabled, every input hashed; the CLI uses [`ChecksumCache::from_environment`]).
     pub checksum_cache: ChecksumCache,
+    /// Also write `classes.tif` (and `clear_obs.tif` for a composite) into the
+    /// audit folder (`reclaim audit --classes-tif`).
+    pub classes_tif: bool,
+    /// Where those rasters wait until the folder is written (default: the system's
+    /// temporary folder; the CLI uses the output folder's parent).
+    pub scratch_dir: Option<PathBuf>,
 }
 
 /// Longer side of the county map, pixels.
@@ -199,6 +205,8 @@ pub(crate) fn run_with(
         }
     }
 
+    let footprint_window = canvases.first().map(|c| c.0);
+    let one_shot = measure.one_shot();
     let swept = measure.measure(
         &att,
         coverages,
@@ -214,6 +222,36 @@ pub(crate) fn run_with(
             )
         },
     )?;
+
+    // The class raster and a composite's clear-observation map: one more pass over
+    // the footprints' window (one-shot audits only; shards and merges have none).
+    let (clear_obs_map, rasters) = match footprint_window {
+        Some(w) if one_shot && (opts.classes_tif || imagery.composite().is_some()) => {
+            let scratch = if opts.classes_tif {
+                let base = opts.scratch_dir.clone().unwrap_or_else(std::env::temp_dir);
+                Some(
+                    tempfile::Builder::new()
+                        .prefix(".reclaim-rasters-")
+                        .tempdir_in(&base)
+                        .map_err(|source| Error::Output { path: base, source })?,
+                )
+            } else {
+                None
+            };
+            let pass = super::rasters::class_rasters(
+                &imagery,
+                w,
+                scratch.as_ref().map(|d| d.path()),
+                COUNTY_MAP_PX,
+            )?;
+            let files = scratch.map(|dir| super::model::RasterFiles {
+                dir: std::sync::Arc::new(dir),
+                names: pass.files,
+            });
+            (pass.clear_obs_map, files)
+        }
+        _ => (None, None),
+    };
 
     // Per piece: over the raster from the sweep; beyond it, unobserved.
     let with_change = previous.is_some();
@@ -377,6 +415,8 @@ pub(crate) fn run_with(
         mine_maps,
         licence_geometry,
         warnings,
+        clear_obs_map,
+        rasters,
     };
     crate::report::check_reconciliation(&report)?;
     Ok(report)
@@ -424,6 +464,18 @@ pub fn write(report: &AuditReport, out: &Path) -> Result<(), AuditError> {
     };
     if let Err(e) = crate::report::write_all(&tmp, report) {
         return fail(e.into());
+    }
+    if let Some(r) = &report.rasters {
+        for name in &r.names {
+            let (from, to) = (r.dir.path().join(name), tmp.join(name));
+            // A link when the scratch folder is on the same disk, else a copy: the
+            // scratch file stays, so the report can be written again.
+            if std::fs::hard_link(&from, &to).is_err() {
+                if let Err(e) = std::fs::copy(&from, &to) {
+                    return fail(io(&to, e));
+                }
+            }
+        }
     }
     if let Err(e) = crate::output::swap_folder(&tmp, out) {
         return fail(e.into());

@@ -413,12 +413,21 @@ pub(crate) trait Measure {
         grid: &Grid,
         sweep: &mut SweepFn<'_>,
     ) -> Result<Measured, AuditError>;
+
+    /// True for the one-shot audit (which alone makes the class raster).
+    fn one_shot(&self) -> bool {
+        false
+    }
 }
 
 /// The one-shot audit: one sweep over every piece.
 pub(crate) struct OneShot;
 
 impl Measure for OneShot {
+    fn one_shot(&self) -> bool {
+        true
+    }
+
     fn measure(
         &mut self,
         _att: &Attribution,

@@ -67,10 +67,15 @@ fn geo_tags<W: std::io::Write + std::io::Seek, K: TiffKind>(
     dir: &mut DirectoryEncoder<'_, W, K>,
     span: Span,
 ) -> TiffResult<()> {
-    let x0 = X0 + CELL * span.col0 as f64;
-    dir.write_tag(Tag::ModelPixelScaleTag, &[CELL, CELL, 0.0][..])?;
-    dir.write_tag(Tag::ModelTiepointTag, &[0.0, 0.0, 0.0, x0, Y_TOP, 0.0][..])?;
-    dir.write_tag(Tag::GeoKeyDirectoryTag, &GEO_KEYS[..])?;
+    let t = crate::grid::GeoTransform {
+        x0: X0 + CELL * span.col0 as f64,
+        dx: CELL,
+        rx: 0.0,
+        y0: Y_TOP,
+        ry: 0.0,
+        dy: -CELL,
+    };
+    crate::raster::write::write_georef(dir, &t, &GEO_KEYS)?;
     dir.write_tag(Tag::GdalNodata, "0")?;
     Ok(())
 }

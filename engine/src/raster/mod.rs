@@ -24,6 +24,7 @@
 //! - [`jp2`]: [`Jp2Raster`], JPEG 2000 decoded per codestream tile (`hayro-jpeg2000`).
 //! - `request`: band / window / size checks shared by both readers.
 //! - [`source`]: [`Raster`], the GeoTIFF or JPEG 2000 reader or (feature `gdal`) `gdal_reader::GdalRaster`.
+//! - [`write`]: georeferencing tags and a tiled one-band `u8` GeoTIFF writer.
 
 mod blocks;
 pub mod buffer;
@@ -46,6 +47,7 @@ mod reader_tests;
 mod request;
 mod scan;
 pub mod source;
+pub mod write;
 
 pub use crate::grid::{GeoTransform, Grid, Window};
 pub use buffer::BandBuffer;

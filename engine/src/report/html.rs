@@ -7,13 +7,16 @@ use super::base64;
 use super::error::ReportError;
 use super::format::{delta, esc, ha, pct};
 use super::maps::{
-    render_map, MapImage, Outline, COUNTY_MIN_WIDTH, LEGACY_OUTLINE, LICENCE_BOUNDARY, MIN_WIDTH,
-    OUTSIDE, RESPONSIBLE_OUTLINE, RESTORED, UNOBSERVED, UNRESTORED, WATER,
+    render_map, render_map_coloured, MapImage, Outline, COUNTY_MIN_WIDTH, LEGACY_OUTLINE,
+    LICENCE_BOUNDARY, MIN_WIDTH, OUTSIDE, RESPONSIBLE_OUTLINE, RESTORED, UNOBSERVED, UNRESTORED,
+    WATER,
 };
 use super::orphans::orphan_ranking;
 use super::png::Rgb;
 use crate::audit::config::{AuditConfig, ClassifierKind};
-use crate::audit::model::{AuditReport, ClassAreas, MineResult, Responsibility};
+use crate::audit::model::{
+    AuditReport, ClassAreas, ClassMap, ClearObsMap, MineResult, Responsibility,
+};
 use crate::warning::Warning;
 use geo::{BoundingRect, Rect};
 use rayon::prelude::*;
@@ -137,6 +140,7 @@ pub fn report_html(report: &AuditReport) -> Result<String, ReportError> {
     page.warnings(&mut out);
     page.county_table(&mut out);
     page.county_map(&mut out)?;
+    page.composite(&mut out)?;
     page.orphans(&mut out);
     page.mines(&mut out)?;
     page.overlaps(&mut out);
@@ -538,6 +542,107 @@ impl<'a> Page<'a> {
         Ok(())
     }
 
+    /// A composite's section: how the season became the year's imagery, the map
+    /// of clear observations and every scene found. Nothing for one raster.
+    fn composite(&self, out: &mut String) -> Result<(), ReportError> {
+        let Some(c) = &self.r.summary.composite else {
+            return Ok(());
+        };
+        out.push_str(&format!(
+            "<h2>{}</h2>\n",
+            label("Imagery: seasonal composite", "季节合成影像")
+        ));
+        let season = match c.season.as_deref() {
+            Some([a, b]) => format!("{} – {}", esc(a), esc(b)),
+            Some(other) => esc(&other.join(" – ")),
+            None => "the whole audit year 全年".to_string(),
+        };
+        let found = c.scenes.len();
+        out.push_str(&format!(
+            "<p class=\"note\">Each cell's class comes from the <b>{}</b> of its clear observations (cloud, shadow and no data left out) in the season. A cell with fewer than {} clear observation{} is unobserved (too few clear observations).</p>\n",
+            esc(&c.rule),
+            c.min_clear,
+            if c.min_clear == 1 { "" } else { "s" },
+        ));
+        let rows = [
+            ("Rule 合成规则", esc(&c.rule)),
+            ("Season 季节", season),
+            ("min_clear 最少晴空观测", c.min_clear.to_string()),
+            (
+                "Scenes used / found 使用/找到的景",
+                format!("{} / {}", c.scenes_used, found),
+            ),
+            (
+                "Mean clear observations over the footprints 图斑平均晴空观测次数",
+                clear_obs(c.clear_obs_mean),
+            ),
+        ];
+        out.push_str("<table class=\"composite\">\n");
+        for (l, v) in rows {
+            out.push_str(&format!("<tr><td>{l}</td><td class=\"n\">{v}</td></tr>\n"));
+        }
+        out.push_str("</table>\n");
+        match &self.r.clear_obs_map {
+            Some(m) => {
+                let (map, colours) = clear_obs_classes(m);
+                let outlines = self.outlines(map.bbox);
+                match render_map_coloured(
+                    "clear observations",
+                    &map,
+                    &colours,
+                    &outlines,
+                    None,
+                    COUNTY_MIN_WIDTH,
+                    self.geographic,
+                )? {
+                    Some(img) => out.push_str(&Self::figure(
+                        &img,
+                        "County map of clear observations",
+                        "Mean number of clear observations per map pixel over every cell of the footprints' window (the window of <code>classes.tif</code>); outlines as on the county map. North is up.",
+                    )),
+                    None => out.push_str(
+                        "<p class=\"note\">No clear-observation map (no footprint cells).</p>\n",
+                    ),
+                }
+                let legend: String = CLEAR_BINS
+                    .iter()
+                    .map(|(_, name, c)| {
+                        format!(
+                            "<span><span class=\"sw\" style=\"background:{}\"></span>{name}</span>",
+                            hex(*c)
+                        )
+                    })
+                    .collect();
+                out.push_str(&format!(
+                    "<div class=\"legend\">Clear observations 晴空观测次数: {legend}</div>\n"
+                ));
+            }
+            None => out.push_str(
+                "<p class=\"note\">No clear-observation map: it is drawn by one-shot audits (not by shards and their merge).</p>\n",
+            ),
+        }
+        out.push_str(&format!(
+            "<h3>{}</h3>\n<table>\n<tr><th>Date 日期</th><th>Scene 影像</th><th>Tile 分幅</th><th>Used 使用</th><th>Why not 未用原因</th></tr>\n",
+            label("Scenes found", "找到的影像")
+        ));
+        for s in &c.scenes {
+            out.push_str(&format!(
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+                esc(&s.date),
+                esc(&s.id),
+                esc(s.tile.as_deref().unwrap_or("")),
+                if s.used {
+                    "<span class=\"tag\">yes 是</span>"
+                } else {
+                    "<span class=\"tag no\">no 否</span>"
+                },
+                esc(s.reason.as_deref().unwrap_or("")),
+            ));
+        }
+        out.push_str("</table>\n");
+        Ok(())
+    }
+
     /// The top legacy pieces by unrestored area.
     fn orphans(&self, out: &mut String) {
         let ranking = orphan_ranking(self.r);
@@ -552,12 +657,17 @@ impl<'a> Page<'a> {
             out.push_str("<p>No legacy land is unrestored. 无未恢复的历史遗留图斑。</p>\n");
             return;
         }
-        out.push_str("<table>\n<tr><th class=\"n\">Rank 序号</th><th>Pit 图斑</th><th>Kind 类型</th><th>Town 乡镇</th><th class=\"n\">Unrestored 未恢复 (ha)</th><th class=\"n\">Restored 已恢复 (ha)</th><th class=\"n\">Water (ha)</th><th class=\"n\">Unobserved (ha)</th><th class=\"n\">Total (ha)</th></tr>\n");
+        let composite = self.r.summary.composite.is_some();
+        out.push_str("<table>\n<tr><th class=\"n\">Rank 序号</th><th>Pit 图斑</th><th>Kind 类型</th><th>Town 乡镇</th><th class=\"n\">Unrestored 未恢复 (ha)</th><th class=\"n\">Restored 已恢复 (ha)</th><th class=\"n\">Water (ha)</th><th class=\"n\">Unobserved (ha)</th><th class=\"n\">Total (ha)</th>");
+        if composite {
+            out.push_str("<th class=\"n\">Clear obs. 晴空观测</th>");
+        }
+        out.push_str("</tr>\n");
         for o in ranking.iter().take(ORPHAN_ROWS) {
             let kind = o.pit.and_then(|p| p.kind.as_deref()).unwrap_or("");
             let town = o.pit.and_then(|p| p.town.as_deref()).unwrap_or("");
             out.push_str(&format!(
-                "<tr><td class=\"n\">{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>\n",
+                "<tr><td class=\"n\">{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>",
                 o.rank,
                 esc(o.pit_id),
                 esc(kind),
@@ -568,6 +678,13 @@ impl<'a> Page<'a> {
                 ha(o.areas.unobserved_ha),
                 ha(o.areas.total_ha()),
             ));
+            if composite {
+                out.push_str(&format!(
+                    "<td class=\"n\">{}</td>",
+                    clear_obs(o.areas.clear_obs_mean())
+                ));
+            }
+            out.push_str("</tr>\n");
         }
         out.push_str("</table>\n");
         if ranking.len() > ORPHAN_ROWS {
@@ -603,6 +720,10 @@ impl<'a> Page<'a> {
                 "<th class=\"n\">Newly restored (ha)</th><th class=\"n\">Re-disturbed (ha)</th>",
             );
         }
+        let composite = self.r.summary.composite.is_some();
+        if composite {
+            out.push_str("<th class=\"n\">Clear obs. 晴空观测</th>");
+        }
         out.push_str("</tr>\n");
         for m in &mines {
             out.push_str(&format!(
@@ -630,6 +751,12 @@ impl<'a> Page<'a> {
                     )),
                     None => out.push_str("<td class=\"n\">—</td><td class=\"n\">—</td>"),
                 }
+            }
+            if composite {
+                out.push_str(&format!(
+                    "<td class=\"n\">{}</td>",
+                    clear_obs(m.areas.clear_obs_mean())
+                ));
             }
             out.push_str("</tr>\n");
         }
@@ -831,6 +958,51 @@ impl<'a> Page<'a> {
 /// Areas with four decimals (overlaps are often small).
 /// A restored share with the observed share it rests on: `85.0 % of 42.0 %
 /// observed` (a share of a little observed land must never read as a headline).
+/// A mean number of clear observations, one decimal; `—` for no land.
+fn clear_obs(v: Option<f64>) -> String {
+    v.map(|m| format!("{m:.1}")).unwrap_or_else(|| "—".into())
+}
+
+/// Classes of the clear-observation map: upper bound of the mean (exclusive),
+/// legend label, colour (a sequential ramp, light for few).
+const CLEAR_BINS: [(f64, &str, Rgb); 7] = [
+    (0.5, "0", [255, 255, 204]),
+    (1.5, "1", [199, 233, 180]),
+    (2.5, "2", [127, 205, 187]),
+    (4.5, "3–4", [65, 182, 196]),
+    (8.5, "5–8", [29, 145, 192]),
+    (16.5, "9–16", [34, 94, 168]),
+    (f64::INFINITY, "17+", [12, 44, 132]),
+];
+
+/// The clear-observation map as a class map of [`CLEAR_BINS`] indices, and its colours.
+fn clear_obs_classes(m: &ClearObsMap) -> (ClassMap, [Rgb; 256]) {
+    let cells = m
+        .means
+        .iter()
+        .map(|v| match v {
+            Some(x) => CLEAR_BINS
+                .iter()
+                .position(|(upper, _, _)| *x < *upper)
+                .unwrap_or(CLEAR_BINS.len() - 1) as u8,
+            None => ClassMap::OUTSIDE,
+        })
+        .collect();
+    let mut colours = [OUTSIDE; 256];
+    for (i, (_, _, c)) in CLEAR_BINS.iter().enumerate() {
+        colours[i] = *c;
+    }
+    (
+        ClassMap {
+            width: m.width,
+            height: m.height,
+            bbox: m.bbox,
+            cells,
+        },
+        colours,
+    )
+}
+
 fn pct_observed(a: &ClassAreas) -> String {
     match a.restored_pct() {
         Some(p) => format!(

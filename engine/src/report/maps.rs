@@ -151,7 +151,28 @@ pub fn render_map(
     min_width: usize,
     geographic: bool,
 ) -> Result<Option<MapImage>, ReportError> {
-    let Some(p) = paint_map(map, outlines, boundary, min_width, geographic)? else {
+    let colours: [Rgb; 256] = std::array::from_fn(|v| class_colour(v as u8));
+    render_map_coloured(
+        name, map, &colours, outlines, boundary, min_width, geographic,
+    )
+}
+
+/// [`render_map`] with the colour of every cell value given (e.g. a ramp of
+/// clear-observation counts).
+///
+/// # Errors
+/// As [`render_map`].
+pub fn render_map_coloured(
+    name: &str,
+    map: &ClassMap,
+    colours: &[Rgb; 256],
+    outlines: &[Outline<'_>],
+    boundary: Option<&MultiPolygon<f64>>,
+    min_width: usize,
+    geographic: bool,
+) -> Result<Option<MapImage>, ReportError> {
+    let Some(p) = paint_map_coloured(map, colours, outlines, boundary, min_width, geographic)?
+    else {
         return Ok(None);
     };
     Ok(Some(MapImage {
@@ -170,6 +191,22 @@ pub fn render_map(
 /// [`ReportError::Inconsistent`] when `cells` is not `width × height` long.
 pub fn paint_map(
     map: &ClassMap,
+    outlines: &[Outline<'_>],
+    boundary: Option<&MultiPolygon<f64>>,
+    min_width: usize,
+    geographic: bool,
+) -> Result<Option<Painted>, ReportError> {
+    let colours: [Rgb; 256] = std::array::from_fn(|v| class_colour(v as u8));
+    paint_map_coloured(map, &colours, outlines, boundary, min_width, geographic)
+}
+
+/// [`paint_map`] with the colour of every cell value given.
+///
+/// # Errors
+/// As [`paint_map`].
+pub fn paint_map_coloured(
+    map: &ClassMap,
+    colours: &[Rgb; 256],
     outlines: &[Outline<'_>],
     boundary: Option<&MultiPolygon<f64>>,
     min_width: usize,
@@ -194,7 +231,7 @@ pub fn paint_map(
     let mut canvas = Canvas::new(out_w, out_h + STRIP_HEIGHT, [255, 255, 255]);
     let out_w = canvas.width();
     let out_h = canvas.height().saturating_sub(STRIP_HEIGHT).max(1);
-    paint_cells(&mut canvas, map, s, out_w, out_h);
+    paint_cells(&mut canvas, map, colours, s, out_w, out_h);
 
     let (xmin, ymin, xmax, ymax) = map.bbox;
     let (bw, bh) = (xmax - xmin, ymax - ymin);
@@ -343,14 +380,20 @@ fn clip_to(a: (f64, f64), b: (f64, f64), w: f64, h: f64) -> Option<(f64, f64)> {
 /// the source row of every output row), so the pixel loop is table look-ups and byte
 /// stores (one palette index per pixel); an output row sampling the same map row as the
 /// row above is one copy.
-fn paint_cells(canvas: &mut Canvas, map: &ClassMap, s: f64, out_w: usize, out_h: usize) {
+fn paint_cells(
+    canvas: &mut Canvas,
+    map: &ClassMap,
+    colours: &[Rgb; 256],
+    s: f64,
+    out_w: usize,
+    out_h: usize,
+) {
     let last_col = map.width.saturating_sub(1);
     let last_row = map.height.saturating_sub(1);
     let cols: Vec<usize> = (0..out_w)
         .map(|ox| (((ox as f64 + 0.5) / s).floor() as usize).min(last_col))
         .collect();
-    let colours: [Rgb; 256] = std::array::from_fn(|v| class_colour(v as u8));
-    let mut painter = canvas.row_painter(&colours);
+    let mut painter = canvas.row_painter(colours);
     let mut painted: Option<(usize, usize)> = None; // (output row, map row)
     for oy in 0..out_h {
         let cy = (((oy as f64 + 0.5) / s).floor() as usize).min(last_row);
