@@ -187,3 +187,48 @@ mod tests {
         assert_eq!(plan[0].needed, w(1, 1, 9, 6));
     }
 }
+
+/// Per-worker state (decoders with their tile caches, buffers) kept across the tasks
+/// of a parallel loop: a task takes a free state, or makes one, and gives it back.
+///
+/// Rayon's `map_init` makes a fresh state for every job it splits off — a handful
+/// per thread — so decoded-tile caches would start cold again and again; with the
+/// pool at most as many states exist as tasks run at once (the worker threads).
+#[derive(Debug)]
+pub struct WorkerPool<T> {
+    free: std::sync::Mutex<Vec<T>>,
+}
+
+impl<T> Default for WorkerPool<T> {
+    fn default() -> Self {
+        Self {
+            free: std::sync::Mutex::new(Vec::new()),
+        }
+    }
+}
+
+impl<T> WorkerPool<T> {
+    /// Runs `task` with a free state (or one `make` builds), then puts it back,
+    /// whether the task succeeded or not.
+    pub fn with<R, E>(
+        &self,
+        make: impl FnOnce() -> Result<T, E>,
+        task: impl FnOnce(&mut T) -> Result<R, E>,
+    ) -> Result<R, E> {
+        let taken = self.free.lock().ok().and_then(|mut v| v.pop());
+        let mut state = match taken {
+            Some(s) => s,
+            None => make()?,
+        };
+        let out = task(&mut state);
+        if let Ok(mut v) = self.free.lock() {
+            v.push(state);
+        }
+        out
+    }
+
+    /// How many states were made (all back in the pool once the loop is over).
+    pub fn made(&self) -> usize {
+        self.free.lock().map(|v| v.len()).unwrap_or(0)
+    }
+}

@@ -165,6 +165,17 @@ fn demo_season_composites_reproduce_2024() {
             let m = p.areas.clear_obs_mean().unwrap();
             assert!((0.0..=4.0).contains(&m), "{}: {m}", p.pit_id);
         }
+        // The county map of clear observations: footprint cells only, 0–4 each.
+        let map = r.clear_obs_map.as_ref().unwrap();
+        let painted: Vec<f64> = map.means.iter().flatten().copied().collect();
+        assert!(!painted.is_empty() && painted.len() < map.means.len());
+        let (lo, hi) = painted
+            .iter()
+            .fold((f64::MAX, f64::MIN), |(l, h), v| (l.min(*v), h.max(*v)));
+        assert!(
+            lo >= 0.0 && hi <= 4.0 && lo <= mean && mean <= hi,
+            "{lo} {mean} {hi}"
+        );
     }
     // Without a season, April and October enter: figures change.
     let mut cfg = base.clone();

@@ -34,6 +34,10 @@ use std::path::Path;
 /// scenes × BLOCK² × 5 bytes.
 pub const BLOCK: usize = 512;
 
+/// Decoded JPEG 2000 tiles one worker keeps across all its scenes' files (each
+/// file keeps at least its last tile).
+pub const TILE_CACHE_BYTES: usize = 96 << 20;
+
 /// One scene, opened and placed on the virtual grid.
 #[derive(Debug)]
 struct OpenScene {
@@ -310,7 +314,8 @@ impl Composite {
         v
     }
 
-    /// Fresh decoders for a worker.
+    /// Fresh decoders for a worker; their decoded-tile caches (JPEG 2000) share
+    /// [`TILE_CACHE_BYTES`].
     pub fn readers(&self) -> Result<CompositeReaders, AuditError> {
         let mut scenes = Vec::with_capacity(self.scenes.len());
         for s in &self.scenes {
@@ -329,6 +334,17 @@ impl Composite {
                     .transpose()
                     .map_err(Error::from)?,
             });
+        }
+        let files: usize = scenes
+            .iter()
+            .map(|r| 1 + usize::from(r.nir.is_some()) + usize::from(r.mask.is_some()))
+            .sum();
+        let share = TILE_CACHE_BYTES / files.max(1);
+        for r in &mut scenes {
+            r.red.set_cache_bytes(share);
+            for x in [&mut r.nir, &mut r.mask].into_iter().flatten() {
+                x.set_cache_bytes(share);
+            }
         }
         Ok(CompositeReaders { scenes })
     }

@@ -1,6 +1,6 @@
-//! The audit's class raster (`classes.tif`), a composite's clear-observation counts
-//! (`clear_obs.tif`) and the county map of those counts, from one block pass over
-//! the window of the footprints.
+//! The audit's class raster (`classes.tif`) and a composite's clear-observation
+//! counts (`clear_obs.tif`), from one block pass over the window of the footprints
+//! (`reclaim audit --classes-tif`).
 //!
 //! The window is the bounding window of every piece on the imagery grid (clipped
 //! to it). It is classified one row of 256 × 256 tiles at a time: the imagery
@@ -8,15 +8,14 @@
 //! compressed in parallel and written in order, so memory holds one row of tiles.
 
 use super::error::AuditError;
-use super::imagery::{BlockBands, Imagery, Readers};
-use super::model::ClearObsMap;
+use super::imagery::{BlockBands, Imagery};
 use crate::classify::{LandClass, IMPLAUSIBLE};
 use crate::error::Error;
 use crate::grid::Window;
+use crate::plan::WorkerPool;
 use crate::raster::write::{geo_key_directory, write_tiled_u8, U8Tiff, WriteError, TILE};
 use rayon::prelude::*;
 use std::path::Path;
-use std::sync::Mutex;
 
 /// File name of the class raster.
 pub const CLASSES_FILE: &str = "classes.tif";
@@ -40,19 +39,9 @@ pub fn output_code(code: u8) -> u8 {
     }
 }
 
-/// What the pass made.
-#[derive(Debug, Default)]
-pub struct RasterPass {
-    /// Files written into the folder given (names).
-    pub files: Vec<String>,
-    /// A composite's county map of mean clear observations.
-    pub clear_obs_map: Option<ClearObsMap>,
-}
-
-/// Classifies every cell of `window` and writes, when `dir` is given,
-/// [`CLASSES_FILE`] (and [`CLEAR_OBS_FILE`] for a composite) into it; for a
-/// composite, also returns the map of mean clear observations per map pixel (at
-/// most `map_px` pixels on its longer side, the county map's pixels).
+/// Classifies every cell of `window` and writes [`CLASSES_FILE`] (and
+/// [`CLEAR_OBS_FILE`] for a composite) into `dir`; returns the names written (none
+/// when the window misses the imagery).
 ///
 /// # Errors
 /// Read failures of the imagery; [`Error::Output`] naming a file that cannot be
@@ -60,20 +49,15 @@ pub struct RasterPass {
 pub fn class_rasters(
     imagery: &Imagery,
     window: Window,
-    dir: Option<&Path>,
-    map_px: usize,
-) -> Result<RasterPass, AuditError> {
+    dir: &Path,
+) -> Result<Vec<String>, AuditError> {
     let composite = imagery.composite().is_some();
     let window = match window.intersect(&imagery.grid.full_window()) {
         Some(w) if !w.is_empty() => w,
-        _ => return Ok(RasterPass::default()),
+        _ => return Ok(Vec::new()),
     };
-    if dir.is_none() && !composite {
-        return Ok(RasterPass::default());
-    }
     let blocks = imagery.blocks();
-    let pool: Mutex<Vec<(Readers, BlockBands)>> = Mutex::new(Vec::new());
-    let mut map = composite.then(|| MapSums::new(window, map_px));
+    let workers = WorkerPool::default();
 
     // One band of rows: classes and counts of `rows` rows from window row `row0`.
     let mut fill = |row0: usize, rows: usize, bufs: &mut [Vec<u8>]| -> Result<(), AuditError> {
@@ -86,27 +70,24 @@ pub fn class_rasters(
         let tasks: Vec<Window> = blocks.iter().filter_map(|b| b.intersect(&band)).collect();
         let parts = tasks
             .par_iter()
-            .map(|&w| -> Result<(Window, Vec<u8>, Vec<u8>), AuditError> {
-                let taken = pool.lock().ok().and_then(|mut p| p.pop());
-                let (mut readers, mut bands) = match taken {
-                    Some(x) => x,
-                    None => (imagery.readers()?, BlockBands::default()),
-                };
-                imagery.load(&mut readers, w, &mut bands)?;
-                let n = w.len();
-                let mut codes = Vec::with_capacity(n);
-                let mut clear = Vec::with_capacity(if composite { n } else { 0 });
-                for i in 0..n {
-                    let (c, k) = imagery.class_and_clear_at(&bands, i);
-                    codes.push(output_code(c));
-                    if composite {
-                        clear.push(u8::try_from(k).unwrap_or(MAX_COUNT).min(MAX_COUNT));
-                    }
-                }
-                if let Ok(mut p) = pool.lock() {
-                    p.push((readers, bands));
-                }
-                Ok((w, codes, clear))
+            .map(|&w| {
+                workers.with(
+                    || -> Result<_, AuditError> { Ok((imagery.readers()?, BlockBands::default())) },
+                    |(readers, bands)| -> Result<(Window, Vec<u8>, Vec<u8>), AuditError> {
+                        imagery.load(readers, w, bands)?;
+                        let n = w.len();
+                        let mut codes = Vec::with_capacity(n);
+                        let mut clear = Vec::with_capacity(if composite { n } else { 0 });
+                        for i in 0..n {
+                            let (c, k) = imagery.class_and_clear_at(bands, i);
+                            codes.push(output_code(c));
+                            if composite {
+                                clear.push(u8::try_from(k).unwrap_or(MAX_COUNT).min(MAX_COUNT));
+                            }
+                        }
+                        Ok((w, codes, clear))
+                    },
+                )
             })
             .collect::<Result<Vec<_>, _>>()?;
         for (w, codes, clear) in parts {
@@ -123,12 +104,9 @@ pub fn class_rasters(
                 }
                 if let (Some(d), Some(s)) = (
                     bufs.get_mut(1).and_then(|b| b.get_mut(dst..dst + w.width)),
-                    clear.get(src.clone()),
+                    clear.get(src),
                 ) {
                     d.copy_from_slice(s);
-                }
-                if let (Some(m), Some(s)) = (map.as_mut(), clear.get(src)) {
-                    m.add_row(w.row_off + r, w.col_off, s);
                 }
             }
         }
@@ -154,51 +132,35 @@ pub fn class_rasters(
         end: 0,
     };
 
-    let mut files = Vec::new();
-    match dir {
-        Some(dir) => {
-            let t = imagery.grid.transform;
-            let (x0, y0) = t.apply(window.col_off as f64, window.row_off as f64);
-            let transform = crate::grid::GeoTransform { x0, y0, ..t };
-            let geo_keys = geo_key_directory(imagery.crs.epsg, imagery.crs.is_geographic());
-            let mut specs = vec![U8Tiff {
-                path: dir.join(CLASSES_FILE),
-                transform,
-                geo_keys: geo_keys.clone(),
-                nodata: NODATA,
-                palette: Some(Box::new(palette())),
-                metadata: Some(CLASSES_METADATA.to_string()),
-            }];
-            files.push(CLASSES_FILE.to_string());
-            if composite {
-                specs.push(U8Tiff {
-                    path: dir.join(CLEAR_OBS_FILE),
-                    transform,
-                    geo_keys,
-                    nodata: NODATA,
-                    palette: None,
-                    metadata: Some(CLEAR_OBS_METADATA.to_string()),
-                });
-                files.push(CLEAR_OBS_FILE.to_string());
-            }
-            write_tiled_u8(&specs, window.width, window.height, |row0, rows, bufs| {
-                banded.take(row0, rows, bufs, &mut fill)
-            })
-            .map_err(|e| write_error(dir, e))?;
-        }
-        None => {
-            let mut row0 = 0;
-            while row0 < window.height {
-                let rows = TILE.min(window.height - row0);
-                banded.take(row0, rows, &mut [], &mut fill)?;
-                row0 += rows;
-            }
-        }
+    let t = imagery.grid.transform;
+    let (x0, y0) = t.apply(window.col_off as f64, window.row_off as f64);
+    let transform = crate::grid::GeoTransform { x0, y0, ..t };
+    let geo_keys = geo_key_directory(imagery.crs.epsg, imagery.crs.is_geographic());
+    let mut files = vec![CLASSES_FILE.to_string()];
+    let mut specs = vec![U8Tiff {
+        path: dir.join(CLASSES_FILE),
+        transform,
+        geo_keys: geo_keys.clone(),
+        nodata: NODATA,
+        palette: Some(Box::new(palette())),
+        metadata: Some(CLASSES_METADATA.to_string()),
+    }];
+    if composite {
+        specs.push(U8Tiff {
+            path: dir.join(CLEAR_OBS_FILE),
+            transform,
+            geo_keys,
+            nodata: NODATA,
+            palette: None,
+            metadata: Some(CLEAR_OBS_METADATA.to_string()),
+        });
+        files.push(CLEAR_OBS_FILE.to_string());
     }
-    Ok(RasterPass {
-        files,
-        clear_obs_map: map.map(|m| m.finish(imagery)),
+    write_tiled_u8(&specs, window.width, window.height, |row0, rows, bufs| {
+        banded.take(row0, rows, bufs, &mut fill)
     })
+    .map_err(|e| write_error(dir, e))?;
+    Ok(files)
 }
 
 /// Most rows computed at once beyond the rows asked for: a band ends on an imagery
@@ -314,72 +276,6 @@ const CLEAR_OBS_METADATA: &str = "<GDALMetadata>\
 <Item name=\"DESCRIPTION\" sample=\"0\" role=\"description\">clear observations (254 = 254 or more)</Item>\
 </GDALMetadata>";
 
-/// Sums of clear observations per map pixel.
-struct MapSums {
-    window: Window,
-    k: usize,
-    width: usize,
-    height: usize,
-    sums: Vec<u64>,
-    cells: Vec<u32>,
-}
-
-impl MapSums {
-    /// The county map's pixels over `window` ([`super::sweep::Canvas::new`]).
-    fn new(window: Window, max_px: usize) -> MapSums {
-        let longer = window.width.max(window.height).max(1);
-        let k = longer.div_ceil(max_px.max(1)).max(1);
-        let width = window.width.div_ceil(k).max(1);
-        let height = window.height.div_ceil(k).max(1);
-        MapSums {
-            window,
-            k,
-            width,
-            height,
-            sums: vec![0; width * height],
-            cells: vec![0; width * height],
-        }
-    }
-
-    /// Adds the counts of grid row `row` from grid column `col0`.
-    fn add_row(&mut self, row: usize, col0: usize, counts: &[u8]) {
-        let Some(dy) = row.checked_sub(self.window.row_off) else {
-            return;
-        };
-        let py = dy / self.k;
-        for (j, &c) in counts.iter().enumerate() {
-            let Some(dx) = (col0 + j).checked_sub(self.window.col_off) else {
-                continue;
-            };
-            let i = py * self.width + dx / self.k;
-            if let (Some(s), Some(n)) = (self.sums.get_mut(i), self.cells.get_mut(i)) {
-                *s += u64::from(c);
-                *n += 1;
-            }
-        }
-    }
-
-    fn finish(self, imagery: &Imagery) -> ClearObsMap {
-        let t = imagery.grid.transform;
-        let (xa, ya) = t.apply(self.window.col_off as f64, self.window.row_off as f64);
-        let (xb, yb) = t.apply(
-            (self.window.col_off + self.width * self.k) as f64,
-            (self.window.row_off + self.height * self.k) as f64,
-        );
-        ClearObsMap {
-            width: self.width,
-            height: self.height,
-            bbox: (xa.min(xb), ya.min(yb), xa.max(xb), ya.max(yb)),
-            means: self
-                .sums
-                .iter()
-                .zip(&self.cells)
-                .map(|(&s, &n)| (n > 0).then(|| s as f64 / f64::from(n)))
-                .collect(),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -448,22 +344,5 @@ mod tests {
         );
         assert!(most < 1200, "{most}");
         assert_eq!(b.pending[0].len(), 0);
-    }
-
-    #[test]
-    fn map_sums_average_the_cells_of_a_pixel() {
-        let w = Window {
-            col_off: 10,
-            row_off: 20,
-            width: 5,
-            height: 3,
-        };
-        let mut m = MapSums::new(w, 3);
-        assert_eq!((m.k, m.width, m.height), (2, 3, 2));
-        m.add_row(20, 10, &[1, 3, 5, 5, 9]);
-        m.add_row(21, 10, &[1, 3, 0, 0, 9]);
-        assert_eq!(m.sums[..3], [8, 10, 18]);
-        assert_eq!(m.cells[..3], [4, 4, 2]);
-        assert_eq!(m.cells[3..], [0, 0, 0]);
     }
 }

@@ -12,7 +12,7 @@ use super::model::{
     Provenance, Summary,
 };
 use super::shard::{Measure, OneShot};
-use super::sweep::{sweep_with, IMPLAUSIBLE_SLOT};
+use super::sweep::{sweep_with, ClearCanvas, IMPLAUSIBLE_SLOT};
 use crate::attribute::{self, canonical_status, Date, LiabilityRule, Licence, Pit};
 use crate::coverage::{self, Coverage};
 use crate::crs::{Crs, Transformer};
@@ -207,50 +207,47 @@ pub(crate) fn run_with(
 
     let footprint_window = canvases.first().map(|c| c.0);
     let one_shot = measure.one_shot();
+    // A composite's county map of clear observations over the footprint cells,
+    // painted by the sweep (one-shot audits only; shards refuse composites).
+    let mut clear_obs_map = None;
     let swept = measure.measure(
         &att,
         coverages,
         canvases,
         &imagery.grid,
         &mut |coverages, canvases| {
-            sweep_with(
+            let clear = footprint_window
+                .filter(|_| one_shot && imagery.composite().is_some())
+                .map(|w| ClearCanvas::new(w, COUNTY_MAP_PX));
+            let swept = sweep_with(
                 &imagery,
                 previous.as_ref().and_then(|p| p.1.as_ref()),
                 coverages,
                 canvases,
+                clear,
                 opts.progress.as_ref(),
-            )
+            )?;
+            clear_obs_map = swept.clear_map.as_ref().map(|m| m.finish(&imagery.grid));
+            Ok(swept)
         },
     )?;
 
-    // The class raster and a composite's clear-observation map: one more pass over
-    // the footprints' window (one-shot audits only; shards and merges have none).
-    let (clear_obs_map, rasters) = match footprint_window {
-        Some(w) if one_shot && (opts.classes_tif || imagery.composite().is_some()) => {
-            let scratch = if opts.classes_tif {
-                let base = opts.scratch_dir.clone().unwrap_or_else(std::env::temp_dir);
-                Some(
-                    tempfile::Builder::new()
-                        .prefix(".reclaim-rasters-")
-                        .tempdir_in(&base)
-                        .map_err(|source| Error::Output { path: base, source })?,
-                )
-            } else {
-                None
-            };
-            let pass = super::rasters::class_rasters(
-                &imagery,
-                w,
-                scratch.as_ref().map(|d| d.path()),
-                COUNTY_MAP_PX,
-            )?;
-            let files = scratch.map(|dir| super::model::RasterFiles {
+    // The class raster: one more pass over every cell of the footprints' window
+    // (one-shot audits only; shards and merges have none).
+    let rasters = match footprint_window {
+        Some(w) if one_shot && opts.classes_tif => {
+            let base = opts.scratch_dir.clone().unwrap_or_else(std::env::temp_dir);
+            let dir = tempfile::Builder::new()
+                .prefix(".reclaim-rasters-")
+                .tempdir_in(&base)
+                .map_err(|source| Error::Output { path: base, source })?;
+            let names = super::rasters::class_rasters(&imagery, w, dir.path())?;
+            Some(super::model::RasterFiles {
                 dir: std::sync::Arc::new(dir),
-                names: pass.files,
-            });
-            (pass.clear_obs_map, files)
+                names,
+            })
         }
-        _ => (None, None),
+        _ => None,
     };
 
     // Per piece: over the raster from the sweep; beyond it, unobserved.

@@ -5,11 +5,11 @@
 
 use super::error::AuditError;
 use super::imagery::{BlockBands, Imagery, Readers, Unmapped, UNMAPPED};
-use super::model::{ClassMap, LandClass};
+use super::model::{ClassMap, ClearObsMap, LandClass};
 use crate::classify::{Unobserved, IMPLAUSIBLE};
 use crate::coverage::Coverage;
 use crate::grid::{Grid, Window};
-use crate::plan::plan_blocks;
+use crate::plan::{plan_blocks, WorkerPool};
 use crate::progress::{Progress, Ticker};
 use rayon::prelude::*;
 use std::sync::Mutex;
@@ -163,6 +163,79 @@ impl Canvas {
     }
 }
 
+/// A composite's map of clear observations being painted: per pixel of `k × k`
+/// cells, the sum of the clear observations of the footprint cells in it and
+/// their number (each cell once, however many pieces cover it).
+#[derive(Debug, Clone)]
+pub struct ClearCanvas {
+    window: Window,
+    k: usize,
+    width: usize,
+    height: usize,
+    sums: Vec<u64>,
+    cells: Vec<u32>,
+}
+
+impl ClearCanvas {
+    /// A map over `window`, at most `max_px` pixels on its longer side (the
+    /// pixels of a [`Canvas`] of the same arguments).
+    pub fn new(window: Window, max_px: usize) -> ClearCanvas {
+        let longer = window.width.max(window.height).max(1);
+        let k = longer.div_ceil(max_px.max(1)).max(1);
+        let width = window.width.div_ceil(k).max(1);
+        let height = window.height.div_ceil(k).max(1);
+        ClearCanvas {
+            window,
+            k,
+            width,
+            height,
+            sums: vec![0; width * height],
+            cells: vec![0; width * height],
+        }
+    }
+
+    /// Adds footprint cells given as (grid row, grid column, clear observations);
+    /// cells outside the map are ignored.
+    pub fn add(&mut self, cells: &[(usize, usize, u32)]) {
+        let w = self.window;
+        for &(row, col, n) in cells {
+            let (Some(dy), Some(dx)) = (row.checked_sub(w.row_off), col.checked_sub(w.col_off))
+            else {
+                continue;
+            };
+            if dy >= w.height || dx >= w.width {
+                continue;
+            }
+            let i = (dy / self.k) * self.width + dx / self.k;
+            if let (Some(s), Some(c)) = (self.sums.get_mut(i), self.cells.get_mut(i)) {
+                *s += u64::from(n);
+                *c += 1;
+            }
+        }
+    }
+
+    /// The finished map: each pixel's mean, `None` where no footprint cell fell.
+    pub fn finish(&self, grid: &Grid) -> ClearObsMap {
+        let t = grid.transform;
+        let (xa, ya) = t.apply(self.window.col_off as f64, self.window.row_off as f64);
+        let (xb, yb) = t.apply(
+            (self.window.col_off + self.width * self.k) as f64,
+            (self.window.row_off + self.height * self.k) as f64,
+        );
+        ClearObsMap {
+            width: self.width,
+            height: self.height,
+            bbox: (xa.min(xb), ya.min(yb), xa.max(xb), ya.max(yb)),
+            means: self
+                .sums
+                .iter()
+                .zip(&self.cells)
+                .map(|(&s, &n)| (n > 0).then(|| s as f64 / f64::from(n)))
+                .collect(),
+        }
+    }
+}
+
 /// What the sweep returns.
 #[derive(Debug)]
 pub struct SweepResult {
@@ -184,6 +257,8 @@ pub struct SweepResult {
     pub composite_m2_by_piece: Vec<[f64; 2]>,
     /// The canvases, painted.
     pub canvases: Vec<Canvas>,
+    /// The map of clear observations, painted (when one was given).
+    pub clear_map: Option<ClearCanvas>,
 }
 
 /// Runs the sweep over `coverages` (one per piece). Without `previous`, the
@@ -194,7 +269,7 @@ pub fn sweep(
     coverages: &[Coverage],
     canvases: Vec<Canvas>,
 ) -> Result<SweepResult, AuditError> {
-    sweep_with(current, previous, coverages, canvases, None)
+    sweep_with(current, previous, coverages, canvases, None, None)
 }
 
 /// [`sweep`], reporting each finished block to `progress`.
@@ -208,11 +283,14 @@ pub fn sweep_with(
     previous: Option<&Imagery>,
     coverages: &[Coverage],
     canvases: Vec<Canvas>,
+    clear_map: Option<ClearCanvas>,
     progress: Option<&Progress>,
 ) -> Result<SweepResult, AuditError> {
     let windows: Vec<Window> = coverages.iter().map(|c| c.window).collect();
     let plan = plan_blocks(current.blocks(), &windows);
     let canvases = Mutex::new(canvases);
+    let composite = current.composite().is_some();
+    let clear_map = Mutex::new(clear_map.filter(|_| composite));
     let ticker = Ticker::new(progress, plan.len() as u64);
 
     /// One worker's decoders and buffers, reused from block to block.
@@ -226,6 +304,10 @@ pub fn sweep_with(
         covered: Vec<usize>,
         /// The covered cells as (grid row, grid column, class), for the maps.
         cells: Vec<(usize, usize, u8)>,
+        /// A composite's clear observations of the cells in the window (by index).
+        clear: Vec<u32>,
+        /// The covered cells as (grid row, grid column, clear observations).
+        clear_cells: Vec<(usize, usize, u32)>,
     }
     let make_worker = || -> Result<Worker, AuditError> {
         Ok(Worker {
@@ -236,24 +318,17 @@ pub fn sweep_with(
             footprint: Vec::new(),
             covered: Vec::new(),
             cells: Vec::new(),
+            clear: Vec::new(),
+            clear_cells: Vec::new(),
         })
     };
 
     type BlockOut = (Vec<(usize, Transitions, f64, Causes, [f64; 2])>, Unmapped);
-    let composite = current.composite().is_some();
+    let workers = WorkerPool::default();
     let parts: Vec<BlockOut> = plan
         .par_iter()
-        .map_init(
-            || None,
-            |slot: &mut Option<Worker>, task| -> Result<BlockOut, AuditError> {
-                if slot.is_none() {
-                    *slot = Some(make_worker()?);
-                }
-                let Some(wk) = slot.as_mut() else {
-                    return Err(AuditError::Reconciliation {
-                        detail: "worker state missing".into(),
-                    });
-                };
+        .map(|task| {
+            workers.with(make_worker, |wk| -> Result<BlockOut, AuditError> {
                 let bw = task.needed;
                 let mut unmapped = Unmapped::new();
                 current.load(&mut wk.now, bw, &mut wk.bands_now)?;
@@ -267,6 +342,10 @@ pub fn sweep_with(
                 wk.footprint.clear();
                 wk.footprint.resize(bw.len(), 255);
                 wk.covered.clear();
+                if composite {
+                    wk.clear.clear();
+                    wk.clear.resize(bw.len(), 0);
+                }
                 let mut out = Vec::with_capacity(task.footprints.len());
                 for &p in &task.footprints {
                     let Some(cov) = coverages.get(p) else {
@@ -294,6 +373,9 @@ pub fn sweep_with(
                             let bi = b0 + k;
                             let (mut now, clear) = current.class_and_clear_at(&wk.bands_now, bi);
                             if composite {
+                                if let Some(c) = wk.clear.get_mut(bi) {
+                                    *c = clear;
+                                }
                                 comp[1] += f * cell_m2 * f64::from(clear);
                                 if now == Unobserved::FewClear.code() {
                                     comp[0] += f * cell_m2;
@@ -336,6 +418,20 @@ pub fn sweep_with(
                         wk.cells.push((row, col, class));
                     }
                 }
+                if composite {
+                    wk.clear_cells.clear();
+                    for &i in &wk.covered {
+                        if let Some(&n) = wk.clear.get(i) {
+                            let (row, col) = (bw.row_off + i / bw.width, bw.col_off + i % bw.width);
+                            wk.clear_cells.push((row, col, n));
+                        }
+                    }
+                    if let Ok(mut m) = clear_map.lock() {
+                        if let Some(m) = m.as_mut() {
+                            m.add(&wk.clear_cells);
+                        }
+                    }
+                }
                 if let Ok(mut cs) = canvases.lock() {
                     for c in cs.iter_mut() {
                         if c.window.intersect(&bw).is_some() {
@@ -345,8 +441,8 @@ pub fn sweep_with(
                 }
                 ticker.tick();
                 Ok((out, unmapped))
-            },
-        )
+            })
+        })
         .collect::<Result<_, _>>()?;
 
     // Merge in block order so sums are the same from run to run.
@@ -380,6 +476,7 @@ pub fn sweep_with(
         }
     }
     let canvases = canvases.into_inner().unwrap_or_else(|e| e.into_inner());
+    let clear_map = clear_map.into_inner().unwrap_or_else(|e| e.into_inner());
     Ok(SweepResult {
         transitions,
         unmapped,
@@ -388,6 +485,7 @@ pub fn sweep_with(
         causes_m2_by_piece,
         composite_m2_by_piece,
         canvases,
+        clear_map,
     })
 }
 
@@ -399,4 +497,51 @@ pub fn now_ha(t: &Transitions, c: LandClass) -> f64 {
 /// Hectares of class `c` before, from a transition table in m².
 pub fn before_ha(t: &Transitions, c: LandClass) -> f64 {
     t[c as usize].iter().sum::<f64>() / 10_000.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::grid::GeoTransform;
+
+    #[test]
+    fn clear_canvas_averages_the_footprint_cells_of_a_pixel() {
+        let w = Window {
+            col_off: 10,
+            row_off: 20,
+            width: 5,
+            height: 3,
+        };
+        let mut m = ClearCanvas::new(w, 3);
+        assert_eq!((m.k, m.width, m.height), (2, 3, 2));
+        // Cells beyond the window (row 19, column 15) are ignored.
+        m.add(&[
+            (20, 10, 1),
+            (20, 11, 3),
+            (21, 10, 2),
+            (20, 14, 9),
+            (19, 10, 7),
+            (20, 15, 7),
+        ]);
+        m.add(&[(22, 12, 4)]);
+        let grid = Grid {
+            width: 100,
+            height: 100,
+            transform: GeoTransform {
+                x0: 1000.0,
+                dx: 10.0,
+                rx: 0.0,
+                y0: 5000.0,
+                ry: 0.0,
+                dy: -10.0,
+            },
+        };
+        let map = m.finish(&grid);
+        assert_eq!(
+            map.means,
+            [Some(2.0), None, Some(9.0), None, Some(4.0), None]
+        );
+        // Whole pixels of k × k cells: the map reaches one cell beyond the window.
+        assert_eq!(map.bbox, (1100.0, 4760.0, 1160.0, 4800.0));
+    }
 }

@@ -3,9 +3,10 @@
 //! those refuse.
 //!
 //! JPEG 2000 files (a JP2 signature box, or a raw codestream's SOC + SIZ markers) are
-//! recognised by their first bytes and go to [`Jp2Raster`], which decodes band 1's
-//! first cell at open too: its [`RasterError::Unsupported`] errors go to GDAL with
-//! the feature, and are returned without it.
+//! recognised by their first bytes and go to [`Jp2Raster`], which checks the main
+//! header at open (nothing is decoded): its [`RasterError::Unsupported`] errors go
+//! to GDAL with the feature, and are returned without it; a tile the decoder
+//! refuses later is an error naming the file and the tile.
 //!
 //! ```text
 //!  path ─ GeoTiff::open ─┬─ Ok, first block decodes ──────────── Raster::Tiff
@@ -89,12 +90,10 @@ impl Raster {
             height: 1,
         };
         if super::jp2::starts_like_jpeg2000(path) {
-            let opened = Jp2Raster::open_with_limits(path, limits).and_then(|mut jp2| {
-                match jp2.read_window(1, first_cell) {
-                    Err(e @ RasterError::Unsupported { .. }) => Err(e),
-                    _ => Ok(jp2),
-                }
-            });
+            // No decoding at open: a tile costs as much as a whole TIFF strip set, and
+            // a composite opens hundreds of bands. What the tile decoder refuses is
+            // mostly announced in the main header (PPM), which open checks.
+            let opened = Jp2Raster::open_with_limits(path, limits);
             return match opened {
                 Ok(jp2) => Ok(Raster::Jp2(jp2)),
                 #[cfg(feature = "gdal")]
@@ -131,6 +130,14 @@ impl Raster {
     /// The description of the file (what `reclaim info` prints).
     pub fn info(&self) -> &RasterInfo {
         each!(self, r => r.info())
+    }
+
+    /// Bounds the decoded tiles this reader keeps (JPEG 2000; other readers keep
+    /// no more than a block anyway).
+    pub fn set_cache_bytes(&mut self, bytes: usize) {
+        if let Raster::Jp2(r) = self {
+            r.set_cache_bytes(bytes);
+        }
     }
 
     /// The raster grid (size and transform).

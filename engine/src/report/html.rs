@@ -598,7 +598,7 @@ impl<'a> Page<'a> {
                     Some(img) => out.push_str(&Self::figure(
                         &img,
                         "County map of clear observations",
-                        "Mean number of clear observations per map pixel over every cell of the footprints' window (the window of <code>classes.tif</code>); outlines as on the county map. North is up.",
+                        "Mean number of clear observations per map pixel over the footprint cells in it (each cell once; blank where no footprint lies); outlines as on the county map. North is up.",
                     )),
                     None => out.push_str(
                         "<p class=\"note\">No clear-observation map (no footprint cells).</p>\n",

@@ -175,6 +175,23 @@ impl Jp2Raster {
         })
     }
 
+    /// Keeps at most about `bytes` of decoded tiles (at least one tile), dropping
+    /// the oldest now if the cache holds more: readers of many files at once (a
+    /// composite's scenes) share one memory budget this way.
+    pub fn set_cache_bytes(&mut self, bytes: usize) {
+        let tile_bytes = self
+            .grid
+            .block_width
+            .saturating_mul(self.grid.block_height)
+            .saturating_mul(self.info.bands)
+            .saturating_mul(self.info.sample_type.size_bytes())
+            .max(1);
+        self.cache_tiles = (bytes / tile_bytes).clamp(1, self.grid.across + 1);
+        while self.cache.len() > self.cache_tiles {
+            self.cache.pop_front();
+        }
+    }
+
     /// The description of the file.
     pub fn info(&self) -> &RasterInfo {
         &self.info
