@@ -34,6 +34,11 @@ use std::path::Path;
 /// scenes × BLOCK² × 5 bytes.
 pub const BLOCK: usize = 512;
 
+/// Side of the squares of blocks the sweep visits one after another (cells): the
+/// usual JPEG 2000 tile side of satellite products, so that a worker is done
+/// with a tile before it moves on.
+pub const SUPER_BLOCK: usize = 1024;
+
 /// Decoded JPEG 2000 tiles one worker keeps across all its scenes' files (each
 /// file keeps at least its last tile).
 pub const TILE_CACHE_BYTES: usize = 96 << 20;

@@ -3,6 +3,7 @@
 //! table of hectares (last year's class × this year's class). Maps are painted in
 //! the same pass.
 
+use super::composite::SUPER_BLOCK;
 use super::error::AuditError;
 use super::imagery::{BlockBands, Imagery, Readers, Unmapped, UNMAPPED};
 use super::model::{ClassMap, ClearObsMap, LandClass};
@@ -325,125 +326,147 @@ pub fn sweep_with(
 
     type BlockOut = (Vec<(usize, Transitions, f64, Causes, [f64; 2])>, Unmapped);
     let workers = WorkerPool::default();
-    let parts: Vec<BlockOut> = plan
+    // A composite's scenes are JPEG 2000 files whose decoded tiles are cached
+    // only a few at a time: visit the blocks super-block by super-block so that
+    // a tile is decoded once, not once per block row crossing it. The results
+    // are merged back in plan order, so the sums do not depend on this order.
+    let mut order: Vec<usize> = (0..plan.len()).collect();
+    if composite {
+        order.sort_by_key(|&i| {
+            let w = plan[i].window;
+            (
+                w.row_off / SUPER_BLOCK,
+                w.col_off / SUPER_BLOCK,
+                w.row_off,
+                w.col_off,
+            )
+        });
+    }
+    let mut parts: Vec<(usize, BlockOut)> = order
         .par_iter()
-        .map(|task| {
-            workers.with(make_worker, |wk| -> Result<BlockOut, AuditError> {
-                let bw = task.needed;
-                let mut unmapped = Unmapped::new();
-                current.load(&mut wk.now, bw, &mut wk.bands_now)?;
-                let before = match (previous, wk.before.as_mut()) {
-                    (Some(p), Some(r)) => {
-                        p.load(r, bw, &mut wk.bands_before)?;
-                        Some(p)
+        .map(|&i| (i, &plan[i]))
+        .map(|(i, task)| {
+            workers
+                .with(make_worker, |wk| -> Result<BlockOut, AuditError> {
+                    let bw = task.needed;
+                    let mut unmapped = Unmapped::new();
+                    current.load(&mut wk.now, bw, &mut wk.bands_now)?;
+                    let before = match (previous, wk.before.as_mut()) {
+                        (Some(p), Some(r)) => {
+                            p.load(r, bw, &mut wk.bands_before)?;
+                            Some(p)
+                        }
+                        _ => None,
+                    };
+                    wk.footprint.clear();
+                    wk.footprint.resize(bw.len(), 255);
+                    wk.covered.clear();
+                    if composite {
+                        wk.clear.clear();
+                        wk.clear.resize(bw.len(), 0);
                     }
-                    _ => None,
-                };
-                wk.footprint.clear();
-                wk.footprint.resize(bw.len(), 255);
-                wk.covered.clear();
-                if composite {
-                    wk.clear.clear();
-                    wk.clear.resize(bw.len(), 0);
-                }
-                let mut out = Vec::with_capacity(task.footprints.len());
-                for &p in &task.footprints {
-                    let Some(cov) = coverages.get(p) else {
-                        continue;
-                    };
-                    let Some(w) = cov.window.intersect(&bw) else {
-                        continue;
-                    };
-                    let mut t: Transitions = [[0.0; 4]; 4];
-                    let mut unmapped_m2 = 0.0;
-                    let mut causes: Causes = [0.0; 4];
-                    let mut comp = [0.0; 2];
-                    for row in w.row_off..w.row_off + w.height {
-                        let cell_m2 = current.area.cell_m2(row);
-                        let c0 = (row - cov.window.row_off) * cov.window.width + w.col_off
-                            - cov.window.col_off;
-                        let b0 = (row - bw.row_off) * bw.width + w.col_off - bw.col_off;
-                        let Some(fr) = cov.fractions.get(c0..c0 + w.width) else {
+                    let mut out = Vec::with_capacity(task.footprints.len());
+                    for &p in &task.footprints {
+                        let Some(cov) = coverages.get(p) else {
                             continue;
                         };
-                        for (k, &f) in fr.iter().enumerate() {
-                            if f <= 0.0 {
+                        let Some(w) = cov.window.intersect(&bw) else {
+                            continue;
+                        };
+                        let mut t: Transitions = [[0.0; 4]; 4];
+                        let mut unmapped_m2 = 0.0;
+                        let mut causes: Causes = [0.0; 4];
+                        let mut comp = [0.0; 2];
+                        for row in w.row_off..w.row_off + w.height {
+                            let cell_m2 = current.area.cell_m2(row);
+                            let c0 = (row - cov.window.row_off) * cov.window.width + w.col_off
+                                - cov.window.col_off;
+                            let b0 = (row - bw.row_off) * bw.width + w.col_off - bw.col_off;
+                            let Some(fr) = cov.fractions.get(c0..c0 + w.width) else {
                                 continue;
-                            }
-                            let bi = b0 + k;
-                            let (mut now, clear) = current.class_and_clear_at(&wk.bands_now, bi);
-                            if composite {
-                                if let Some(c) = wk.clear.get_mut(bi) {
-                                    *c = clear;
+                            };
+                            for (k, &f) in fr.iter().enumerate() {
+                                if f <= 0.0 {
+                                    continue;
                                 }
-                                comp[1] += f * cell_m2 * f64::from(clear);
-                                if now == Unobserved::FewClear.code() {
-                                    comp[0] += f * cell_m2;
+                                let bi = b0 + k;
+                                let (mut now, clear) =
+                                    current.class_and_clear_at(&wk.bands_now, bi);
+                                if composite {
+                                    if let Some(c) = wk.clear.get_mut(bi) {
+                                        *c = clear;
+                                    }
+                                    comp[1] += f * cell_m2 * f64::from(clear);
+                                    if now == Unobserved::FewClear.code() {
+                                        comp[0] += f * cell_m2;
+                                        now = LandClass::Unobserved as u8;
+                                    }
+                                }
+                                if now & IMPLAUSIBLE != 0 {
+                                    causes[IMPLAUSIBLE_SLOT] += f * cell_m2;
+                                    now &= !IMPLAUSIBLE;
+                                }
+                                if now == UNMAPPED {
+                                    let v = current.value_at(&wk.bands_now, bi);
+                                    *unmapped.entry(v.to_bits()).or_insert(0.0) += f * cell_m2;
+                                    unmapped_m2 += f * cell_m2;
+                                    now = LandClass::Unobserved as u8;
+                                } else if let Some(cause) = Unobserved::from_code(now) {
+                                    causes[cause as usize] += f * cell_m2;
                                     now = LandClass::Unobserved as u8;
                                 }
-                            }
-                            if now & IMPLAUSIBLE != 0 {
-                                causes[IMPLAUSIBLE_SLOT] += f * cell_m2;
-                                now &= !IMPLAUSIBLE;
-                            }
-                            if now == UNMAPPED {
-                                let v = current.value_at(&wk.bands_now, bi);
-                                *unmapped.entry(v.to_bits()).or_insert(0.0) += f * cell_m2;
-                                unmapped_m2 += f * cell_m2;
-                                now = LandClass::Unobserved as u8;
-                            } else if let Some(cause) = Unobserved::from_code(now) {
-                                causes[cause as usize] += f * cell_m2;
-                                now = LandClass::Unobserved as u8;
-                            }
-                            let was = match before {
-                                Some(p) => (p.class_at(&wk.bands_before, bi) & !IMPLAUSIBLE)
-                                    .min(LandClass::Unobserved as u8),
-                                None => now,
-                            };
-                            t[was as usize][now as usize] += f * cell_m2;
-                            if let Some(slot) = wk.footprint.get_mut(bi) {
-                                if *slot == 255 {
-                                    wk.covered.push(bi);
+                                let was = match before {
+                                    Some(p) => (p.class_at(&wk.bands_before, bi) & !IMPLAUSIBLE)
+                                        .min(LandClass::Unobserved as u8),
+                                    None => now,
+                                };
+                                t[was as usize][now as usize] += f * cell_m2;
+                                if let Some(slot) = wk.footprint.get_mut(bi) {
+                                    if *slot == 255 {
+                                        wk.covered.push(bi);
+                                    }
+                                    *slot = now;
                                 }
-                                *slot = now;
+                            }
+                        }
+                        out.push((p, t, unmapped_m2, causes, comp));
+                    }
+                    wk.cells.clear();
+                    for &i in &wk.covered {
+                        if let Some(&class) = wk.footprint.get(i) {
+                            let (row, col) = (bw.row_off + i / bw.width, bw.col_off + i % bw.width);
+                            wk.cells.push((row, col, class));
+                        }
+                    }
+                    if composite {
+                        wk.clear_cells.clear();
+                        for &i in &wk.covered {
+                            if let Some(&n) = wk.clear.get(i) {
+                                let (row, col) =
+                                    (bw.row_off + i / bw.width, bw.col_off + i % bw.width);
+                                wk.clear_cells.push((row, col, n));
+                            }
+                        }
+                        if let Ok(mut m) = clear_map.lock() {
+                            if let Some(m) = m.as_mut() {
+                                m.add(&wk.clear_cells);
                             }
                         }
                     }
-                    out.push((p, t, unmapped_m2, causes, comp));
-                }
-                wk.cells.clear();
-                for &i in &wk.covered {
-                    if let Some(&class) = wk.footprint.get(i) {
-                        let (row, col) = (bw.row_off + i / bw.width, bw.col_off + i % bw.width);
-                        wk.cells.push((row, col, class));
-                    }
-                }
-                if composite {
-                    wk.clear_cells.clear();
-                    for &i in &wk.covered {
-                        if let Some(&n) = wk.clear.get(i) {
-                            let (row, col) = (bw.row_off + i / bw.width, bw.col_off + i % bw.width);
-                            wk.clear_cells.push((row, col, n));
+                    if let Ok(mut cs) = canvases.lock() {
+                        for c in cs.iter_mut() {
+                            if c.window.intersect(&bw).is_some() {
+                                c.paint(&wk.cells);
+                            }
                         }
                     }
-                    if let Ok(mut m) = clear_map.lock() {
-                        if let Some(m) = m.as_mut() {
-                            m.add(&wk.clear_cells);
-                        }
-                    }
-                }
-                if let Ok(mut cs) = canvases.lock() {
-                    for c in cs.iter_mut() {
-                        if c.window.intersect(&bw).is_some() {
-                            c.paint(&wk.cells);
-                        }
-                    }
-                }
-                ticker.tick();
-                Ok((out, unmapped))
-            })
+                    ticker.tick();
+                    Ok((out, unmapped))
+                })
+                .map(|part| (i, part))
         })
         .collect::<Result<_, _>>()?;
+    parts.sort_unstable_by_key(|(i, _)| *i);
 
     // Merge in block order so sums are the same from run to run.
     let mut transitions = vec![[[0.0; 4]; 4]; coverages.len()];
@@ -455,7 +478,7 @@ pub fn sweep_with(
         Vec::new()
     };
     let mut unmapped = Unmapped::new();
-    for (blocks, um) in parts {
+    for (_, (blocks, um)) in parts {
         for (p, t, um_m2, causes, comp) in blocks {
             unmapped_m2_by_piece[p] += um_m2;
             if let Some(c) = composite_m2_by_piece.get_mut(p) {
