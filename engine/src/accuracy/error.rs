@@ -53,6 +53,37 @@ pub enum AccuracyError {
         wanted: usize,
         available: usize,
     },
+    /// The audit folder lacks `classes.tif`.
+    #[error("{dir}: no classes.tif: the sample is drawn from the audit's class raster; re-run the audit with --classes-tif (reclaim audit --config … --out {dir} --classes-tif)", dir = dir.display())]
+    NoClassesTif { dir: PathBuf },
+    /// The audit folder's summary.json cannot be read.
+    #[error("{dir}: not a reclaim audit folder: {source}", dir = dir.display())]
+    NotAnAudit {
+        dir: PathBuf,
+        #[source]
+        source: crate::report::ReportError,
+    },
+    /// Reading the audit's inputs again failed.
+    #[error("re-reading the inputs of the audit {dir}: {source}", dir = dir.display())]
+    Audit {
+        dir: PathBuf,
+        #[source]
+        source: Box<crate::audit::AuditError>,
+    },
+    /// The class raster, the footprints and summary.json disagree.
+    #[error("{dir}: the {class} land of classes.tif under the footprints is {frame_ha} ha but summary.json says {audit_ha} ha: the inputs changed since the audit, or classes.tif is from another run; re-run the audit with --classes-tif", dir = dir.display())]
+    FrameMismatch {
+        dir: PathBuf,
+        class: &'static str,
+        frame_ha: f64,
+        audit_ha: f64,
+    },
+    /// `--by-responsibility` on an audit without licences.
+    #[error("{dir}: the audit has no licence layer, so its land has no responsibility to stratify by; leave out --by-responsibility", dir = dir.display())]
+    NoLicences { dir: PathBuf },
+    /// A CRS, raster or other engine error.
+    #[error(transparent)]
+    Engine(#[from] Box<crate::Error>),
     /// A table or sample file could not be read.
     #[error("cannot read {path}: {source}")]
     Read {
@@ -104,8 +135,19 @@ pub enum RowProblem {
     /// A point whose map class does not agree with its stratum.
     #[error("map class {map_class:?} does not match stratum {stratum:?}: the file was edited or drawn from another audit")]
     StratumMismatch { stratum: String, map_class: String },
+    /// A point whose cell is not in the stratum it names.
+    #[error("the point ({x}, {y}) is not on land of stratum {stratum:?} (its cell is {found}): the point lies outside its stratum; was it moved, or drawn from another audit?")]
+    OutsideStratum {
+        x: f64,
+        y: f64,
+        stratum: String,
+        found: String,
+    },
+    /// A coordinate that is not a number.
+    #[error("column {column:?}: {text:?} is not a coordinate")]
+    BadCoordinate { column: &'static str, text: String },
     /// A required field missing from a GeoJSON feature.
-    #[error("feature has no property {field:?}")]
+    #[error("no {field:?} (a sample written by reclaim sample has id, x, y, lon, lat, stratum, map_class, reference)")]
     MissingProperty { field: &'static str },
 }
 
