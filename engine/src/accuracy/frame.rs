@@ -62,7 +62,7 @@ pub struct Frame {
     pub crs: Crs,
     /// The strata, by class then responsibility; strata without land are left out.
     pub strata: Vec<FrameStratum>,
-    /// Total area of the grid cells' land per stratum, for looking a cell up.
+    /// The strata each cell has land in.
     index: HashMap<u64, Vec<usize>>,
 }
 
@@ -207,7 +207,7 @@ pub fn frame(dir: &Path, by_responsibility: bool) -> Result<Frame, AccuracyError
         .collect();
     let mut parts: Vec<Vec<(u64, f64)>> = vec![Vec::new(); keys.len()];
     for p in &att.pieces {
-        let bucket = by_responsibility.then(|| match p.responsibility {
+        let bucket = by_responsibility.then_some(match p.responsibility {
             Responsibility::Responsible { .. } => "responsible",
             Responsibility::Legacy => "legacy",
         });
