@@ -48,6 +48,11 @@ enum Command {
     /// List the scenes found in Sentinel-2 L2A / Landsat C2 L2 products, manifests,
     /// folders and patterns: date, bands, mask, scaling, and which a season uses.
     Scenes(commands::scenes::ScenesArgs),
+    /// A stratified random sample of an audit's land to label (Olofsson et al. 2014).
+    Sample(commands::sample::SampleArgs),
+    /// Accuracy and error-adjusted area with 95 % confidence intervals, from a labelled
+    /// sample or an error matrix of counts.
+    Accuracy(commands::accuracy::AccuracyArgs),
 }
 
 fn main() -> ExitCode {
@@ -93,6 +98,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Demo(a) => commands::demo::run(&a),
         Command::Merge(a) => commands::merge::run(&a),
         Command::Scenes(a) => commands::scenes::run(&a),
+        Command::Sample(a) => commands::sample::run(&a),
+        Command::Accuracy(a) => commands::accuracy::run(&a),
     }
 }
 

@@ -33,6 +33,7 @@
 //! - [`audit`]: one restoration audit end to end (also sharded, and merged).
 //! - [`report`]: the audit's CSV, JSON, GeoJSON and self-contained HTML outputs.
 //! - [`demo`]: the synthetic Yitong demo county.
+//! - [`accuracy`]: sample design, accuracy and error-adjusted area with 95 % intervals.
 //! - [`input`]: opening inputs safely (regular files only, byte caps).
 //! - [`output`]: atomic file writing, and the guard that keeps `--out` off the inputs.
 //! - [`progress`]: progress callbacks for long runs.
@@ -40,6 +41,7 @@
 //! - [`warning`]: typed warnings returned beside results (printed once, listed, `--strict`).
 //! - [`error`]: the engine's top-level error.
 
+pub mod accuracy;
 pub mod area;
 pub mod attribute;
 pub mod audit;

@@ -5,12 +5,16 @@
 //! - [`demo`]: `reclaim demo` — the synthetic Yitong county, audited.
 //! - [`merge`]: `reclaim merge` — shards' partial results into one audit (and
 //!   the shard side of `reclaim audit --shard I/N`).
+//! - [`accuracy`]: `reclaim accuracy` — accuracy and error-adjusted area with 95 % CIs.
+//! - [`sample`]: `reclaim sample` — a stratified random sample of an audit's land.
 //! - [`scenes`]: `reclaim scenes` — the scenes found in products, manifests and
 //!   folders, and which a season uses.
 
+pub mod accuracy;
 pub mod audit;
 pub mod demo;
 pub mod info;
 pub mod merge;
+pub mod sample;
 pub mod scenes;
 pub mod zonal;

@@ -1,0 +1,296 @@
+//! The sampling frame of an audit: every cell of its footprints, with its map class
+//! (from the audit's `classes.tif`) and the area of it each stratum holds.
+//!
+//! The audit folder's `summary.json` records the configuration as run; its pits
+//! (and licences, for strata by responsibility) are read again and cut into the
+//! same pieces, whose exact coverage over the grid of `classes.tif` gives every cell's
+//! covered area. Unobserved cells are not in the frame: the estimates describe the
+//! observed land, as the audit's restored / unrestored / water figures do. The frame's
+//! class areas are checked against `summary.json`, so a frame that no longer matches
+//! its audit (inputs changed, a `classes.tif` of another run) is refused.
+
+use super::error::AccuracyError;
+use crate::area::AreaModel;
+use crate::attribute::{self, Pit, Responsibility};
+use crate::audit::rasters::CLASSES_FILE;
+use crate::audit::{AuditConfig, AuditError, LandClass};
+use crate::crs::{Crs, Transformer};
+use crate::grid::Grid;
+use crate::raster::{BandBuffer, GeoTiff};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// The map classes of an audit that are strata (unobserved land is not sampled).
+pub const MAP_CLASSES: [LandClass; 3] =
+    [LandClass::Restored, LandClass::Unrestored, LandClass::Water];
+
+/// A class's name as written in files (`restored`, `unrestored`, `water`).
+pub fn class_name(c: LandClass) -> &'static str {
+    match c {
+        LandClass::Restored => "restored",
+        LandClass::Unrestored => "unrestored",
+        LandClass::Water => "water",
+        LandClass::Unobserved => "unobserved",
+    }
+}
+
+/// One stratum of the frame.
+#[derive(Debug, Clone)]
+pub struct FrameStratum {
+    /// `restored`, or `restored/legacy` with strata by responsibility.
+    pub name: String,
+    /// Its map class.
+    pub class: LandClass,
+    /// `responsible`, `legacy`, or `None` without strata by responsibility.
+    pub responsibility: Option<&'static str>,
+    /// Cells (`row × width + col` of the grid), increasing.
+    pub cells: Vec<u64>,
+    /// The stratum's area in each cell, m².
+    pub weights: Vec<f64>,
+    /// Its area, ha.
+    pub area_ha: f64,
+}
+
+/// The sampling frame of an audit.
+#[derive(Debug, Clone)]
+pub struct Frame {
+    /// The audit folder.
+    pub dir: PathBuf,
+    /// The grid of `classes.tif` (a window of the imagery grid).
+    pub grid: Grid,
+    /// The project CRS.
+    pub crs: Crs,
+    /// The strata, by class then responsibility; strata without land are left out.
+    pub strata: Vec<FrameStratum>,
+    /// The strata each cell has land in.
+    index: HashMap<u64, Vec<usize>>,
+}
+
+impl Frame {
+    /// The cell holding the point (`x`, `y`) of the project CRS, if on the grid.
+    pub fn cell_at(&self, x: f64, y: f64) -> Option<u64> {
+        let t = &self.grid.transform;
+        let (col, row) = ((x - t.x0) / t.dx, (y - t.y0) / t.dy);
+        (col >= 0.0
+            && row >= 0.0
+            && (col as usize) < self.grid.width
+            && (row as usize) < self.grid.height)
+            .then(|| row as u64 * self.grid.width as u64 + col as u64)
+    }
+
+    /// The strata a cell has land in.
+    pub fn strata_of(&self, cell: u64) -> &[usize] {
+        self.index.get(&cell).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// The centre of a cell in the project CRS.
+    pub fn centre(&self, cell: u64) -> (f64, f64) {
+        let w = self.grid.width as u64;
+        let (col, row) = ((cell % w) as f64 + 0.5, (cell / w) as f64 + 0.5);
+        self.grid.transform.apply(col, row)
+    }
+
+    /// A transformer from the project CRS to longitude / latitude (WGS 84).
+    ///
+    /// # Errors
+    /// [`AccuracyError::Engine`] when the CRS cannot be transformed.
+    pub fn to_lonlat(&self) -> Result<Transformer, AccuracyError> {
+        let crs_err = |source| {
+            Box::new(crate::Error::Crs {
+                path: self.dir.clone(),
+                source,
+            })
+        };
+        let wgs84 = Crs::from_epsg(4326).map_err(crs_err)?;
+        Transformer::new(&self.crs, &wgs84).map_err(|s| AccuracyError::Engine(crs_err(s)))
+    }
+}
+
+/// Builds the frame of the audit folder `dir`; with `by_responsibility`, each class
+/// is split into responsible and legacy land.
+///
+/// # Errors
+/// [`AccuracyError::NotAnAudit`], [`AccuracyError::NoClassesTif`] (with the fix),
+/// [`AccuracyError::Audit`] re-reading the pits or licences,
+/// [`AccuracyError::NoLicences`], [`AccuracyError::FrameMismatch`].
+pub fn frame(dir: &Path, by_responsibility: bool) -> Result<Frame, AccuracyError> {
+    let summary =
+        crate::report::read_summary_file(dir).map_err(|source| AccuracyError::NotAnAudit {
+            dir: dir.to_path_buf(),
+            source,
+        })?;
+    let tif = dir.join(CLASSES_FILE);
+    if !tif.is_file() {
+        return Err(AccuracyError::NoClassesTif {
+            dir: dir.to_path_buf(),
+        });
+    }
+    let audit = |source: AuditError| AccuracyError::Audit {
+        dir: dir.to_path_buf(),
+        source: Box::new(source),
+    };
+    let cfg = AuditConfig::from_toml(&summary.provenance.config_toml, &dir.join("summary.json"))
+        .map_err(|e| audit(AuditError::from(e)))?;
+    let crs = Crs::from_user_string(&summary.provenance.crs).map_err(|source| {
+        AccuracyError::Engine(Box::new(crate::Error::Crs {
+            path: dir.join("summary.json"),
+            source,
+        }))
+    })?;
+    let engine = |e: crate::Error| AccuracyError::Engine(Box::new(e));
+    let mut raster = GeoTiff::open(&tif).map_err(|e| engine(e.into()))?;
+    let grid = raster.grid();
+    let classes = match raster.read_band(1).map_err(|e| engine(e.into()))? {
+        BandBuffer::U8(v) => v,
+        _ => {
+            return Err(AccuracyError::NoClassesTif {
+                dir: dir.to_path_buf(),
+            })
+        }
+    };
+
+    // The pieces, as the audit cut them.
+    let run = crate::audit::run::read(
+        &cfg.pits.path,
+        cfg.pits.encoding.as_deref(),
+        cfg.pits.repair_geometry,
+        cfg.limits.as_ref(),
+    );
+    let mut pits_layer = run.map_err(audit)?;
+    cfg.pits.check_layer(&mut pits_layer).map_err(audit)?;
+    let pit_crs =
+        crate::audit::run::user_crs(cfg.pits.crs.as_deref(), &cfg.pits.path).map_err(audit)?;
+    let zones =
+        crate::footprints::zones_in_crs(&pits_layer, &cfg.pits.id_field, pit_crs.as_ref(), &crs)
+            .map_err(engine)?;
+    let pits: Vec<Pit> = zones
+        .into_iter()
+        .map(|z| Pit {
+            id: z.id,
+            geometry: z.geometry,
+        })
+        .collect();
+    let (licences, rule) = match (&cfg.licenses, by_responsibility) {
+        (Some(lc), true) => {
+            let mut w = Vec::new();
+            let (l, _, rule) =
+                crate::audit::run::read_licences(lc, cfg.limits.as_ref(), &crs, &mut w)
+                    .map_err(audit)?;
+            (l, rule)
+        }
+        _ => (Vec::new(), attribute::LiabilityRule::default()),
+    };
+    if by_responsibility && licences.is_empty() {
+        return Err(AccuracyError::NoLicences {
+            dir: dir.to_path_buf(),
+        });
+    }
+    let att = attribute::attribute(&pits, &licences, &rule).map_err(|source| {
+        audit(AuditError::Attribute {
+            path: cfg.pits.path.clone(),
+            source,
+        })
+    })?;
+
+    // Covered area per (stratum, cell).
+    let area = AreaModel::new(&grid, &crs);
+    let keys: Vec<(LandClass, Option<&'static str>)> = MAP_CLASSES
+        .iter()
+        .flat_map(|&c| {
+            let r: Vec<Option<&'static str>> = if by_responsibility {
+                vec![Some("responsible"), Some("legacy")]
+            } else {
+                vec![None]
+            };
+            r.into_iter().map(move |r| (c, r))
+        })
+        .collect();
+    let mut parts: Vec<Vec<(u64, f64)>> = vec![Vec::new(); keys.len()];
+    for p in &att.pieces {
+        let bucket = by_responsibility.then_some(match p.responsibility {
+            Responsibility::Responsible { .. } => "responsible",
+            Responsibility::Legacy => "legacy",
+        });
+        let cov = crate::coverage::coverage(&p.geometry, &grid).map_err(|source| {
+            audit(AuditError::Coverage {
+                path: cfg.pits.path.clone(),
+                pit_id: p.pit_id.clone(),
+                source,
+            })
+        })?;
+        for (col, row, frac) in cov.iter() {
+            if frac <= 0.0 || col >= grid.width || row >= grid.height {
+                continue;
+            }
+            let cell = row as u64 * grid.width as u64 + col as u64;
+            let code = classes.get(cell as usize).copied().unwrap_or(u8::MAX);
+            let Some(class) = MAP_CLASSES.iter().copied().find(|c| *c as u8 == code) else {
+                continue;
+            };
+            if let Some(k) = keys.iter().position(|&(c, r)| c == class && r == bucket) {
+                parts[k].push((cell, frac * area.cell_m2(row)));
+            }
+        }
+    }
+    let mut strata = Vec::new();
+    let mut index: HashMap<u64, Vec<usize>> = HashMap::new();
+    for ((class, resp), mut cells) in keys.into_iter().zip(parts) {
+        cells.sort_by_key(|c| c.0);
+        let (mut ids, mut weights) = (Vec::<u64>::new(), Vec::<f64>::new());
+        for (cell, w) in cells {
+            match ids.last() {
+                Some(&last) if last == cell => *weights.last_mut().unwrap_or(&mut 0.0) += w,
+                _ => {
+                    ids.push(cell);
+                    weights.push(w);
+                }
+            }
+        }
+        let area_ha = weights.iter().sum::<f64>() / 10_000.0;
+        if area_ha <= 0.0 {
+            continue;
+        }
+        for &c in &ids {
+            index.entry(c).or_default().push(strata.len());
+        }
+        strata.push(FrameStratum {
+            name: match resp {
+                Some(r) => format!("{}/{r}", class_name(class)),
+                None => class_name(class).to_string(),
+            },
+            class,
+            responsibility: resp,
+            cells: ids,
+            weights,
+            area_ha,
+        });
+    }
+    // The frame must be the audit's land.
+    let s = &summary.summary;
+    for (class, audit_ha) in [
+        (LandClass::Restored, s.restored_ha),
+        (LandClass::Unrestored, s.unrestored_ha),
+        (LandClass::Water, s.water_ha),
+    ] {
+        let frame_ha: f64 = strata
+            .iter()
+            .filter(|t| t.class == class)
+            .map(|t| t.area_ha)
+            .sum();
+        if (frame_ha - audit_ha).abs() > 1e-4 + 1e-6 * audit_ha.abs() {
+            return Err(AccuracyError::FrameMismatch {
+                dir: dir.to_path_buf(),
+                class: class_name(class),
+                frame_ha,
+                audit_ha,
+            });
+        }
+    }
+    Ok(Frame {
+        dir: dir.to_path_buf(),
+        grid,
+        crs,
+        strata,
+        index,
+    })
+}
