@@ -486,7 +486,7 @@ pub fn write(report: &AuditReport, out: &Path) -> Result<(), AuditError> {
 /// Reads the licence layer in the imagery's CRS: licences, their report rows and
 /// the liability rule; warns of statuses in neither status list and of an empty
 /// layer.
-fn read_licences(
+pub(crate) fn read_licences(
     lc: &LicensesConfig,
     limits: Option<&LimitsConfig>,
     crs: &Crs,
@@ -646,7 +646,7 @@ const IMPLAUSIBLE_WARN_SHARE: f64 = 0.01;
 /// Licence ids named in one warning, at most.
 const MAX_IDS_IN_WARNING: usize = 5;
 
-fn read(
+pub(crate) fn read(
     path: &Path,
     encoding: Option<&str>,
     repair: bool,
@@ -664,7 +664,7 @@ fn read(
     Ok(vector::read_layer(path, &opts).map_err(Error::from)?)
 }
 
-fn user_crs(s: Option<&str>, path: &Path) -> Result<Option<Crs>, AuditError> {
+pub(crate) fn user_crs(s: Option<&str>, path: &Path) -> Result<Option<Crs>, AuditError> {
     s.map(|v| {
         Crs::from_user_string(v).map_err(|source| {
             AuditError::from(Error::Crs {

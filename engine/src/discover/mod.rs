@@ -20,6 +20,7 @@ pub mod config;
 pub mod error;
 pub mod label;
 pub mod scanline;
+pub mod sweep;
 pub mod trace;
 
 pub use config::DiscoveryConfig;
