@@ -25,6 +25,8 @@ pub enum OutputKind {
     PartialFolder,
     /// The demo county and its audits (`demo`).
     DemoFolder,
+    /// A discovery's folder (`discover`), replaced as a whole.
+    DiscoveryFolder,
 }
 
 impl OutputKind {
@@ -38,6 +40,7 @@ impl OutputKind {
             OutputKind::DemoFolder => {
                 "demo layout (audit-2020.toml and audit-2024.toml of the demo county, inputs/)"
             }
+            OutputKind::DiscoveryFolder => "summary.json of a reclaim discovery",
         }
     }
 
@@ -48,6 +51,7 @@ impl OutputKind {
             OutputKind::AuditFolder => "an audit folder",
             OutputKind::PartialFolder => "a shard's folder",
             OutputKind::DemoFolder => "the demo folder",
+            OutputKind::DiscoveryFolder => "a discovery folder",
         }
     }
 
@@ -58,6 +62,7 @@ impl OutputKind {
             OutputKind::AuditFolder => ", e.g. --out audit-2025",
             OutputKind::PartialFolder => ", e.g. --out parts/0",
             OutputKind::DemoFolder => ", e.g. --out demo",
+            OutputKind::DiscoveryFolder => ", e.g. --out discovery-2025",
         }
     }
 
@@ -250,6 +255,7 @@ fn is_reclaims(dir: &Path, kind: OutputKind) -> bool {
             }) || crate::audit::shard::read_partial(&dir.join(crate::audit::shard::PARTIAL_FILE))
                 .is_ok()
         }
+        OutputKind::DiscoveryFolder => crate::discover::write::is_discovery_folder(dir),
         OutputKind::DemoFolder => {
             dir.join("inputs").is_dir()
                 && ["audit-2020.toml", "audit-2024.toml"].iter().all(|name| {

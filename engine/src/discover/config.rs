@@ -187,11 +187,22 @@ mod tests {
 
     #[test]
     fn unknown_keys_and_bad_values_are_refused() {
-        let e = parse("[discovery]\nmin_area_hq = 1\n").unwrap_err().to_string();
-        assert!(e.contains("min_area_hq") && e.contains("did you mean `min_area_ha`"), "{e}");
+        let e = parse("[discovery]\nmin_area_hq = 1\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("min_area_hq") && e.contains("did you mean `min_area_ha`"),
+            "{e}"
+        );
         for (text, needle) in [
-            ("min_area_ha = -1", "[discovery] min_area_ha = -1 is not allowed"),
-            ("connectivity = 6", "[discovery] connectivity = 6 is not allowed"),
+            (
+                "min_area_ha = -1",
+                "[discovery] min_area_ha = -1 is not allowed",
+            ),
+            (
+                "connectivity = 6",
+                "[discovery] connectivity = 6 is not allowed",
+            ),
             ("exclude_band = 0", "exclude_band = 0"),
             ("min_compactness = 2", "min_compactness = 2"),
             ("exclude_classes = [nan]", "exclude_classes = NaN"),
@@ -204,8 +215,9 @@ mod tests {
 
     #[test]
     fn paths_follow_the_config_folder() {
-        let mut c = parse("[discovery]\naoi = \"county.geojson\"\nexclude_layers = [\"roads.shp\"]\n")
-            .unwrap();
+        let mut c =
+            parse("[discovery]\naoi = \"county.geojson\"\nexclude_layers = [\"roads.shp\"]\n")
+                .unwrap();
         c.resolve_paths(Path::new("/data"));
         let d = c.discovery.unwrap();
         assert_eq!(d.aoi.as_deref(), Some(Path::new("/data/county.geojson")));

@@ -305,7 +305,10 @@ mod tests {
         assert_eq!(l.open_patches(), 0);
         let mut n: Vec<u64> = closed.iter().map(|p| p.cells).collect();
         for p in &closed {
-            assert_eq!(p.cells, p.runs.iter().map(|r| u64::from(r.c1 - r.c0)).sum::<u64>());
+            assert_eq!(
+                p.cells,
+                p.runs.iter().map(|r| u64::from(r.c1 - r.c0)).sum::<u64>()
+            );
             assert_eq!(p.area_m2, p.cells as f64);
         }
         n.sort_unstable();
@@ -353,9 +356,7 @@ mod tests {
         let mut closed = Vec::new();
         let mut r = Ok(());
         for row in 0..4 {
-            r = r.and_then(|_| {
-                l.push(Run { row, c0: 0, c1: 1 }, 1.0, 0.0, &mut closed)
-            });
+            r = r.and_then(|_| l.push(Run { row, c0: 0, c1: 1 }, 1.0, 0.0, &mut closed));
         }
         assert_eq!(r, Err(TooManyRuns { row: 3 }));
     }

@@ -14,14 +14,22 @@
 //! - [`scanline`]: polygons over the grid by cell centre, row by row.
 //! - [`label`]: runs of cells → patches by union-find, closed as the sweep passes.
 //! - [`trace`]: a patch's cells → its pixel-edge polygons with holes.
+//! - [`model`]: candidates and the accounting of the land scanned.
+//! - [`run`]: one run end to end ([`discover`]).
+//! - [`write`]: the output folder (GeoJSON, CSV, summary.json, report.html).
 //! - [`error`]: what can stop a run.
 
 pub mod config;
 pub mod error;
 pub mod label;
+pub mod model;
+pub mod run;
 pub mod scanline;
 pub mod sweep;
 pub mod trace;
+pub mod write;
 
 pub use config::DiscoveryConfig;
 pub use error::DiscoverError;
+pub use model::{Accounting, Candidate, Change, Discovery, Label};
+pub use run::{discover, DiscoverOptions};

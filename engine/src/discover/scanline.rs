@@ -219,7 +219,13 @@ mod tests {
 
     #[test]
     fn overlapping_polygons_are_a_union_and_spans_are_clipped() {
-        let a = cells(&[&[(-3.0, 0.0), (2.2, 0.0), (2.2, 1.0), (-3.0, 1.0), (-3.0, 0.0)]]);
+        let a = cells(&[&[
+            (-3.0, 0.0),
+            (2.2, 0.0),
+            (2.2, 1.0),
+            (-3.0, 1.0),
+            (-3.0, 0.0),
+        ]]);
         let b = cells(&[&[(1.0, 0.0), (9.0, 0.0), (9.0, 1.0), (1.0, 1.0), (1.0, 0.0)]]);
         let mut s = Scanline::new(&MultiPolygon(vec![a, polygon_rev(b)]), &grid(6, 2));
         assert_eq!(s.row(0), &[(0, 6)]);

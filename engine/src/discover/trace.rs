@@ -112,15 +112,39 @@ pub fn trace(runs: &[Run], t: &GeoTransform) -> Outline {
         };
         difference(spans, above, &mut diff);
         for &(a, b) in &diff {
-            edges.push(Edge { x0: a, y0: row, x1: b, y1: row, dir: Dir::E });
+            edges.push(Edge {
+                x0: a,
+                y0: row,
+                x1: b,
+                y1: row,
+                dir: Dir::E,
+            });
         }
         difference(spans, below, &mut diff);
         for &(a, b) in &diff {
-            edges.push(Edge { x0: b, y0: row + 1, x1: a, y1: row + 1, dir: Dir::W });
+            edges.push(Edge {
+                x0: b,
+                y0: row + 1,
+                x1: a,
+                y1: row + 1,
+                dir: Dir::W,
+            });
         }
         for &(a, b) in spans {
-            edges.push(Edge { x0: a, y0: row + 1, x1: a, y1: row, dir: Dir::N });
-            edges.push(Edge { x0: b, y0: row, x1: b, y1: row + 1, dir: Dir::S });
+            edges.push(Edge {
+                x0: a,
+                y0: row + 1,
+                x1: a,
+                y1: row,
+                dir: Dir::N,
+            });
+            edges.push(Edge {
+                x0: b,
+                y0: row,
+                x1: b,
+                y1: row + 1,
+                dir: Dir::S,
+            });
         }
     }
     // Outgoing edges by start corner.
@@ -338,10 +362,18 @@ mod tests {
 
     fn check(picture: &[&str], polygons: usize, holes: usize, corners: usize) -> Outline {
         let o = trace(&runs(picture), &unit());
-        let cells = picture.iter().flat_map(|l| l.bytes()).filter(|&b| b == b'#').count();
+        let cells = picture
+            .iter()
+            .flat_map(|l| l.bytes())
+            .filter(|&b| b == b'#')
+            .count();
         assert_eq!(o.polygons.unsigned_area(), cells as f64, "{picture:?}");
         assert_eq!(o.polygons.signed_area(), cells as f64, "exteriors ccw");
-        assert_eq!((o.polygons.0.len(), o.holes), (polygons, holes), "{picture:?}");
+        assert_eq!(
+            (o.polygons.0.len(), o.holes),
+            (polygons, holes),
+            "{picture:?}"
+        );
         let n: usize = o
             .polygons
             .iter()
@@ -379,7 +411,12 @@ mod tests {
         check(&["###.", "#.#.", "##.#", "...#"], 2, 1, 14);
         // A cell in the hole's corner: an L-shaped hole.
         check(&["#####", "#...#", "#...#", "#..##", "#####"], 1, 1, 10);
-        check(&["######", "#....#", "#.#..#", "#....#", "######"], 2, 1, 12);
+        check(
+            &["######", "#....#", "#.#..#", "#....#", "######"],
+            2,
+            1,
+            12,
+        );
     }
 
     #[test]
@@ -392,8 +429,20 @@ mod tests {
             rx: 0.0,
             ry: 0.0,
         };
-        let o = trace(&[Run { row: 2, c0: 3, c1: 5 }], &t);
-        let ext: Vec<(f64, f64)> = o.polygons.0[0].exterior().0.iter().map(|c| (c.x, c.y)).collect();
+        let o = trace(
+            &[Run {
+                row: 2,
+                c0: 3,
+                c1: 5,
+            }],
+            &t,
+        );
+        let ext: Vec<(f64, f64)> = o.polygons.0[0]
+            .exterior()
+            .0
+            .iter()
+            .map(|c| (c.x, c.y))
+            .collect();
         assert_eq!(o.polygons.unsigned_area(), 200.0);
         assert!(ext.contains(&(500_030.0, 4_799_980.0)) && ext.contains(&(500_050.0, 4_799_970.0)));
         assert_eq!(o.perimeter, 60.0);
