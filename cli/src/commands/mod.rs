@@ -3,6 +3,7 @@
 //! - [`zonal`]: `reclaim zonal` — categorical zonal histogram to CSV.
 //! - [`audit`]: `reclaim audit` — the annual restoration audit.
 //! - [`demo`]: `reclaim demo` — the synthetic Yitong county, audited.
+//! - [`discover`]: `reclaim discover` — bare land outside the mapped footprints.
 //! - [`merge`]: `reclaim merge` — shards' partial results into one audit (and
 //!   the shard side of `reclaim audit --shard I/N`).
 //! - [`scenes`]: `reclaim scenes` — the scenes found in products, manifests and
@@ -10,6 +11,7 @@
 
 pub mod audit;
 pub mod demo;
+pub mod discover;
 pub mod info;
 pub mod merge;
 pub mod scenes;
