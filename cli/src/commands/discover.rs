@@ -48,7 +48,10 @@ pub fn run(a: &DiscoverArgs) -> anyhow::Result<ExitCode> {
     if let Some(d) = &a.audit_date {
         cfg.audit_date = d.clone();
     }
-    let mut d = cfg.discovery.clone().unwrap_or_else(DiscoveryConfig::default);
+    let mut d = cfg
+        .discovery
+        .clone()
+        .unwrap_or_else(DiscoveryConfig::default);
     if let Some(v) = a.min_area_ha {
         d.min_area_ha = v;
     }
@@ -74,9 +77,16 @@ pub fn run(a: &DiscoverArgs) -> anyhow::Result<ExitCode> {
             inputs.extend(reclaim::output::vector_inputs("exclude_layer", p));
         }
     }
-    reclaim::output::check_out(&a.out, reclaim::output::OutputKind::DiscoveryFolder, &inputs)?;
+    reclaim::output::check_out(
+        &a.out,
+        reclaim::output::OutputKind::DiscoveryFolder,
+        &inputs,
+    )?;
     if !a.quiet {
-        eprintln!("discovering bare land outside the footprints ({}) …", cfg.audit_date);
+        eprintln!(
+            "discovering bare land outside the footprints ({}) …",
+            cfg.audit_date
+        );
     }
     let opts = DiscoverOptions {
         checksum_cache: if a.no_checksum_cache {
@@ -100,7 +110,11 @@ pub fn run(a: &DiscoverArgs) -> anyhow::Result<ExitCode> {
             acc.below_min_area.0,
             found.settings.min_area_ha
         );
-        for l in [Label::WithinLicence, Label::BeyondLicence, Label::Unlicensed] {
+        for l in [
+            Label::WithinLicence,
+            Label::BeyondLicence,
+            Label::Unlicensed,
+        ] {
             let (n, ha) = found
                 .candidates
                 .iter()
