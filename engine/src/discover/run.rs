@@ -484,6 +484,46 @@ fn build_candidates(
             }
         }
     }
+    // Refine each candidate's area inside its licences with the exact coverage
+    // of each licence over its cells (no integer frame; ~1e-15 relative), when
+    // the licences it touches do not overlap one another (else the cut's areas
+    // stand, to ~1e-9).
+    let by_id: std::collections::HashMap<&str, &Licence> =
+        licences.iter().map(|l| (l.id.as_str(), l)).collect();
+    let inside: Vec<Vec<(String, f64)>> = kept
+        .par_iter()
+        .zip(inside)
+        .map(|((p, _, _), lic)| {
+            let geoms: Vec<&MultiPolygon<f64>> = lic
+                .iter()
+                .filter_map(|(id, _)| by_id.get(id.as_str()).map(|l| &l.geometry))
+                .collect();
+            if geoms.len() != lic.len() || !pairwise_disjoint(&geoms) {
+                return lic;
+            }
+            let window = runs_window(&p.runs);
+            lic.iter()
+                .zip(&geoms)
+                .map(|((id, cut_m2), g)| {
+                    match crate::coverage::coverage_clipped(g, grid, window) {
+                        Ok(cov) => {
+                            let m2: f64 = p
+                                .runs
+                                .iter()
+                                .map(|r| {
+                                    let row = r.row as usize;
+                                    let f: f64 = (r.c0..r.c1).map(|c| cov.get(c as usize, row)).sum();
+                                    f * area.cell_m2(row)
+                                })
+                                .sum();
+                            (id.clone(), m2)
+                        }
+                        Err(_) => (id.clone(), *cut_m2),
+                    }
+                })
+                .collect()
+        })
+        .collect();
     let mut out: Vec<Candidate> = kept
         .into_iter()
         .zip(inside)
@@ -557,6 +597,33 @@ fn build_candidates(
     }
     acc.candidates = (out.len() as u64, out.iter().map(|c| c.area_ha).sum::<f64>());
     Ok(out)
+}
+
+/// The grid window of a patch's runs.
+fn runs_window(runs: &[super::label::Run]) -> crate::grid::Window {
+    let (mut r0, mut r1, mut c0, mut c1) = (u32::MAX, 0, u32::MAX, 0);
+    for r in runs {
+        r0 = r0.min(r.row);
+        r1 = r1.max(r.row + 1);
+        c0 = c0.min(r.c0);
+        c1 = c1.max(r.c1);
+    }
+    crate::grid::Window {
+        col_off: c0 as usize,
+        row_off: r0 as usize,
+        width: c1.saturating_sub(c0) as usize,
+        height: r1.saturating_sub(r0) as usize,
+    }
+}
+
+/// Whether no two of `gs` share area (touching is fine).
+fn pairwise_disjoint(gs: &[&MultiPolygon<f64>]) -> bool {
+    use geo::BooleanOps;
+    gs.iter().enumerate().all(|(i, a)| {
+        gs[i + 1..]
+            .iter()
+            .all(|b| a.intersection(*b).unsigned_area() == 0.0)
+    })
 }
 
 /// The licence (any status) nearest to `g`, by exact polygon distance.
