@@ -77,8 +77,16 @@ fn cell(col: usize, row: usize, noise: u64) -> u8 {
     // Extents within the plot; ~1 in 4 shapes reaches the plot's east or south edge.
     let x0 = p(1) % 24;
     let y0 = p(2) % 24;
-    let x1 = if p(3) % 4 == 0 { 64 } else { x0 + 8 + p(3) % 40 };
-    let y1 = if p(4) % 4 == 0 { 64 } else { y0 + 8 + p(4) % 40 };
+    let x1 = if p(3) % 4 == 0 {
+        64
+    } else {
+        x0 + 8 + p(3) % 40
+    };
+    let y1 = if p(4) % 4 == 0 {
+        64
+    } else {
+        y0 + 8 + p(4) % 40
+    };
     let inside = x >= x0 && x < x1 && y >= y0 && y < y1;
     let v = match h % 16 {
         0..=4 => TREE,
@@ -124,7 +132,10 @@ const WATER: u8 = 80;
 fn polygon(pts: &[(f64, f64)]) -> String {
     let mut c: Vec<String> = pts.iter().map(|(x, y)| format!("[{x},{y}]")).collect();
     c.push(c[0].clone());
-    format!("{{\"type\":\"Polygon\",\"coordinates\":[[{}]]}}", c.join(","))
+    format!(
+        "{{\"type\":\"Polygon\",\"coordinates\":[[{}]]}}",
+        c.join(",")
+    )
 }
 
 fn collection(features: Vec<String>) -> String {

@@ -504,23 +504,24 @@ fn build_candidates(
             let window = runs_window(&p.runs);
             lic.iter()
                 .zip(&geoms)
-                .map(|((id, cut_m2), g)| {
-                    match crate::coverage::coverage_clipped(g, grid, window) {
+                .map(
+                    |((id, cut_m2), g)| match crate::coverage::coverage_clipped(g, grid, window) {
                         Ok(cov) => {
                             let m2: f64 = p
                                 .runs
                                 .iter()
                                 .map(|r| {
                                     let row = r.row as usize;
-                                    let f: f64 = (r.c0..r.c1).map(|c| cov.get(c as usize, row)).sum();
+                                    let f: f64 =
+                                        (r.c0..r.c1).map(|c| cov.get(c as usize, row)).sum();
                                     f * area.cell_m2(row)
                                 })
                                 .sum();
                             (id.clone(), m2)
                         }
                         Err(_) => (id.clone(), *cut_m2),
-                    }
-                })
+                    },
+                )
                 .collect()
         })
         .collect();
