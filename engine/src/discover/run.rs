@@ -287,8 +287,9 @@ pub fn discover(cfg: &AuditConfig, opts: &DiscoverOptions) -> Result<Discovery, 
             .map_or_else(|| cfg.pits.path.clone(), |l| l.path.clone()),
         source,
     })?;
+    let index = crate::index::FootprintIndex::new(licences.iter().map(|l| &l.geometry));
     let candidates = candidates
-        .into_iter()
+        .into_par_iter()
         .map(|mut c| {
             c.lonlat = to_lonlat
                 .transform_multipolygon(&c.geometry)
@@ -296,7 +297,7 @@ pub fn discover(cfg: &AuditConfig, opts: &DiscoverOptions) -> Result<Discovery, 
             c.centroid_lonlat = to_lonlat
                 .transform_point(c.centroid.0, c.centroid.1)
                 .map_err(crs_err(&imagery))?;
-            c.nearest = nearest(&c.geometry, &licences, &lic_meta);
+            c.nearest = nearest(&c.geometry, &licences, &lic_meta, &index);
             Ok(c)
         })
         .collect::<Result<Vec<_>, DiscoverError>>()?;
@@ -627,48 +628,58 @@ fn pairwise_disjoint(gs: &[&MultiPolygon<f64>]) -> bool {
     })
 }
 
-/// The licence (any status) nearest to `g`, by exact polygon distance.
+/// The licence (any status) nearest to `g`, by exact polygon distance: licences
+/// whose boxes meet `g`'s box grown step by step (the R-tree of footprint
+/// envelopes), then every licence within the best distance found.
 fn nearest(
     g: &MultiPolygon<f64>,
     licences: &[Licence],
     meta: &[crate::audit::aggregate::LicenceMeta],
+    index: &crate::index::FootprintIndex,
 ) -> Option<Nearest> {
     let bb = g.bounding_rect()?;
-    // Lower bounds from the bounding boxes, nearest first.
-    let mut order: Vec<(f64, usize)> = licences
-        .iter()
-        .enumerate()
-        .filter_map(|(i, l)| {
-            let r = l.geometry.bounding_rect()?;
-            let dx = (r.min().x - bb.max().x)
-                .max(bb.min().x - r.max().x)
-                .max(0.0);
-            let dy = (r.min().y - bb.max().y)
-                .max(bb.min().y - r.max().y)
-                .max(0.0);
-            Some((dx.hypot(dy), i))
-        })
-        .collect();
-    order.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-    let mut best: Option<(f64, usize)> = None;
-    for (lower, i) in order {
-        if best.is_some_and(|(d, _)| lower > d) {
-            break;
-        }
-        let d = licences[i]
+    if index.is_empty() {
+        return None;
+    }
+    let exact = |i: usize| {
+        licences[i]
             .geometry
             .iter()
             .flat_map(|lp| g.iter().map(move |cp| Euclidean.distance(cp, lp)))
-            .fold(f64::INFINITY, f64::min);
-        if best.is_none_or(|(b, _)| d < b) {
-            best = Some((d, i));
+            .fold(f64::INFINITY, f64::min)
+    };
+    let grown = |d: f64| {
+        (
+            bb.min().x - d,
+            bb.min().y - d,
+            bb.max().x + d,
+            bb.max().y + d,
+        )
+    };
+    let mut found = Vec::new();
+    let mut d = bb.width().max(bb.height()).max(1.0);
+    loop {
+        index.query_into(grown(d), &mut found);
+        if !found.is_empty() || !d.is_finite() {
+            break;
         }
+        d *= 4.0;
     }
-    let (d, i) = best?;
+    // The nearest of these bounds the answer; every licence within it is checked.
+    let bound = found
+        .iter()
+        .map(|&i| exact(i))
+        .fold(f64::INFINITY, f64::min);
+    index.query_into(grown(bound), &mut found);
+    found.sort_unstable();
+    let (dist, i) = found
+        .iter()
+        .map(|&i| (exact(i), i))
+        .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)))?;
     let l = &licences[i];
     Some(Nearest {
         licence_id: l.id.clone(),
-        distance_m: d,
+        distance_m: dist,
         status: l.status.clone(),
         liable: meta.get(i).is_some_and(|m| m.liable),
     })

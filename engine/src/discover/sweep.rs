@@ -379,8 +379,9 @@ fn classify_block(inp: &Sources<'_>, wk: &mut Worker, w: Window) -> Result<Vec<u
         _ => None,
     };
     let mut out = vec![0u8; w.len()];
+    inp.imagery.classify_into(&wk.bands_now, &mut out);
     for (i, o) in out.iter_mut().enumerate() {
-        let class = match inp.imagery.class_at(&wk.bands_now, i) {
+        let class = match *o {
             c @ (state::RESTORED | state::BARE | state::WATER) => c,
             _ => state::UNOBSERVED,
         };
