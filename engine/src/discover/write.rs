@@ -10,6 +10,7 @@ use crate::report::csv::{num, push_record};
 use crate::report::format::esc;
 use geo::MultiPolygon;
 use serde_json::{json, Value};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// `summary.json`'s `format`, the marker of a discovery folder.
@@ -52,17 +53,24 @@ pub fn write(d: &Discovery, out: &Path, inputs: &[(String, PathBuf)]) -> Result<
     let tmp = temp_sibling(out);
     let _ = std::fs::remove_dir_all(&tmp);
     std::fs::create_dir(&tmp).map_err(|e| io(&tmp, e))?;
+    // Streamed into the temporary folder, which is swapped in whole.
+    let stream =
+        |name: &str, f: &dyn Fn(&mut std::io::BufWriter<std::fs::File>) -> std::io::Result<()>| {
+            let path = tmp.join(name);
+            (|| {
+                let mut w =
+                    std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&path)?);
+                f(&mut w)?;
+                w.into_inner().map_err(|e| e.into_error())?.sync_all()
+            })()
+            .map_err(|e| io(&path, e))
+        };
     let files: Result<(), DiscoverError> = (|| {
-        let html = report_html(d)?;
-        for (name, bytes) in [
-            (GEOJSON, geojson_lonlat(d).into_bytes()),
-            (GEOJSON_PROJECTED, geojson_projected(d).into_bytes()),
-            (CSV, csv(d).into_bytes()),
-            (SUMMARY, summary_json(d).into_bytes()),
-            (HTML, html.into_bytes()),
-        ] {
-            crate::output::write_atomic(&tmp.join(name), &bytes)?;
-        }
+        stream(GEOJSON, &|w| geojson_lonlat(d, w))?;
+        stream(GEOJSON_PROJECTED, &|w| geojson_projected(d, w))?;
+        stream(CSV, &|w| csv(d, w))?;
+        crate::output::write_atomic(&tmp.join(SUMMARY), summary_json(d).as_bytes())?;
+        crate::output::write_atomic(&tmp.join(HTML), report_html(d)?.as_bytes())?;
         Ok(())
     })();
     if let Err(e) = files.and_then(|_| swap_folder(&tmp, out).map_err(DiscoverError::from)) {
@@ -114,48 +122,54 @@ fn collection(
     d: &Discovery,
     crs_member: Option<String>,
     geometry: impl Fn(&Candidate) -> String,
-) -> String {
-    let mut out = String::from("{\"type\":\"FeatureCollection\",");
+    w: &mut impl Write,
+) -> std::io::Result<()> {
+    w.write_all(b"{\"type\":\"FeatureCollection\",")?;
     if let Some(c) = crs_member {
-        out.push_str(&c);
-        out.push(',');
+        w.write_all(c.as_bytes())?;
+        w.write_all(b",")?;
     }
-    out.push_str("\"features\":[\n");
+    w.write_all(b"\"features\":[\n")?;
     for (i, c) in d.candidates.iter().enumerate() {
-        out.push_str("{\"type\":\"Feature\",\"properties\":");
-        out.push_str(&object(&properties(c)));
-        out.push_str(",\"geometry\":");
-        out.push_str(&geometry(c));
-        out.push('}');
-        if i + 1 < d.candidates.len() {
-            out.push(',');
-        }
-        out.push('\n');
+        w.write_all(b"{\"type\":\"Feature\",\"properties\":")?;
+        w.write_all(object(&properties(c)).as_bytes())?;
+        w.write_all(b",\"geometry\":")?;
+        w.write_all(geometry(c).as_bytes())?;
+        w.write_all(if i + 1 < d.candidates.len() {
+            b"},\n"
+        } else {
+            b"}\n"
+        })?;
     }
-    out.push_str("]}\n");
-    out
+    w.write_all(b"]}\n")
 }
 
 /// `candidates.geojson`: RFC 7946, lon/lat to 1e-7°, exteriors counter-clockwise.
-pub fn geojson_lonlat(d: &Discovery) -> String {
-    collection(d, None, |c| {
-        crate::report::orphans::multipolygon_json(&c.lonlat)
-    })
+pub fn geojson_lonlat(d: &Discovery, w: &mut impl Write) -> std::io::Result<()> {
+    collection(
+        d,
+        None,
+        |c| crate::report::orphans::multipolygon_json(&c.lonlat),
+        w,
+    )
 }
 
 /// `candidates_projected.geojson`: the outlines exactly (every corner a cell
 /// corner, full precision) in the raster's CRS, named by a `crs` member
 /// (GeoJSON 2008, read by GDAL and QGIS).
-pub fn geojson_projected(d: &Discovery) -> String {
+pub fn geojson_projected(d: &Discovery, w: &mut impl Write) -> std::io::Result<()> {
     let crs = match d.epsg {
         Some(code) => {
             json!({"type": "name", "properties": {"name": format!("urn:ogc:def:crs:EPSG::{code}")}})
         }
         None => json!({"type": "name", "properties": {"name": d.crs}}),
     };
-    collection(d, Some(format!("\"crs\":{crs}")), |c| {
-        exact_json(&c.geometry)
-    })
+    collection(
+        d,
+        Some(format!("\"crs\":{crs}")),
+        |c| exact_json(&c.geometry),
+        w,
+    )
 }
 
 /// A multipolygon as GeoJSON at full precision, rings as they are (the tracer
@@ -179,7 +193,7 @@ fn exact_json(mp: &MultiPolygon<f64>) -> String {
 }
 
 /// `candidates.csv`: one row per candidate, largest first.
-pub fn csv(d: &Discovery) -> String {
+pub fn csv(d: &Discovery, w: &mut impl Write) -> std::io::Result<()> {
     let mut out = String::new();
     push_record(
         &mut out,
@@ -231,8 +245,10 @@ pub fn csv(d: &Discovery) -> String {
                 c.bare_before_ha.map(num).unwrap_or_default(),
             ],
         );
+        w.write_all(out.as_bytes())?;
+        out.clear();
     }
-    out
+    w.write_all(out.as_bytes())
 }
 
 /// Count and hectares of the candidates with `label`.
