@@ -96,10 +96,8 @@ pub struct Candidate {
     pub bare_before_ha: Option<f64>,
     /// Top-left cell of its first run (row, column): a stable tie-breaker.
     pub first_cell: (u32, u32),
-    /// Its outline in the raster's CRS.
+    /// Its outline in the raster's CRS (lon/lat is made as it is written).
     pub geometry: MultiPolygon<f64>,
-    /// Its outline in lon/lat.
-    pub lonlat: MultiPolygon<f64>,
 }
 
 /// Hectares of the scanned land, each cell counted once.
@@ -149,6 +147,8 @@ pub struct Discovery {
     pub map: ClassMap,
     /// Liable licences' outlines, raster CRS, for the map.
     pub licences: MultiPolygon<f64>,
+    /// The raster's CRS → lon/lat (WGS 84), for `candidates.geojson`.
+    pub to_lonlat: crate::crs::Transformer,
     /// Whether licences were given (without them every candidate is `unlicensed`
     /// only in the sense of "no licence known").
     pub with_licences: bool,

@@ -7,7 +7,6 @@ use super::label::Patch;
 use super::model::{Accounting, Candidate, Change, Discovery, Label, Nearest};
 use super::scanline::Scanline;
 use super::sweep::{self, state, Inputs};
-use super::trace::trace;
 use crate::attribute::{self, Date, Licence, Pit, Responsibility};
 use crate::audit::checksum::ChecksumCache;
 use crate::audit::config::ClassifierKind;
@@ -228,6 +227,21 @@ pub fn discover(cfg: &AuditConfig, opts: &DiscoverOptions) -> Result<Discovery, 
             .collect::<Result<Vec<_>, AuditError>>()
     });
 
+    // Runs are kept (to measure licence coverage cell by cell) only for patches
+    // whose box meets a liable licence's.
+    let liable_boxes = crate::index::FootprintIndex::new(
+        licences
+            .iter()
+            .filter(|l| rule.is_liable(l))
+            .map(|l| &l.geometry),
+    );
+    let keep_runs = |g: &MultiPolygon<f64>| {
+        g.bounding_rect().is_some_and(|b| {
+            !liable_boxes
+                .query((b.min().x, b.min().y, b.max().x, b.max().y))
+                .is_empty()
+        })
+    };
     let swept = sweep::sweep(
         Inputs {
             imagery: &imagery,
@@ -243,6 +257,7 @@ pub fn discover(cfg: &AuditConfig, opts: &DiscoverOptions) -> Result<Discovery, 
             min_area_m2: settings.min_area_ha * 10_000.0,
             max_runs: opts.max_runs,
             map_px: MAP_PX,
+            keep_runs: &keep_runs,
         },
         &imagery.area,
     )?;
@@ -291,7 +306,8 @@ pub fn discover(cfg: &AuditConfig, opts: &DiscoverOptions) -> Result<Discovery, 
     let candidates = candidates
         .into_par_iter()
         .map(|mut c| {
-            c.lonlat = to_lonlat
+            // Every corner transforms (the file is written from the same transform).
+            to_lonlat
                 .transform_multipolygon(&c.geometry)
                 .map_err(crs_err(&imagery))?;
             c.centroid_lonlat = to_lonlat
@@ -328,6 +344,7 @@ pub fn discover(cfg: &AuditConfig, opts: &DiscoverOptions) -> Result<Discovery, 
         warnings,
         map: swept.map,
         licences: liable_outlines,
+        to_lonlat,
         with_licences: !licences.is_empty(),
     })
 }
@@ -429,10 +446,12 @@ fn check_grid(
     })
 }
 
+use super::sweep::Traced;
+
 /// Outlines, compactness filter, licence labels and ranks of the kept patches.
 #[allow(clippy::too_many_arguments)]
 fn build_candidates(
-    patches: Vec<Patch>,
+    patches: Vec<(Patch, Traced)>,
     grid: &Grid,
     settings: &DiscoveryConfig,
     licences: &[Licence],
@@ -441,16 +460,9 @@ fn build_candidates(
     with_previous: bool,
     acc: &mut Accounting,
 ) -> Result<Vec<Candidate>, attribute::AttributeError> {
-    let t = grid.transform;
-    let traced: Vec<(Patch, super::trace::Outline)> = patches
-        .into_par_iter()
-        .map(|p| {
-            let o = trace(&p.runs, &t);
-            (p, o)
-        })
-        .collect();
+    let traced = patches;
     let mut kept = Vec::new();
-    for (p, o) in traced {
+    for (p, (o, centroid, first)) in traced {
         let planar = o.polygons.unsigned_area();
         let compactness = if o.perimeter > 0.0 {
             4.0 * std::f64::consts::PI * planar / (o.perimeter * o.perimeter)
@@ -462,24 +474,39 @@ fn build_candidates(
             acc.below_min_compactness.1 += p.area_m2 / 10_000.0;
             continue;
         }
-        kept.push((p, o, compactness));
+        kept.push((p, o, (compactness, centroid, first)));
     }
-    // Inside the liable licences: the audit's own cut (exact polygon pieces).
-    let pits: Vec<Pit> = kept
+    // Inside the liable licences: the audit's own cut (exact polygon pieces), for
+    // the candidates whose box meets a liable licence's (the others keep no runs).
+    let liable: Vec<&Licence> = licences.iter().filter(|l| rule.is_liable(l)).collect();
+    let liable_index = crate::index::FootprintIndex::new(liable.iter().map(|l| &l.geometry));
+    let mut near: Vec<usize> = Vec::new();
+    let mut hits = Vec::new();
+    for (i, (p, o, _)) in kept.iter_mut().enumerate() {
+        let meets = o.polygons.bounding_rect().is_some_and(|b| {
+            liable_index.query_into((b.min().x, b.min().y, b.max().x, b.max().y), &mut hits);
+            !hits.is_empty()
+        });
+        if meets {
+            near.push(i);
+        } else {
+            p.runs = Vec::new();
+        }
+    }
+    let pits: Vec<Pit> = near
         .iter()
-        .enumerate()
-        .map(|(i, (_, o, _))| Pit {
+        .map(|&i| Pit {
             id: format!("patch-{i}"),
-            geometry: o.polygons.clone(),
+            geometry: kept[i].1.polygons.clone(),
         })
         .collect();
     let mut inside: Vec<Vec<(String, f64)>> = vec![Vec::new(); kept.len()];
-    if !licences.is_empty() && !pits.is_empty() {
+    if !pits.is_empty() {
         let att = attribute::attribute(&pits, licences, rule)?;
         for piece in att.pieces {
             if let Responsibility::Responsible { licence_id, .. } = &piece.responsibility {
                 let m2 = area.polygon_m2(&piece.geometry);
-                if let Some(v) = inside.get_mut(piece.pit_index) {
+                if let Some(v) = near.get(piece.pit_index).and_then(|&i| inside.get_mut(i)) {
                     v.push((licence_id.clone(), m2));
                 }
             }
@@ -529,7 +556,7 @@ fn build_candidates(
     let mut out: Vec<Candidate> = kept
         .into_iter()
         .zip(inside)
-        .map(|((p, o, compactness), mut lic)| {
+        .map(|((p, o, (compactness, centroid, first)), mut lic)| {
             lic.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
             let area_m2 = p.area_m2;
             let inside_m2: f64 = lic.iter().map(|l| l.1).sum::<f64>().min(area_m2);
@@ -547,16 +574,6 @@ fn build_candidates(
                 Label::WithinLicence => (area_m2, 0.0),
                 Label::BeyondLicence => (inside_m2, outside_m2),
             };
-            // Centre of the cells.
-            let (mut sx, mut sy) = (0.0, 0.0);
-            for r in &p.runs {
-                let n = f64::from(r.c1 - r.c0);
-                sx += n * (f64::from(r.c0) + f64::from(r.c1)) / 2.0;
-                sy += n * (f64::from(r.row) + 0.5);
-            }
-            let n = p.cells.max(1) as f64;
-            let centroid = t.apply(sx / n, sy / n);
-            let first = p.runs.first().map_or((0, 0), |r| (r.row, r.c0));
             let change = with_previous.then(|| {
                 if p.before_m2 * 2.0 >= area_m2 {
                     Change::Persistent
@@ -583,7 +600,6 @@ fn build_candidates(
                 bare_before_ha: with_previous.then_some(p.before_m2 / 10_000.0),
                 first_cell: first,
                 geometry: o.polygons,
-                lonlat: MultiPolygon(vec![]),
             }
         })
         .collect();

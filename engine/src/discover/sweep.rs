@@ -14,6 +14,7 @@ use crate::audit::imagery::{BlockBands, Imagery, Readers};
 use crate::audit::model::ClassMap;
 use crate::grid::Window;
 use crate::raster::{BandBuffer, Raster};
+use geo::MultiPolygon;
 use rayon::prelude::*;
 use std::sync::Mutex;
 
@@ -69,7 +70,13 @@ pub struct Inputs<'a> {
     pub max_runs: usize,
     /// Longer side of the overview map, pixels.
     pub map_px: usize,
+    /// Whether a listed patch (by its outline) keeps its runs for later.
+    pub keep_runs: &'a (dyn Fn(&MultiPolygon<f64>) -> bool + Sync),
 }
+
+/// A listed patch's outline, the centre of its cells (map coordinates) and its
+/// first cell (row, column).
+pub type Traced = (super::trace::Outline, (f64, f64), (u32, u32));
 
 /// The rasters the workers read.
 struct Sources<'a> {
@@ -90,8 +97,9 @@ struct Limits {
 /// What the sweep found.
 #[derive(Debug)]
 pub struct Swept {
-    /// Patches of at least the minimum area, in the order they closed.
-    pub patches: Vec<Patch>,
+    /// Patches of at least the minimum area, in the order they closed, traced
+    /// (runs dropped unless `keep_runs`).
+    pub patches: Vec<(Patch, Traced)>,
     /// Patches below the minimum area: count and m².
     pub small: (u64, f64),
     /// m² of each state (index = state code; exclusion layers from
@@ -130,6 +138,7 @@ pub fn sweep(inp: Inputs<'_>, area: &AreaModel) -> Result<Swept, DiscoverError> 
         min_area_m2,
         max_runs,
         map_px,
+        keep_runs,
     } = inp;
     let src = Sources {
         imagery,
@@ -311,7 +320,14 @@ pub fn sweep(inp: Inputs<'_>, area: &AreaModel) -> Result<Swept, DiscoverError> 
                                 row: e.row as usize,
                             })?;
                     }
-                    keep(&mut closed, &mut patches, &mut small, inp.min_area_m2);
+                    keep(
+                        &mut closed,
+                        &mut patches,
+                        &mut small,
+                        inp.min_area_m2,
+                        &grid.transform,
+                        keep_runs,
+                    );
                     if (row - win.row_off) % k == 0 {
                         let my = (row - win.row_off) / k;
                         for mx in 0..mw {
@@ -333,7 +349,14 @@ pub fn sweep(inp: Inputs<'_>, area: &AreaModel) -> Result<Swept, DiscoverError> 
         std::mem::swap(&mut current, &mut next);
     }
     labeller.finish(&mut closed);
-    keep(&mut closed, &mut patches, &mut small, inp.min_area_m2);
+    keep(
+        &mut closed,
+        &mut patches,
+        &mut small,
+        inp.min_area_m2,
+        &grid.transform,
+        keep_runs,
+    );
     let t = grid.transform;
     let (xa, ya) = t.apply(win.col_off as f64, win.row_off as f64);
     let (xb, yb) = t.apply((win.col_off + mw * k) as f64, (win.row_off + mh * k) as f64);
@@ -351,16 +374,37 @@ pub fn sweep(inp: Inputs<'_>, area: &AreaModel) -> Result<Swept, DiscoverError> 
     })
 }
 
-/// Moves closed patches of at least `min_m2` into `patches`; counts the rest.
-fn keep(closed: &mut Vec<Patch>, patches: &mut Vec<Patch>, small: &mut (u64, f64), min_m2: f64) {
-    for p in closed.drain(..) {
+/// Traces closed patches of at least `min_m2` into `patches` (dropping their
+/// runs unless `keep_runs`); counts the rest.
+fn keep(
+    closed: &mut Vec<Patch>,
+    patches: &mut Vec<(Patch, Traced)>,
+    small: &mut (u64, f64),
+    min_m2: f64,
+    t: &crate::grid::GeoTransform,
+    keep_runs: &(dyn Fn(&MultiPolygon<f64>) -> bool + Sync),
+) {
+    for mut p in closed.drain(..) {
         // "At least": a patch of exactly the minimum (to rounding of the sum) counts.
-        if p.area_m2 >= min_m2 * (1.0 - 1e-12) {
-            patches.push(p);
-        } else {
+        if p.area_m2 < min_m2 * (1.0 - 1e-12) {
             small.0 += 1;
             small.1 += p.area_m2;
+            continue;
         }
+        let o = super::trace::trace(&p.runs, t);
+        let (mut sx, mut sy) = (0.0, 0.0);
+        for r in &p.runs {
+            let n = f64::from(r.c1 - r.c0);
+            sx += n * (f64::from(r.c0) + f64::from(r.c1)) / 2.0;
+            sy += n * (f64::from(r.row) + 0.5);
+        }
+        let n = p.cells.max(1) as f64;
+        let centroid = t.apply(sx / n, sy / n);
+        let first = p.runs.first().map_or((0, 0), |r| (r.row, r.c0));
+        if !keep_runs(&o.polygons) {
+            p.runs = Vec::new();
+        }
+        patches.push((p, (o, centroid, first)));
     }
 }
 

@@ -149,7 +149,11 @@ pub fn geojson_lonlat(d: &Discovery, w: &mut impl Write) -> std::io::Result<()> 
     collection(
         d,
         None,
-        |c| crate::report::orphans::multipolygon_json(&c.lonlat),
+        |c| match d.to_lonlat.transform_multipolygon(&c.geometry) {
+            Ok(g) => crate::report::orphans::multipolygon_json(&g),
+            // Checked when the candidates were made (their centroids).
+            Err(_) => "null".to_string(),
+        },
         w,
     )
 }
