@@ -205,6 +205,10 @@ fn scene(dir: &Path, discovery: &str) -> AuditConfig {
 
 const FULL: &str = "exclude_classes = [50]\nexclude_layers = [\"roads.geojson\"]\nprevious_config = \"before.toml\"";
 
+/// A planted patch: first cell (row, col), cells, label, holes, ha inside a
+/// liable licence.
+type Expected = ((usize, usize), u64, Label, usize, f64);
+
 /// The candidate whose first cell (top-left of its first run) is `(row, col)`.
 fn at(cands: &[Candidate], row: usize, col: usize) -> &Candidate {
     cands
@@ -221,7 +225,7 @@ fn every_planted_patch_is_found_with_its_area_label_and_holes() {
     let c = &d.candidates;
     let ha = |cells: u64| cells as f64 * 100.0 / 10_000.0;
     // (first cell, cells, label, holes, ha inside a liable licence)
-    let expected: Vec<((usize, usize), u64, Label, usize, f64)> = vec![
+    let expected: Vec<Expected> = vec![
         (
             (WITHIN.1, WITHIN.0),
             rect_cells(WITHIN),

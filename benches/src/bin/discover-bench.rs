@@ -186,7 +186,7 @@ fn scene(args: &[String]) -> anyhow::Result<()> {
         for pc in 0..plots {
             let h = hash(pc as u64, pr as u64, 3);
             let (c, r) = ((pc * PLOT) as f64, (pr * PLOT) as f64);
-            if h % 7 == 0 {
+            if h.is_multiple_of(7) {
                 // A pit: a quadrilateral over part of the plot.
                 let pts = [
                     world(c + 10.3137, r + 12.7071),
@@ -199,7 +199,7 @@ fn scene(args: &[String]) -> anyhow::Result<()> {
                     polygon(&pts)
                 ));
             }
-            if pr % 8 == 0 && pc % 8 == 0 && h % 3 != 0 {
+            if pr % 8 == 0 && pc % 8 == 0 && !h.is_multiple_of(3) {
                 // A licence over about 3 × 2 plots, tilted.
                 let pts = [
                     world(c + 20.4142, r + 10.7321),
@@ -207,7 +207,11 @@ fn scene(args: &[String]) -> anyhow::Result<()> {
                     world(c + 190.3923, r + 150.8284),
                     world(c + 10.5858, r + 130.1716),
                 ];
-                let status = if h % 5 == 0 { "revoked" } else { "valid" };
+                let status = if h.is_multiple_of(5) {
+                    "revoked"
+                } else {
+                    "valid"
+                };
                 lics.push(format!(
                     "{{\"type\":\"Feature\",\"properties\":{{\"license_id\":\"L{pr}_{pc}\",\"holder\":\"H{pr}_{pc}\",\"status\":\"{status}\",\"valid_to\":\"2030-12-31\"}},\"geometry\":{}}}",
                     polygon(&pts)

@@ -30,18 +30,8 @@ pub enum DiscoverError {
         detail: String,
     },
     /// A raster that must lie on the imagery's grid does not.
-    #[error("[discovery] {key} {path} is not on the imagery's grid ({imagery}: {imagery_size:?} cells, origin {imagery_origin:?}, cell {imagery_cell:?}; this file: {size:?} cells, origin {origin:?}, cell {cell:?}); resample it onto the imagery's grid first (gdalwarp -te … -tr … -tap), or remove the key")]
-    OffGrid {
-        key: &'static str,
-        path: PathBuf,
-        imagery: PathBuf,
-        imagery_size: (usize, usize),
-        imagery_origin: (f64, f64),
-        imagery_cell: (f64, f64),
-        size: (usize, usize),
-        origin: (f64, f64),
-        cell: (f64, f64),
-    },
+    #[error("{0}")]
+    OffGrid(Box<OffGrid>),
     /// `exclude_classes` without a land-cover raster to look them up in.
     #[error("[discovery] exclude_classes needs a land-cover raster: set exclude_raster = \"worldcover.tif\" (the imagery's own class raster is used only with classifier = \"classes\")")]
     NoExcludeRaster,
@@ -65,5 +55,38 @@ impl From<AuditError> for DiscoverError {
 impl From<crate::Error> for DiscoverError {
     fn from(e: crate::Error) -> Self {
         DiscoverError::Input(Box::new(e))
+    }
+}
+
+/// A raster off the imagery's grid: both grids, to say how to fix it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OffGrid {
+    /// The `[discovery]` key that names it.
+    pub key: &'static str,
+    pub path: PathBuf,
+    pub imagery: PathBuf,
+    pub imagery_size: (usize, usize),
+    pub imagery_origin: (f64, f64),
+    pub imagery_cell: (f64, f64),
+    pub size: (usize, usize),
+    pub origin: (f64, f64),
+    pub cell: (f64, f64),
+}
+
+impl std::fmt::Display for OffGrid {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "[discovery] {} {} is not on the imagery's grid ({}: {:?} cells, origin {:?}, cell {:?}; this file: {:?} cells, origin {:?}, cell {:?}); resample it onto the imagery's grid first (gdalwarp -te … -tr … -tap), or remove the key",
+            self.key,
+            self.path.display(),
+            self.imagery.display(),
+            self.imagery_size,
+            self.imagery_origin,
+            self.imagery_cell,
+            self.size,
+            self.origin,
+            self.cell
+        )
     }
 }

@@ -188,7 +188,7 @@ pub fn discover(cfg: &AuditConfig, opts: &DiscoverOptions) -> Result<Discovery, 
                 .unwrap_or(date.year - 1);
             let im = Imagery::open(&prev.imagery, &limits, year)?;
             if !grids_match(&imagery, &im) {
-                return Err(DiscoverError::OffGrid {
+                return Err(DiscoverError::OffGrid(Box::new(super::error::OffGrid {
                     key: "previous_config",
                     path: im.path().to_path_buf(),
                     imagery: imagery.path().to_path_buf(),
@@ -198,7 +198,7 @@ pub fn discover(cfg: &AuditConfig, opts: &DiscoverOptions) -> Result<Discovery, 
                     size: (im.grid.width, im.grid.height),
                     origin: (im.grid.transform.x0, im.grid.transform.y0),
                     cell: (im.grid.transform.dx, im.grid.transform.dy),
-                });
+                })));
             }
             files.push(("previous_config".into(), path.clone()));
             files.extend(
@@ -433,7 +433,7 @@ fn check_grid(
     if same {
         return Ok(());
     }
-    Err(DiscoverError::OffGrid {
+    Err(DiscoverError::OffGrid(Box::new(super::error::OffGrid {
         key,
         path: path.to_path_buf(),
         imagery: imagery.path().to_path_buf(),
@@ -443,7 +443,7 @@ fn check_grid(
         size: (g.width, g.height),
         origin: (b.x0, b.y0),
         cell: (b.dx, b.dy),
-    })
+    })))
 }
 
 use super::sweep::Traced;
@@ -574,12 +574,10 @@ fn build_candidates(
                 Label::WithinLicence => (area_m2, 0.0),
                 Label::BeyondLicence => (inside_m2, outside_m2),
             };
-            let change = with_previous.then(|| {
-                if p.before_m2 * 2.0 >= area_m2 {
-                    Change::Persistent
-                } else {
-                    Change::New
-                }
+            let change = with_previous.then_some(if p.before_m2 * 2.0 >= area_m2 {
+                Change::Persistent
+            } else {
+                Change::New
             });
             Candidate {
                 id: String::new(),

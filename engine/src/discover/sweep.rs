@@ -328,7 +328,7 @@ pub fn sweep(inp: Inputs<'_>, area: &AreaModel) -> Result<Swept, DiscoverError> 
                         &grid.transform,
                         keep_runs,
                     );
-                    if (row - win.row_off) % k == 0 {
+                    if (row - win.row_off).is_multiple_of(k) {
                         let my = (row - win.row_off) / k;
                         for mx in 0..mw {
                             let v = cells[mx * k] & state::MASK;
