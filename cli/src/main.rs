@@ -43,6 +43,9 @@ enum Command {
     Audit(commands::audit::AuditArgs),
     /// Generate the synthetic Yitong demo county and audit it (2020 baseline, 2024 change).
     Demo(commands::demo::DemoArgs),
+    /// Bare land outside the mapped footprints: unmapped pits, mining beyond or
+    /// without a licence.
+    Discover(commands::discover::DiscoverArgs),
     /// Merge the partial results of `reclaim audit --shard I/N` into one audit folder.
     Merge(commands::merge::MergeArgs),
     /// List the scenes found in Sentinel-2 L2A / Landsat C2 L2 products, manifests,
@@ -97,6 +100,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Audit(a) => commands::audit::run(&a),
         Command::Demo(a) => commands::demo::run(&a),
         Command::Merge(a) => commands::merge::run(&a),
+        Command::Discover(a) => commands::discover::run(&a),
         Command::Scenes(a) => commands::scenes::run(&a),
         Command::Sample(a) => commands::sample::run(&a),
         Command::Accuracy(a) => commands::accuracy::run(&a),

@@ -49,6 +49,7 @@ pub mod classify;
 pub mod coverage;
 pub mod crs;
 pub mod demo;
+pub mod discover;
 pub mod error;
 pub mod footprints;
 pub mod grid;

@@ -27,6 +27,8 @@ pub enum OutputKind {
     DemoFolder,
     /// An accuracy assessment (`accuracy`): `accuracy.json`, `accuracy.csv`.
     AccuracyFolder,
+    /// A discovery's folder (`discover`), replaced as a whole.
+    DiscoveryFolder,
 }
 
 impl OutputKind {
@@ -41,6 +43,7 @@ impl OutputKind {
                 "demo layout (audit-2020.toml and audit-2024.toml of the demo county, inputs/)"
             }
             OutputKind::AccuracyFolder => "accuracy.json of a reclaim accuracy assessment",
+            OutputKind::DiscoveryFolder => "summary.json of a reclaim discovery",
         }
     }
 
@@ -52,6 +55,7 @@ impl OutputKind {
             OutputKind::PartialFolder => "a shard's folder",
             OutputKind::DemoFolder => "the demo folder",
             OutputKind::AccuracyFolder => "an accuracy folder",
+            OutputKind::DiscoveryFolder => "a discovery folder",
         }
     }
 
@@ -63,6 +67,7 @@ impl OutputKind {
             OutputKind::PartialFolder => ", e.g. --out parts/0",
             OutputKind::DemoFolder => ", e.g. --out demo",
             OutputKind::AccuracyFolder => ", e.g. --out accuracy-2025",
+            OutputKind::DiscoveryFolder => ", e.g. --out discovery-2025",
         }
     }
 
@@ -256,6 +261,7 @@ fn is_reclaims(dir: &Path, kind: OutputKind) -> bool {
                 .is_ok()
         }
         OutputKind::AccuracyFolder => crate::accuracy::output::is_accuracy_folder(dir),
+        OutputKind::DiscoveryFolder => crate::discover::write::is_discovery_folder(dir),
         OutputKind::DemoFolder => {
             dir.join("inputs").is_dir()
                 && ["audit-2020.toml", "audit-2024.toml"].iter().all(|name| {

@@ -3,6 +3,7 @@
 //! - [`zonal`]: `reclaim zonal` — categorical zonal histogram to CSV.
 //! - [`audit`]: `reclaim audit` — the annual restoration audit.
 //! - [`demo`]: `reclaim demo` — the synthetic Yitong county, audited.
+//! - [`discover`]: `reclaim discover` — bare land outside the mapped footprints.
 //! - [`merge`]: `reclaim merge` — shards' partial results into one audit (and
 //!   the shard side of `reclaim audit --shard I/N`).
 //! - [`accuracy`]: `reclaim accuracy` — accuracy and error-adjusted area with 95 % CIs.
@@ -13,6 +14,7 @@
 pub mod accuracy;
 pub mod audit;
 pub mod demo;
+pub mod discover;
 pub mod info;
 pub mod merge;
 pub mod sample;

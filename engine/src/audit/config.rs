@@ -34,6 +34,9 @@ pub struct AuditConfig {
     /// and province data and stop decompression bombs and absurd headers).
     #[serde(default)]
     pub limits: Option<LimitsConfig>,
+    /// `reclaim discover`: bare land outside the footprints (docs/discover.md).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discovery: Option<crate::discover::DiscoveryConfig>,
 }
 
 /// `[limits]`: every key optional; unset keys keep their defaults.
@@ -734,6 +737,9 @@ impl AuditConfig {
                 }
             }
         }
+        if let Some(d) = &self.discovery {
+            d.validate()?;
+        }
         if let Some(b) = &self.baseline {
             const HA: &str = "a finite area in hectares, 0 or more";
             for (key, v) in [
@@ -805,6 +811,9 @@ impl AuditConfig {
         fix(&mut self.pits.path);
         if let Some(l) = &mut self.licenses {
             fix(&mut l.path);
+        }
+        if let Some(d) = &mut self.discovery {
+            d.resolve_paths(base);
         }
     }
 

@@ -375,6 +375,37 @@ impl Imagery {
         (self.single_class_at(bands, i), 0)
     }
 
+    /// The class code of every loaded cell ([`Imagery::class_at`]) into `out`
+    /// (`out.len()` cells). A one-band `u8` class raster without a mask raster
+    /// goes through a 256-entry table built once per call; the rest cell by cell.
+    pub fn classify_into(&self, bands: &BlockBands, out: &mut [u8]) {
+        if let (Rule::Classes { .. }, None, BandBuffer::U8(v)) =
+            (&self.rule, &self.mask, &bands.first)
+        {
+            let mut lut = [0u8; 256];
+            let mut probe = BlockBands {
+                first: BandBuffer::U8((0..=255).collect()),
+                ..BlockBands::default()
+            };
+            probe.len = 256;
+            for (k, c) in lut.iter_mut().enumerate() {
+                *c = self.single_class_at(&probe, k);
+            }
+            let nodata = Unobserved::NoData.code();
+            for (i, (o, x)) in out.iter_mut().zip(v).enumerate() {
+                *o = if bands.has_valid && bands.valid.get(i).is_some_and(|m| *m == 0) {
+                    nodata
+                } else {
+                    lut[usize::from(*x)]
+                };
+            }
+            return;
+        }
+        for (i, o) in out.iter_mut().enumerate() {
+            *o = self.class_at(bands, i);
+        }
+    }
+
     #[inline]
     fn single_class_at(&self, bands: &BlockBands, i: usize) -> u8 {
         if bands.has_valid && bands.valid.get(i).is_some_and(|v| *v == 0) {
