@@ -293,7 +293,7 @@ fn composites_follow_the_rules_cell_by_cell() {
         .unwrap();
         assert_eq!((c.grid.width, c.grid.height), (W + B_OFF.0, H + B_OFF.1));
         assert_eq!((c.grid.transform.x0, c.grid.transform.y0), (X0, Y0));
-        let mut readers = c.readers().unwrap();
+        let mut readers = c.readers(None).unwrap();
         let mut block = CompositeBlock::default();
         for w in c.blocks() {
             c.load(&mut readers, w, &mut block).unwrap();
@@ -339,7 +339,7 @@ fn one_acquisition_on_two_tiles_counts_once() {
         &Limits::default(),
     )
     .unwrap();
-    let mut readers = c.readers().unwrap();
+    let mut readers = c.readers(None).unwrap();
     let mut block = CompositeBlock::default();
     let w = c.blocks()[0];
     c.load(&mut readers, w, &mut block).unwrap();

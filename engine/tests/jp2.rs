@@ -253,3 +253,42 @@ fn tiles_larger_than_the_block_limit_are_refused() {
         Err(RasterError::LimitExceeded { .. })
     ));
 }
+
+#[test]
+fn shared_tiles_kept_in_part_read_the_same_samples_on_many_threads() {
+    use reclaim::raster::jp2::SharedTiles;
+    use std::sync::Arc;
+    let want = reference("u15.tif", 1);
+    let base = Raster::open(&data("u15.jp2")).unwrap();
+    // The windows a sweep would ask for: crossing tile edges, nested, repeated.
+    let wanted = vec![
+        win(100, 100, 60, 50),
+        win(110, 110, 10, 10),
+        win(250, 120, 50, 80),
+        win(0, 0, 300, 1),
+        win(127, 127, 2, 2),
+    ];
+    // A budget of about three 128² u16 tiles: parts are evicted and decoded again.
+    let shared = Arc::new(SharedTiles::new(3 * 128 * 128 * 2));
+    let threads: Vec<_> = (0..4)
+        .map(|t| {
+            let mut r = base.try_clone().unwrap();
+            r.share_tiles(&shared);
+            r.keep_only(Arc::new(wanted.clone()));
+            let (wanted, want) = (wanted.clone(), want.clone());
+            std::thread::spawn(move || {
+                for k in 0..20 {
+                    let w = wanted[(k + t) % wanted.len()];
+                    assert_eq!(r.read_window(1, w).unwrap(), crop(&want, 300, w), "{w:?}");
+                }
+                // Outside the wanted windows: still right (the tile is decoded whole).
+                let w = win(0, 150, 300, 50);
+                assert_eq!(r.read_window(1, w).unwrap(), crop(&want, 300, w));
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+    assert!(shared.bytes() <= 3 * 128 * 128 * 2 + 128 * 128 * 2);
+}

@@ -25,10 +25,12 @@ use crate::classify::{NdviClassifier, Unobserved, IMPLAUSIBLE};
 use crate::crs::Crs;
 use crate::error::Error;
 use crate::grid::{GeoTransform, Grid, Window};
+use crate::raster::jp2::SharedTiles;
 use crate::raster::{BandBuffer, Limits, NoData, Raster};
 use crate::scenes::{Date, Scene};
 use std::cell::RefCell;
 use std::path::Path;
+use std::sync::Arc;
 
 /// Side of the virtual grid's blocks, cells. Memory per worker is about
 /// scenes × BLOCK² × 5 bytes.
@@ -39,9 +41,9 @@ pub const BLOCK: usize = 512;
 /// with a tile before it moves on.
 pub const SUPER_BLOCK: usize = 1024;
 
-/// Decoded JPEG 2000 tiles one worker keeps across all its scenes' files (each
-/// file keeps at least its last tile).
-pub const TILE_CACHE_BYTES: usize = 96 << 20;
+/// Decoded JPEG 2000 tiles kept for all the workers and all the scenes' files
+/// together (each reader also holds on to its last tile).
+pub const TILE_CACHE_BYTES: usize = 256 << 20;
 
 /// One scene, opened and placed on the virtual grid.
 #[derive(Debug)]
@@ -97,6 +99,8 @@ pub struct Composite {
     pub crs: Crs,
     /// Every scene found, used or not and why.
     pub uses: Vec<SceneUse>,
+    /// Decoded JPEG 2000 tiles, shared by every worker's readers.
+    tiles: Arc<SharedTiles>,
 }
 
 /// Per-worker decoders of every scene.
@@ -270,6 +274,7 @@ impl Composite {
             grid,
             crs,
             uses,
+            tiles: Arc::new(SharedTiles::new(TILE_CACHE_BYTES)),
         })
     }
 
@@ -319,12 +324,14 @@ impl Composite {
         v
     }
 
-    /// Fresh decoders for a worker; their decoded-tile caches (JPEG 2000) share
-    /// [`TILE_CACHE_BYTES`].
-    pub fn readers(&self) -> Result<CompositeReaders, AuditError> {
+    /// Fresh decoders for a worker; decoded JPEG 2000 tiles are shared with the
+    /// other workers' (at most [`TILE_CACHE_BYTES`] of them). With `windows`, the
+    /// only windows of the virtual grid [`load`](Self::load) will be asked for,
+    /// the cache keeps only the cells they need of each tile.
+    pub fn readers(&self, windows: Option<&[Window]>) -> Result<CompositeReaders, AuditError> {
         let mut scenes = Vec::with_capacity(self.scenes.len());
         for s in &self.scenes {
-            scenes.push(SceneReaders {
+            let mut r = SceneReaders {
                 red: s.red.try_clone().map_err(Error::from)?,
                 nir: s
                     .nir
@@ -338,18 +345,28 @@ impl Composite {
                     .map(|m| m.raster.try_clone())
                     .transpose()
                     .map_err(Error::from)?,
-            });
-        }
-        let files: usize = scenes
-            .iter()
-            .map(|r| 1 + usize::from(r.nir.is_some()) + usize::from(r.mask.is_some()))
-            .sum();
-        let share = TILE_CACHE_BYTES / files.max(1);
-        for r in &mut scenes {
-            r.red.set_cache_bytes(share);
+            };
+            r.red.share_tiles(&self.tiles);
             for x in [&mut r.nir, &mut r.mask].into_iter().flatten() {
-                x.set_cache_bytes(share);
+                x.share_tiles(&self.tiles);
             }
+            if let Some(windows) = windows {
+                let local: Vec<Window> = windows
+                    .iter()
+                    .filter_map(|w| w.intersect(&s.rect))
+                    .map(|part| local_window(s, part))
+                    .collect();
+                if let (Some(m), Some(mr)) = (&s.mask, &mut r.mask) {
+                    let cut = local.iter().map(|l| mask_window(m.factor, *l)).collect();
+                    mr.keep_only(Arc::new(cut));
+                }
+                let local = Arc::new(local);
+                r.red.keep_only(Arc::clone(&local));
+                if let Some(n) = &mut r.nir {
+                    n.keep_only(local);
+                }
+            }
+            scenes.push(r);
         }
         Ok(CompositeReaders { scenes })
     }
@@ -376,11 +393,7 @@ impl Composite {
             let Some(part) = b.part else {
                 continue;
             };
-            let local = Window {
-                col_off: part.col_off - s.rect.col_off,
-                row_off: part.row_off - s.rect.row_off,
-                ..part
-            };
+            let local = local_window(s, part);
             let (rb, nb) = (s.scene.red.band, s.scene.nir.band);
             r.red
                 .read_window_into(rb, local, &mut b.red)
@@ -409,17 +422,7 @@ impl Composite {
                 }
             }
             if let (Some(m), Some(mr)) = (&s.mask, &mut r.mask) {
-                let f = m.factor;
-                let c0 = local.col_off / f;
-                let r0 = local.row_off / f;
-                let c1 = (local.col_off + local.width - 1) / f;
-                let r1 = (local.row_off + local.height - 1) / f;
-                b.mask_win = Window {
-                    col_off: c0,
-                    row_off: r0,
-                    width: c1 - c0 + 1,
-                    height: r1 - r0 + 1,
-                };
+                b.mask_win = mask_window(m.factor, local);
                 mr.read_window_into(m.band, b.mask_win, &mut b.mask)
                     .map_err(Error::from)?;
             }
@@ -718,6 +721,31 @@ fn same_transform(a: &Grid, b: &Grid) -> bool {
     ]
     .iter()
     .all(|(x, y)| (x - y).abs() <= tol)
+}
+
+/// The cells of scene `s`'s grid under `part`, a window of the virtual grid
+/// inside the scene.
+fn local_window(s: &OpenScene, part: Window) -> Window {
+    Window {
+        col_off: part.col_off - s.rect.col_off,
+        row_off: part.row_off - s.rect.row_off,
+        ..part
+    }
+}
+
+/// The cells of a mask `factor` times coarser than the scene's grid under `local`
+/// (a non-empty window of the scene's grid).
+fn mask_window(factor: usize, local: Window) -> Window {
+    let c0 = local.col_off / factor;
+    let r0 = local.row_off / factor;
+    let c1 = (local.col_off + local.width - 1) / factor;
+    let r1 = (local.row_off + local.height - 1) / factor;
+    Window {
+        col_off: c0,
+        row_off: r0,
+        width: c1 - c0 + 1,
+        height: r1 - r0 + 1,
+    }
 }
 
 #[cfg(test)]

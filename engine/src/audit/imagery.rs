@@ -247,9 +247,16 @@ impl Imagery {
 
     /// Fresh decoders for a worker thread.
     pub fn readers(&self) -> Result<Readers, AuditError> {
+        self.readers_for(None)
+    }
+
+    /// Fresh decoders for a worker thread that will [`load`](Self::load) only
+    /// (parts of) `windows`, when given: a composite's JPEG 2000 readers then keep
+    /// only those cells of the tiles they decode.
+    pub fn readers_for(&self, windows: Option<&[Window]>) -> Result<Readers, AuditError> {
         let Some(main) = self.main() else {
             let composite = match &self.rule {
-                Rule::Composite(c) => Some(c.readers()?),
+                Rule::Composite(c) => Some(c.readers(windows)?),
                 _ => None,
             };
             return Ok(Readers {

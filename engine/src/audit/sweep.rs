@@ -310,10 +310,11 @@ pub fn sweep_with(
         /// The covered cells as (grid row, grid column, clear observations).
         clear_cells: Vec<(usize, usize, u32)>,
     }
+    let needed: Vec<Window> = plan.iter().map(|t| t.needed).collect();
     let make_worker = || -> Result<Worker, AuditError> {
         Ok(Worker {
-            now: current.readers()?,
-            before: previous.map(|p| p.readers()).transpose()?,
+            now: current.readers_for(Some(&needed))?,
+            before: previous.map(|p| p.readers_for(Some(&needed))).transpose()?,
             bands_now: BlockBands::default(),
             bands_before: BlockBands::default(),
             footprint: Vec::new(),

@@ -70,6 +70,11 @@ impl BandBuffer {
         each!(self, v => v.len())
     }
 
+    /// Bytes the samples take.
+    pub fn byte_len(&self) -> usize {
+        self.len() * self.sample_type().size_bytes()
+    }
+
     /// True when the buffer holds no sample.
     pub fn is_empty(&self) -> bool {
         self.len() == 0

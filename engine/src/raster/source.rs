@@ -132,11 +132,20 @@ impl Raster {
         each!(self, r => r.info())
     }
 
-    /// Bounds the decoded tiles this reader keeps (JPEG 2000; other readers keep
-    /// no more than a block anyway).
-    pub fn set_cache_bytes(&mut self, bytes: usize) {
+    /// Shares decoded tiles with other readers through `tiles` (JPEG 2000; other
+    /// readers keep no more than a block anyway).
+    pub fn share_tiles(&mut self, tiles: &std::sync::Arc<super::jp2::SharedTiles>) {
         if let Raster::Jp2(r) = self {
-            r.set_cache_bytes(bytes);
+            r.share_tiles(std::sync::Arc::clone(tiles));
+        }
+    }
+
+    /// Tells the reader it will only be asked for (parts of) `windows`, so it may
+    /// keep just those cells of what it decodes (JPEG 2000; other readers keep no
+    /// more than a block anyway).
+    pub fn keep_only(&mut self, windows: std::sync::Arc<Vec<Window>>) {
+        if let Raster::Jp2(r) = self {
+            r.keep_only(windows);
         }
     }
 

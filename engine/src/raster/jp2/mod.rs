@@ -23,7 +23,10 @@
 
 mod boxes;
 mod codestream;
+mod shared;
 mod tile;
+
+pub use shared::SharedTiles;
 
 use std::collections::VecDeque;
 use std::fs::File;
@@ -41,8 +44,8 @@ use codestream::Codestream;
 /// Decoded tiles kept per reader: at most this many bytes (and at least one tile).
 const CACHE_BYTES: usize = 64 << 20;
 
-/// One decoded tile: its index and one buffer per band.
-type DecodedTile = (usize, Vec<BandBuffer>);
+/// One decoded tile in a reader's own cache, by its key (see `decoded`).
+type DecodedTile = (shared::Key, shared::Bands);
 
 /// An open JPEG 2000 file.
 #[derive(Debug)]
@@ -57,6 +60,12 @@ pub struct Jp2Raster {
     /// Most recently used last.
     cache: VecDeque<DecodedTile>,
     cache_tiles: usize,
+    /// Tiles shared with other readers (see [`Jp2Raster::share_tiles`]).
+    shared: Option<Arc<SharedTiles>>,
+    /// The only windows this reader will be asked for, when known (see
+    /// [`Jp2Raster::keep_only`]), and a hash of them naming them in the cache
+    /// (readers given equal lists share their cached tiles).
+    wanted: Option<(Arc<Vec<Window>>, usize)>,
 }
 
 /// True when `head` starts like a JP2 file or a raw JPEG 2000 codestream.
@@ -172,24 +181,32 @@ impl Jp2Raster {
             file_len,
             cache: VecDeque::new(),
             cache_tiles: (CACHE_BYTES / tile_bytes).clamp(1, grid.across + 1),
+            shared: None,
+            wanted: None,
         })
     }
 
-    /// Keeps at most about `bytes` of decoded tiles (at least one tile), dropping
-    /// the oldest now if the cache holds more: readers of many files at once (a
-    /// composite's scenes) share one memory budget this way.
-    pub fn set_cache_bytes(&mut self, bytes: usize) {
-        let tile_bytes = self
-            .grid
-            .block_width
-            .saturating_mul(self.grid.block_height)
-            .saturating_mul(self.info.bands)
-            .saturating_mul(self.info.sample_type.size_bytes())
-            .max(1);
-        self.cache_tiles = (bytes / tile_bytes).clamp(1, self.grid.across + 1);
-        while self.cache.len() > self.cache_tiles {
-            self.cache.pop_front();
-        }
+    /// Looks tiles up in, and adds decoded tiles to, `tiles`, which other readers
+    /// (of this file on other threads, or of other files) share; this reader then
+    /// keeps no tile of its own, so the memory of decoded tiles is the shared
+    /// budget whatever the number of readers. Clones made afterwards share it too.
+    pub fn share_tiles(&mut self, tiles: Arc<SharedTiles>) {
+        self.shared = Some(tiles);
+        self.cache.clear();
+    }
+
+    /// Tells the reader that it will only be asked for (parts of) `windows`: of a
+    /// decoded tile it then keeps only the cells those windows need, so that many
+    /// more tiles stay cached in the same memory. A read outside them is still
+    /// answered (by decoding the tile again). Clones made afterwards inherit it.
+    pub fn keep_only(&mut self, windows: Arc<Vec<Window>>) {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        windows.hash(&mut h);
+        // Odd: never the 0 that names whole tiles.
+        let key = (h.finish() as usize) | 1;
+        self.wanted = Some((windows, key));
+        self.cache.clear();
     }
 
     /// The description of the file.
@@ -236,6 +253,8 @@ impl Jp2Raster {
             file_len: self.file_len,
             cache: VecDeque::new(),
             cache_tiles: self.cache_tiles,
+            shared: self.shared.clone(),
+            wanted: self.wanted.clone(),
         })
     }
 
@@ -295,10 +314,22 @@ impl Jp2Raster {
         let (cols, rows) = self.grid.blocks_touching(&win);
         for row in rows {
             for col in cols.clone() {
-                let slot = self.decoded(self.grid.chunk_index(0, col, row))?;
+                let index = self.grid.chunk_index(0, col, row);
                 let tile_win = self.grid.window(col, row);
-                let src = &self.cache[slot].1[band - 1];
-                copy_overlap(src, tile_win, out, win);
+                let Some(need) = tile_win.intersect(&win) else {
+                    continue;
+                };
+                let mut tile = self.decoded(index, false)?;
+                if !tile.parts.iter().any(|(w, _)| contains(w, &need)) {
+                    // Asked for more than was kept: decode the whole tile again.
+                    tile = self.decoded(index, true)?;
+                }
+                for (w, bands) in &tile.parts {
+                    if contains(w, &need) {
+                        copy_overlap(&bands[band - 1], *w, out, win);
+                        break;
+                    }
+                }
             }
         }
         Ok(())
@@ -329,18 +360,98 @@ impl Jp2Raster {
         self.read_window(band, self.grid().full_window())
     }
 
-    /// The cache slot holding tile `index` (decoding it when needed; most recent last).
-    fn decoded(&mut self, index: usize) -> Result<usize, RasterError> {
-        if let Some(pos) = self.cache.iter().position(|(i, _)| *i == index) {
+    /// Tile `index`: from this reader's cache or the shared one, else decoded (and
+    /// kept: in the shared cache when there is one, else here, most recent last).
+    /// Of a decoded tile only the parts of the wanted windows are kept, unless
+    /// `whole` (or no windows were given).
+    fn decoded(&mut self, index: usize, whole: bool) -> Result<shared::Bands, RasterError> {
+        let wanted = if whole { None } else { self.wanted.clone() };
+        // The parsed header is shared by every clone of this file's reader and by
+        // no other file's: its address and the wanted windows' hash name what is
+        // cached.
+        let key = (
+            Arc::as_ptr(&self.stream) as usize,
+            wanted.as_ref().map_or(0, |w| w.1),
+            index,
+        );
+        if let Some(pos) = self.cache.iter().position(|(k, _)| *k == key) {
             if let Some(hit) = self.cache.remove(pos) {
+                let tile = Arc::clone(&hit.1);
                 self.cache.push_back(hit);
+                return Ok(tile);
             }
-            return Ok(self.cache.len() - 1);
         }
-        let col = index % self.grid.across;
-        let row = index / self.grid.across;
-        let win = self.grid.window(col, row);
-        let bands = tile::decode(
+        let shared = self.shared.clone();
+        if let Some(tile) = shared.as_ref().and_then(|s| s.get_or_claim(key)) {
+            return Ok(tile);
+        }
+        // Claimed: other readers wait for this one; released however this ends.
+        struct Claim<'a>(Option<&'a SharedTiles>, shared::Key);
+        impl Drop for Claim<'_> {
+            fn drop(&mut self) {
+                if let Some(s) = self.0 {
+                    s.give_up(self.1);
+                }
+            }
+        }
+        let _claim = Claim(shared.as_deref(), key);
+        let win = self
+            .grid
+            .window(index % self.grid.across, index / self.grid.across);
+        let bands = self.decode(index, win)?;
+        let tile = Arc::new(match wanted {
+            None => shared::Tile {
+                parts: vec![(win, bands)],
+            },
+            Some((wanted, _)) => {
+                let mut parts: Vec<Window> =
+                    wanted.iter().filter_map(|w| w.intersect(&win)).collect();
+                parts.sort_unstable_by_key(|w| (w.row_off, w.col_off, w.height, w.width));
+                parts.dedup();
+                let kept: Vec<Window> = parts
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, p)| {
+                        !parts
+                            .iter()
+                            .enumerate()
+                            .any(|(j, q)| j != *i && contains(q, p))
+                    })
+                    .map(|(_, p)| *p)
+                    .collect();
+                shared::Tile {
+                    parts: kept
+                        .into_iter()
+                        .map(|p| {
+                            let cut = bands
+                                .iter()
+                                .map(|b| {
+                                    let mut out = BandBuffer::zeros(b.sample_type(), p.len());
+                                    copy_overlap(b, win, &mut out, p);
+                                    out
+                                })
+                                .collect();
+                            (p, cut)
+                        })
+                        .collect(),
+                }
+            }
+        });
+        match &self.shared {
+            Some(s) => s.put(key, &tile),
+            None => {
+                while self.cache.len() >= self.cache_tiles {
+                    self.cache.pop_front();
+                }
+                self.cache.push_back((key, Arc::clone(&tile)));
+            }
+        }
+        Ok(tile)
+    }
+
+    /// Decodes tile `index`.
+    fn decode(&mut self, index: usize, win: Window) -> Result<Vec<BandBuffer>, RasterError> {
+        tile::decode(
             &self.path,
             &mut self.file,
             &self.stream,
@@ -348,12 +459,7 @@ impl Jp2Raster {
             win,
             self.info.sample_type,
             &self.limits,
-        )?;
-        while self.cache.len() >= self.cache_tiles {
-            self.cache.pop_front();
-        }
-        self.cache.push_back((index, bands));
-        Ok(self.cache.len() - 1)
+        )
     }
 }
 
@@ -383,6 +489,14 @@ fn copy_overlap(src: &BandBuffer, src_win: Window, dst: &mut BandBuffer, dst_win
         // Tiles are decoded into the raster's sample type, as `out` is reshaped.
         _ => {}
     }
+}
+
+/// Whether window `a` holds every cell of `b`.
+fn contains(a: &Window, b: &Window) -> bool {
+    a.col_off <= b.col_off
+        && a.row_off <= b.row_off
+        && b.col_off + b.width <= a.col_off + a.width
+        && b.row_off + b.height <= a.row_off + a.height
 }
 
 fn io(path: &Path, e: std::io::Error) -> RasterError {
