@@ -112,16 +112,10 @@ impl Canvas {
                 })
                 .collect(),
         };
-        let t = grid.transform;
-        let (xa, ya) = t.apply(self.window.col_off as f64, self.window.row_off as f64);
-        let (xb, yb) = t.apply(
-            (self.window.col_off + self.width * self.k) as f64,
-            (self.window.row_off + self.height * self.k) as f64,
-        );
         ClassMap {
             width: self.width,
             height: self.height,
-            bbox: (xa.min(xb), ya.min(yb), xa.max(xb), ya.max(yb)),
+            bbox: map_bbox(grid, self.window, self.width * self.k, self.height * self.k),
             cells,
         }
     }
@@ -217,16 +211,10 @@ impl ClearCanvas {
 
     /// The finished map: each pixel's mean, `None` where no footprint cell fell.
     pub fn finish(&self, grid: &Grid) -> ClearObsMap {
-        let t = grid.transform;
-        let (xa, ya) = t.apply(self.window.col_off as f64, self.window.row_off as f64);
-        let (xb, yb) = t.apply(
-            (self.window.col_off + self.width * self.k) as f64,
-            (self.window.row_off + self.height * self.k) as f64,
-        );
         ClearObsMap {
             width: self.width,
             height: self.height,
-            bbox: (xa.min(xb), ya.min(yb), xa.max(xb), ya.max(yb)),
+            bbox: map_bbox(grid, self.window, self.width * self.k, self.height * self.k),
             means: self
                 .sums
                 .iter()
@@ -260,6 +248,19 @@ pub struct SweepResult {
     pub canvases: Vec<Canvas>,
     /// The map of clear observations, painted (when one was given).
     pub clear_map: Option<ClearCanvas>,
+}
+
+/// The extent (xmin, ymin, xmax, ymax, in the grid's CRS) of `width × height`
+/// cells of `grid` from `window`'s corner: a map's pixels cover whole groups of
+/// cells, so a map may reach past the window's far edges.
+fn map_bbox(grid: &Grid, window: Window, width: usize, height: usize) -> (f64, f64, f64, f64) {
+    let t = grid.transform;
+    let (xa, ya) = t.apply(window.col_off as f64, window.row_off as f64);
+    let (xb, yb) = t.apply(
+        (window.col_off + width) as f64,
+        (window.row_off + height) as f64,
+    );
+    (xa.min(xb), ya.min(yb), xa.max(xb), ya.max(yb))
 }
 
 /// Runs the sweep over `coverages` (one per piece). Without `previous`, the
