@@ -352,7 +352,30 @@ pub fn county_table(r: &AuditReport) -> String {
         out += "  ";
         out += &line;
     }
+    if let Some(a) = &r.accuracy {
+        out += &accuracy_line(&a.summary);
+    }
     out
+}
+
+/// The `[accuracy]` figures in one line: error-adjusted areas "± half-width" (95 %).
+fn accuracy_line(a: &reclaim::accuracy::in_audit::AccuracySummary) -> String {
+    use reclaim::report::accuracy_section::ha_pm;
+    let mut parts = vec![
+        format!("restored {} ha", ha_pm(&a.restored_ha)),
+        format!("unrestored {} ha", ha_pm(&a.unrestored_ha)),
+    ];
+    if let (Some(r), Some(l)) = (a.unrestored_responsible_ha, a.unrestored_legacy_ha) {
+        parts.push(format!("responsible {} ha", ha_pm(&r)));
+        parts.push(format!("legacy {} ha", ha_pm(&l)));
+    }
+    format!(
+        "  error-adjusted (95 %, {} labelled points): {}; overall accuracy {:.3} ± {:.3} (accuracy.json)\n",
+        a.n,
+        parts.join(", "),
+        a.overall_accuracy.estimate,
+        a.overall_accuracy.half_width()
+    )
 }
 
 /// Pads `s` to `width` terminal columns; CJK characters take two columns.
