@@ -22,7 +22,7 @@ const PRJ_UTM51N: &str = "PROJCS[\"WGS_1984_UTM_Zone_51N\",GEOGCS[\"GCS_WGS_1984
 const CLASSES: [&str; 3] = ["restored", "unrestored", "water"];
 
 fn class(col: usize) -> usize {
-    if col % 4 == 0 {
+    if col.is_multiple_of(4) {
         1
     } else if col % 7 == 3 {
         2

@@ -287,9 +287,9 @@ fn audit_with_a_sample_stratified_by_class_reports_olofsson_areas() {
     // water, a third of the unrestored ones restored, one water point unrestored.
     let points = sample(&[20, 15, 6], false, |k, j| match (k, j) {
         (0, 1) => 2,
-        (0, j) if j % 5 == 0 => 1,
+        (0, j) if j.is_multiple_of(5) => 1,
         (0, _) => 0,
-        (1, j) if j % 3 == 0 => 0,
+        (1, j) if j.is_multiple_of(3) => 0,
         (1, _) => 1,
         (_, 0) => 1,
         _ => 2,
@@ -416,7 +416,7 @@ fn audit_with_a_sample_by_responsibility_reports_legacy_and_responsible_land() {
     let n = [8, 8, 6, 6, 3, 3];
     let flip = |k: usize, j: usize| {
         let c = k / 2;
-        if j % 3 == 0 {
+        if j.is_multiple_of(3) {
             [1, 0, 1][c]
         } else {
             c
