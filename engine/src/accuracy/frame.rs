@@ -347,3 +347,84 @@ pub fn build<'a>(
         index,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::grid::GeoTransform;
+    use geo::{polygon, MultiPolygon};
+
+    /// A 3 × 2 grid of 10 m cells: restored, unrestored, water / nodata ×3.
+    fn grid() -> Grid {
+        Grid {
+            width: 3,
+            height: 2,
+            transform: GeoTransform {
+                x0: 500_000.0,
+                dx: 10.0,
+                rx: 0.0,
+                y0: 4_000_020.0,
+                ry: 0.0,
+                dy: -10.0,
+            },
+        }
+    }
+
+    #[test]
+    fn a_piece_over_half_cells_weighs_their_covered_area() {
+        // The piece covers the top row whole and half of the bottom row (nodata).
+        let piece: MultiPolygon<f64> = MultiPolygon::new(vec![polygon![
+            (x: 500_000.0, y: 4_000_005.0),
+            (x: 500_030.0, y: 4_000_005.0),
+            (x: 500_030.0, y: 4_000_020.0),
+            (x: 500_000.0, y: 4_000_020.0),
+        ]]);
+        let classes = [0u8, 1, 2, 255, 255, 255];
+        let pieces = [FramePiece {
+            pit_id: "P",
+            geometry: &piece,
+            legacy: true,
+        }];
+        let crs = Crs::from_epsg(32651).unwrap();
+        let f = build(
+            Path::new("s.csv"),
+            grid(),
+            crs.clone(),
+            &classes,
+            pieces.iter().copied(),
+            false,
+            Path::new("pits.geojson"),
+        )
+        .unwrap();
+        let names: Vec<&str> = f.strata.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, ["restored", "unrestored", "water"]);
+        for s in &f.strata {
+            assert_eq!(s.cells.len(), 1);
+            assert!((s.area_ha - 0.01).abs() < 1e-12, "{}", s.area_ha);
+        }
+        assert_eq!(f.cell_at(500_015.0, 4_000_015.0), Some(1));
+        assert_eq!(f.strata_of(1), &[1]);
+        assert_eq!(f.strata_of(4), &[] as &[usize]);
+        assert_eq!(f.mismatch([0.01, 0.01, 0.01]), None);
+        assert_eq!(
+            f.mismatch([0.01, 0.02, 0.01]),
+            Some(("unrestored", 0.01, 0.02))
+        );
+        // By responsibility: the legacy piece's land is in the legacy strata.
+        let f = build(
+            Path::new("s.csv"),
+            grid(),
+            crs,
+            &classes,
+            pieces.iter().copied(),
+            true,
+            Path::new("pits.geojson"),
+        )
+        .unwrap();
+        let names: Vec<&str> = f.strata.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(
+            names,
+            ["restored/legacy", "unrestored/legacy", "water/legacy"]
+        );
+    }
+}
