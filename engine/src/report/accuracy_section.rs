@@ -105,10 +105,10 @@ pub fn section(report: &AuditReport, out: &mut String) {
             }
         }
     }
+    // The overall accuracy is a share, not hectares: no interval in the ha column.
     out.push_str(&format!(
-        "<tr class=\"total\"><td>All observed land: overall accuracy<span class=\"zh\">总体精度</span></td><td class=\"n\">{}</td><td class=\"n\"></td><td class=\"n\">{}</td><td class=\"n\" colspan=\"2\">{}</td></tr>\n</table>\n",
+        "<tr class=\"total\"><td>All observed land: overall accuracy<span class=\"zh\">总体精度</span></td><td class=\"n\">{}</td><td class=\"n\"></td><td class=\"n\"></td><td class=\"n\" colspan=\"2\">{}</td></tr>\n</table>\n",
         grouped(a.observed_ha, 2),
-        format_args!("{:.3} – {:.3}", a.overall_accuracy.ci95[0], a.overall_accuracy.ci95[1]),
         share_pm(Some(&a.overall_accuracy)),
     ));
     out.push_str(&format!(
