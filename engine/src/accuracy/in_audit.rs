@@ -70,7 +70,7 @@ pub enum InAuditError {
         source: Box<AccuracyError>,
     },
     /// The sample was drawn from another map than this audit's.
-    #[error("[accuracy] reference {} does not match this audit: {source}. A sample is checked against the map it was drawn from, and this audit's map is not that one (other imagery, thresholds, footprints or licences). Draw a sample from this audit (reclaim audit --config … --out DIR, then reclaim sample --audit DIR --n 300 --out sample.csv), label it and set [accuracy] reference to it; or remove [accuracy] to write the audit without the assessment", path.display())]
+    #[error("[accuracy] reference {} does not match this audit: {source} — a sample is checked against the map it was drawn from, and this audit's map is not that one (other imagery, thresholds, footprints or licences). Draw a sample from this audit (reclaim audit --config … --out DIR, then reclaim sample --audit DIR --n 300 --out sample.csv), label it and set [accuracy] reference to it; or remove [accuracy] to write the audit without the assessment", path.display())]
     Mismatch {
         path: PathBuf,
         #[source]
