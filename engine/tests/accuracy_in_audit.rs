@@ -405,6 +405,33 @@ fn audit_with_a_sample_stratified_by_class_reports_olofsson_areas() {
     assert!(html.contains("精度评价与面积校正"));
     assert!(html.contains(&format!("{:.3} ± {:.3}", o, 1.96 * ose)));
     assert!(html.contains("From 41 labelled points"));
+
+    // With the finite-population correction each stratum's variance term is
+    // multiplied by 1 − n_h / N_h, N_h its cells (here whole cells: A_h / 0.01 ha).
+    let cfg = write_scene(
+        d,
+        true,
+        "[accuracy]\nreference = \"labelled.csv\"\nfpc = true\n",
+    );
+    run_and_write(&cfg, d, "out-fpc").unwrap();
+    let acc = json(&d.join("out-fpc/summary.json"))["accuracy"].clone();
+    assert_eq!(acc["finite_population_correction"], true);
+    for (k, key) in ["restored_ha", "unrestored_ha", "water_ha"]
+        .iter()
+        .enumerate()
+    {
+        let (p, _) = mean_and_se(&strata, |_, _, r| r == k);
+        let var: f64 = strata
+            .iter()
+            .map(|s| {
+                let n = s.points.len() as f64;
+                let q = s.points.iter().filter(|x| x.1 == k).count() as f64 / n;
+                let w = s.area / a_total;
+                w * w * (1.0 - n / (s.area / CELL_HA).round()) * q * (1.0 - q) / (n - 1.0)
+            })
+            .sum();
+        close_estimate(&acc[key], a_total * p, a_total * var.sqrt(), key);
+    }
 }
 
 #[test]
