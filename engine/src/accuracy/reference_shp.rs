@@ -67,15 +67,17 @@ pub fn labels_shp(path: &Path, crs: &Crs) -> Result<Vec<Labelled>, AccuracyError
     }
     let xy_cols = column("x").zip(column("y"));
     // Where the points are: the .prj's CRS, else the x, y fields.
-    let to_project = match crate::vector::read_prj(path).map_err(vector)? {
-        Some(from) => Some(Transformer::new(&from, crs).map_err(|source| {
-            AccuracyError::Engine(Box::new(crate::Error::Crs {
-                path: path.to_path_buf(),
-                source,
-            }))
-        })?),
-        None if xy_cols.is_some() => None,
-        None => {
+    let locate = match (crate::vector::read_prj(path).map_err(vector)?, xy_cols) {
+        (Some(from), _) => Locate::Geometry(Box::new(Transformer::new(&from, crs).map_err(
+            |source| {
+                AccuracyError::Engine(Box::new(crate::Error::Crs {
+                    path: path.to_path_buf(),
+                    source,
+                }))
+            },
+        )?)),
+        (None, Some((cx, cy))) => Locate::Fields(cx, cy),
+        (None, None) => {
             return Err(AccuracyError::File {
                 path: path.to_path_buf(),
                 problem: FileProblem::NoCrs,
@@ -122,8 +124,8 @@ pub fn labels_shp(path: &Path, crs: &Crs) -> Result<Vec<Labelled>, AccuracyError
                 .and_then(FieldValue::as_text)
                 .unwrap_or_default()
         };
-        let (x, y) = match (&to_project, xy_cols) {
-            (Some(t), _) => {
+        let (x, y) = match &locate {
+            Locate::Geometry(t) => {
                 let (px, py) = point(&shape).map_err(bad)?;
                 let (x, y) = t.transform_point(px, py).map_err(|source| {
                     AccuracyError::Engine(Box::new(crate::Error::Crs {
@@ -139,11 +141,10 @@ pub fn labels_shp(path: &Path, crs: &Crs) -> Result<Vec<Labelled>, AccuracyError
                 }
                 (x, y)
             }
-            (None, Some((cx, cy))) => (
-                coordinate("x", &text(cx)).map_err(bad)?,
-                coordinate("y", &text(cy)).map_err(bad)?,
+            Locate::Fields(cx, cy) => (
+                coordinate("x", &text(*cx)).map_err(bad)?,
+                coordinate("y", &text(*cy)).map_err(bad)?,
             ),
-            (None, None) => unreachable_no_location(path)?,
         };
         out.push(Labelled {
             row,
@@ -166,6 +167,14 @@ pub fn labels_shp(path: &Path, crs: &Crs) -> Result<Vec<Labelled>, AccuracyError
     Ok(out)
 }
 
+/// Where a record's point comes from.
+enum Locate {
+    /// Its geometry, from the `.prj`'s CRS into the project CRS.
+    Geometry(Box<Transformer>),
+    /// Its `x`, `y` fields (columns), already in the project CRS.
+    Fields(usize, usize),
+}
+
 /// The location of a point record.
 fn point(shape: &Shape) -> Result<(f64, f64), RowProblem> {
     let (x, y) = match shape {
@@ -186,13 +195,4 @@ fn point(shape: &Shape) -> Result<(f64, f64), RowProblem> {
             text: format!("({x}, {y})"),
         })
     }
-}
-
-/// The location cannot be missing here (checked before the loop); an error rather
-/// than a panic all the same.
-fn unreachable_no_location(path: &Path) -> Result<(f64, f64), AccuracyError> {
-    Err(AccuracyError::File {
-        path: path.to_path_buf(),
-        problem: FileProblem::NoCrs,
-    })
 }
