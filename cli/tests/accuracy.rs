@@ -236,6 +236,61 @@ fn sample_label_and_assess_the_demo_audit() {
             < 1.0
     );
 
+    // The same sample named by [accuracy] in the audit's config: the audit's own
+    // assessment (its in-process frame) equals the standalone one (the frame rebuilt
+    // from the folder), figure for figure; the mapped figures are unchanged.
+    let toml = std::fs::read_to_string(d.join("audit-2020.toml")).unwrap();
+    std::fs::write(
+        d.join("with-accuracy.toml"),
+        format!("{toml}\n[accuracy]\nreference = \"noisy.csv\"\n"),
+    )
+    .unwrap();
+    expect_ok(&reclaim(
+        d,
+        &[
+            "audit",
+            "--config",
+            "with-accuracy.toml",
+            "--out",
+            "a-acc",
+            "-q",
+        ],
+    ));
+    let inside = json(&d.join("a-acc/accuracy.json"));
+    for key in [
+        "method",
+        "n",
+        "total_area_ha",
+        "overall_accuracy",
+        "classes",
+        "error_matrix_counts",
+        "domains",
+    ] {
+        assert_eq!(inside[key], j[key], "{key}");
+    }
+    let s2 = json(&d.join("a-acc/summary.json"));
+    for key in [
+        "restored_ha",
+        "unrestored_ha",
+        "unrestored_legacy_ha",
+        "water_ha",
+    ] {
+        assert_eq!(s2[key], summary[key], "{key}");
+    }
+    assert_eq!(s2["accuracy"]["unrestored_ha"], j["classes"][1]["area_ha"]);
+    let legacy = j["domains"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["name"] == "unrestored/legacy")
+        .unwrap();
+    assert_eq!(s2["accuracy"]["unrestored_legacy_ha"], legacy["area_ha"]);
+    assert_eq!(s2["accuracy"]["by_responsibility"], true);
+    assert_eq!(
+        std::fs::read(d.join("a-acc/classes.tif")).unwrap(),
+        std::fs::read(d.join("a/classes.tif")).unwrap()
+    );
+
     // Bad labels: not a class, empty, a point moved off its stratum, a stratum left
     // with one point. Each names the file and the row; nothing is written.
     label(&d.join("s.csv"), &d.join("bare.csv"), |i, m| {

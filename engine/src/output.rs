@@ -147,6 +147,9 @@ pub fn audit_inputs(
     if let Some(l) = &cfg.licenses {
         v.extend(vector_inputs("licenses", &l.path));
     }
+    if let Some(a) = &cfg.accuracy {
+        v.extend(vector_inputs("accuracy reference", &a.reference));
+    }
     if let Some(dir) = previous {
         v.push(("previous audit".to_string(), dir.to_path_buf()));
         if let Ok(f) = crate::report::read_summary_file(dir) {

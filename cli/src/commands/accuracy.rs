@@ -15,8 +15,9 @@ use std::process::ExitCode;
   table:  --matrix counts.csv --map-areas areas.csv\n\
           counts.csv  header map_class,<reference class 1>,… ; one row per map class, whole counts\n\
           areas.csv   header class,area_ha ; the mapped area of every class (the strata)\n\
-  audit:  --audit DIR --reference labelled.csv|labelled.geojson\n\
+  audit:  --audit DIR --reference labelled.csv|labelled.geojson|labelled.shp\n\
           the sample written by `reclaim sample --audit DIR`, its `reference` field filled in\n\
+          (a point shapefile: its geometry and .prj locate the points)\n\
           (restored, unrestored or water); the stratum areas are the audit's\n\n\
 Writes DIR/accuracy.json (overall, user's and producer's accuracy, error-adjusted area per\n\
 class, each with se and ci95 = estimate ± 1.96 se; the error matrix in counts and in area\n\
@@ -36,7 +37,8 @@ pub struct AccuracyArgs {
     /// Audit folder the sample was drawn from (audit mode).
     #[arg(long, value_name = "DIR", requires = "reference")]
     pub audit: Option<PathBuf>,
-    /// The labelled sample (audit mode): .csv or .geojson as `reclaim sample` wrote it.
+    /// The labelled sample (audit mode): .csv or .geojson as `reclaim sample` wrote it,
+    /// or a point shapefile with its fields (stratum, map_class, reference).
     #[arg(long, value_name = "FILE", requires = "audit")]
     pub reference: Option<PathBuf>,
     /// The sample was stratified by responsibility (`reclaim sample --by-responsibility`).

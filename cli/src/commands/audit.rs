@@ -10,7 +10,7 @@ use std::process::ExitCode;
 /// Arguments of `reclaim audit`. Flags override the configuration file.
 #[derive(Args, Debug)]
 #[command(
-    after_help = "Writes into DIR (atomically: a failed run leaves the old DIR untouched):\n  attribution.csv  one row per piece (pit × responsibility)\n  pits.csv, mines.csv, orphans.geojson, summary.json, report.html\n  classes.tif      with --classes-tif (and clear_obs.tif for a composite)\nDIR must be new, an empty folder, or a folder reclaim wrote (its summary.json); it is\nnever an input, a folder holding an input or the config, or the current directory.\n\nExample:\n  reclaim audit --config audit-2024.toml --out audit-2024 --previous audit-2023\n\nThe SHA-256 of every input (recorded in summary.json) is reused while the file is\nunchanged (same path, size, mtime, ctime, inode): the checksum cache lives in\n$RECLAIM_CACHE_DIR, else $XDG_CACHE_HOME/reclaim, else ~/.cache/reclaim.\n\nWarnings (most of a pit unobserved, an unknown licence status, a pit off the imagery,\nreflectances that suggest a wrong scale/offset …) are printed once and listed in\nsummary.json and report.html; --strict makes them an error (exit 1, nothing written).\n\nExit codes: 0 done, 1 warnings with --strict, 2 bad input or arguments.\n\nEvery key of audit.toml is documented in docs/audit.md."
+    after_help = "Writes into DIR (atomically: a failed run leaves the old DIR untouched):\n  attribution.csv  one row per piece (pit × responsibility)\n  pits.csv, mines.csv, orphans.geojson, summary.json, report.html\n  classes.tif      with --classes-tif (and clear_obs.tif for a composite)\n  accuracy.json, accuracy.csv  with an [accuracy] section (and classes.tif)\nDIR must be new, an empty folder, or a folder reclaim wrote (its summary.json); it is\nnever an input, a folder holding an input or the config, or the current directory.\n\nExample:\n  reclaim audit --config audit-2024.toml --out audit-2024 --previous audit-2023\n\nThe SHA-256 of every input (recorded in summary.json) is reused while the file is\nunchanged (same path, size, mtime, ctime, inode): the checksum cache lives in\n$RECLAIM_CACHE_DIR, else $XDG_CACHE_HOME/reclaim, else ~/.cache/reclaim.\n\nWarnings (most of a pit unobserved, an unknown licence status, a pit off the imagery,\nreflectances that suggest a wrong scale/offset …) are printed once and listed in\nsummary.json and report.html; --strict makes them an error (exit 1, nothing written).\n\nExit codes: 0 done, 1 warnings with --strict, 2 bad input or arguments.\n\nEvery key of audit.toml is documented in docs/audit.md."
 )]
 pub struct AuditArgs {
     /// The audit configuration (TOML).
@@ -103,6 +103,12 @@ pub fn run(a: &AuditArgs) -> anyhow::Result<ExitCode> {
         ChecksumCache::from_environment()
     };
     if let Some(s) = &a.shard {
+        if cfg.accuracy.is_some() {
+            anyhow::bail!(
+                "config {}: [accuracy] needs the class raster of a one-shot audit, which a shard does not make: run without --shard to include the assessment, or remove [accuracy] from the shards' configuration",
+                a.config.display()
+            );
+        }
         if a.classes_tif {
             anyhow::bail!(
                 "--classes-tif is made by a one-shot audit only: run without --shard (or run one afterwards)"
@@ -118,7 +124,8 @@ pub fn run(a: &AuditArgs) -> anyhow::Result<ExitCode> {
         RunFlags {
             quiet: a.quiet,
             strict: a.strict,
-            classes_tif: a.classes_tif,
+            // [accuracy] checks its sample against the class raster: it is written too.
+            classes_tif: a.classes_tif || cfg.accuracy.is_some(),
         },
     )?;
     if !a.quiet {
@@ -345,7 +352,30 @@ pub fn county_table(r: &AuditReport) -> String {
         out += "  ";
         out += &line;
     }
+    if let Some(a) = &r.accuracy {
+        out += &accuracy_line(&a.summary);
+    }
     out
+}
+
+/// The `[accuracy]` figures in one line: error-adjusted areas "± half-width" (95 %).
+fn accuracy_line(a: &reclaim::accuracy::in_audit::AccuracySummary) -> String {
+    use reclaim::report::accuracy_section::ha_pm;
+    let mut parts = vec![
+        format!("restored {} ha", ha_pm(&a.restored_ha)),
+        format!("unrestored {} ha", ha_pm(&a.unrestored_ha)),
+    ];
+    if let (Some(r), Some(l)) = (a.unrestored_responsible_ha, a.unrestored_legacy_ha) {
+        parts.push(format!("responsible {} ha", ha_pm(&r)));
+        parts.push(format!("legacy {} ha", ha_pm(&l)));
+    }
+    format!(
+        "  error-adjusted (95 %, {} labelled points): {}; overall accuracy {:.3} ± {:.3} (accuracy.json)\n",
+        a.n,
+        parts.join(", "),
+        a.overall_accuracy.estimate,
+        a.overall_accuracy.half_width()
+    )
 }
 
 /// Pads `s` to `width` terminal columns; CJK characters take two columns.

@@ -166,17 +166,39 @@ pub fn sample_geojson(s: &DrawnSample) -> String {
     t
 }
 
-/// One labelled record as read: (row, x, y, stratum, map class, reference).
-type Labelled = (usize, f64, f64, String, String, String);
+/// One labelled point as read from its file, before it is checked against a frame.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Labelled {
+    /// 1-based row as in a table with a header (a feature's 1-based position + 1).
+    pub row: usize,
+    /// The point in the project CRS.
+    pub x: f64,
+    pub y: f64,
+    /// Its stratum, map class and reference label as written.
+    pub stratum: String,
+    pub map_class: String,
+    pub reference: String,
+}
 
-/// Reads a labelled sample (`.csv` or `.geojson`) and checks every point against
-/// the frame: its stratum exists, its map class is the stratum's, it lies on land of
-/// the stratum, and its reference label is a class.
+/// The sample file formats read back: `.csv`, `.geojson` / `.json`, `.shp`.
+pub const SAMPLE_FORMATS: [&str; 4] = ["csv", "geojson", "json", "shp"];
+
+/// Whether `path` has the extension of a sample file reclaim reads back.
+pub fn is_sample_format(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| SAMPLE_FORMATS.contains(&e.to_ascii_lowercase().as_str()))
+}
+
+/// Reads the records of a labelled sample: `.csv` and `.geojson` as `reclaim
+/// sample` wrote them (the point is its `x`, `y` fields), or a point shapefile
+/// (the point is its geometry, taken from the CRS of its `.prj` into `crs`, the
+/// project CRS; see [`super::reference_shp`]).
 ///
 /// # Errors
-/// [`AccuracyError`] naming the file and row (a GeoJSON feature's row is its
-/// 1-based position + 1, as if the file were a table with a header).
-pub fn read_labels(path: &Path, frame: &Frame) -> Result<Vec<Point>, AccuracyError> {
+/// [`AccuracyError`] naming the file and row; [`FileProblem::NoRows`] for a file
+/// without points.
+pub fn read_labelled(path: &Path, crs: &crate::crs::Crs) -> Result<Vec<Labelled>, AccuracyError> {
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
@@ -184,6 +206,7 @@ pub fn read_labels(path: &Path, frame: &Frame) -> Result<Vec<Point>, AccuracyErr
     let records = match ext.as_deref() {
         Some("csv") => labels_csv(path)?,
         Some("geojson") | Some("json") => labels_geojson(path)?,
+        Some("shp") => super::reference_shp::labels_shp(path, crs)?,
         _ => {
             return Err(AccuracyError::File {
                 path: path.to_path_buf(),
@@ -191,6 +214,42 @@ pub fn read_labels(path: &Path, frame: &Frame) -> Result<Vec<Point>, AccuracyErr
             })
         }
     };
+    if records.is_empty() {
+        return Err(AccuracyError::File {
+            path: path.to_path_buf(),
+            problem: FileProblem::NoRows,
+        });
+    }
+    Ok(records)
+}
+
+/// True when the records' strata split the classes by responsibility
+/// (`restored/legacy` …: a sample drawn with `--by-responsibility`).
+pub fn by_responsibility(records: &[Labelled]) -> bool {
+    records.iter().any(|r| r.stratum.contains('/'))
+}
+
+/// Reads a labelled sample (`.csv`, `.geojson` or `.shp`) and checks every point
+/// against the frame: its stratum exists, its map class is the stratum's, it lies on
+/// land of the stratum, and its reference label is a class.
+///
+/// # Errors
+/// [`AccuracyError`] naming the file and row (a GeoJSON feature's row is its
+/// 1-based position + 1, as if the file were a table with a header).
+pub fn read_labels(path: &Path, frame: &Frame) -> Result<Vec<Point>, AccuracyError> {
+    let records = read_labelled(path, &frame.crs)?;
+    check_labels(path, records, frame)
+}
+
+/// Checks records read by [`read_labelled`] against the frame, as [`read_labels`].
+///
+/// # Errors
+/// As [`read_labels`].
+pub fn check_labels(
+    path: &Path,
+    records: Vec<Labelled>,
+    frame: &Frame,
+) -> Result<Vec<Point>, AccuracyError> {
     if records.is_empty() {
         return Err(AccuracyError::File {
             path: path.to_path_buf(),
@@ -210,7 +269,15 @@ pub fn read_labels(path: &Path, frame: &Frame) -> Result<Vec<Point>, AccuracyErr
         .join(", ");
     let known_classes = MAP_CLASSES.map(class_name).join(", ");
     let mut points = Vec::with_capacity(records.len());
-    for (line, x, y, stratum, map_class, reference) in records {
+    for Labelled {
+        row: line,
+        x,
+        y,
+        stratum,
+        map_class,
+        reference,
+    } in records
+    {
         let h = frame
             .strata
             .iter()
@@ -291,7 +358,7 @@ pub fn read_labels(path: &Path, frame: &Frame) -> Result<Vec<Point>, AccuracyErr
     Ok(points)
 }
 
-fn coordinate(column: &'static str, text: &str) -> Result<f64, RowProblem> {
+pub(crate) fn coordinate(column: &'static str, text: &str) -> Result<f64, RowProblem> {
     text.trim()
         .parse::<f64>()
         .ok()
@@ -342,14 +409,14 @@ fn labels_csv(path: &Path) -> Result<Vec<Labelled>, AccuracyError> {
         }
         let x = coordinate("x", &r[cols[0]]).map_err(bad)?;
         let y = coordinate("y", &r[cols[1]]).map_err(bad)?;
-        out.push((
-            line,
+        out.push(Labelled {
+            row: line,
             x,
             y,
-            r[cols[2]].trim().into(),
-            r[cols[3]].trim().into(),
-            r[cols[4]].clone(),
-        ));
+            stratum: r[cols[2]].trim().into(),
+            map_class: r[cols[3]].trim().into(),
+            reference: r[cols[4]].clone(),
+        });
     }
     Ok(out)
 }
@@ -396,14 +463,14 @@ fn labels_geojson(path: &Path) -> Result<Vec<Labelled>, AccuracyError> {
             v.as_f64()
                 .map_or_else(|| coordinate(field, &v.to_string()), Ok)
         };
-        out.push((
-            line,
-            number("x").map_err(bad)?,
-            number("y").map_err(bad)?,
-            text("stratum").map_err(bad)?,
-            text("map_class").map_err(bad)?,
-            text("reference").map_err(bad)?,
-        ));
+        out.push(Labelled {
+            row: line,
+            x: number("x").map_err(bad)?,
+            y: number("y").map_err(bad)?,
+            stratum: text("stratum").map_err(bad)?,
+            map_class: text("map_class").map_err(bad)?,
+            reference: text("reference").map_err(bad)?,
+        });
     }
     Ok(out)
 }

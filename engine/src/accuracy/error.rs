@@ -146,6 +146,9 @@ pub enum RowProblem {
     /// A coordinate that is not a number.
     #[error("column {column:?}: {text:?} is not a coordinate")]
     BadCoordinate { column: &'static str, text: String },
+    /// A shapefile record that is not a point.
+    #[error("the record is a {kind}, not a point: a sample is one point per row (save the sample layer as a point shapefile)")]
+    NotAPoint { kind: &'static str },
     /// A required field missing from a GeoJSON feature.
     #[error("no {field:?} (a sample written by reclaim sample has id, x, y, lon, lat, stratum, map_class, reference)")]
     MissingProperty { field: &'static str },
@@ -167,9 +170,15 @@ pub enum FileProblem {
     /// The areas file names a class the matrix lacks (or the other way round).
     #[error("class {class:?} of the areas file has no row in the matrix; add a row (of zeros if it was not sampled and its area is 0)")]
     MissingRow { class: String },
-    /// A file that is neither CSV nor GeoJSON.
-    #[error("unknown format: give a .csv or .geojson file")]
+    /// A file that is neither CSV, GeoJSON nor a shapefile.
+    #[error("unknown format: give a .csv, .geojson or .shp file")]
     Format,
+    /// A shapefile without a field the sample needs.
+    #[error("no field {field:?} (found: {found}); a labelled sample needs the fields stratum, map_class and reference as reclaim sample wrote them (keep them when saving the layer)")]
+    MissingField { field: &'static str, found: String },
+    /// A shapefile whose points have no CRS and no x, y fields.
+    #[error("no .prj beside the shapefile and no x, y fields: the points' CRS is unknown; save the layer again with its CRS (the .prj), or keep the x and y fields reclaim sample wrote")]
+    NoCrs,
     /// A GeoJSON file that cannot be read as a feature collection.
     #[error("not a GeoJSON FeatureCollection: {detail}")]
     GeoJson { detail: String },

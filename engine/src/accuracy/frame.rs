@@ -17,6 +17,7 @@ use crate::audit::{AuditConfig, AuditError, LandClass};
 use crate::crs::{Crs, Transformer};
 use crate::grid::Grid;
 use crate::raster::{BandBuffer, GeoTiff};
+use geo::MultiPolygon;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -88,6 +89,28 @@ impl Frame {
         let w = self.grid.width as u64;
         let (col, row) = ((cell % w) as f64 + 0.5, (cell / w) as f64 + 0.5);
         self.grid.transform.apply(col, row)
+    }
+
+    /// The first map class whose land in the frame differs from the audit's figure
+    /// (`audit_ha` of restored, unrestored and water, in that order) by more than
+    /// 10⁻⁴ ha: (class, frame ha, audit ha).
+    pub fn mismatch(&self, audit_ha: [f64; 3]) -> Option<(&'static str, f64, f64)> {
+        MAP_CLASSES
+            .iter()
+            .zip(audit_ha)
+            .find_map(|(&class, audit_ha)| {
+                let frame_ha: f64 = self
+                    .strata
+                    .iter()
+                    .filter(|t| t.class == class)
+                    .map(|t| t.area_ha)
+                    .sum();
+                ((frame_ha - audit_ha).abs() > 1e-4 + 1e-6 * audit_ha.abs()).then_some((
+                    class_name(class),
+                    frame_ha,
+                    audit_ha,
+                ))
+            })
     }
 
     /// A transformer from the project CRS to longitude / latitude (WGS 84).
@@ -191,7 +214,58 @@ pub fn frame(dir: &Path, by_responsibility: bool) -> Result<Frame, AccuracyError
             source,
         })
     })?;
+    let pieces = att.pieces.iter().map(|p| FramePiece {
+        pit_id: &p.pit_id,
+        geometry: &p.geometry,
+        legacy: matches!(p.responsibility, Responsibility::Legacy),
+    });
+    let frame = build(
+        dir,
+        grid,
+        crs,
+        &classes,
+        pieces,
+        by_responsibility,
+        &cfg.pits.path,
+    )?;
+    // The frame must be the audit's land.
+    let s = &summary.summary;
+    match frame.mismatch([s.restored_ha, s.unrestored_ha, s.water_ha]) {
+        Some((class, frame_ha, audit_ha)) => Err(AccuracyError::FrameMismatch {
+            dir: dir.to_path_buf(),
+            class,
+            frame_ha,
+            audit_ha,
+        }),
+        None => Ok(frame),
+    }
+}
 
+/// A piece of a pit as the frame needs it: its land, and whether it is legacy.
+#[derive(Debug, Clone, Copy)]
+pub struct FramePiece<'a> {
+    /// The pit the piece belongs to (named in errors).
+    pub pit_id: &'a str,
+    /// Its exact geometry in the project CRS.
+    pub geometry: &'a MultiPolygon<f64>,
+    /// True for historical legacy (no liable licence), false for responsible land.
+    pub legacy: bool,
+}
+
+/// Builds a frame from the pieces and the class raster `classes` (codes of
+/// `classes.tif`, row by row over `grid`). `pits` names the footprint file in errors.
+///
+/// # Errors
+/// [`AccuracyError::Audit`] when a piece cannot be laid over the grid.
+pub fn build<'a>(
+    dir: &Path,
+    grid: Grid,
+    crs: Crs,
+    classes: &[u8],
+    pieces: impl Iterator<Item = FramePiece<'a>>,
+    by_responsibility: bool,
+    pits: &Path,
+) -> Result<Frame, AccuracyError> {
     // Covered area per (stratum, cell).
     let area = AreaModel::new(&grid, &crs);
     let keys: Vec<(LandClass, Option<&'static str>)> = MAP_CLASSES
@@ -206,17 +280,17 @@ pub fn frame(dir: &Path, by_responsibility: bool) -> Result<Frame, AccuracyError
         })
         .collect();
     let mut parts: Vec<Vec<(u64, f64)>> = vec![Vec::new(); keys.len()];
-    for p in &att.pieces {
-        let bucket = by_responsibility.then_some(match p.responsibility {
-            Responsibility::Responsible { .. } => "responsible",
-            Responsibility::Legacy => "legacy",
-        });
-        let cov = crate::coverage::coverage(&p.geometry, &grid).map_err(|source| {
-            audit(AuditError::Coverage {
-                path: cfg.pits.path.clone(),
-                pit_id: p.pit_id.clone(),
-                source,
-            })
+    for p in pieces {
+        let bucket = by_responsibility.then_some(if p.legacy { "legacy" } else { "responsible" });
+        let cov = crate::coverage::coverage(p.geometry, &grid).map_err(|source| {
+            AccuracyError::Audit {
+                dir: dir.to_path_buf(),
+                source: Box::new(AuditError::Coverage {
+                    path: pits.to_path_buf(),
+                    pit_id: p.pit_id.to_string(),
+                    source,
+                }),
+            }
         })?;
         for (col, row, frac) in cov.iter() {
             if frac <= 0.0 || col >= grid.width || row >= grid.height {
@@ -265,27 +339,6 @@ pub fn frame(dir: &Path, by_responsibility: bool) -> Result<Frame, AccuracyError
             area_ha,
         });
     }
-    // The frame must be the audit's land.
-    let s = &summary.summary;
-    for (class, audit_ha) in [
-        (LandClass::Restored, s.restored_ha),
-        (LandClass::Unrestored, s.unrestored_ha),
-        (LandClass::Water, s.water_ha),
-    ] {
-        let frame_ha: f64 = strata
-            .iter()
-            .filter(|t| t.class == class)
-            .map(|t| t.area_ha)
-            .sum();
-        if (frame_ha - audit_ha).abs() > 1e-4 + 1e-6 * audit_ha.abs() {
-            return Err(AccuracyError::FrameMismatch {
-                dir: dir.to_path_buf(),
-                class: class_name(class),
-                frame_ha,
-                audit_ha,
-            });
-        }
-    }
     Ok(Frame {
         dir: dir.to_path_buf(),
         grid,
@@ -293,4 +346,85 @@ pub fn frame(dir: &Path, by_responsibility: bool) -> Result<Frame, AccuracyError
         strata,
         index,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::grid::GeoTransform;
+    use geo::{polygon, MultiPolygon};
+
+    /// A 3 × 2 grid of 10 m cells: restored, unrestored, water / nodata ×3.
+    fn grid() -> Grid {
+        Grid {
+            width: 3,
+            height: 2,
+            transform: GeoTransform {
+                x0: 500_000.0,
+                dx: 10.0,
+                rx: 0.0,
+                y0: 4_000_020.0,
+                ry: 0.0,
+                dy: -10.0,
+            },
+        }
+    }
+
+    #[test]
+    fn a_piece_over_half_cells_weighs_their_covered_area() {
+        // The piece covers the top row whole and half of the bottom row (nodata).
+        let piece: MultiPolygon<f64> = MultiPolygon::new(vec![polygon![
+            (x: 500_000.0, y: 4_000_005.0),
+            (x: 500_030.0, y: 4_000_005.0),
+            (x: 500_030.0, y: 4_000_020.0),
+            (x: 500_000.0, y: 4_000_020.0),
+        ]]);
+        let classes = [0u8, 1, 2, 255, 255, 255];
+        let pieces = [FramePiece {
+            pit_id: "P",
+            geometry: &piece,
+            legacy: true,
+        }];
+        let crs = Crs::from_epsg(32651).unwrap();
+        let f = build(
+            Path::new("s.csv"),
+            grid(),
+            crs.clone(),
+            &classes,
+            pieces.iter().copied(),
+            false,
+            Path::new("pits.geojson"),
+        )
+        .unwrap();
+        let names: Vec<&str> = f.strata.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, ["restored", "unrestored", "water"]);
+        for s in &f.strata {
+            assert_eq!(s.cells.len(), 1);
+            assert!((s.area_ha - 0.01).abs() < 1e-12, "{}", s.area_ha);
+        }
+        assert_eq!(f.cell_at(500_015.0, 4_000_015.0), Some(1));
+        assert_eq!(f.strata_of(1), &[1]);
+        assert_eq!(f.strata_of(4), &[] as &[usize]);
+        assert_eq!(f.mismatch([0.01, 0.01, 0.01]), None);
+        assert_eq!(
+            f.mismatch([0.01, 0.02, 0.01]),
+            Some(("unrestored", 0.01, 0.02))
+        );
+        // By responsibility: the legacy piece's land is in the legacy strata.
+        let f = build(
+            Path::new("s.csv"),
+            grid(),
+            crs,
+            &classes,
+            pieces.iter().copied(),
+            true,
+            Path::new("pits.geojson"),
+        )
+        .unwrap();
+        let names: Vec<&str> = f.strata.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(
+            names,
+            ["restored/legacy", "unrestored/legacy", "water/legacy"]
+        );
+    }
 }

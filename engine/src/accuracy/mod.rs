@@ -14,6 +14,8 @@
 //! - [`general`]: strata ≠ map classes, from labelled points (Stehman 2014).
 //! - [`table`]: reading the table mode's `counts.csv` and `areas.csv`.
 //! - [`result`]: what an assessment reports ([`Accuracy`]).
+//! - [`reference_shp`]: a labelled sample as a point shapefile.
+//! - [`in_audit`]: the assessment inside `reclaim audit` (`[accuracy]` of audit.toml).
 //! - [`draw`]: drawing cells with probability ∝ covered area, seeded.
 //! - [`output`]: `accuracy.json` and `accuracy.csv`.
 //! - [`sample_size`]: Olofsson 2014 eq. 13 and the allocation among strata.
@@ -26,7 +28,9 @@ pub mod error;
 pub mod estimate;
 pub mod frame;
 pub mod general;
+pub mod in_audit;
 pub mod output;
+pub mod reference_shp;
 pub mod result;
 pub mod sample_size;
 pub mod stratified;

@@ -37,6 +37,9 @@ pub struct AuditConfig {
     /// `reclaim discover`: bare land outside the footprints (docs/discover.md).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discovery: Option<crate::discover::DiscoveryConfig>,
+    /// The accuracy assessment with a labelled sample (docs/accuracy.md).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accuracy: Option<crate::accuracy::in_audit::AccuracyConfig>,
 }
 
 /// `[limits]`: every key optional; unset keys keep their defaults.
@@ -740,6 +743,9 @@ impl AuditConfig {
         if let Some(d) = &self.discovery {
             d.validate()?;
         }
+        if let Some(a) = &self.accuracy {
+            a.validate()?;
+        }
         if let Some(b) = &self.baseline {
             const HA: &str = "a finite area in hectares, 0 or more";
             for (key, v) in [
@@ -814,6 +820,9 @@ impl AuditConfig {
         }
         if let Some(d) = &mut self.discovery {
             d.resolve_paths(base);
+        }
+        if let Some(a) = &mut self.accuracy {
+            fix(&mut a.reference);
         }
     }
 

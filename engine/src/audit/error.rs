@@ -82,6 +82,10 @@ pub enum AuditError {
     /// Writing or reading report files failed.
     #[error(transparent)]
     Report(Box<ReportError>),
+    /// The `[accuracy]` assessment failed (its sample, or the sample's match with
+    /// this audit).
+    #[error(transparent)]
+    Accuracy(Box<crate::accuracy::in_audit::InAuditError>),
     /// The figures do not add up (a bug: please report it with the inputs).
     #[error("internal check failed, figures do not reconcile: {detail}")]
     Reconciliation { detail: String },
@@ -126,6 +130,12 @@ impl From<ConfigError> for AuditError {
 impl From<crate::Error> for AuditError {
     fn from(e: crate::Error) -> Self {
         AuditError::Input(Box::new(e))
+    }
+}
+
+impl From<crate::accuracy::in_audit::InAuditError> for AuditError {
+    fn from(e: crate::accuracy::in_audit::InAuditError) -> Self {
+        AuditError::Accuracy(Box::new(e))
     }
 }
 

@@ -392,4 +392,7 @@ pub struct AuditReport {
     /// `classes.tif` (and `clear_obs.tif`) when asked for, to be written with the folder.
     #[serde(skip)]
     pub rasters: Option<RasterFiles>,
+    /// `[accuracy]`: the assessment with the labelled sample (one-shot runs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accuracy: Option<crate::accuracy::in_audit::AuditAccuracy>,
 }

@@ -78,8 +78,16 @@ pub(crate) fn run_with(
         Some(l) => l.raster(opts.limits),
         None => opts.limits,
     };
+    if cfg.accuracy.is_some() && !measure.one_shot() {
+        return Err(crate::accuracy::in_audit::InAuditError::NotOneShot.into());
+    }
     let imagery = Imagery::open(&cfg.imagery, &raster_limits, audit_date.year)?;
     let crs = imagery.crs.clone();
+    // [accuracy]: the labelled sample, read before the long pass (checked at the end).
+    let labelled = match &cfg.accuracy {
+        Some(a) => Some(crate::accuracy::in_audit::read(a, &crs)?),
+        None => None,
+    };
 
     // Checksums of every input (provenance) read whole files: start them on their
     // own thread at once, so they run beside the vector reading and the block pass.
@@ -87,6 +95,9 @@ pub(crate) fn run_with(
     files.extend(sidecars("pits", &cfg.pits.path));
     if let Some(lc) = &cfg.licenses {
         files.extend(sidecars("licenses", &lc.path));
+    }
+    if let Some(a) = &cfg.accuracy {
+        files.extend(sidecars("accuracy reference", &a.reference));
     }
     let cache = opts.checksum_cache.clone();
     let hashing = std::thread::spawn(move || {
@@ -235,7 +246,8 @@ pub(crate) fn run_with(
     // The class raster: one more pass over every cell of the footprints' window
     // (one-shot audits only; shards and merges have none).
     let rasters = match footprint_window {
-        Some(w) if one_shot && opts.classes_tif => {
+        // [accuracy] needs the class raster: its sampling frame.
+        Some(w) if one_shot && (opts.classes_tif || cfg.accuracy.is_some()) => {
             let base = opts.scratch_dir.clone().unwrap_or_else(std::env::temp_dir);
             let dir = tempfile::Builder::new()
                 .prefix(".reclaim-rasters-")
@@ -398,7 +410,7 @@ pub(crate) fn run_with(
         cell_size: (t.dx.abs(), t.dy.abs()),
     };
 
-    let report = AuditReport {
+    let mut report = AuditReport {
         summary,
         baseline,
         previous,
@@ -414,8 +426,13 @@ pub(crate) fn run_with(
         warnings,
         clear_obs_map,
         rasters,
+        accuracy: None,
     };
     crate::report::check_reconciliation(&report)?;
+    if let (Some(a), Some(records)) = (&cfg.accuracy, labelled) {
+        let assessed = crate::accuracy::in_audit::assess(a, records, &report, &cfg.pits.path)?;
+        report.accuracy = Some(assessed);
+    }
     Ok(report)
 }
 

@@ -139,6 +139,7 @@ pub fn report_html(report: &AuditReport) -> Result<String, ReportError> {
     page.cards(&mut out);
     page.warnings(&mut out);
     page.county_table(&mut out);
+    super::accuracy_section::section(report, &mut out);
     page.county_map(&mut out)?;
     page.composite(&mut out)?;
     page.orphans(&mut out);

@@ -10,6 +10,7 @@
 //! | `orphans.geojson` | legacy pieces with unrestored land, ranked (RFC 7946, lon/lat) |
 //! | `summary.json` | county figures, baseline and previous comparison, overlaps, provenance |
 //! | `report.html` | one self-contained page with maps for a county bureau |
+//! | `accuracy.json`, `accuracy.csv` | with `[accuracy]`: the assessment, as `reclaim accuracy` writes it |
 //!
 //! Parts:
 //! - [`csv`]: RFC 4180 quoting and a strict reader.
@@ -21,11 +22,13 @@
 //! - [`png`]: a small paletted canvas and PNG encoding.
 //! - [`maps`]: class maps with outlines, scale bar and north arrow.
 //! - [`html`]: the report page.
+//! - [`accuracy_section`]: the page's accuracy section (`[accuracy]`).
 //! - [`format`]: HTML escaping and human number formatting.
 //! - [`base64`]: `data:` URI encoding.
 //! - [`io`]: capped reads and writes that name the file.
 //! - [`error`]: the [`ReportError`] type.
 
+pub mod accuracy_section;
 pub mod base64;
 pub mod csv;
 pub mod error;
@@ -110,6 +113,11 @@ pub fn write_all(dir: &Path, report: &AuditReport) -> Result<(), ReportError> {
     let page = page?;
     let mut files = tables?.to_vec();
     files.push((dir.join(REPORT_FILE), page));
+    if let Some(a) = &report.accuracy {
+        for (name, text) in crate::accuracy::in_audit::files(a) {
+            files.push((dir.join(name), text.to_string()));
+        }
+    }
     for (path, text) in &files {
         io::write_file(path, text.as_bytes())?;
     }

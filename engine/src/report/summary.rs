@@ -55,6 +55,10 @@ pub struct SummaryFile {
     /// Pairs of overlapping pits (quality control).
     #[serde(default)]
     pub overlaps: Vec<OverlapResult>,
+    /// `[accuracy]`: error-adjusted areas and accuracies from the labelled sample
+    /// (absent without the section).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accuracy: Option<crate::accuracy::in_audit::AccuracySummary>,
     /// Inputs with checksums, configuration, CRS, cell size, software version.
     pub provenance: Provenance,
     /// The run's warnings (what a plausible mistake would produce), each with its
@@ -82,6 +86,7 @@ impl SummaryFile {
             previous: report.previous.clone(),
             overlap_ha: report.overlaps.iter().map(|o| o.overlap_ha).sum(),
             overlaps: report.overlaps.clone(),
+            accuracy: report.accuracy.as_ref().map(|a| a.summary.clone()),
             provenance: report.provenance.clone(),
             warnings: report.warnings.clone(),
         }
@@ -171,6 +176,7 @@ mod tests {
             previous: None,
             overlap_ha: 0.0,
             overlaps: vec![],
+            accuracy: None,
             warnings: vec![],
             provenance: Provenance {
                 reclaim_version: "0.1.0".into(),

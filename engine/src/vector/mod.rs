@@ -44,6 +44,8 @@ pub use dbf::{read_dbf, DbfField, DbfTable};
 pub use error::{AbsentField, EncodingSource, GeometryProblem, Limit, Malformation, VectorError};
 pub use feature::{Feature, FieldValue, Layer, VectorFormat};
 pub use geojson_reader::crs_name_code;
+pub(crate) use shapefile_reader::{read_prj, shape_kind, sidecar};
+pub(crate) use shp_guard::check_record_sizes;
 
 /// Options for reading a layer.
 #[derive(Debug, Clone, PartialEq, Eq)]

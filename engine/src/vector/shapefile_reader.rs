@@ -25,10 +25,6 @@ const MAX_PRJ_BYTES: u64 = 64 * 1024;
 
 /// Reads a shapefile layer.
 pub(crate) fn read_shapefile(path: &Path, opts: &ReadOptions) -> Result<Layer, VectorError> {
-    let io = |p: &Path| {
-        let p = p.to_path_buf();
-        move |source| VectorError::Io { path: p, source }
-    };
     let shp = crate::input::read_capped(path, opts.max_file_bytes, crate::input::Cap::Vector)?;
     let dbf_path = sidecar(path, "dbf").ok_or_else(|| VectorError::MissingSidecar {
         path: path.to_path_buf(),
@@ -36,26 +32,7 @@ pub(crate) fn read_shapefile(path: &Path, opts: &ReadOptions) -> Result<Layer, V
     })?;
     let cpg_path = sidecar(path, "cpg");
     let table = read_dbf_with_cpg(&dbf_path, cpg_path.as_deref(), opts)?;
-    let crs = match sidecar(path, "prj") {
-        Some(prj_path) => {
-            let mut wkt = String::new();
-            let file = crate::input::open_regular(&prj_path)?;
-            let mut bytes = Vec::new();
-            file.take(MAX_PRJ_BYTES)
-                .read_to_end(&mut bytes)
-                .map_err(io(&prj_path))?;
-            wkt.push_str(
-                String::from_utf8_lossy(&bytes)
-                    .trim()
-                    .trim_start_matches('\u{feff}'),
-            );
-            Some(Crs::from_wkt(&wkt).map_err(|source| VectorError::Crs {
-                path: prj_path,
-                source,
-            })?)
-        }
-        None => None,
-    };
+    let crs = read_prj(path)?;
 
     let fields = table.field_names();
     let features = shapes_with_records(path, shp, &table, opts)?;
@@ -68,6 +45,33 @@ pub(crate) fn read_shapefile(path: &Path, opts: &ReadOptions) -> Result<Layer, V
         encoding: Some(table.encoding.name().to_string()),
         encoding_source: Some(table.encoding_source),
     })
+}
+
+/// The CRS of the `.prj` beside the shapefile `path`; `None` without one.
+pub(crate) fn read_prj(path: &Path) -> Result<Option<Crs>, VectorError> {
+    let Some(prj_path) = sidecar(path, "prj") else {
+        return Ok(None);
+    };
+    let mut wkt = String::new();
+    let file = crate::input::open_regular(&prj_path)?;
+    let mut bytes = Vec::new();
+    file.take(MAX_PRJ_BYTES)
+        .read_to_end(&mut bytes)
+        .map_err(|source| VectorError::Io {
+            path: prj_path.clone(),
+            source,
+        })?;
+    wkt.push_str(
+        String::from_utf8_lossy(&bytes)
+            .trim()
+            .trim_start_matches('\u{feff}'),
+    );
+    Crs::from_wkt(&wkt)
+        .map(Some)
+        .map_err(|source| VectorError::Crs {
+            path: prj_path,
+            source,
+        })
 }
 
 /// Pairs the shapes of `.shp` bytes with the records of `table` (in memory, so the
@@ -208,7 +212,7 @@ fn xy<P>(points: &[P], f: impl Fn(&P) -> (f64, f64)) -> Vec<Coord<f64>> {
 }
 
 /// The shapefile name of a non-polygon shape type.
-fn shape_kind(shape: &Shape) -> &'static str {
+pub(crate) fn shape_kind(shape: &Shape) -> &'static str {
     match shape {
         Shape::NullShape => "NullShape",
         Shape::Point(_) => "Point",
