@@ -349,6 +349,7 @@ fn report() -> AuditReport {
         )],
         clear_obs_map: None,
         rasters: None,
+        discovery: None,
     }
 }
 

@@ -189,8 +189,10 @@ pub fn run_and_write_opts(
         progress: bar.callback(),
         checksum_cache,
         classes_tif,
-        // Beside the output folder: the rasters are then linked, not copied, into it.
-        scratch_dir: classes_tif.then(|| scratch_dir(out)),
+        // Beside the output folder: the rasters are then linked, not copied, into
+        // it; discovery's spilled outlines stay on the same disk.
+        scratch_dir: (classes_tif || reclaim::discover::in_audit::wanted(cfg))
+            .then(|| scratch_dir(out)),
         ..AuditOptions::default()
     };
     let report = audit::run(cfg, &opts);
@@ -203,7 +205,7 @@ pub fn run_and_write_opts(
 }
 
 /// The folder the output folder is made in (created if need be), for scratch files.
-fn scratch_dir(out: &std::path::Path) -> PathBuf {
+pub fn scratch_dir(out: &std::path::Path) -> PathBuf {
     let parent = match reclaim::output::resolve(out).parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),

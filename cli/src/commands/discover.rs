@@ -94,6 +94,8 @@ pub fn run(a: &DiscoverArgs) -> anyhow::Result<ExitCode> {
         } else {
             ChecksumCache::from_environment()
         },
+        // The candidates' outlines wait beside the output folder, not in memory.
+        spill_dir: Some(crate::commands::audit::scratch_dir(&a.out)),
         ..DiscoverOptions::default()
     };
     let found = discover::discover(&cfg, &opts)?;

@@ -392,4 +392,7 @@ pub struct AuditReport {
     /// `classes.tif` (and `clear_obs.tif`) when asked for, to be written with the folder.
     #[serde(skip)]
     pub rasters: Option<RasterFiles>,
+    /// Discovery's candidates, with `[discovery] in_audit = true` (one-shot runs).
+    #[serde(skip)]
+    pub discovery: Option<crate::discover::in_audit::AuditDiscovery>,
 }

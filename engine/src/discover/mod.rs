@@ -15,16 +15,20 @@
 //! - [`label`]: runs of cells → patches by union-find, closed as the sweep passes.
 //! - [`trace`]: a patch's cells → its pixel-edge polygons with holes.
 //! - [`model`]: candidates and the accounting of the land scanned.
+//! - [`spill`]: candidates' outlines on disk until they are written.
 //! - [`run`]: one run end to end ([`discover`]).
 //! - [`write`]: the output folder (GeoJSON, CSV, summary.json, report.html).
+//! - [`in_audit`]: discovery inside `reclaim audit` (`[discovery] in_audit = true`).
 //! - [`error`]: what can stop a run.
 
 pub mod config;
 pub mod error;
+pub mod in_audit;
 pub mod label;
 pub mod model;
 pub mod run;
 pub mod scanline;
+pub mod spill;
 pub mod sweep;
 pub mod trace;
 pub mod write;

@@ -6,6 +6,7 @@ use super::error::DiscoverError;
 use super::label::Patch;
 use super::model::{Accounting, Candidate, Change, Discovery, Label, Nearest};
 use super::scanline::Scanline;
+use super::spill::{Spill, SpillWriter};
 use super::sweep::{self, state, Inputs};
 use crate::attribute::{self, Date, Licence, Pit, Responsibility};
 use crate::audit::checksum::ChecksumCache;
@@ -33,6 +34,10 @@ pub struct DiscoverOptions {
     /// Most cell runs one patch may hold (a cap against a noisy class map;
     /// 12 bytes each).
     pub max_runs: usize,
+    /// Where the candidates' outlines wait on disk until written (an unnamed
+    /// file; default: the system's temporary folder; the CLI uses the output
+    /// folder's parent).
+    pub spill_dir: Option<PathBuf>,
 }
 
 impl Default for DiscoverOptions {
@@ -41,6 +46,7 @@ impl Default for DiscoverOptions {
             limits: Limits::default(),
             checksum_cache: ChecksumCache::disabled(),
             max_runs: DEFAULT_MAX_RUNS,
+            spill_dir: None,
         }
     }
 }
@@ -242,6 +248,8 @@ pub fn discover(cfg: &AuditConfig, opts: &DiscoverOptions) -> Result<Discovery, 
                 .is_empty()
         })
     };
+    let spill_dir = opts.spill_dir.clone().unwrap_or_else(std::env::temp_dir);
+    let mut spill = SpillWriter::create(&spill_dir)?;
     let swept = sweep::sweep(
         Inputs {
             imagery: &imagery,
@@ -258,9 +266,11 @@ pub fn discover(cfg: &AuditConfig, opts: &DiscoverOptions) -> Result<Discovery, 
             max_runs: opts.max_runs,
             map_px: MAP_PX,
             keep_runs: &keep_runs,
+            spill: &mut spill,
         },
         &imagery.area,
     )?;
+    let spill = spill.finish()?;
 
     let ha = |s: u8| swept.m2.get(usize::from(s)).copied().unwrap_or(0.0) / 10_000.0;
     let mut acc = Accounting {
@@ -293,27 +303,33 @@ pub fn discover(cfg: &AuditConfig, opts: &DiscoverOptions) -> Result<Discovery, 
         &rule,
         &imagery.area,
         previous.is_some(),
+        &spill,
         &mut acc,
     )
-    .map_err(|source| AuditError::Attribute {
-        path: cfg
-            .licenses
-            .as_ref()
-            .map_or_else(|| cfg.pits.path.clone(), |l| l.path.clone()),
-        source,
+    .map_err(|e| match e {
+        Built::Attribute(source) => DiscoverError::from(AuditError::Attribute {
+            path: cfg
+                .licenses
+                .as_ref()
+                .map_or_else(|| cfg.pits.path.clone(), |l| l.path.clone()),
+            source,
+        }),
+        Built::Spill(e) => e,
     })?;
     let index = crate::index::FootprintIndex::new(licences.iter().map(|l| &l.geometry));
     let candidates = candidates
         .into_par_iter()
         .map(|mut c| {
+            // One outline at a time comes back from the spill file.
+            let geometry = spill.read(c.outline)?;
             // Every corner transforms (the file is written from the same transform).
             to_lonlat
-                .transform_multipolygon(&c.geometry)
+                .transform_multipolygon(&geometry)
                 .map_err(crs_err(&imagery))?;
             c.centroid_lonlat = to_lonlat
                 .transform_point(c.centroid.0, c.centroid.1)
                 .map_err(crs_err(&imagery))?;
-            c.nearest = nearest(&c.geometry, &licences, &lic_meta, &index);
+            c.nearest = nearest(&geometry, &licences, &lic_meta, &index);
             Ok(c)
         })
         .collect::<Result<Vec<_>, DiscoverError>>()?;
@@ -346,6 +362,7 @@ pub fn discover(cfg: &AuditConfig, opts: &DiscoverOptions) -> Result<Discovery, 
         licences: liable_outlines,
         to_lonlat,
         with_licences: !licences.is_empty(),
+        outlines: spill,
     })
 }
 
@@ -448,7 +465,14 @@ fn check_grid(
 
 use super::sweep::Traced;
 
-/// Outlines, compactness filter, licence labels and ranks of the kept patches.
+/// What stops [`build_candidates`].
+enum Built {
+    Attribute(attribute::AttributeError),
+    Spill(DiscoverError),
+}
+
+/// Compactness filter, licence labels and ranks of the kept patches (outlines
+/// read back from `spill` only for the patches near a liable licence).
 #[allow(clippy::too_many_arguments)]
 fn build_candidates(
     patches: Vec<(Patch, Traced)>,
@@ -458,12 +482,13 @@ fn build_candidates(
     rule: &attribute::LiabilityRule,
     area: &crate::area::AreaModel,
     with_previous: bool,
+    spill: &Spill,
     acc: &mut Accounting,
-) -> Result<Vec<Candidate>, attribute::AttributeError> {
+) -> Result<Vec<Candidate>, Built> {
     let traced = patches;
     let mut kept = Vec::new();
     for (p, (o, centroid, first)) in traced {
-        let planar = o.polygons.unsigned_area();
+        let planar = o.planar_area;
         let compactness = if o.perimeter > 0.0 {
             4.0 * std::f64::consts::PI * planar / (o.perimeter * o.perimeter)
         } else {
@@ -483,8 +508,8 @@ fn build_candidates(
     let mut near: Vec<usize> = Vec::new();
     let mut hits = Vec::new();
     for (i, (p, o, _)) in kept.iter_mut().enumerate() {
-        let meets = o.polygons.bounding_rect().is_some_and(|b| {
-            liable_index.query_into((b.min().x, b.min().y, b.max().x, b.max().y), &mut hits);
+        let meets = o.bbox.is_some_and(|b| {
+            liable_index.query_into(b, &mut hits);
             !hits.is_empty()
         });
         if meets {
@@ -494,15 +519,18 @@ fn build_candidates(
         }
     }
     let pits: Vec<Pit> = near
-        .iter()
-        .map(|&i| Pit {
-            id: format!("patch-{i}"),
-            geometry: kept[i].1.polygons.clone(),
+        .par_iter()
+        .map(|&i| {
+            Ok(Pit {
+                id: format!("patch-{i}"),
+                geometry: spill.read(kept[i].1.span)?,
+            })
         })
-        .collect();
+        .collect::<Result<_, DiscoverError>>()
+        .map_err(Built::Spill)?;
     let mut inside: Vec<Vec<(String, f64)>> = vec![Vec::new(); kept.len()];
     if !pits.is_empty() {
-        let att = attribute::attribute(&pits, licences, rule)?;
+        let att = attribute::attribute(&pits, licences, rule).map_err(Built::Attribute)?;
         for piece in att.pieces {
             if let Responsibility::Responsible { licence_id, .. } = &piece.responsibility {
                 let m2 = area.polygon_m2(&piece.geometry);
@@ -597,7 +625,7 @@ fn build_candidates(
                 compactness,
                 bare_before_ha: with_previous.then_some(p.before_m2 / 10_000.0),
                 first_cell: first,
-                geometry: o.polygons,
+                outline: o.span,
             }
         })
         .collect();

@@ -9,6 +9,7 @@
 use super::error::DiscoverError;
 use super::label::{Labeller, Patch, Run};
 use super::scanline::{paint_spans, Scanline};
+use super::spill::{Span, SpillWriter};
 use crate::area::AreaModel;
 use crate::audit::imagery::{BlockBands, Imagery, Readers};
 use crate::audit::model::ClassMap;
@@ -72,11 +73,29 @@ pub struct Inputs<'a> {
     pub map_px: usize,
     /// Whether a listed patch (by its outline) keeps its runs for later.
     pub keep_runs: &'a (dyn Fn(&MultiPolygon<f64>) -> bool + Sync),
+    /// Where listed patches' outlines go as they close.
+    pub spill: &'a mut SpillWriter,
 }
 
-/// A listed patch's outline, the centre of its cells (map coordinates) and its
-/// first cell (row, column).
-pub type Traced = (super::trace::Outline, (f64, f64), (u32, u32));
+/// What is kept in memory of a listed patch's outline (the outline itself is
+/// in the spill file).
+#[derive(Debug, Clone, Copy)]
+pub struct OutlineRecord {
+    /// Where the outline lies in the spill file.
+    pub span: Span,
+    /// Planar area of the outline, map units².
+    pub planar_area: f64,
+    /// Length of every ring, map units.
+    pub perimeter: f64,
+    /// Number of holes.
+    pub holes: usize,
+    /// Bounding box (min x, min y, max x, max y), map units.
+    pub bbox: Option<(f64, f64, f64, f64)>,
+}
+
+/// A listed patch's outline record, the centre of its cells (map coordinates)
+/// and its first cell (row, column).
+pub type Traced = (OutlineRecord, (f64, f64), (u32, u32));
 
 /// The rasters the workers read.
 struct Sources<'a> {
@@ -139,6 +158,7 @@ pub fn sweep(inp: Inputs<'_>, area: &AreaModel) -> Result<Swept, DiscoverError> 
         max_runs,
         map_px,
         keep_runs,
+        spill,
     } = inp;
     let src = Sources {
         imagery,
@@ -327,7 +347,8 @@ pub fn sweep(inp: Inputs<'_>, area: &AreaModel) -> Result<Swept, DiscoverError> 
                         inp.min_area_m2,
                         &grid.transform,
                         keep_runs,
-                    );
+                        spill,
+                    )?;
                     if (row - win.row_off).is_multiple_of(k) {
                         let my = (row - win.row_off) / k;
                         for mx in 0..mw {
@@ -356,7 +377,8 @@ pub fn sweep(inp: Inputs<'_>, area: &AreaModel) -> Result<Swept, DiscoverError> 
         inp.min_area_m2,
         &grid.transform,
         keep_runs,
-    );
+        spill,
+    )?;
     let t = grid.transform;
     let (xa, ya) = t.apply(win.col_off as f64, win.row_off as f64);
     let (xb, yb) = t.apply((win.col_off + mw * k) as f64, (win.row_off + mh * k) as f64);
@@ -374,8 +396,10 @@ pub fn sweep(inp: Inputs<'_>, area: &AreaModel) -> Result<Swept, DiscoverError> 
     })
 }
 
-/// Traces closed patches of at least `min_m2` into `patches` (dropping their
-/// runs unless `keep_runs`); counts the rest.
+/// Traces closed patches of at least `min_m2`, spills their outlines and keeps
+/// their records in `patches` (dropping their runs unless `keep_runs`); counts
+/// the rest.
+#[allow(clippy::too_many_arguments)]
 fn keep(
     closed: &mut Vec<Patch>,
     patches: &mut Vec<(Patch, Traced)>,
@@ -383,7 +407,8 @@ fn keep(
     min_m2: f64,
     t: &crate::grid::GeoTransform,
     keep_runs: &(dyn Fn(&MultiPolygon<f64>) -> bool + Sync),
-) {
+    spill: &mut SpillWriter,
+) -> Result<(), DiscoverError> {
     for mut p in closed.drain(..) {
         // "At least": a patch of exactly the minimum (to rounding of the sum) counts.
         if p.area_m2 < min_m2 * (1.0 - 1e-12) {
@@ -404,8 +429,17 @@ fn keep(
         if !keep_runs(&o.polygons) {
             p.runs = Vec::new();
         }
-        patches.push((p, (o, centroid, first)));
+        let record = OutlineRecord {
+            span: spill.push(&o.polygons)?,
+            planar_area: geo::Area::unsigned_area(&o.polygons),
+            perimeter: o.perimeter,
+            holes: o.holes,
+            bbox: geo::BoundingRect::bounding_rect(&o.polygons)
+                .map(|b| (b.min().x, b.min().y, b.max().x, b.max().y)),
+        };
+        patches.push((p, (record, centroid, first)));
     }
+    Ok(())
 }
 
 /// The states of one block window: class, excluded class, bare last year.

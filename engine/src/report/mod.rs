@@ -21,6 +21,7 @@
 //! - [`png`]: a small paletted canvas and PNG encoding.
 //! - [`maps`]: class maps with outlines, scale bar and north arrow.
 //! - [`html`]: the report page.
+//! - [`discovery_section`]: its section on bare land outside the footprints.
 //! - [`format`]: HTML escaping and human number formatting.
 //! - [`base64`]: `data:` URI encoding.
 //! - [`io`]: capped reads and writes that name the file.
@@ -28,6 +29,7 @@
 
 pub mod base64;
 pub mod csv;
+pub mod discovery_section;
 pub mod error;
 pub mod format;
 pub mod html;

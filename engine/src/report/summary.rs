@@ -61,6 +61,10 @@ pub struct SummaryFile {
     /// `kind` and fields.
     #[serde(default)]
     pub warnings: Vec<Warning>,
+    /// Bare land outside the footprints, with `[discovery] in_audit = true`
+    /// (absent otherwise).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discovery: Option<crate::discover::in_audit::DiscoverySummary>,
 }
 
 fn first_version() -> u32 {
@@ -84,6 +88,10 @@ impl SummaryFile {
             overlaps: report.overlaps.clone(),
             provenance: report.provenance.clone(),
             warnings: report.warnings.clone(),
+            discovery: report
+                .discovery
+                .as_ref()
+                .map(crate::discover::in_audit::summary),
         }
     }
 }
@@ -172,6 +180,7 @@ mod tests {
             overlap_ha: 0.0,
             overlaps: vec![],
             warnings: vec![],
+            discovery: None,
             provenance: Provenance {
                 reclaim_version: "0.1.0".into(),
                 inputs: vec![],
