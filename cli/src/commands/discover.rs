@@ -119,6 +119,7 @@ pub fn run(a: &DiscoverArgs) -> anyhow::Result<ExitCode> {
         ] {
             let (n, ha) = found
                 .candidates
+                .ranked()
                 .iter()
                 .filter(|c| c.label == l)
                 .fold((0, 0.0), |(n, s), c| (n + 1, s + c.area_ha));

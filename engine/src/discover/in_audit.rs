@@ -8,7 +8,7 @@
 //! configuration may hold the section for `reclaim discover` alone), and every
 //! audit output stays as it was.
 
-use super::model::{Discovery, Label};
+use super::model::{Candidate, Discovery, Label};
 use super::run::{discover, DiscoverOptions};
 use super::DiscoveryConfig;
 use crate::audit::model::AuditReport;
@@ -19,12 +19,20 @@ use std::sync::Arc;
 
 /// A discovery run held by an audit report (shared, cheap to clone).
 #[derive(Debug, Clone)]
-pub struct AuditDiscovery(pub Arc<Discovery>);
+pub struct AuditDiscovery {
+    /// The run (its candidates' records and outlines on disk).
+    pub found: Arc<Discovery>,
+    /// The first [`TOP`] candidates, read back for the report page.
+    pub top: Vec<Candidate>,
+}
+
+/// Candidates the audit keeps in memory for its report page.
+pub const TOP: usize = 100;
 
 impl PartialEq for AuditDiscovery {
     /// Same run (clones of one report compare equal).
     fn eq(&self, o: &Self) -> bool {
-        Arc::ptr_eq(&self.0, &o.0)
+        Arc::ptr_eq(&self.found, &o.found)
     }
 }
 
@@ -132,7 +140,14 @@ pub fn attach(
             report.provenance.inputs.push(i.clone());
         }
     }
-    report.discovery = Some(AuditDiscovery(Arc::new(d)));
+    let top = (0..d.candidates.len().min(TOP))
+        .map(|i| d.candidates.get(i))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| AuditError::Discovery(Box::new(e)))?;
+    report.discovery = Some(AuditDiscovery {
+        found: Arc::new(d),
+        top,
+    });
     Ok(())
 }
 
@@ -141,16 +156,18 @@ pub fn attach(
 /// # Errors
 /// [`AuditError`] naming the file that cannot be written.
 pub fn write_files(d: &AuditDiscovery, dir: &Path) -> Result<(), AuditError> {
-    super::write::write_candidate_files(&d.0, dir).map_err(|e| AuditError::Discovery(Box::new(e)))
+    super::write::write_candidate_files(&d.found, dir)
+        .map_err(|e| AuditError::Discovery(Box::new(e)))
 }
 
 /// Totals for `summary.json`.
 pub fn summary(d: &AuditDiscovery) -> DiscoverySummary {
-    let d = &d.0;
+    let d = &d.found;
     let a = &d.accounting;
     let mut by = ByLabel::default();
     let mut beyond_outside = 0.0;
-    for c in &d.candidates {
+    let ranked = d.candidates.ranked();
+    for c in ranked {
         let t = match c.label {
             Label::WithinLicence => &mut by.within_licence,
             Label::BeyondLicence => {
@@ -163,7 +180,7 @@ pub fn summary(d: &AuditDiscovery) -> DiscoverySummary {
         t.area_ha += c.area_ha;
     }
     let change = d.settings.previous_config.is_some().then(|| {
-        let n = |k| d.candidates.iter().filter(|c| c.change == Some(k)).count() as u64;
+        let n = |k| ranked.iter().filter(|c| c.change == Some(k)).count() as u64;
         ChangeCounts {
             new: n(super::model::Change::New),
             persistent: n(super::model::Change::Persistent),

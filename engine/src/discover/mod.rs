@@ -16,6 +16,7 @@
 //! - [`trace`]: a patch's cells → its pixel-edge polygons with holes.
 //! - [`model`]: candidates and the accounting of the land scanned.
 //! - [`spill`]: candidates' outlines on disk until they are written.
+//! - [`records`]: candidates' records on disk, ranked by small keys in memory.
 //! - [`run`]: one run end to end ([`discover`]).
 //! - [`write`]: the output folder (GeoJSON, CSV, summary.json, report.html).
 //! - [`in_audit`]: discovery inside `reclaim audit` (`[discovery] in_audit = true`).
@@ -26,6 +27,7 @@ pub mod error;
 pub mod in_audit;
 pub mod label;
 pub mod model;
+pub mod records;
 pub mod run;
 pub mod scanline;
 pub mod spill;

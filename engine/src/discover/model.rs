@@ -133,8 +133,8 @@ pub struct Discovery {
     pub audit_date: String,
     /// The settings used (after the command line's overrides).
     pub settings: DiscoveryConfig,
-    /// Candidates by rank.
-    pub candidates: Vec<Candidate>,
+    /// Candidates by rank: keys in memory, records on disk.
+    pub candidates: super::records::Candidates,
     pub accounting: Accounting,
     /// The raster's CRS as `EPSG:…` (or its name).
     pub crs: String,

@@ -75,14 +75,25 @@ impl SpillWriter {
     /// # Errors
     /// [`DiscoverError::Spill`] when the file cannot be written (disk full).
     pub fn push(&mut self, mp: &MultiPolygon<f64>) -> Result<Span, DiscoverError> {
-        self.buf.clear();
-        encode(mp, &mut self.buf);
+        let mut buf = std::mem::take(&mut self.buf);
+        buf.clear();
+        encode(mp, &mut buf);
+        let span = self.push_bytes(&buf);
+        self.buf = buf;
+        span
+    }
+
+    /// Appends raw bytes (a record); their span.
+    ///
+    /// # Errors
+    /// [`DiscoverError::Spill`] when the file cannot be written (disk full).
+    pub fn push_bytes(&mut self, b: &[u8]) -> Result<Span, DiscoverError> {
         self.w
-            .write_all(&self.buf)
+            .write_all(b)
             .map_err(|source| self.spill.error(source))?;
         let span = Span {
             offset: self.at,
-            len: self.buf.len() as u64,
+            len: b.len() as u64,
         };
         self.at += span.len;
         Ok(span)
@@ -114,6 +125,33 @@ impl Spill {
             dir: self.dir.clone(),
             source,
         }
+    }
+
+    /// The folder the file lives in.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The bytes at `span` (a record).
+    ///
+    /// # Errors
+    /// An I/O error naming the folder when they cannot be read back whole.
+    pub fn read_bytes_io(&self, span: Span) -> io::Result<Vec<u8>> {
+        let wrap = |e: io::Error| {
+            io::Error::new(
+                e.kind(),
+                format!(
+                    "reading a candidate back from the temporary file in {}: {e}",
+                    self.dir.display()
+                ),
+            )
+        };
+        if span.len > MAX_OUTLINE_BYTES {
+            return Err(wrap(invalid("record longer than 4 GiB")));
+        }
+        let mut buf = vec![0u8; span.len as usize];
+        read_at(&self.file, &mut buf, span.offset).map_err(wrap)?;
+        Ok(buf)
     }
 
     /// The outline at `span`.

@@ -8,6 +8,7 @@
 
 use super::error::DiscoverError;
 use super::label::{Labeller, Patch, Run};
+use super::records::PreRecord;
 use super::scanline::{paint_spans, Scanline};
 use super::spill::{Span, SpillWriter};
 use crate::area::AreaModel;
@@ -75,11 +76,13 @@ pub struct Inputs<'a> {
     pub keep_runs: &'a (dyn Fn(&MultiPolygon<f64>) -> bool + Sync),
     /// Where listed patches' outlines go as they close.
     pub spill: &'a mut SpillWriter,
+    /// Where listed patches' [`PreRecord`]s go, in closing order.
+    pub records: &'a mut SpillWriter,
 }
 
 /// What is kept in memory of a listed patch's outline (the outline itself is
 /// in the spill file).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct OutlineRecord {
     /// Where the outline lies in the spill file.
     pub span: Span,
@@ -92,10 +95,6 @@ pub struct OutlineRecord {
     /// Bounding box (min x, min y, max x, max y), map units.
     pub bbox: Option<(f64, f64, f64, f64)>,
 }
-
-/// A listed patch's outline record, the centre of its cells (map coordinates)
-/// and its first cell (row, column).
-pub type Traced = (OutlineRecord, (f64, f64), (u32, u32));
 
 /// The rasters the workers read.
 struct Sources<'a> {
@@ -116,9 +115,11 @@ struct Limits {
 /// What the sweep found.
 #[derive(Debug)]
 pub struct Swept {
-    /// Patches of at least the minimum area, in the order they closed, traced
-    /// (runs dropped unless `keep_runs`).
-    pub patches: Vec<(Patch, Traced)>,
+    /// The listed patches whose runs were kept (`keep_runs`), in the order they
+    /// closed; every listed patch has a [`PreRecord`] in `records`, in that order.
+    pub patches: Vec<Patch>,
+    /// Listed patches (records written).
+    pub listed: u64,
     /// Patches below the minimum area: count and m².
     pub small: (u64, f64),
     /// m² of each state (index = state code; exclusion layers from
@@ -159,6 +160,7 @@ pub fn sweep(inp: Inputs<'_>, area: &AreaModel) -> Result<Swept, DiscoverError> 
         map_px,
         keep_runs,
         spill,
+        records,
     } = inp;
     let src = Sources {
         imagery,
@@ -247,6 +249,7 @@ pub fn sweep(inp: Inputs<'_>, area: &AreaModel) -> Result<Swept, DiscoverError> 
     let mut counts = vec![0u64; n_states];
     let mut before_m2 = 0.0;
     let mut patches = Vec::new();
+    let mut listed = 0u64;
     let mut small = (0u64, 0.0);
     let mut closed = Vec::new();
     let mut runs: Vec<(Run, u32)> = Vec::new();
@@ -347,7 +350,7 @@ pub fn sweep(inp: Inputs<'_>, area: &AreaModel) -> Result<Swept, DiscoverError> 
                         inp.min_area_m2,
                         &grid.transform,
                         keep_runs,
-                        spill,
+                        (&mut *spill, &mut *records, &mut listed),
                     )?;
                     if (row - win.row_off).is_multiple_of(k) {
                         let my = (row - win.row_off) / k;
@@ -377,13 +380,14 @@ pub fn sweep(inp: Inputs<'_>, area: &AreaModel) -> Result<Swept, DiscoverError> 
         inp.min_area_m2,
         &grid.transform,
         keep_runs,
-        spill,
+        (spill, records, &mut listed),
     )?;
     let t = grid.transform;
     let (xa, ya) = t.apply(win.col_off as f64, win.row_off as f64);
     let (xb, yb) = t.apply((win.col_off + mw * k) as f64, (win.row_off + mh * k) as f64);
     Ok(Swept {
         patches,
+        listed,
         small,
         m2,
         before_m2,
@@ -396,20 +400,19 @@ pub fn sweep(inp: Inputs<'_>, area: &AreaModel) -> Result<Swept, DiscoverError> 
     })
 }
 
-/// Traces closed patches of at least `min_m2`, spills their outlines and keeps
-/// their records in `patches` (dropping their runs unless `keep_runs`); counts
-/// the rest.
-#[allow(clippy::too_many_arguments)]
+/// Traces closed patches of at least `min_m2`, spills their outlines and their
+/// [`PreRecord`]s, and keeps in `patches` those whose runs `keep_runs` wants;
+/// counts the rest.
 fn keep(
     closed: &mut Vec<Patch>,
-    patches: &mut Vec<(Patch, Traced)>,
+    patches: &mut Vec<Patch>,
     small: &mut (u64, f64),
     min_m2: f64,
     t: &crate::grid::GeoTransform,
     keep_runs: &(dyn Fn(&MultiPolygon<f64>) -> bool + Sync),
-    spill: &mut SpillWriter,
+    (spill, records, listed): (&mut SpillWriter, &mut SpillWriter, &mut u64),
 ) -> Result<(), DiscoverError> {
-    for mut p in closed.drain(..) {
+    for p in closed.drain(..) {
         // "At least": a patch of exactly the minimum (to rounding of the sum) counts.
         if p.area_m2 < min_m2 * (1.0 - 1e-12) {
             small.0 += 1;
@@ -426,10 +429,8 @@ fn keep(
         let n = p.cells.max(1) as f64;
         let centroid = t.apply(sx / n, sy / n);
         let first = p.runs.first().map_or((0, 0), |r| (r.row, r.c0));
-        if !keep_runs(&o.polygons) {
-            p.runs = Vec::new();
-        }
-        let record = OutlineRecord {
+        let near = keep_runs(&o.polygons);
+        let outline = OutlineRecord {
             span: spill.push(&o.polygons)?,
             planar_area: geo::Area::unsigned_area(&o.polygons),
             perimeter: o.perimeter,
@@ -437,7 +438,22 @@ fn keep(
             bbox: geo::BoundingRect::bounding_rect(&o.polygons)
                 .map(|b| (b.min().x, b.min().y, b.max().x, b.max().y)),
         };
-        patches.push((p, (record, centroid, first)));
+        let record = PreRecord {
+            cells: p.cells,
+            area_m2: p.area_m2,
+            before_m2: p.before_m2,
+            centroid,
+            first,
+            near,
+            outline,
+        };
+        let mut buf = Vec::with_capacity(super::records::PRE_RECORD_BYTES);
+        record.encode(&mut buf);
+        records.push_bytes(&buf)?;
+        *listed += 1;
+        if near {
+            patches.push(p);
+        }
     }
     Ok(())
 }

@@ -145,6 +145,7 @@ fn collection(
     }
     w.write_all(b"\"features\":[\n")?;
     for (i, c) in d.candidates.iter().enumerate() {
+        let c = &c?;
         w.write_all(b"{\"type\":\"Feature\",\"properties\":")?;
         w.write_all(object(&properties(c)).as_bytes())?;
         w.write_all(b",\"geometry\":")?;
@@ -240,7 +241,8 @@ pub fn csv(d: &Discovery, w: &mut impl Write) -> std::io::Result<()> {
             "bare_before_ha",
         ],
     );
-    for c in &d.candidates {
+    for c in d.candidates.iter() {
+        let c = &c?;
         let n = c.nearest.as_ref();
         push_record(
             &mut out,
@@ -275,6 +277,7 @@ pub fn csv(d: &Discovery, w: &mut impl Write) -> std::io::Result<()> {
 /// Count and hectares of the candidates with `label`.
 fn by_label(d: &Discovery, label: Label) -> (usize, f64) {
     d.candidates
+        .ranked()
         .iter()
         .filter(|c| c.label == label)
         .fold((0, 0.0), |(n, a), c| (n + 1, a + c.area_ha))
@@ -297,12 +300,14 @@ pub fn summary_json(d: &Discovery) -> String {
     .collect();
     let beyond_outside: f64 = d
         .candidates
+        .ranked()
         .iter()
         .filter(|c| c.label == Label::BeyondLicence)
         .map(|c| c.outside_licence_ha)
         .sum();
-    let change = d.candidates.iter().any(|c| c.change.is_some()).then(|| {
-        let count = |k: super::model::Change| d.candidates.iter().filter(|c| c.change == Some(k)).count();
+    let ranked = d.candidates.ranked();
+    let change = ranked.iter().any(|c| c.change.is_some()).then(|| {
+        let count = |k: super::model::Change| ranked.iter().filter(|c| c.change == Some(k)).count();
         json!({"new": count(super::model::Change::New), "persistent": count(super::model::Change::Persistent)})
     });
     let v = json!({
@@ -394,10 +399,11 @@ pub fn report_html(d: &Discovery) -> Result<String, DiscoverError> {
     let outlines = |legacy: bool, draw: &mut dyn FnMut(&MultiPolygon<f64>)| {
         for c in d
             .candidates
+            .ranked()
             .iter()
             .filter(|c| (c.label != Label::WithinLicence) == legacy)
         {
-            match d.outline(c) {
+            match d.outlines.read(c.outline) {
                 Ok(g) => draw(&g),
                 Err(e) => {
                     failed.borrow_mut().get_or_insert(e);
@@ -426,7 +432,8 @@ pub fn report_html(d: &Discovery) -> Result<String, DiscoverError> {
     }
     h += "<h2>Candidates</h2><table><tr><th>rank</th><th>id</th><th>label</th><th>area ha</th><th>outside licence ha</th><th>nearest licence</th><th>distance m</th><th>change</th><th>lon</th><th>lat</th></tr>\n";
     const MAX_ROWS: usize = 1000;
-    for c in d.candidates.iter().take(MAX_ROWS) {
+    for i in 0..d.candidates.len().min(MAX_ROWS) {
+        let c = &d.candidates.get(i)?;
         let n = c.nearest.as_ref();
         h += &format!(
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{:.4}</td><td>{:.4}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.6}</td><td>{:.6}</td></tr>\n",

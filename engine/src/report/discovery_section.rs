@@ -16,7 +16,7 @@ pub fn section(report: &AuditReport, out: &mut String) {
         return;
     };
     let s = in_audit::summary(d);
-    let found = &d.0;
+    let found = &d.found;
     out.push_str(&format!(
         "<h2>Bare land outside the footprints <span class=\"zh\">图斑外裸地（疑似漏报、越界或无证开采）</span></h2>\n<p class=\"note\">Patches of bare land of at least {} ha outside every mapped footprint ({}-connected cells), labelled against the liable licences: <code>within_licence</code> (the inventory misses them), <code>beyond_licence</code> (partly outside: possible mining beyond the boundary 越界开采), <code>unlicensed</code> (outside every liable licence: unmapped legacy or mining without a licence 无证开采). {} candidates, {} ha; the full list with outlines is in <code>candidates.csv</code>, <code>candidates.geojson</code> and <code>candidates_projected.geojson</code>.</p>\n",
         s.settings.min_area_ha,
@@ -46,7 +46,7 @@ pub fn section(report: &AuditReport, out: &mut String) {
         return;
     }
     out.push_str("<table>\n<tr><th>Id 编号</th><th>Label 类型</th><th class=\"n\">Area 面积 (ha)</th><th class=\"n\">Outside licence 证外 (ha)</th><th>Nearest licence 最近采矿权</th><th class=\"n\">Distance 距离 (m)</th><th>New / persistent 新增/持续</th></tr>\n");
-    for c in found.candidates.iter().take(CANDIDATE_ROWS) {
+    for c in d.top.iter().take(CANDIDATE_ROWS) {
         let n = c.nearest.as_ref();
         out.push_str(&format!(
             "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td><td class=\"n\">{}</td><td>{}</td></tr>\n",
