@@ -189,6 +189,9 @@ pub fn run_and_write_opts(
     } = flags;
     if !quiet {
         eprintln!("auditing {} …", cfg.audit_date);
+        if reclaim::discover::in_audit::wanted(cfg) {
+            eprintln!("then discovering bare land outside the footprints ([discovery] in_audit) …");
+        }
     }
     let bar = crate::progress::Bar::new("reading imagery", quiet);
     let opts = AuditOptions {

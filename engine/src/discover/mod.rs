@@ -38,4 +38,5 @@ pub mod write;
 pub use config::DiscoveryConfig;
 pub use error::DiscoverError;
 pub use model::{Accounting, Candidate, Change, Discovery, Label};
+pub use records::Candidates;
 pub use run::{discover, DiscoverOptions};

@@ -167,21 +167,16 @@ impl Spill {
     /// # Errors
     /// As [`Spill::read`].
     pub fn read_io(&self, span: Span) -> io::Result<MultiPolygon<f64>> {
-        let wrap = |e: io::Error| {
+        let buf = self.read_bytes_io(span)?;
+        decode(&buf).map_err(|e| {
             io::Error::new(
                 e.kind(),
                 format!(
-                    "reading a candidate's outline back from the temporary file in {}: {e}",
+                    "a candidate's outline in the temporary file in {} is damaged: {e}",
                     self.dir.display()
                 ),
             )
-        };
-        if span.len > MAX_OUTLINE_BYTES {
-            return Err(wrap(invalid("outline longer than 4 GiB")));
-        }
-        let mut buf = vec![0u8; span.len as usize];
-        read_at(&self.file, &mut buf, span.offset).map_err(wrap)?;
-        decode(&buf).map_err(wrap)
+        })
     }
 }
 
