@@ -168,3 +168,71 @@ fn bad_input_exits_2_and_writes_nothing() {
         assert!(leftovers.is_empty(), "{discovery}");
     }
 }
+
+#[test]
+fn the_audit_runs_discovery_only_when_switched_on() {
+    let dir = tempfile::tempdir().unwrap();
+    scene(dir.path(), "[discovery]\nin_audit = true\n");
+    let o = reclaim(
+        dir.path(),
+        &["audit", "--config", "audit.toml", "--out", "audit", "-q"],
+    );
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    // The 600-cell patch (6 ha, no licences: unlicensed) in the audit folder.
+    let csv = std::fs::read_to_string(dir.path().join("audit/candidates.csv")).unwrap();
+    assert!(
+        csv.lines()
+            .nth(1)
+            .unwrap()
+            .starts_with("1,D0001,unlicensed,,6,600,"),
+        "{csv}"
+    );
+    let s: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("audit/summary.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(s["discovery"]["by_label"]["unlicensed"]["area_ha"], 6.0);
+    assert_eq!(s["discovery"]["licences_given"], false);
+    // No temporary file is left beside the folder.
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(names.iter().all(|n| !n.starts_with('.')), "{names:?}");
+
+    // [discovery] without the switch: no candidates, no `discovery` object.
+    scene(dir.path(), "[discovery]\nmin_area_ha = 0.1\n");
+    let o = reclaim(
+        dir.path(),
+        &["audit", "--config", "audit.toml", "--out", "audit", "-q"],
+    );
+    assert!(o.status.success());
+    assert!(!dir.path().join("audit/candidates.csv").exists());
+    let s = std::fs::read_to_string(dir.path().join("audit/summary.json")).unwrap();
+    assert!(!s.contains("\"discovery\""));
+}
+
+#[test]
+fn a_bad_discovery_input_stops_the_audit_with_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    scene(
+        dir.path(),
+        "[discovery]\nin_audit = true\naoi = \"empty.geojson\"\n",
+    );
+    std::fs::write(
+        dir.path().join("empty.geojson"),
+        r#"{"type":"FeatureCollection","features":[]}"#,
+    )
+    .unwrap();
+    let o = reclaim(
+        dir.path(),
+        &["audit", "--config", "audit.toml", "--out", "audit"],
+    );
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("empty.geojson"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(!dir.path().join("audit").exists(), "partial output");
+}

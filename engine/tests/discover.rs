@@ -222,7 +222,7 @@ fn every_planted_patch_is_found_with_its_area_label_and_holes() {
     let dir = tempfile::tempdir().unwrap();
     let cfg = scene(dir.path(), FULL);
     let d = discover::discover(&cfg, &DiscoverOptions::default()).unwrap();
-    let c = &d.candidates;
+    let c = &d.candidates.to_vec().unwrap();
     let ha = |cells: u64| cells as f64 * 100.0 / 10_000.0;
     // (first cell, cells, label, holes, ha inside a liable licence)
     let expected: Vec<Expected> = vec![
@@ -300,7 +300,7 @@ fn every_planted_patch_is_found_with_its_area_label_and_holes() {
         assert!((k.inside_licence_ha + k.outside_licence_ha - k.area_ha).abs() <= 1e-9 * k.area_ha);
         // The outline's exact area is the cells'.
         assert!(
-            (geo::Area::unsigned_area(&k.geometry) / 10_000.0 - k.area_ha).abs()
+            (geo::Area::unsigned_area(&d.outline(k).unwrap()) / 10_000.0 - k.area_ha).abs()
                 <= 1e-9 * k.area_ha
         );
     }
@@ -318,7 +318,7 @@ fn every_planted_patch_is_found_with_its_area_label_and_holes() {
     assert_eq!(c[0].first_cell, (RING.1 as u32, RING.0 as u32));
 
     // The diagonal pair is one patch of two polygons touching at a corner.
-    assert_eq!(at(c, DIAG_A.1, DIAG_A.0).geometry.0.len(), 2);
+    assert_eq!(d.outline(at(c, DIAG_A.1, DIAG_A.0)).unwrap().0.len(), 2);
     // Nearest licences: L2 (revoked) holds its patch; L3 lies 20 cells east of the ring.
     let n = at(c, IN_REVOKED.1, IN_REVOKED.0).nearest.clone().unwrap();
     assert_eq!(
@@ -374,7 +374,7 @@ fn four_connectivity_splits_diagonal_contacts() {
         "connectivity = 4\nexclude_classes = [50]\nexclude_layers = [\"roads.geojson\"]",
     );
     let d = discover::discover(&cfg, &DiscoverOptions::default()).unwrap();
-    let c = &d.candidates;
+    let c = &d.candidates.to_vec().unwrap();
     assert_eq!(at(c, DIAG_A.1, DIAG_A.0).cells, 100);
     assert_eq!(at(c, DIAG_B.1, DIAG_B.0).cells, 100);
     assert!(
@@ -398,13 +398,20 @@ fn an_area_of_interest_limits_the_scan_by_cell_centre() {
     let cfg = scene(dir.path(), "aoi = \"aoi.geojson\"\nmin_area_ha = 0");
     let d = discover::discover(&cfg, &DiscoverOptions::default()).unwrap();
     assert_eq!(d.accounting.scanned_ha, (220 * 560) as f64 / 100.0);
-    let ring_part = at(&d.candidates, RING.1, RING.0);
+    let all = d.candidates.to_vec().unwrap();
+    let ring_part = at(&all, RING.1, RING.0);
     // Columns 200..220 of the ring: 20 × 40 minus the hole's 10 × 20, now open
     // to the east (no hole); the island (cols 215..220) is its own patch.
     assert_eq!(ring_part.cells, 20 * 40 - 10 * 20);
     assert_eq!(ring_part.holes, 0);
-    assert_eq!(at(&d.candidates, ISLAND.1, ISLAND.0).cells, 25);
-    assert!(d.candidates.iter().all(|k| k.centroid.0 < X0 + 2200.0));
+    assert_eq!(
+        at(&d.candidates.to_vec().unwrap(), ISLAND.1, ISLAND.0).cells,
+        25
+    );
+    assert!(d
+        .candidates
+        .iter()
+        .all(|k| k.unwrap().centroid.0 < X0 + 2200.0));
 }
 
 #[test]

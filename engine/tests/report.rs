@@ -350,6 +350,7 @@ fn report() -> AuditReport {
         clear_obs_map: None,
         rasters: None,
         accuracy: None,
+        discovery: None,
     }
 }
 

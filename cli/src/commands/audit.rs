@@ -10,7 +10,7 @@ use std::process::ExitCode;
 /// Arguments of `reclaim audit`. Flags override the configuration file.
 #[derive(Args, Debug)]
 #[command(
-    after_help = "Writes into DIR (atomically: a failed run leaves the old DIR untouched):\n  attribution.csv  one row per piece (pit × responsibility)\n  pits.csv, mines.csv, orphans.geojson, summary.json, report.html\n  classes.tif      with --classes-tif (and clear_obs.tif for a composite)\n  accuracy.json, accuracy.csv  with an [accuracy] section (and classes.tif)\nDIR must be new, an empty folder, or a folder reclaim wrote (its summary.json); it is\nnever an input, a folder holding an input or the config, or the current directory.\n\nExample:\n  reclaim audit --config audit-2024.toml --out audit-2024 --previous audit-2023\n\nThe SHA-256 of every input (recorded in summary.json) is reused while the file is\nunchanged (same path, size, mtime, ctime, inode): the checksum cache lives in\n$RECLAIM_CACHE_DIR, else $XDG_CACHE_HOME/reclaim, else ~/.cache/reclaim.\n\nWarnings (most of a pit unobserved, an unknown licence status, a pit off the imagery,\nreflectances that suggest a wrong scale/offset …) are printed once and listed in\nsummary.json and report.html; --strict makes them an error (exit 1, nothing written).\n\nExit codes: 0 done, 1 warnings with --strict, 2 bad input or arguments.\n\nEvery key of audit.toml is documented in docs/audit.md."
+    after_help = "Writes into DIR (atomically: a failed run leaves the old DIR untouched):\n  attribution.csv  one row per piece (pit × responsibility)\n  pits.csv, mines.csv, orphans.geojson, summary.json, report.html\n  classes.tif      with --classes-tif (and clear_obs.tif for a composite)\n  accuracy.json, accuracy.csv  with an [accuracy] section (and classes.tif)\n  candidates.geojson, candidates_projected.geojson, candidates.csv\n                   with [discovery] in_audit = true (bare land outside the footprints)\nDIR must be new, an empty folder, or a folder reclaim wrote (its summary.json); it is\nnever an input, a folder holding an input or the config, or the current directory.\n\nExample:\n  reclaim audit --config audit-2024.toml --out audit-2024 --previous audit-2023\n\nThe SHA-256 of every input (recorded in summary.json) is reused while the file is\nunchanged (same path, size, mtime, ctime, inode): the checksum cache lives in\n$RECLAIM_CACHE_DIR, else $XDG_CACHE_HOME/reclaim, else ~/.cache/reclaim.\n\nWarnings (most of a pit unobserved, an unknown licence status, a pit off the imagery,\nreflectances that suggest a wrong scale/offset …) are printed once and listed in\nsummary.json and report.html; --strict makes them an error (exit 1, nothing written).\n\nExit codes: 0 done, 1 warnings with --strict, 2 bad input or arguments.\n\nEvery key of audit.toml is documented in docs/audit.md."
 )]
 pub struct AuditArgs {
     /// The audit configuration (TOML).
@@ -114,6 +114,13 @@ pub fn run(a: &AuditArgs) -> anyhow::Result<ExitCode> {
                 "--classes-tif is made by a one-shot audit only: run without --shard (or run one afterwards)"
             );
         }
+        if reclaim::discover::in_audit::wanted(&cfg) {
+            // Not a warning of the audit (the shard's figures are whole): said once here.
+            eprintln!(
+                "note: [discovery] in_audit = true is not run by a sharded audit; run `reclaim discover --config {} --out DIR` beside it",
+                a.config.display()
+            );
+        }
         return super::merge::run_shard(&cfg, s, a.previous.clone(), cache, &a.out, a.quiet);
     }
     let report = run_and_write_opts(
@@ -189,6 +196,9 @@ pub fn run_and_write_opts(
     } = flags;
     if !quiet {
         eprintln!("auditing {} …", cfg.audit_date);
+        if reclaim::discover::in_audit::wanted(cfg) {
+            eprintln!("then discovering bare land outside the footprints ([discovery] in_audit) …");
+        }
     }
     let bar = crate::progress::Bar::new("reading imagery", quiet);
     let opts = AuditOptions {
@@ -196,8 +206,10 @@ pub fn run_and_write_opts(
         progress: bar.callback(),
         checksum_cache,
         classes_tif,
-        // Beside the output folder: the rasters are then linked, not copied, into it.
-        scratch_dir: classes_tif.then(|| scratch_dir(out)),
+        // Beside the output folder: the rasters are then linked, not copied, into
+        // it; discovery's spilled outlines stay on the same disk.
+        scratch_dir: (classes_tif || reclaim::discover::in_audit::wanted(cfg))
+            .then(|| scratch_dir(out)),
         ..AuditOptions::default()
     };
     let report = audit::run(cfg, &opts);
@@ -210,7 +222,7 @@ pub fn run_and_write_opts(
 }
 
 /// The folder the output folder is made in (created if need be), for scratch files.
-fn scratch_dir(out: &std::path::Path) -> PathBuf {
+pub fn scratch_dir(out: &std::path::Path) -> PathBuf {
     let parent = match reclaim::output::resolve(out).parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),

@@ -94,6 +94,8 @@ pub fn run(a: &DiscoverArgs) -> anyhow::Result<ExitCode> {
         } else {
             ChecksumCache::from_environment()
         },
+        // The candidates' outlines wait beside the output folder, not in memory.
+        spill_dir: Some(crate::commands::audit::scratch_dir(&a.out)),
         ..DiscoverOptions::default()
     };
     let found = discover::discover(&cfg, &opts)?;
@@ -117,6 +119,7 @@ pub fn run(a: &DiscoverArgs) -> anyhow::Result<ExitCode> {
         ] {
             let (n, ha) = found
                 .candidates
+                .ranked()
                 .iter()
                 .filter(|c| c.label == l)
                 .fold((0, 0.0), |(n, s), c| (n + 1, s + c.area_ha));

@@ -25,6 +25,9 @@ pub enum AuditError {
         #[source]
         source: AttributeError,
     },
+    /// Discovery inside the audit (`[discovery] in_audit = true`) failed.
+    #[error(transparent)]
+    Discovery(Box<crate::discover::DiscoverError>),
     /// The `[imagery]` section does not say where the bands are.
     #[error("[imagery] {detail}")]
     Imagery { detail: &'static str },

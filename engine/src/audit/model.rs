@@ -395,4 +395,7 @@ pub struct AuditReport {
     /// `[accuracy]`: the assessment with the labelled sample (one-shot runs).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accuracy: Option<crate::accuracy::in_audit::AuditAccuracy>,
+    /// Discovery's candidates, with `[discovery] in_audit = true` (one-shot runs).
+    #[serde(skip)]
+    pub discovery: Option<crate::discover::in_audit::AuditDiscovery>,
 }

@@ -58,7 +58,9 @@ const MINE_MAP_MARGIN: usize = 10;
 /// # Errors
 /// Any input problem, as an [`AuditError`] naming the file, the feature and the fix.
 pub fn run(cfg: &AuditConfig, opts: &AuditOptions) -> Result<AuditReport, AuditError> {
-    run_with(cfg, opts, &mut OneShot)
+    let mut report = run_with(cfg, opts, &mut OneShot)?;
+    crate::discover::in_audit::attach(cfg, opts, &mut report)?;
+    Ok(report)
 }
 
 /// [`run`] with its measuring step supplied: one sweep ([`OneShot`]), one shard's
@@ -427,6 +429,7 @@ pub(crate) fn run_with(
         clear_obs_map,
         rasters,
         accuracy: None,
+        discovery: None,
     };
     crate::report::check_reconciliation(&report)?;
     if let (Some(a), Some(records)) = (&cfg.accuracy, labelled) {
@@ -478,6 +481,11 @@ pub fn write(report: &AuditReport, out: &Path) -> Result<(), AuditError> {
     };
     if let Err(e) = crate::report::write_all(&tmp, report) {
         return fail(e.into());
+    }
+    if let Some(d) = &report.discovery {
+        if let Err(e) = crate::discover::in_audit::write_files(d, &tmp) {
+            return fail(e);
+        }
     }
     if let Some(r) = &report.rasters {
         for name in &r.names {

@@ -55,6 +55,16 @@ pub struct DiscoveryConfig {
     /// and each patch is `new` or `persistent`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous_config: Option<PathBuf>,
+    /// Whether `reclaim audit` runs discovery too and puts the candidates into
+    /// the audit folder, `summary.json` and `report.html` (default false:
+    /// `[discovery]` then serves `reclaim discover` alone). `reclaim discover`
+    /// ignores it.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub in_audit: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 impl Default for DiscoveryConfig {
@@ -70,6 +80,7 @@ impl Default for DiscoveryConfig {
             exclude_layers: Vec::new(),
             min_compactness: 0.0,
             previous_config: None,
+            in_audit: false,
         }
     }
 }

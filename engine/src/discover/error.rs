@@ -38,6 +38,13 @@ pub enum DiscoverError {
     /// One patch holds more cell runs than the limit (a salt-and-pepper class map).
     #[error("a patch of bare land spans more than {limit} cell runs (near row {row}): the classification is likely noisy; exclude cropland/built-up classes ([discovery] exclude_classes), use connectivity = 4, or raise [limits] max_features")]
     TooManyRuns { limit: usize, row: usize },
+    /// The temporary file of the candidates' outlines cannot be written or read.
+    #[error("the temporary file of candidate outlines in {dir} failed: {source}; free disk space there (it takes about 0.8 KB per candidate) or write the output elsewhere")]
+    Spill {
+        dir: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
 }
 
 impl From<ConfigError> for DiscoverError {

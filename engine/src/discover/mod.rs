@@ -15,16 +15,22 @@
 //! - [`label`]: runs of cells → patches by union-find, closed as the sweep passes.
 //! - [`trace`]: a patch's cells → its pixel-edge polygons with holes.
 //! - [`model`]: candidates and the accounting of the land scanned.
+//! - [`spill`]: candidates' outlines on disk until they are written.
+//! - [`records`]: candidates' records on disk, ranked by small keys in memory.
 //! - [`run`]: one run end to end ([`discover`]).
 //! - [`write`]: the output folder (GeoJSON, CSV, summary.json, report.html).
+//! - [`in_audit`]: discovery inside `reclaim audit` (`[discovery] in_audit = true`).
 //! - [`error`]: what can stop a run.
 
 pub mod config;
 pub mod error;
+pub mod in_audit;
 pub mod label;
 pub mod model;
+pub mod records;
 pub mod run;
 pub mod scanline;
+pub mod spill;
 pub mod sweep;
 pub mod trace;
 pub mod write;
@@ -32,4 +38,5 @@ pub mod write;
 pub use config::DiscoveryConfig;
 pub use error::DiscoverError;
 pub use model::{Accounting, Candidate, Change, Discovery, Label};
+pub use records::Candidates;
 pub use run::{discover, DiscoverOptions};

@@ -2,6 +2,8 @@
 //! hectare scanned.
 
 use super::config::DiscoveryConfig;
+use super::error::DiscoverError;
+use super::spill::{Span, Spill};
 use crate::audit::model::{ClassMap, InputFile};
 use crate::warning::Warning;
 use geo::MultiPolygon;
@@ -96,8 +98,9 @@ pub struct Candidate {
     pub bare_before_ha: Option<f64>,
     /// Top-left cell of its first run (row, column): a stable tie-breaker.
     pub first_cell: (u32, u32),
-    /// Its outline in the raster's CRS (lon/lat is made as it is written).
-    pub geometry: MultiPolygon<f64>,
+    /// Where its outline (raster CRS) lies in the run's spill file: read it with
+    /// [`Discovery::outline`] (lon/lat is made as it is written).
+    pub outline: Span,
 }
 
 /// Hectares of the scanned land, each cell counted once.
@@ -130,8 +133,8 @@ pub struct Discovery {
     pub audit_date: String,
     /// The settings used (after the command line's overrides).
     pub settings: DiscoveryConfig,
-    /// Candidates by rank.
-    pub candidates: Vec<Candidate>,
+    /// Candidates by rank: keys in memory, records on disk.
+    pub candidates: super::records::Candidates,
     pub accounting: Accounting,
     /// The raster's CRS as `EPSG:…` (or its name).
     pub crs: String,
@@ -152,4 +155,17 @@ pub struct Discovery {
     /// Whether licences were given (without them every candidate is `unlicensed`
     /// only in the sense of "no licence known").
     pub with_licences: bool,
+    /// The candidates' outlines, on disk until written.
+    pub outlines: Spill,
+}
+
+impl Discovery {
+    /// The outline of `c` in the raster's CRS (exterior rings counter-clockwise,
+    /// holes clockwise; every corner a cell corner).
+    ///
+    /// # Errors
+    /// [`DiscoverError::Spill`] when the temporary file cannot be read back.
+    pub fn outline(&self, c: &Candidate) -> Result<MultiPolygon<f64>, DiscoverError> {
+        self.outlines.read(c.outline)
+    }
 }

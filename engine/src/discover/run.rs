@@ -5,7 +5,9 @@ use super::config::DiscoveryConfig;
 use super::error::DiscoverError;
 use super::label::Patch;
 use super::model::{Accounting, Candidate, Change, Discovery, Label, Nearest};
+use super::records::{encode_candidate, Candidates, PreRecord, Ranked, PRE_RECORD_BYTES};
 use super::scanline::Scanline;
+use super::spill::{Span, Spill, SpillWriter};
 use super::sweep::{self, state, Inputs};
 use crate::attribute::{self, Date, Licence, Pit, Responsibility};
 use crate::audit::checksum::ChecksumCache;
@@ -33,6 +35,10 @@ pub struct DiscoverOptions {
     /// Most cell runs one patch may hold (a cap against a noisy class map;
     /// 12 bytes each).
     pub max_runs: usize,
+    /// Where the candidates' outlines wait on disk until written (an unnamed
+    /// file; default: the system's temporary folder; the CLI uses the output
+    /// folder's parent).
+    pub spill_dir: Option<PathBuf>,
 }
 
 impl Default for DiscoverOptions {
@@ -41,6 +47,7 @@ impl Default for DiscoverOptions {
             limits: Limits::default(),
             checksum_cache: ChecksumCache::disabled(),
             max_runs: DEFAULT_MAX_RUNS,
+            spill_dir: None,
         }
     }
 }
@@ -242,6 +249,9 @@ pub fn discover(cfg: &AuditConfig, opts: &DiscoverOptions) -> Result<Discovery, 
                 .is_empty()
         })
     };
+    let spill_dir = opts.spill_dir.clone().unwrap_or_else(std::env::temp_dir);
+    let mut spill = SpillWriter::create(&spill_dir)?;
+    let mut pre_records = SpillWriter::create(&spill_dir)?;
     let swept = sweep::sweep(
         Inputs {
             imagery: &imagery,
@@ -258,9 +268,13 @@ pub fn discover(cfg: &AuditConfig, opts: &DiscoverOptions) -> Result<Discovery, 
             max_runs: opts.max_runs,
             map_px: MAP_PX,
             keep_runs: &keep_runs,
+            spill: &mut spill,
+            records: &mut pre_records,
         },
         &imagery.area,
     )?;
+    let spill = spill.finish()?;
+    let pre_records = pre_records.finish()?;
 
     let ha = |s: u8| swept.m2.get(usize::from(s)).copied().unwrap_or(0.0) / 10_000.0;
     let mut acc = Accounting {
@@ -285,38 +299,40 @@ pub fn discover(cfg: &AuditConfig, opts: &DiscoverOptions) -> Result<Discovery, 
 
     let to_lonlat = Transformer::new(&crs, &Crs::from_epsg(4326).map_err(crs_err(&imagery))?)
         .map_err(crs_err(&imagery))?;
+    let index = crate::index::FootprintIndex::new(licences.iter().map(|l| &l.geometry));
+    let lic_path = cfg
+        .licenses
+        .as_ref()
+        .map_or_else(|| cfg.pits.path.clone(), |l| l.path.clone());
+    let ctx = Context {
+        grid: &grid,
+        settings: &settings,
+        licences: &licences,
+        lic_meta: &lic_meta,
+        index: &index,
+        rule: &rule,
+        area: &imagery.area,
+        with_previous: previous.is_some(),
+        outlines: &spill,
+        to_lonlat: &to_lonlat,
+        imagery: &imagery,
+    };
     let candidates = build_candidates(
+        &ctx,
         swept.patches,
-        &grid,
-        &settings,
-        &licences,
-        &rule,
-        &imagery.area,
-        previous.is_some(),
+        swept.listed,
+        &pre_records,
+        SpillWriter::create(&spill_dir)?,
         &mut acc,
     )
-    .map_err(|source| AuditError::Attribute {
-        path: cfg
-            .licenses
-            .as_ref()
-            .map_or_else(|| cfg.pits.path.clone(), |l| l.path.clone()),
-        source,
+    .map_err(|e| match e {
+        Built::Attribute(source) => DiscoverError::from(AuditError::Attribute {
+            path: lic_path.clone(),
+            source,
+        }),
+        Built::Other(e) => e,
     })?;
-    let index = crate::index::FootprintIndex::new(licences.iter().map(|l| &l.geometry));
-    let candidates = candidates
-        .into_par_iter()
-        .map(|mut c| {
-            // Every corner transforms (the file is written from the same transform).
-            to_lonlat
-                .transform_multipolygon(&c.geometry)
-                .map_err(crs_err(&imagery))?;
-            c.centroid_lonlat = to_lonlat
-                .transform_point(c.centroid.0, c.centroid.1)
-                .map_err(crs_err(&imagery))?;
-            c.nearest = nearest(&c.geometry, &licences, &lic_meta, &index);
-            Ok(c)
-        })
-        .collect::<Result<Vec<_>, DiscoverError>>()?;
+    drop(pre_records);
 
     let inputs = hashing.join().map_err(|_| AuditError::Reconciliation {
         detail: "the input-checksum thread stopped unexpectedly".into(),
@@ -346,6 +362,7 @@ pub fn discover(cfg: &AuditConfig, opts: &DiscoverOptions) -> Result<Discovery, 
         licences: liable_outlines,
         to_lonlat,
         with_licences: !licences.is_empty(),
+        outlines: spill,
     })
 }
 
@@ -446,173 +463,281 @@ fn check_grid(
     })))
 }
 
-use super::sweep::Traced;
-
-/// Outlines, compactness filter, licence labels and ranks of the kept patches.
-#[allow(clippy::too_many_arguments)]
-fn build_candidates(
-    patches: Vec<(Patch, Traced)>,
-    grid: &Grid,
-    settings: &DiscoveryConfig,
-    licences: &[Licence],
-    rule: &attribute::LiabilityRule,
-    area: &crate::area::AreaModel,
+/// What [`build_candidates`] reads besides the patches.
+struct Context<'a> {
+    grid: &'a Grid,
+    settings: &'a DiscoveryConfig,
+    licences: &'a [Licence],
+    lic_meta: &'a [crate::audit::aggregate::LicenceMeta],
+    index: &'a crate::index::FootprintIndex,
+    rule: &'a attribute::LiabilityRule,
+    area: &'a crate::area::AreaModel,
     with_previous: bool,
+    outlines: &'a Spill,
+    to_lonlat: &'a Transformer,
+    imagery: &'a Imagery,
+}
+
+/// What stops [`build_candidates`].
+enum Built {
+    Attribute(attribute::AttributeError),
+    Other(DiscoverError),
+}
+
+impl From<DiscoverError> for Built {
+    fn from(e: DiscoverError) -> Self {
+        Built::Other(e)
+    }
+}
+
+/// Pre-records read back at a time (≈ 0.5 MB).
+const CHUNK: usize = 4096;
+
+/// Compactness filter, licence labels, nearest licences and ranks of the listed
+/// patches, streamed from their pre-records in closing order; each candidate's
+/// record goes to `records`, and only its [`Ranked`] key stays in memory. The
+/// patches near a liable licence (`near`, with their runs) are labelled together
+/// by the audit's attribution cut.
+fn build_candidates(
+    ctx: &Context<'_>,
+    near: Vec<Patch>,
+    listed: u64,
+    pre: &Spill,
+    mut records: SpillWriter,
     acc: &mut Accounting,
-) -> Result<Vec<Candidate>, attribute::AttributeError> {
-    let traced = patches;
-    let mut kept = Vec::new();
-    for (p, (o, centroid, first)) in traced {
-        let planar = o.polygons.unsigned_area();
-        let compactness = if o.perimeter > 0.0 {
-            4.0 * std::f64::consts::PI * planar / (o.perimeter * o.perimeter)
-        } else {
-            0.0
-        };
-        if compactness < settings.min_compactness {
-            acc.below_min_compactness.0 += 1;
-            acc.below_min_compactness.1 += p.area_m2 / 10_000.0;
-            continue;
+) -> Result<Candidates, Built> {
+    let mut near = near.into_iter();
+    // Near patches kept: (kept index, runs, pre-record, compactness).
+    let mut near_kept: Vec<(usize, Patch, PreRecord, f64)> = Vec::new();
+    let mut far: Vec<(PreRecord, f64)> = Vec::with_capacity(CHUNK);
+    let mut ranked: Vec<Ranked> = Vec::new();
+    let mut kept = 0usize;
+    let mut at = 0u64;
+    while at < listed {
+        let n = (listed - at).min(CHUNK as u64);
+        let bytes = pre
+            .read_bytes_io(Span {
+                offset: at * PRE_RECORD_BYTES as u64,
+                len: n * PRE_RECORD_BYTES as u64,
+            })
+            .map_err(|source| DiscoverError::Spill {
+                dir: pre.dir().to_path_buf(),
+                source,
+            })?;
+        at += n;
+        for b in bytes.chunks_exact(PRE_RECORD_BYTES) {
+            let r = PreRecord::decode(b).map_err(|source| DiscoverError::Spill {
+                dir: pre.dir().to_path_buf(),
+                source,
+            })?;
+            let patch = if r.near { near.next() } else { None };
+            let o = &r.outline;
+            let compactness = if o.perimeter > 0.0 {
+                4.0 * std::f64::consts::PI * o.planar_area / (o.perimeter * o.perimeter)
+            } else {
+                0.0
+            };
+            if compactness < ctx.settings.min_compactness {
+                acc.below_min_compactness.0 += 1;
+                acc.below_min_compactness.1 += r.area_m2 / 10_000.0;
+                continue;
+            }
+            let i = kept;
+            kept += 1;
+            match patch {
+                Some(p) => near_kept.push((i, p, r, compactness)),
+                None => far.push((r, compactness)),
+            }
         }
-        kept.push((p, o, (compactness, centroid, first)));
+        // Far from every liable licence: unlicensed, nothing inside.
+        let made = far
+            .par_drain(..)
+            .map(|(r, compactness)| finish(ctx, make(ctx, &r, compactness, Vec::new())))
+            .collect::<Result<Vec<_>, DiscoverError>>()?;
+        store(made, &mut records, &mut ranked)?;
     }
-    // Inside the liable licences: the audit's own cut (exact polygon pieces), for
-    // the candidates whose box meets a liable licence's (the others keep no runs).
-    let liable: Vec<&Licence> = licences.iter().filter(|l| rule.is_liable(l)).collect();
-    let liable_index = crate::index::FootprintIndex::new(liable.iter().map(|l| &l.geometry));
-    let mut near: Vec<usize> = Vec::new();
-    let mut hits = Vec::new();
-    for (i, (p, o, _)) in kept.iter_mut().enumerate() {
-        let meets = o.polygons.bounding_rect().is_some_and(|b| {
-            liable_index.query_into((b.min().x, b.min().y, b.max().x, b.max().y), &mut hits);
-            !hits.is_empty()
-        });
-        if meets {
-            near.push(i);
-        } else {
-            p.runs = Vec::new();
-        }
-    }
-    let pits: Vec<Pit> = near
-        .iter()
-        .map(|&i| Pit {
-            id: format!("patch-{i}"),
-            geometry: kept[i].1.polygons.clone(),
+
+    // Near a liable licence: the audit's own cut (exact polygon pieces).
+    let pits: Vec<Pit> = near_kept
+        .par_iter()
+        .map(|(i, _, r, _)| {
+            Ok(Pit {
+                id: format!("patch-{i}"),
+                geometry: ctx.outlines.read(r.outline.span)?,
+            })
         })
-        .collect();
-    let mut inside: Vec<Vec<(String, f64)>> = vec![Vec::new(); kept.len()];
+        .collect::<Result<_, DiscoverError>>()?;
+    let mut inside: Vec<Vec<(String, f64)>> = vec![Vec::new(); near_kept.len()];
     if !pits.is_empty() {
-        let att = attribute::attribute(&pits, licences, rule)?;
+        let att = attribute::attribute(&pits, ctx.licences, ctx.rule).map_err(Built::Attribute)?;
         for piece in att.pieces {
             if let Responsibility::Responsible { licence_id, .. } = &piece.responsibility {
-                let m2 = area.polygon_m2(&piece.geometry);
-                if let Some(v) = near.get(piece.pit_index).and_then(|&i| inside.get_mut(i)) {
+                let m2 = ctx.area.polygon_m2(&piece.geometry);
+                if let Some(v) = inside.get_mut(piece.pit_index) {
                     v.push((licence_id.clone(), m2));
                 }
             }
         }
     }
+    drop(pits);
     // Refine each candidate's area inside its licences with the exact coverage
     // of each licence over its cells (no integer frame; ~1e-15 relative), when
     // the licences it touches do not overlap one another (else the cut's areas
     // stand, to ~1e-9).
     let by_id: std::collections::HashMap<&str, &Licence> =
-        licences.iter().map(|l| (l.id.as_str(), l)).collect();
-    let inside: Vec<Vec<(String, f64)>> = kept
-        .par_iter()
+        ctx.licences.iter().map(|l| (l.id.as_str(), l)).collect();
+    let made = near_kept
+        .into_par_iter()
         .zip(inside)
-        .map(|((p, _, _), lic)| {
-            let geoms: Vec<&MultiPolygon<f64>> = lic
-                .iter()
-                .filter_map(|(id, _)| by_id.get(id.as_str()).map(|l| &l.geometry))
-                .collect();
-            if geoms.len() != lic.len() || !pairwise_disjoint(&geoms) {
-                return lic;
-            }
-            let window = runs_window(&p.runs);
-            lic.iter()
-                .zip(&geoms)
-                .map(
-                    |((id, cut_m2), g)| match crate::coverage::coverage_clipped(g, grid, window) {
-                        Ok(cov) => {
-                            let m2: f64 = p
-                                .runs
-                                .iter()
-                                .map(|r| {
-                                    let row = r.row as usize;
-                                    let f: f64 =
-                                        (r.c0..r.c1).map(|c| cov.get(c as usize, row)).sum();
-                                    f * area.cell_m2(row)
-                                })
-                                .sum();
-                            (id.clone(), m2)
-                        }
-                        Err(_) => (id.clone(), *cut_m2),
-                    },
-                )
-                .collect()
+        .map(|((_, p, r, compactness), lic)| {
+            let lic = refine(ctx, &by_id, &p, lic);
+            finish(ctx, make(ctx, &r, compactness, lic))
         })
-        .collect();
-    let mut out: Vec<Candidate> = kept
-        .into_iter()
-        .zip(inside)
-        .map(|((p, o, (compactness, centroid, first)), mut lic)| {
-            lic.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-            let area_m2 = p.area_m2;
-            let inside_m2: f64 = lic.iter().map(|l| l.1).sum::<f64>().min(area_m2);
-            let outside_m2 = (area_m2 - inside_m2).max(0.0);
-            let tol = LABEL_TOLERANCE * area_m2;
-            let label = if inside_m2 <= tol {
-                Label::Unlicensed
-            } else if outside_m2 <= tol {
-                Label::WithinLicence
-            } else {
-                Label::BeyondLicence
-            };
-            let (inside_m2, outside_m2) = match label {
-                Label::Unlicensed => (0.0, area_m2),
-                Label::WithinLicence => (area_m2, 0.0),
-                Label::BeyondLicence => (inside_m2, outside_m2),
-            };
-            let change = with_previous.then_some(if p.before_m2 * 2.0 >= area_m2 {
-                Change::Persistent
-            } else {
-                Change::New
-            });
-            Candidate {
-                id: String::new(),
-                rank: 0,
-                label,
-                change,
-                area_ha: area_m2 / 10_000.0,
-                cells: p.cells,
-                inside_licence_ha: inside_m2 / 10_000.0,
-                outside_licence_ha: outside_m2 / 10_000.0,
-                licence_ids: lic.into_iter().map(|l| l.0).collect(),
-                nearest: None,
-                centroid,
-                centroid_lonlat: (f64::NAN, f64::NAN),
-                holes: o.holes,
-                perimeter: o.perimeter,
-                compactness,
-                bare_before_ha: with_previous.then_some(p.before_m2 / 10_000.0),
-                first_cell: first,
-                geometry: o.polygons,
-            }
-        })
-        .collect();
-    out.sort_by(|a, b| {
+        .collect::<Result<Vec<_>, DiscoverError>>()?;
+    store(made, &mut records, &mut ranked)?;
+
+    ranked.sort_by(|a, b| {
         b.cells
             .cmp(&a.cells)
             .then_with(|| b.area_ha.total_cmp(&a.area_ha))
             .then_with(|| a.first_cell.cmp(&b.first_cell))
     });
-    for (i, c) in out.iter_mut().enumerate() {
-        c.rank = i + 1;
-        c.id = format!("D{:04}", i + 1);
+    acc.candidates = (
+        ranked.len() as u64,
+        ranked.iter().map(|c| c.area_ha).sum::<f64>(),
+    );
+    Ok(Candidates::new(ranked, Some(records.finish()?)))
+}
+
+/// Writes candidates' records; keeps their keys.
+fn store(
+    made: Vec<Candidate>,
+    records: &mut SpillWriter,
+    ranked: &mut Vec<Ranked>,
+) -> Result<(), DiscoverError> {
+    let mut buf = Vec::new();
+    for c in made {
+        buf.clear();
+        encode_candidate(&c, &mut buf);
+        let record = records.push_bytes(&buf)?;
+        ranked.push(Ranked {
+            cells: c.cells,
+            area_ha: c.area_ha,
+            first_cell: c.first_cell,
+            label: c.label,
+            change: c.change,
+            outside_licence_ha: c.outside_licence_ha,
+            outline: c.outline,
+            record,
+        });
     }
-    acc.candidates = (out.len() as u64, out.iter().map(|c| c.area_ha).sum::<f64>());
-    Ok(out)
+    Ok(())
+}
+
+/// The areas inside each licence of `lic`, by exact coverage over the patch's
+/// cells when those licences do not overlap one another (else as given).
+fn refine(
+    ctx: &Context<'_>,
+    by_id: &std::collections::HashMap<&str, &Licence>,
+    p: &Patch,
+    lic: Vec<(String, f64)>,
+) -> Vec<(String, f64)> {
+    let geoms: Vec<&MultiPolygon<f64>> = lic
+        .iter()
+        .filter_map(|(id, _)| by_id.get(id.as_str()).map(|l| &l.geometry))
+        .collect();
+    if geoms.len() != lic.len() || !pairwise_disjoint(&geoms) {
+        return lic;
+    }
+    let window = runs_window(&p.runs);
+    lic.iter()
+        .zip(&geoms)
+        .map(
+            |((id, cut_m2), g)| match crate::coverage::coverage_clipped(g, ctx.grid, window) {
+                Ok(cov) => {
+                    let m2: f64 = p
+                        .runs
+                        .iter()
+                        .map(|r| {
+                            let row = r.row as usize;
+                            let f: f64 = (r.c0..r.c1).map(|c| cov.get(c as usize, row)).sum();
+                            f * ctx.area.cell_m2(row)
+                        })
+                        .sum();
+                    (id.clone(), m2)
+                }
+                Err(_) => (id.clone(), *cut_m2),
+            },
+        )
+        .collect()
+}
+
+/// A candidate from its pre-record and the areas inside each liable licence.
+fn make(
+    ctx: &Context<'_>,
+    r: &PreRecord,
+    compactness: f64,
+    mut lic: Vec<(String, f64)>,
+) -> Candidate {
+    lic.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let area_m2 = r.area_m2;
+    let inside_m2: f64 = lic.iter().map(|l| l.1).sum::<f64>().min(area_m2);
+    let outside_m2 = (area_m2 - inside_m2).max(0.0);
+    let tol = LABEL_TOLERANCE * area_m2;
+    let label = if inside_m2 <= tol {
+        Label::Unlicensed
+    } else if outside_m2 <= tol {
+        Label::WithinLicence
+    } else {
+        Label::BeyondLicence
+    };
+    let (inside_m2, outside_m2) = match label {
+        Label::Unlicensed => (0.0, area_m2),
+        Label::WithinLicence => (area_m2, 0.0),
+        Label::BeyondLicence => (inside_m2, outside_m2),
+    };
+    let change = ctx
+        .with_previous
+        .then_some(if r.before_m2 * 2.0 >= area_m2 {
+            Change::Persistent
+        } else {
+            Change::New
+        });
+    Candidate {
+        id: String::new(),
+        rank: 0,
+        label,
+        change,
+        area_ha: area_m2 / 10_000.0,
+        cells: r.cells,
+        inside_licence_ha: inside_m2 / 10_000.0,
+        outside_licence_ha: outside_m2 / 10_000.0,
+        licence_ids: lic.into_iter().map(|l| l.0).collect(),
+        nearest: None,
+        centroid: r.centroid,
+        centroid_lonlat: (f64::NAN, f64::NAN),
+        holes: r.outline.holes,
+        perimeter: r.outline.perimeter,
+        compactness,
+        bare_before_ha: ctx.with_previous.then_some(r.before_m2 / 10_000.0),
+        first_cell: r.first,
+        outline: r.outline.span,
+    }
+}
+
+/// Lon/lat and the nearest licence of a candidate (its outline read back).
+fn finish(ctx: &Context<'_>, mut c: Candidate) -> Result<Candidate, DiscoverError> {
+    let geometry = ctx.outlines.read(c.outline)?;
+    // Every corner transforms (the file is written from the same transform).
+    ctx.to_lonlat
+        .transform_multipolygon(&geometry)
+        .map_err(crs_err(ctx.imagery))?;
+    c.centroid_lonlat = ctx
+        .to_lonlat
+        .transform_point(c.centroid.0, c.centroid.1)
+        .map_err(crs_err(ctx.imagery))?;
+    c.nearest = nearest(&geometry, ctx.licences, ctx.lic_meta, ctx.index);
+    Ok(c)
 }
 
 /// The grid window of a patch's runs.

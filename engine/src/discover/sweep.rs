@@ -8,7 +8,9 @@
 
 use super::error::DiscoverError;
 use super::label::{Labeller, Patch, Run};
+use super::records::PreRecord;
 use super::scanline::{paint_spans, Scanline};
+use super::spill::{Span, SpillWriter};
 use crate::area::AreaModel;
 use crate::audit::imagery::{BlockBands, Imagery, Readers};
 use crate::audit::model::ClassMap;
@@ -72,11 +74,27 @@ pub struct Inputs<'a> {
     pub map_px: usize,
     /// Whether a listed patch (by its outline) keeps its runs for later.
     pub keep_runs: &'a (dyn Fn(&MultiPolygon<f64>) -> bool + Sync),
+    /// Where listed patches' outlines go as they close.
+    pub spill: &'a mut SpillWriter,
+    /// Where listed patches' [`PreRecord`]s go, in closing order.
+    pub records: &'a mut SpillWriter,
 }
 
-/// A listed patch's outline, the centre of its cells (map coordinates) and its
-/// first cell (row, column).
-pub type Traced = (super::trace::Outline, (f64, f64), (u32, u32));
+/// What is kept in memory of a listed patch's outline (the outline itself is
+/// in the spill file).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct OutlineRecord {
+    /// Where the outline lies in the spill file.
+    pub span: Span,
+    /// Planar area of the outline, map units².
+    pub planar_area: f64,
+    /// Length of every ring, map units.
+    pub perimeter: f64,
+    /// Number of holes.
+    pub holes: usize,
+    /// Bounding box (min x, min y, max x, max y), map units.
+    pub bbox: Option<(f64, f64, f64, f64)>,
+}
 
 /// The rasters the workers read.
 struct Sources<'a> {
@@ -97,9 +115,11 @@ struct Limits {
 /// What the sweep found.
 #[derive(Debug)]
 pub struct Swept {
-    /// Patches of at least the minimum area, in the order they closed, traced
-    /// (runs dropped unless `keep_runs`).
-    pub patches: Vec<(Patch, Traced)>,
+    /// The listed patches whose runs were kept (`keep_runs`), in the order they
+    /// closed; every listed patch has a [`PreRecord`] in `records`, in that order.
+    pub patches: Vec<Patch>,
+    /// Listed patches (records written).
+    pub listed: u64,
     /// Patches below the minimum area: count and m².
     pub small: (u64, f64),
     /// m² of each state (index = state code; exclusion layers from
@@ -139,6 +159,8 @@ pub fn sweep(inp: Inputs<'_>, area: &AreaModel) -> Result<Swept, DiscoverError> 
         max_runs,
         map_px,
         keep_runs,
+        spill,
+        records,
     } = inp;
     let src = Sources {
         imagery,
@@ -227,6 +249,7 @@ pub fn sweep(inp: Inputs<'_>, area: &AreaModel) -> Result<Swept, DiscoverError> 
     let mut counts = vec![0u64; n_states];
     let mut before_m2 = 0.0;
     let mut patches = Vec::new();
+    let mut listed = 0u64;
     let mut small = (0u64, 0.0);
     let mut closed = Vec::new();
     let mut runs: Vec<(Run, u32)> = Vec::new();
@@ -327,7 +350,8 @@ pub fn sweep(inp: Inputs<'_>, area: &AreaModel) -> Result<Swept, DiscoverError> 
                         inp.min_area_m2,
                         &grid.transform,
                         keep_runs,
-                    );
+                        (&mut *spill, &mut *records, &mut listed),
+                    )?;
                     if (row - win.row_off).is_multiple_of(k) {
                         let my = (row - win.row_off) / k;
                         for mx in 0..mw {
@@ -356,12 +380,14 @@ pub fn sweep(inp: Inputs<'_>, area: &AreaModel) -> Result<Swept, DiscoverError> 
         inp.min_area_m2,
         &grid.transform,
         keep_runs,
-    );
+        (spill, records, &mut listed),
+    )?;
     let t = grid.transform;
     let (xa, ya) = t.apply(win.col_off as f64, win.row_off as f64);
     let (xb, yb) = t.apply((win.col_off + mw * k) as f64, (win.row_off + mh * k) as f64);
     Ok(Swept {
         patches,
+        listed,
         small,
         m2,
         before_m2,
@@ -374,17 +400,19 @@ pub fn sweep(inp: Inputs<'_>, area: &AreaModel) -> Result<Swept, DiscoverError> 
     })
 }
 
-/// Traces closed patches of at least `min_m2` into `patches` (dropping their
-/// runs unless `keep_runs`); counts the rest.
+/// Traces closed patches of at least `min_m2`, spills their outlines and their
+/// [`PreRecord`]s, and keeps in `patches` those whose runs `keep_runs` wants;
+/// counts the rest.
 fn keep(
     closed: &mut Vec<Patch>,
-    patches: &mut Vec<(Patch, Traced)>,
+    patches: &mut Vec<Patch>,
     small: &mut (u64, f64),
     min_m2: f64,
     t: &crate::grid::GeoTransform,
     keep_runs: &(dyn Fn(&MultiPolygon<f64>) -> bool + Sync),
-) {
-    for mut p in closed.drain(..) {
+    (spill, records, listed): (&mut SpillWriter, &mut SpillWriter, &mut u64),
+) -> Result<(), DiscoverError> {
+    for p in closed.drain(..) {
         // "At least": a patch of exactly the minimum (to rounding of the sum) counts.
         if p.area_m2 < min_m2 * (1.0 - 1e-12) {
             small.0 += 1;
@@ -401,11 +429,33 @@ fn keep(
         let n = p.cells.max(1) as f64;
         let centroid = t.apply(sx / n, sy / n);
         let first = p.runs.first().map_or((0, 0), |r| (r.row, r.c0));
-        if !keep_runs(&o.polygons) {
-            p.runs = Vec::new();
+        let near = keep_runs(&o.polygons);
+        let outline = OutlineRecord {
+            span: spill.push(&o.polygons)?,
+            planar_area: geo::Area::unsigned_area(&o.polygons),
+            perimeter: o.perimeter,
+            holes: o.holes,
+            bbox: geo::BoundingRect::bounding_rect(&o.polygons)
+                .map(|b| (b.min().x, b.min().y, b.max().x, b.max().y)),
+        };
+        let record = PreRecord {
+            cells: p.cells,
+            area_m2: p.area_m2,
+            before_m2: p.before_m2,
+            centroid,
+            first,
+            near,
+            outline,
+        };
+        let mut buf = Vec::with_capacity(super::records::PRE_RECORD_BYTES);
+        record.encode(&mut buf);
+        records.push_bytes(&buf)?;
+        *listed += 1;
+        if near {
+            patches.push(p);
         }
-        patches.push((p, (o, centroid, first)));
     }
+    Ok(())
 }
 
 /// The states of one block window: class, excluded class, bare last year.

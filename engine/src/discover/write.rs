@@ -53,22 +53,8 @@ pub fn write(d: &Discovery, out: &Path, inputs: &[(String, PathBuf)]) -> Result<
     let tmp = temp_sibling(out);
     let _ = std::fs::remove_dir_all(&tmp);
     std::fs::create_dir(&tmp).map_err(|e| io(&tmp, e))?;
-    // Streamed into the temporary folder, which is swapped in whole.
-    let stream =
-        |name: &str, f: &dyn Fn(&mut std::io::BufWriter<std::fs::File>) -> std::io::Result<()>| {
-            let path = tmp.join(name);
-            (|| {
-                let mut w =
-                    std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&path)?);
-                f(&mut w)?;
-                w.into_inner().map_err(|e| e.into_error())?.sync_all()
-            })()
-            .map_err(|e| io(&path, e))
-        };
     let files: Result<(), DiscoverError> = (|| {
-        stream(GEOJSON, &|w| geojson_lonlat(d, w))?;
-        stream(GEOJSON_PROJECTED, &|w| geojson_projected(d, w))?;
-        stream(CSV, &|w| csv(d, w))?;
+        write_candidate_files(d, &tmp)?;
         crate::output::write_atomic(&tmp.join(SUMMARY), summary_json(d).as_bytes())?;
         crate::output::write_atomic(&tmp.join(HTML), report_html(d)?.as_bytes())?;
         Ok(())
@@ -78,6 +64,34 @@ pub fn write(d: &Discovery, out: &Path, inputs: &[(String, PathBuf)]) -> Result<
         return Err(e);
     }
     Ok(())
+}
+
+/// Streams `candidates.geojson`, `candidates_projected.geojson` and
+/// `candidates.csv` into the existing (temporary) folder `dir`, reading each
+/// outline back from the spill file as it is written.
+///
+/// # Errors
+/// [`Error::Output`] naming the file not written.
+pub fn write_candidate_files(d: &Discovery, dir: &Path) -> Result<(), DiscoverError> {
+    let stream =
+        |name: &str, f: &dyn Fn(&mut std::io::BufWriter<std::fs::File>) -> std::io::Result<()>| {
+            let path = dir.join(name);
+            (|| {
+                let mut w =
+                    std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&path)?);
+                f(&mut w)?;
+                w.into_inner().map_err(|e| e.into_error())?.sync_all()
+            })()
+            .map_err(|source| {
+                DiscoverError::from(Error::Output {
+                    path: path.clone(),
+                    source,
+                })
+            })
+        };
+    stream(GEOJSON, &|w| geojson_lonlat(d, w))?;
+    stream(GEOJSON_PROJECTED, &|w| geojson_projected(d, w))?;
+    stream(CSV, &|w| csv(d, w))
 }
 
 /// The properties of a candidate, in column order.
@@ -121,7 +135,7 @@ fn object(fields: &[(&str, Value)]) -> String {
 fn collection(
     d: &Discovery,
     crs_member: Option<String>,
-    geometry: impl Fn(&Candidate) -> String,
+    geometry: impl Fn(&Candidate) -> std::io::Result<String>,
     w: &mut impl Write,
 ) -> std::io::Result<()> {
     w.write_all(b"{\"type\":\"FeatureCollection\",")?;
@@ -131,10 +145,11 @@ fn collection(
     }
     w.write_all(b"\"features\":[\n")?;
     for (i, c) in d.candidates.iter().enumerate() {
+        let c = &c?;
         w.write_all(b"{\"type\":\"Feature\",\"properties\":")?;
         w.write_all(object(&properties(c)).as_bytes())?;
         w.write_all(b",\"geometry\":")?;
-        w.write_all(geometry(c).as_bytes())?;
+        w.write_all(geometry(c)?.as_bytes())?;
         w.write_all(if i + 1 < d.candidates.len() {
             b"},\n"
         } else {
@@ -149,10 +164,13 @@ pub fn geojson_lonlat(d: &Discovery, w: &mut impl Write) -> std::io::Result<()> 
     collection(
         d,
         None,
-        |c| match d.to_lonlat.transform_multipolygon(&c.geometry) {
-            Ok(g) => crate::report::orphans::multipolygon_json(&g),
-            // Checked when the candidates were made (their centroids).
-            Err(_) => "null".to_string(),
+        |c| {
+            let g = d.outlines.read_io(c.outline)?;
+            Ok(match d.to_lonlat.transform_multipolygon(&g) {
+                Ok(g) => crate::report::orphans::multipolygon_json(&g),
+                // Checked when the candidates were made.
+                Err(_) => "null".to_string(),
+            })
         },
         w,
     )
@@ -171,7 +189,7 @@ pub fn geojson_projected(d: &Discovery, w: &mut impl Write) -> std::io::Result<(
     collection(
         d,
         Some(format!("\"crs\":{crs}")),
-        |c| exact_json(&c.geometry),
+        |c| Ok(exact_json(&d.outlines.read_io(c.outline)?)),
         w,
     )
 }
@@ -223,7 +241,8 @@ pub fn csv(d: &Discovery, w: &mut impl Write) -> std::io::Result<()> {
             "bare_before_ha",
         ],
     );
-    for c in &d.candidates {
+    for c in d.candidates.iter() {
+        let c = &c?;
         let n = c.nearest.as_ref();
         push_record(
             &mut out,
@@ -258,6 +277,7 @@ pub fn csv(d: &Discovery, w: &mut impl Write) -> std::io::Result<()> {
 /// Count and hectares of the candidates with `label`.
 fn by_label(d: &Discovery, label: Label) -> (usize, f64) {
     d.candidates
+        .ranked()
         .iter()
         .filter(|c| c.label == label)
         .fold((0, 0.0), |(n, a), c| (n + 1, a + c.area_ha))
@@ -280,12 +300,14 @@ pub fn summary_json(d: &Discovery) -> String {
     .collect();
     let beyond_outside: f64 = d
         .candidates
+        .ranked()
         .iter()
         .filter(|c| c.label == Label::BeyondLicence)
         .map(|c| c.outside_licence_ha)
         .sum();
-    let change = d.candidates.iter().any(|c| c.change.is_some()).then(|| {
-        let count = |k: super::model::Change| d.candidates.iter().filter(|c| c.change == Some(k)).count();
+    let ranked = d.candidates.ranked();
+    let change = ranked.iter().any(|c| c.change.is_some()).then(|| {
+        let count = |k: super::model::Change| ranked.iter().filter(|c| c.change == Some(k)).count();
         json!({"new": count(super::model::Change::New), "persistent": count(super::model::Change::Persistent)})
     });
     let v = json!({
@@ -372,20 +394,34 @@ pub fn report_html(d: &Discovery) -> Result<String, DiscoverError> {
     h += "</table>\n";
     // The map: classes of the scanned land, candidates outlined (red: outside
     // the licences, wholly or partly), liable licences dashed.
-    let outlines: Vec<crate::report::maps::Outline<'_>> = d
-        .candidates
-        .iter()
-        .map(|c| crate::report::maps::Outline {
-            geometry: &c.geometry,
-            legacy: c.label != Label::WithinLicence,
-        })
-        .collect();
+    // Outlines come back from the spill file one at a time, in rank order.
+    let failed: std::cell::RefCell<Option<DiscoverError>> = std::cell::RefCell::new(None);
+    let outlines = |legacy: bool, draw: &mut dyn FnMut(&MultiPolygon<f64>)| {
+        for c in d
+            .candidates
+            .ranked()
+            .iter()
+            .filter(|c| (c.label != Label::WithinLicence) == legacy)
+        {
+            match d.outlines.read(c.outline) {
+                Ok(g) => draw(&g),
+                Err(e) => {
+                    failed.borrow_mut().get_or_insert(e);
+                    return;
+                }
+            }
+        }
+    };
     let boundary = (!d.licences.0.is_empty()).then_some(&d.licences);
     let geographic = crate::report::html::is_geographic(&d.crs);
-    if let Some(m) =
-        crate::report::maps::render_map("discover", &d.map, &outlines, boundary, 600, geographic)
-            .map_err(|e| DiscoverError::from(crate::audit::AuditError::from(e)))?
-    {
+    let map = crate::report::maps::render_map_streamed(
+        "discover", &d.map, &outlines, boundary, 600, geographic,
+    )
+    .map_err(|e| DiscoverError::from(crate::audit::AuditError::from(e)))?;
+    if let Some(e) = failed.into_inner() {
+        return Err(e);
+    }
+    if let Some(m) = map {
         h += &format!(
             "<h2>Map</h2><p>Green restored, brown bare, blue water, grey unobserved; candidates outlined (red: outside the liable licences, wholly or partly); liable licences dashed.{}</p><img alt=\"map\" width=\"{}\" height=\"{}\" src=\"data:image/png;base64,{}\">\n",
             m.scale_label.map(|s| format!(" Scale bar {s}.")).unwrap_or_default(),
@@ -396,7 +432,8 @@ pub fn report_html(d: &Discovery) -> Result<String, DiscoverError> {
     }
     h += "<h2>Candidates</h2><table><tr><th>rank</th><th>id</th><th>label</th><th>area ha</th><th>outside licence ha</th><th>nearest licence</th><th>distance m</th><th>change</th><th>lon</th><th>lat</th></tr>\n";
     const MAX_ROWS: usize = 1000;
-    for c in d.candidates.iter().take(MAX_ROWS) {
+    for i in 0..d.candidates.len().min(MAX_ROWS) {
+        let c = &d.candidates.get(i)?;
         let n = c.nearest.as_ref();
         h += &format!(
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{:.4}</td><td>{:.4}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.6}</td><td>{:.6}</td></tr>\n",

@@ -143,6 +143,7 @@ pub fn report_html(report: &AuditReport) -> Result<String, ReportError> {
     page.county_map(&mut out)?;
     page.composite(&mut out)?;
     page.orphans(&mut out);
+    super::discovery_section::section(report, &mut out);
     page.mines(&mut out)?;
     page.overlaps(&mut out);
     page.provenance(&mut out);

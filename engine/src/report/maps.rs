@@ -184,6 +184,37 @@ pub fn render_map_coloured(
     }))
 }
 
+/// [`render_map`] with the outlines drawn as a caller hands them over:
+/// `outlines(legacy, draw)` calls `draw` on every outline of that kind (the
+/// responsible ones are drawn first, the legacy ones on top), so they need not
+/// all be in memory at once.
+///
+/// # Errors
+/// As [`render_map`].
+pub fn render_map_streamed(
+    name: &str,
+    map: &ClassMap,
+    outlines: &OutlineSource<'_>,
+    boundary: Option<&MultiPolygon<f64>>,
+    min_width: usize,
+    geographic: bool,
+) -> Result<Option<MapImage>, ReportError> {
+    let colours: [Rgb; 256] = std::array::from_fn(|v| class_colour(v as u8));
+    let Some(p) = paint_map_with(map, &colours, outlines, boundary, min_width, geographic)? else {
+        return Ok(None);
+    };
+    Ok(Some(MapImage {
+        png: p.canvas.encode_png(name)?,
+        width: p.canvas.width(),
+        height: p.canvas.height(),
+        scale_label: p.scale_label,
+        boundary_shown: p.boundary_shown,
+    }))
+}
+
+/// Hands every outline of one kind (`legacy` or not) to a drawing callback.
+pub type OutlineSource<'a> = dyn Fn(bool, &mut dyn FnMut(&MultiPolygon<f64>)) + 'a;
+
 /// Paints a class map with outlines, the licence `boundary` (dashed, on top), scale
 /// bar and north arrow, at least `min_width` pixels wide. `None` for an empty map.
 ///
@@ -208,6 +239,23 @@ pub fn paint_map_coloured(
     map: &ClassMap,
     colours: &[Rgb; 256],
     outlines: &[Outline<'_>],
+    boundary: Option<&MultiPolygon<f64>>,
+    min_width: usize,
+    geographic: bool,
+) -> Result<Option<Painted>, ReportError> {
+    let source = |legacy: bool, draw: &mut dyn FnMut(&MultiPolygon<f64>)| {
+        for o in outlines.iter().filter(|o| o.legacy == legacy) {
+            draw(o.geometry);
+        }
+    };
+    paint_map_with(map, colours, &source, boundary, min_width, geographic)
+}
+
+/// [`paint_map_coloured`] with the outlines from a callback ([`OutlineSource`]).
+fn paint_map_with(
+    map: &ClassMap,
+    colours: &[Rgb; 256],
+    outlines: &OutlineSource<'_>,
     boundary: Option<&MultiPolygon<f64>>,
     min_width: usize,
     geographic: bool,
@@ -254,11 +302,11 @@ pub fn paint_map_coloured(
             } else {
                 RESPONSIBLE_OUTLINE
             };
-            for o in outlines.iter().filter(|o| o.legacy == legacy) {
-                for ring in rings(o.geometry) {
+            outlines(legacy, &mut |g| {
+                for ring in rings(g) {
                     frame.ring(&mut canvas, ring, width, colour, None);
                 }
-            }
+            });
         }
         // The licence last, dashed: where it runs along a piece's edge both show.
         for ring in boundary.into_iter().flat_map(rings) {

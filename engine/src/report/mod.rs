@@ -23,6 +23,7 @@
 //! - [`maps`]: class maps with outlines, scale bar and north arrow.
 //! - [`html`]: the report page.
 //! - [`accuracy_section`]: the page's accuracy section (`[accuracy]`).
+//! - [`discovery_section`]: its section on bare land outside the footprints.
 //! - [`format`]: HTML escaping and human number formatting.
 //! - [`base64`]: `data:` URI encoding.
 //! - [`io`]: capped reads and writes that name the file.
@@ -31,6 +32,7 @@
 pub mod accuracy_section;
 pub mod base64;
 pub mod csv;
+pub mod discovery_section;
 pub mod error;
 pub mod format;
 pub mod html;

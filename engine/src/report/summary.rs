@@ -65,6 +65,10 @@ pub struct SummaryFile {
     /// `kind` and fields.
     #[serde(default)]
     pub warnings: Vec<Warning>,
+    /// Bare land outside the footprints, with `[discovery] in_audit = true`
+    /// (absent otherwise).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discovery: Option<crate::discover::in_audit::DiscoverySummary>,
 }
 
 fn first_version() -> u32 {
@@ -89,6 +93,10 @@ impl SummaryFile {
             accuracy: report.accuracy.as_ref().map(|a| a.summary.clone()),
             provenance: report.provenance.clone(),
             warnings: report.warnings.clone(),
+            discovery: report
+                .discovery
+                .as_ref()
+                .map(crate::discover::in_audit::summary),
         }
     }
 }
@@ -178,6 +186,7 @@ mod tests {
             overlaps: vec![],
             accuracy: None,
             warnings: vec![],
+            discovery: None,
             provenance: Provenance {
                 reclaim_version: "0.1.0".into(),
                 inputs: vec![],
