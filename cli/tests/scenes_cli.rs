@@ -133,7 +133,10 @@ fn refusals_exit_2_with_the_path_and_fix() {
     let zip = tmp.path().join("S2A_MSIL2A_x.zip");
     std::fs::write(&zip, b"PK").unwrap();
     let o = reclaim(&["scenes", zip.to_str().unwrap()]);
-    expect_user_error(&o, &["unzip it first: unzip", zip.to_str().unwrap()]);
+    expect_user_error(
+        &o,
+        &["damaged or unreadable zip archive", zip.to_str().unwrap()],
+    );
 
     let l1c =
         fixtures().join("s2/S2B_MSIL1C_20230823T095559_N0509_R122_T34UCF_20230823T120234.SAFE");

@@ -45,6 +45,7 @@ pub mod accuracy;
 pub mod area;
 pub mod attribute;
 pub mod audit;
+pub mod cache_dir;
 pub mod classify;
 pub mod coverage;
 pub mod crs;

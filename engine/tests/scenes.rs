@@ -518,7 +518,7 @@ fn find_patterns_and_direct_paths() {
 }
 
 #[test]
-fn find_refuses_zips_and_keeps_the_later_processing() {
+fn find_reports_bad_zips_and_keeps_the_later_processing() {
     let tmp = tempfile::tempdir().unwrap();
     let zip = tmp
         .path()
@@ -526,7 +526,9 @@ fn find_refuses_zips_and_keeps_the_later_processing() {
     fs::write(&zip, b"PK").unwrap();
     let e = err_text(find(std::slice::from_ref(&zip)).unwrap_err());
     assert!(
-        e.contains(&format!("unzip it first: unzip {}", zip.display())),
+        e.contains(&zip.display().to_string())
+            && e.contains("damaged or unreadable zip archive")
+            && e.contains("unzip it and give the folder"),
         "{e}"
     );
 
@@ -561,13 +563,12 @@ fn find_refuses_zips_and_keeps_the_later_processing() {
         "{e}"
     );
     fs::remove_file(&beside).unwrap();
-    // The zip in the collection is skipped with the unzip hint, not fatal.
+    // A damaged zip in the collection is skipped as unreadable, not fatal.
     fs::rename(&zip, tmp.path().join("c/x_MSIL2A.zip")).unwrap();
     let f = find(&[tmp.path().join("c")]).unwrap();
-    assert!(f
-        .skipped
-        .iter()
-        .any(|s| matches!(&s.why, SkipReason::Refused(r) if r.contains("unzip it first"))));
+    assert!(f.skipped.iter().any(
+        |s| matches!(&s.why, SkipReason::Unreadable(r) if r.contains("unreadable zip archive"))
+    ));
 }
 
 #[test]
@@ -656,4 +657,164 @@ fn truncated_metadata_never_panics() {
             }
         }
     }
+}
+
+/// Zips the fixture product folder `dir` as `zip` (members under `top/`, or at the
+/// archive's root when `top` is empty), deflated or stored by turns, plus `extra`
+/// members (name, bytes).
+fn zip_product(dir: &Path, zip: &Path, top: &str, extra: &[(&str, &[u8])]) {
+    use std::io::Write;
+    use zip::write::SimpleFileOptions;
+    fn files(dir: &Path, out: &mut Vec<PathBuf>) {
+        let mut es: Vec<_> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        es.sort();
+        for p in es {
+            if p.is_dir() {
+                files(&p, out);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    let mut all = Vec::new();
+    files(dir, &mut all);
+    let mut w = zip::ZipWriter::new(fs::File::create(zip).unwrap());
+    for (k, p) in all.iter().enumerate() {
+        let rel = p
+            .strip_prefix(dir)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        let name = if top.is_empty() {
+            rel
+        } else {
+            format!("{top}/{rel}")
+        };
+        let method = if k % 2 == 0 {
+            zip::CompressionMethod::Deflated
+        } else {
+            zip::CompressionMethod::Stored
+        };
+        w.start_file(
+            name,
+            SimpleFileOptions::default().compression_method(method),
+        )
+        .unwrap();
+        w.write_all(&fs::read(p).unwrap()).unwrap();
+    }
+    for (name, bytes) in extra {
+        w.start_file(*name, SimpleFileOptions::default()).unwrap();
+        w.write_all(bytes).unwrap();
+    }
+    w.finish().unwrap();
+}
+
+#[test]
+fn zipped_products_read_as_their_folders() {
+    use reclaim::scenes::zipped::read_safe_zip_in;
+    let tmp = tempfile::tempdir().unwrap();
+    let cache = tmp.path().join("cache");
+    let dir = fixtures().join(S2_0509);
+    let folder = read_safe(&dir).unwrap();
+    let product = file_name(&dir);
+    for (zip_name, top) in [
+        (format!("{product}.zip"), product.clone()),
+        ("flat.zip".to_string(), String::new()),
+    ] {
+        let zip = tmp.path().join("dl").join(&zip_name);
+        fs::create_dir_all(zip.parent().unwrap()).unwrap();
+        // A member that tries to leave the product, and one the reader ignores.
+        zip_product(
+            &dir,
+            &zip,
+            &top,
+            &[("../escape.txt", b"x"), ("manifest.safe", b"<x/>")],
+        );
+        let before = fs::read(&zip).unwrap();
+        let s = read_safe_zip_in(&zip, &cache).unwrap();
+        // Everything but where the files are equals the folder's scene.
+        assert_eq!(s.source, zip);
+        assert_eq!(
+            (&s.id, s.kind, s.date, &s.tile, s.scale, s.offset, s.nodata, &s.georef),
+            (
+                &folder.id,
+                folder.kind,
+                folder.date,
+                &folder.tile,
+                folder.scale,
+                folder.offset,
+                folder.nodata,
+                &folder.georef
+            )
+        );
+        // The unpacked band files are the product's, byte for byte.
+        for (a, b) in [
+            (&s.red.path, &folder.red.path),
+            (&s.nir.path, &folder.nir.path),
+            (
+                &s.mask.as_ref().unwrap().band.path,
+                &folder.mask.as_ref().unwrap().band.path,
+            ),
+        ] {
+            assert_eq!(file_name(a), file_name(b));
+            assert!(a.starts_with(&cache), "{}", a.display());
+            assert_eq!(fs::read(a).unwrap(), fs::read(b).unwrap());
+        }
+        // The archive is untouched; nothing escaped; a rerun reuses the unpacking.
+        assert_eq!(fs::read(&zip).unwrap(), before);
+        assert!(!tmp.path().join("escape.txt").exists());
+        assert!(!cache.join("escape.txt").exists());
+        let again = read_safe_zip_in(&zip, &cache).unwrap();
+        assert_eq!(again.red.path, s.red.path);
+    }
+    let unpacked: Vec<_> = fs::read_dir(cache.join("unzipped-v1"))
+        .unwrap()
+        .map(|e| file_name(&e.unwrap().path()))
+        .collect();
+    assert_eq!(unpacked.len(), 2, "{unpacked:?}"); // one per archive, no leftovers
+    assert!(unpacked.iter().all(|n| !n.starts_with(".unpacking")));
+}
+
+#[test]
+fn damaged_and_foreign_zips_are_errors_never_panics() {
+    use reclaim::scenes::zipped::read_safe_zip_in;
+    let tmp = tempfile::tempdir().unwrap();
+    let cache = tmp.path().join("cache");
+    let good = tmp.path().join("good.zip");
+    zip_product(&fixtures().join(S2_0509), &good, "P.SAFE", &[]);
+    let bytes = fs::read(&good).unwrap();
+    // Cut anywhere, or a byte flipped in the data: an error naming the archive.
+    let bad = tmp.path().join("S2B_MSIL2A_bad.zip");
+    for cut in [2, 30, bytes.len() / 3, bytes.len() / 2, bytes.len() - 10] {
+        fs::write(&bad, &bytes[..cut]).unwrap();
+        let e = err_text(read_safe_zip_in(&bad, &cache).unwrap_err());
+        assert!(e.contains("S2B_MSIL2A_bad.zip"), "{e}");
+    }
+    let mut flipped = bytes.clone();
+    for b in flipped.iter_mut().skip(200).step_by(97).take(40) {
+        *b ^= 0x5a;
+    }
+    fs::write(&bad, &flipped).unwrap();
+    if let Err(e) = read_safe_zip_in(&bad, &cache) {
+        assert!(err_text(e).contains("S2B_MSIL2A_bad.zip"));
+    }
+    // No half-unpacked product is ever left to be used.
+    if let Ok(es) = fs::read_dir(cache.join("unzipped-v1")) {
+        for e in es {
+            let p = e.unwrap().path();
+            assert!(p.join(".reclaim-unzipped").is_file(), "{}", p.display());
+        }
+    }
+    // A zip of something else, and a zipped Level-1C product.
+    let other = tmp.path().join("other.zip");
+    zip_product(&fixtures().join(LC09), &other, "LC09", &[]);
+    let e = err_text(read_safe_zip_in(&other, &cache).unwrap_err());
+    assert!(e.contains("without a Sentinel-2 L2A product"), "{e}");
+    let l1c = tmp.path().join("l1c.zip");
+    zip_product(&fixtures().join(S2_L1C), &l1c, "L1C.SAFE", &[]);
+    let e = err_text(read_safe_zip_in(&l1c, &cache).unwrap_err());
+    assert!(e.contains("Level-1C"), "{e}");
 }

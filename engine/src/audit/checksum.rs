@@ -24,8 +24,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-/// Environment variable naming the cache directory (first choice).
-pub const CACHE_DIR_VAR: &str = "RECLAIM_CACHE_DIR";
+pub use crate::cache_dir::CACHE_DIR_VAR;
 /// Sub-folder of the cache directory holding checksum entries (versioned layout).
 const ENTRY_DIR: &str = "sha256-v1";
 /// The `format` every entry carries; anything else is foreign and ignored.
@@ -72,7 +71,7 @@ impl ChecksumCache {
     /// `$RECLAIM_CACHE_DIR`, else `$XDG_CACHE_HOME/reclaim`, else `$HOME/.cache/reclaim`;
     /// `None` when none of them is set (empty values count as unset).
     pub fn default_location() -> Option<PathBuf> {
-        location_from(|k| std::env::var_os(k))
+        crate::cache_dir::location()
     }
 
     /// A cache kept in `dir` (created when the first entry is stored).
@@ -139,19 +138,6 @@ impl ChecksumCache {
         let file = dir.join(hex(&Sha256::digest(key.as_bytes())));
         Some(Slot { dir, file, key })
     }
-}
-
-/// `default_location` over any environment lookup.
-fn location_from(var: impl Fn(&str) -> Option<std::ffi::OsString>) -> Option<PathBuf> {
-    let set = |k: &str| var(k).filter(|v| !v.is_empty()).map(PathBuf::from);
-    if let Some(d) = set(CACHE_DIR_VAR) {
-        return Some(d);
-    }
-    // The XDG spec says to ignore a relative XDG_CACHE_HOME.
-    if let Some(d) = set("XDG_CACHE_HOME").filter(|d| d.is_absolute()) {
-        return Some(d.join("reclaim"));
-    }
-    set("HOME").map(|h| h.join(".cache").join("reclaim"))
 }
 
 /// The metadata a cache hit must match.
@@ -555,37 +541,5 @@ mod tests {
         assert_eq!(entries(&dir).len(), 1);
         forge(&dir, FAKE);
         assert_eq!(ChecksumCache::at(&dir).sha256(&p).unwrap(), FAKE);
-    }
-
-    #[test]
-    fn default_location_order() {
-        use std::ffi::OsString;
-        fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<OsString> {
-            let pairs: Vec<(String, String)> = pairs
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect();
-            move |k: &str| {
-                pairs
-                    .iter()
-                    .find(|(n, _)| n == k)
-                    .map(|(_, v)| OsString::from(v))
-            }
-        }
-        let all = [
-            (CACHE_DIR_VAR, "/c"),
-            ("XDG_CACHE_HOME", "/x"),
-            ("HOME", "/h"),
-        ];
-        assert_eq!(location_from(env(&all)), Some(PathBuf::from("/c")));
-        assert_eq!(
-            location_from(env(&[(CACHE_DIR_VAR, ""), ("XDG_CACHE_HOME", "/x")])),
-            Some(PathBuf::from("/x/reclaim"))
-        );
-        assert_eq!(
-            location_from(env(&[("XDG_CACHE_HOME", "rel"), ("HOME", "/h")])),
-            Some(PathBuf::from("/h/.cache/reclaim"))
-        );
-        assert_eq!(location_from(env(&[])), None);
     }
 }

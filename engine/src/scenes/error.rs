@@ -80,6 +80,14 @@ pub enum SceneError {
         /// What to do instead.
         fix: String,
     },
+    /// A zip archive that cannot be read (damaged, truncated, members too large).
+    #[error("{}: a damaged or unreadable zip archive: {problem}; download it again, or unzip it and give the folder", .path.display())]
+    Archive {
+        /// The archive.
+        path: PathBuf,
+        /// What is wrong.
+        problem: String,
+    },
     /// A path that is no scene product, MTL file or manifest.
     #[error("{}: not a scene: {reason}; give a Sentinel-2 L2A .SAFE folder, a Landsat Collection 2 Level-2 folder or *_MTL.json/*_MTL.txt file, a scene manifest (.csv or .toml), or a folder holding these", .path.display())]
     Unrecognised {

@@ -99,6 +99,7 @@ pub fn find(inputs: &[PathBuf]) -> Result<Found, SceneError> {
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Kind {
     Safe,
+    SafeZip,
     LandsatFolder,
     Mtl,
     Manifest,
@@ -174,27 +175,24 @@ fn recognise(path: &Path) -> Result<Kind, SceneError> {
             .into_iter()
             .map(|n| path.with_file_name(n))
             .find(|p| p.is_dir());
-        let (reason, fix) = if let Some(u) = unpacked {
-            (
-                format!("a zipped copy of {}", u.display()),
-                format!("give the unzipped folder {} instead", u.display()),
-            )
-        } else if name.contains("MSIL1C") {
-            (
-                "Level-1C: top-of-atmosphere, use L2A".to_string(),
-                "download the Level-2A product (S2x_MSIL2A_…) instead".to_string(),
-            )
-        } else {
-            (
-                "a zipped product".to_string(),
-                format!("unzip it first: unzip {}", path.display()),
-            )
-        };
-        return Err(SceneError::Refused {
-            path: path.to_path_buf(),
-            reason,
-            fix,
-        });
+        if let Some(u) = unpacked {
+            return Err(SceneError::Refused {
+                path: path.to_path_buf(),
+                reason: format!("a zipped copy of {}", u.display()),
+                fix: format!(
+                    "give the unzipped folder {} instead (not both)",
+                    u.display()
+                ),
+            });
+        }
+        if name.contains("MSIL1C") {
+            return Err(SceneError::Refused {
+                path: path.to_path_buf(),
+                reason: "Level-1C: top-of-atmosphere, use L2A".to_string(),
+                fix: "download the Level-2A product (S2x_MSIL2A_…) instead".to_string(),
+            });
+        }
+        return Ok(Kind::SafeZip);
     }
     if lower.ends_with(".tar") || lower.ends_with(".tar.gz") || lower.ends_with(".tgz") {
         let dir = name
@@ -244,6 +242,7 @@ fn read_kind(path: &Path, kind: Kind) -> Result<Vec<Scene>, SceneError> {
         }
         Kind::Mtl => Ok(vec![read_mtl(path)?]),
         Kind::Manifest => read_manifest(path),
+        Kind::SafeZip => Ok(vec![super::zipped::read_safe_zip(path)?]),
         Kind::Collection => Ok(Vec::new()),
     }
 }

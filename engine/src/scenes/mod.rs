@@ -14,6 +14,7 @@ mod find;
 pub mod landsat;
 pub mod manifest;
 pub mod safe;
+pub mod zipped;
 
 pub use error::SceneError;
 pub use find::{acquisition_key, find, in_season, Duplicate, Found, Season, SkipReason, Skipped};
