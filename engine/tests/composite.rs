@@ -265,6 +265,7 @@ fn settings(rule: CompositeRule, min_clear: u32) -> CompositeSettings {
     CompositeSettings {
         rule,
         min_clear,
+        nearest: false,
         restored_min_ndvi: 0.3,
         water_max_ndvi: 0.0,
     }
@@ -509,4 +510,93 @@ fn classes_and_clear_obs_rasters_hold_every_cell_of_the_composite() {
             .len()
             >= 3
     );
+}
+
+#[test]
+fn resample_nearest_places_a_shifted_scene_at_the_cell_under_each_centre() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = scene(dir.path(), &spec(1, "a", (6, 1), false, 1));
+    let sb = spec(2, "b", (6, 2), false, 1);
+    // Scene b written at an origin (dx, dy) metres from a's, 10 m cells.
+    let at = |name: &str, dx: f64, dy: f64| {
+        let mut b = a.clone();
+        b.id = format!("b{name}");
+        b.red.path = write(
+            dir.path(),
+            &format!("{name}_red.tif"),
+            (W, H),
+            &sb.red,
+            (X0 + dx, Y0 + dy),
+            10.0,
+        );
+        b.nir.path = write(
+            dir.path(),
+            &format!("{name}_nir.tif"),
+            (W, H),
+            &sb.nir,
+            (X0 + dx, Y0 + dy),
+            10.0,
+        );
+        b.mask = None;
+        b
+    };
+    let classes = |scenes: Vec<Scene>, nearest: bool| {
+        let c = Composite::open(
+            scenes,
+            Vec::new(),
+            CompositeSettings {
+                nearest,
+                ..settings(CompositeRule::Median, 1)
+            },
+            &Limits::default(),
+        )?;
+        let mut readers = c.readers(None).unwrap();
+        let mut block = CompositeBlock::default();
+        let mut out = Vec::new();
+        for w in c.blocks() {
+            c.load(&mut readers, w, &mut block).unwrap();
+            out.extend((0..w.len()).map(|i| {
+                (
+                    w.row_off + i / w.width,
+                    w.col_off + i % w.width,
+                    c.class_at(&block, i),
+                )
+            }));
+        }
+        out.sort_unstable();
+        Ok::<_, reclaim::audit::AuditError>((
+            (
+                c.grid.width,
+                c.grid.height,
+                c.grid.transform.x0,
+                c.grid.transform.y0,
+            ),
+            out,
+        ))
+    };
+    // 2.3 cells east, 0.7 cells south: cell centres of a's grid fall in b's cells
+    // 2 east and 1 south of where an aligned copy 2 east and 1 south would put them.
+    let shifted = at("s", 23.0, -7.0);
+    let err = classes(vec![a.clone(), shifted.clone()], false)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("resample = \"nearest\""), "{err}");
+    let got = classes(vec![a.clone(), shifted], true).unwrap();
+    let want = classes(vec![a.clone(), at("s_aligned", 20.0, -10.0)], false).unwrap();
+    assert_eq!(got, want);
+    assert_eq!((got.0 .0, got.0 .1), (W + 2, H + 1));
+    // Exactly half a cell: the centre is on b's cell edge, and the cell right of /
+    // below it is taken (as a floor would): the same as b at a's origin.
+    let half = at("h", 5.0, -5.0);
+    let got = classes(vec![a.clone(), half], true).unwrap();
+    let want = classes(vec![a.clone(), at("h_aligned", 0.0, 0.0)], false).unwrap();
+    assert_eq!(got, want);
+    // Another cell size is still refused, even with nearest.
+    let mut coarse = a.clone();
+    coarse.id = "coarse".into();
+    coarse.red.path = write(dir.path(), "c_red.tif", (W, H), &sb.red, (X0, Y0), 20.0);
+    coarse.nir.path = write(dir.path(), "c_nir.tif", (W, H), &sb.nir, (X0, Y0), 20.0);
+    coarse.mask = None;
+    let err = classes(vec![a, coarse], true).unwrap_err().to_string();
+    assert!(err.contains("one cell size"), "{err}");
 }

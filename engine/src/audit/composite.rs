@@ -166,6 +166,9 @@ pub struct CompositeSettings {
     pub rule: CompositeRule,
     /// Minimum clear observations.
     pub min_clear: u32,
+    /// `resample = "nearest"`: scenes a fraction of a cell off the first scene's
+    /// grid (same cell size) are sampled at the nearest cell instead of refused.
+    pub nearest: bool,
     /// NDVI at or above: restored.
     pub restored_min_ndvi: f64,
     /// NDVI below: water.
@@ -215,9 +218,14 @@ impl Composite {
                             o.0.scene.id, crs.name, crs0.name
                         )));
                     }
-                    aligned(t0, &t).map_err(|why| {
+                    aligned(t0, &t, settings.nearest).map_err(|why| {
+                        let fix = if settings.nearest {
+                            "resample = \"nearest\" only takes grids of one cell size: bring the scenes to one grid (gdalwarp -tap -tr …) first"
+                        } else {
+                            "a composite never resamples silently: bring the scenes to one grid (gdalwarp -tap -tr …) first, or set [imagery] resample = \"nearest\" to sample each at the nearest cell"
+                        };
                         scenes_error(format!(
-                            "scene {} is not on scene {id0}'s grid ({why}); a composite never resamples silently: bring the scenes to one grid (gdalwarp -tap -tr …) first",
+                            "scene {} is not on scene {id0}'s grid ({why}); {fix}",
                             o.0.scene.id
                         ))
                     })?;
@@ -229,12 +237,22 @@ impl Composite {
             return Err(scenes_error("no scene to composite".into()));
         };
         // Offsets of each scene from the first, in cells; then shift to the union.
+        // Aligned: a whole number. Shifted by f cells (resample = "nearest"): grid
+        // cell c's centre lies in scene cell floor(c + 0.5 - f) = c - k for
+        // k = ceil(f - 0.5), so the scene is placed k cells on.
+        let offset = |f: f64| {
+            if settings.nearest {
+                (f - 0.5).ceil() as i64
+            } else {
+                f.round() as i64
+            }
+        };
         let offs: Vec<(i64, i64)> = opened
             .iter()
             .map(|(_, _, t)| {
                 (
-                    ((t.x0 - t0.x0) / t0.dx).round() as i64,
-                    ((t.y0 - t0.y0) / t0.dy).round() as i64,
+                    offset((t.x0 - t0.x0) / t0.dx),
+                    offset((t.y0 - t0.y0) / t0.dy),
                 )
             })
             .collect();
@@ -536,8 +554,8 @@ fn median(v: &mut [f64]) -> f64 {
 }
 
 /// Checks that `t` lies on `t0`'s grid: same cell size, no rotation, origins a
-/// whole number of cells apart (to 1e-6 of a cell).
-fn aligned(t0: &GeoTransform, t: &GeoTransform) -> Result<(), String> {
+/// whole number of cells apart (to 1e-6 of a cell) unless `shift_ok`.
+fn aligned(t0: &GeoTransform, t: &GeoTransform, shift_ok: bool) -> Result<(), String> {
     let tol = 1e-9 * t0.dx.abs().max(t0.dy.abs());
     if t.rx != 0.0 || t.ry != 0.0 || t0.rx != 0.0 || t0.ry != 0.0 {
         return Err("a rotated grid".into());
@@ -553,7 +571,7 @@ fn aligned(t0: &GeoTransform, t: &GeoTransform) -> Result<(), String> {
     }
     let fc = (t.x0 - t0.x0) / t0.dx;
     let fr = (t.y0 - t0.y0) / t0.dy;
-    if (fc - fc.round()).abs() > 1e-6 || (fr - fr.round()).abs() > 1e-6 {
+    if !shift_ok && ((fc - fc.round()).abs() > 1e-6 || (fr - fr.round()).abs() > 1e-6) {
         return Err(format!(
             "its origin ({}, {}) is {:.4} × {:.4} cells from the first scene's",
             t.x0, t.y0, fc, fr
@@ -775,17 +793,19 @@ mod tests {
             y0: 4_900_020.0 - 9780.0,
             ..t0
         };
-        assert!(aligned(&t0, &shifted).is_ok());
+        assert!(aligned(&t0, &shifted, false).is_ok());
         let half = GeoTransform {
             x0: 600_005.0,
             ..t0
         };
-        assert!(aligned(&t0, &half).unwrap_err().contains("0.5000"));
+        assert!(aligned(&t0, &half, false).unwrap_err().contains("0.5000"));
         let coarse = GeoTransform {
             dx: 20.0,
             dy: -20.0,
             ..t0
         };
-        assert!(aligned(&t0, &coarse).unwrap_err().contains("cells of 20"));
+        assert!(aligned(&t0, &coarse, false)
+            .unwrap_err()
+            .contains("cells of 20"));
     }
 }

@@ -185,6 +185,20 @@ pub struct ImageryConfig {
     /// Cells with fewer clear observations than this are unobserved (default 1).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_clear: Option<u32>,
+    /// `nearest`: scenes whose grids have the first scene's cell size but lie a
+    /// fraction of a cell off it are read at the cell under each cell centre of the
+    /// first scene's grid. Default: such scenes are refused (docs/imagery.md).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resample: Option<Resample>,
+}
+
+/// `[imagery] resample`: how a composite may bring a shifted scene to its grid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Resample {
+    /// Nearest neighbour: the scene's cell holding the grid cell's centre (on a
+    /// cell edge, the cell right of / below it).
+    Nearest,
 }
 
 /// `[imagery] composite`: how the clear observations of a cell become one NDVI.

@@ -577,6 +577,7 @@ impl Imagery {
         let settings = CompositeSettings {
             rule: cfg.composite.unwrap_or_default(),
             min_clear: cfg.min_clear.unwrap_or(1),
+            nearest: cfg.resample == Some(super::config::Resample::Nearest),
             restored_min_ndvi: cfg.restored_min_ndvi,
             water_max_ndvi: cfg.water_max_ndvi,
         };
