@@ -165,6 +165,36 @@ fn demo_season_composites_reproduce_2024() {
             let m = p.areas.clear_obs_mean().unwrap();
             assert!((0.0..=4.0).contains(&m), "{}: {m}", p.pit_id);
         }
+        // Each used scene over the footprint cells: clear + masked + missing = 1,
+        // and the designed clouds hide some land. A date's two tiles overlap, so a
+        // date sees clear between the larger of its tiles' shares and their sum;
+        // summed over the dates that brackets the mean clear observations of a
+        // footprint cell, which the piece-weighted county mean must be close to.
+        let mut by_date: std::collections::BTreeMap<&str, (f64, f64)> = Default::default();
+        let mut masked_any = false;
+        for s in &c.scenes {
+            match s.over_footprints {
+                Some(f) => {
+                    assert!(s.used, "{}", s.id);
+                    assert!(
+                        (f.clear + f.masked + f.missing - 1.0).abs() < 1e-12,
+                        "{f:?}"
+                    );
+                    assert!([f.clear, f.masked, f.missing]
+                        .iter()
+                        .all(|v| (0.0..=1.0).contains(v)));
+                    let d = by_date.entry(s.date.as_str()).or_default();
+                    d.0 = d.0.max(f.clear);
+                    d.1 += f.clear;
+                    masked_any |= f.masked > 0.01;
+                }
+                None => assert!(!s.used, "{}", s.id),
+            }
+        }
+        assert!(masked_any);
+        let lo: f64 = by_date.values().map(|d| d.0).sum();
+        let hi: f64 = by_date.values().map(|d| d.1.min(1.0)).sum();
+        assert!(lo - 0.05 <= mean && mean <= hi + 0.05, "{lo} {mean} {hi}");
         // The county map of clear observations: footprint cells only, 0–4 each.
         let map = r.clear_obs_map.as_ref().unwrap();
         let painted: Vec<f64> = map.means.iter().flatten().copied().collect();

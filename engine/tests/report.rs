@@ -989,6 +989,7 @@ fn composite_section_only_for_composites() {
         tile: Some("T51TXM".into()),
         used,
         reason: reason.map(str::to_string),
+        over_footprints: None,
     };
     r.summary.composite = Some(CompositeSummary {
         rule: "median".into(),

@@ -428,6 +428,7 @@ mod tests {
             tile: None,
             used,
             reason: reason.map(str::to_string),
+            over_footprints: None,
         }
     }
 

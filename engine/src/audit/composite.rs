@@ -45,6 +45,21 @@ pub const SUPER_BLOCK: usize = 1024;
 /// together (each reader also holds on to its last tile).
 pub const TILE_CACHE_BYTES: usize = 256 << 20;
 
+/// Area (m²) of the footprint cells a scene leaves outside its extent, has no
+/// data for, masks (clouds, shadow …), observes with an invalid reflectance, and
+/// observes clear — in that order.
+pub type SceneTally = [f64; 5];
+
+/// What one scene says of one cell.
+enum Observation {
+    Outside,
+    NoData,
+    Masked,
+    Invalid,
+    /// NDVI and whether the reflectances were plausible.
+    Clear(f64, bool),
+}
+
 /// One scene, opened and placed on the virtual grid.
 #[derive(Debug)]
 struct OpenScene {
@@ -448,6 +463,55 @@ impl Composite {
         Ok(())
     }
 
+    /// What scene `s` (loaded as `b`) says of virtual-grid cell (`vr`, `vc`).
+    fn observe(&self, s: &OpenScene, b: &SceneBlock, vr: usize, vc: usize) -> Observation {
+        let Some(p) = b.part else {
+            return Observation::Outside;
+        };
+        if vr < p.row_off
+            || vc < p.col_off
+            || vr >= p.row_off + p.height
+            || vc >= p.col_off + p.width
+        {
+            return Observation::Outside;
+        }
+        let li = (vr - p.row_off) * p.width + (vc - p.col_off);
+        if b.has_valid && b.valid.get(li).is_some_and(|v| *v == 0) {
+            return Observation::NoData;
+        }
+        if let Some(m) = &s.mask {
+            let mr = (vr - s.rect.row_off) / m.factor - b.mask_win.row_off;
+            let mc = (vc - s.rect.col_off) / m.factor - b.mask_win.col_off;
+            if m.mask.hides(b.mask.get_f64(mr * b.mask_win.width + mc)) {
+                return Observation::Masked;
+            }
+        }
+        match s.classifier.observe(b.red.get_f64(li), b.nir.get_f64(li)) {
+            Err(Unobserved::Invalid) => Observation::Invalid,
+            Err(_) => Observation::NoData,
+            Ok((v, plausible)) => Observation::Clear(v, plausible),
+        }
+    }
+
+    /// Adds `m2` to each used scene's tally of what it says of cell `i` (row-major
+    /// in the loaded window): `tally[scene][state]`, states in [`SceneTally`] order.
+    pub fn tally_cell(&self, block: &CompositeBlock, i: usize, m2: f64, tally: &mut [SceneTally]) {
+        let Some(w) = block.window else {
+            return;
+        };
+        let (vr, vc) = (w.row_off + i / w.width, w.col_off + i % w.width);
+        for ((s, b), t) in self.scenes.iter().zip(&block.scenes).zip(tally.iter_mut()) {
+            let k = match self.observe(s, b, vr, vc) {
+                Observation::Outside => 0,
+                Observation::NoData => 1,
+                Observation::Masked => 2,
+                Observation::Invalid => 3,
+                Observation::Clear(..) => 4,
+            };
+            t[k] += m2;
+        }
+    }
+
     /// The class code of cell `i` (row-major in the loaded window) and its number of
     /// clear observations. The code is a class 0–2 (with [`IMPLAUSIBLE`] when a clear
     /// observation had a reflectance out of range) or an [`Unobserved`] cause code.
@@ -463,35 +527,14 @@ impl Composite {
         let mut latest = f64::NAN;
         let mut max = f64::NEG_INFINITY;
         for (s, b) in self.scenes.iter().zip(&block.scenes) {
-            let Some(p) = b.part else {
-                continue;
-            };
             if last_rank == Some(s.date_rank) {
                 continue;
             }
-            if vr < p.row_off
-                || vc < p.col_off
-                || vr >= p.row_off + p.height
-                || vc >= p.col_off + p.width
-            {
-                continue;
-            }
-            let li = (vr - p.row_off) * p.width + (vc - p.col_off);
-            if b.has_valid && b.valid.get(li).is_some_and(|v| *v == 0) {
-                continue;
-            }
-            if let Some(m) = &s.mask {
-                let mr = (vr - s.rect.row_off) / m.factor - b.mask_win.row_off;
-                let mc = (vc - s.rect.col_off) / m.factor - b.mask_win.col_off;
-                if m.mask.hides(b.mask.get_f64(mr * b.mask_win.width + mc)) {
-                    masked = true;
-                    continue;
-                }
-            }
-            match s.classifier.observe(b.red.get_f64(li), b.nir.get_f64(li)) {
-                Err(Unobserved::Invalid) => invalid = true,
-                Err(_) => {}
-                Ok((v, plausible)) => {
+            match self.observe(s, b, vr, vc) {
+                Observation::Outside | Observation::NoData => {}
+                Observation::Masked => masked = true,
+                Observation::Invalid => invalid = true,
+                Observation::Clear(v, plausible) => {
                     implausible |= !plausible;
                     last_rank = Some(s.date_rank);
                     scratch.push(v);

@@ -382,6 +382,20 @@ impl Imagery {
         (self.single_class_at(bands, i), 0)
     }
 
+    /// A composite's per-scene tally of cell `i` (see [`Composite::tally_cell`]);
+    /// nothing for one raster.
+    pub fn tally_cell(
+        &self,
+        bands: &BlockBands,
+        i: usize,
+        m2: f64,
+        tally: &mut [super::composite::SceneTally],
+    ) {
+        if let Rule::Composite(c) = &self.rule {
+            c.tally_cell(&bands.composite, i, m2, tally);
+        }
+    }
+
     /// The class code of every loaded cell ([`Imagery::class_at`]) into `out`
     /// (`out.len()` cells). A one-band `u8` class raster without a mask raster
     /// goes through a 256-entry table built once per call; the rest cell by cell.

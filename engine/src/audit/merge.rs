@@ -536,6 +536,7 @@ fn gather(
         unmapped_m2_by_piece: unmapped_by_piece,
         causes_m2_by_piece: causes_by_piece,
         composite_m2_by_piece: Vec::new(),
+        scene_tally: Vec::new(),
         maps: maps
             .into_iter()
             .map(|spec| paint(spec, &distinct, grid))

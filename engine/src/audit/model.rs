@@ -236,6 +236,23 @@ pub struct SceneListing {
     pub used: bool,
     /// Why not, when not.
     pub reason: Option<String>,
+    /// What a used scene says of the footprint cells (each cell once, its whole
+    /// area), as shares of their area; `None` for scenes not used.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub over_footprints: Option<FootprintShares>,
+}
+
+/// Shares (0–1) of the footprint cells' area one scene observes clear, masks
+/// (cloud, shadow, cirrus … by its mask), and misses (outside the scene, no data,
+/// or an invalid reflectance). They add up to 1.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct FootprintShares {
+    /// Observed clear.
+    pub clear: f64,
+    /// Hidden by the cloud mask.
+    pub masked: f64,
+    /// Outside the scene, no data, or an invalid reflectance.
+    pub missing: f64,
 }
 
 impl Summary {

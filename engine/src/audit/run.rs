@@ -314,6 +314,19 @@ pub(crate) fn run_with(
                     tile: u.tile.clone(),
                     used: u.used,
                     reason: u.reason.clone(),
+                    over_footprints: u
+                        .used
+                        .then(|| c.scenes().position(|s| s.id == u.id))
+                        .flatten()
+                        .and_then(|k| swept.scene_tally.get(k))
+                        .and_then(|t| {
+                            let total: f64 = t.iter().sum();
+                            (total > 0.0).then(|| super::model::FootprintShares {
+                                clear: t[4] / total,
+                                masked: t[2] / total,
+                                missing: (t[0] + t[1] + t[3]) / total,
+                            })
+                        }),
                 })
                 .collect(),
         });

@@ -390,6 +390,8 @@ pub(crate) struct Measured {
     /// Composites only, per piece: m² with too few clear observations, and the sum
     /// of m² × clear observations (empty for one raster).
     pub composite_m2_by_piece: Vec<[f64; 2]>,
+    /// Composites only: per used scene, what it says of the footprint cells.
+    pub scene_tally: Vec<super::composite::SceneTally>,
     /// The county map, then one map per mine, as the canvases were given.
     pub maps: Vec<ClassMap>,
 }
@@ -446,6 +448,7 @@ impl Measure for OneShot {
             unmapped_m2_by_piece: swept.unmapped_m2_by_piece,
             causes_m2_by_piece: swept.causes_m2_by_piece,
             composite_m2_by_piece: swept.composite_m2_by_piece,
+            scene_tally: swept.scene_tally,
         })
     }
 }
@@ -548,6 +551,7 @@ impl Measure for ShardMeasure {
             unmapped_m2_by_piece: swept.unmapped_m2_by_piece,
             causes_m2_by_piece: swept.causes_m2_by_piece,
             composite_m2_by_piece: swept.composite_m2_by_piece,
+            scene_tally: swept.scene_tally,
             maps: Vec::new(),
         })
     }

@@ -3,7 +3,7 @@
 //! table of hectares (last year's class × this year's class). Maps are painted in
 //! the same pass.
 
-use super::composite::SUPER_BLOCK;
+use super::composite::{SceneTally, SUPER_BLOCK};
 use super::error::AuditError;
 use super::imagery::{BlockBands, Imagery, Readers, Unmapped, UNMAPPED};
 use super::model::{ClassMap, ClearObsMap, LandClass};
@@ -248,6 +248,10 @@ pub struct SweepResult {
     pub canvases: Vec<Canvas>,
     /// The map of clear observations, painted (when one was given).
     pub clear_map: Option<ClearCanvas>,
+    /// A composite's used scenes (in `Composite::scenes` order): what each says
+    /// of the footprint cells (each cell once, its whole area); empty for one
+    /// raster.
+    pub scene_tally: Vec<SceneTally>,
 }
 
 /// The extent (xmin, ymin, xmax, ymax, in the grid's CRS) of `width × height`
@@ -326,7 +330,12 @@ pub fn sweep_with(
         })
     };
 
-    type BlockOut = (Vec<(usize, Transitions, f64, Causes, [f64; 2])>, Unmapped);
+    type BlockOut = (
+        Vec<(usize, Transitions, f64, Causes, [f64; 2])>,
+        Unmapped,
+        Vec<SceneTally>,
+    );
+    let n_scenes = current.composite().map_or(0, |c| c.scenes().count());
     let workers = WorkerPool::default();
     // A composite's scenes are JPEG 2000 files whose decoded tiles are cached
     // only a few at a time: visit the blocks super-block by super-block so that
@@ -440,7 +449,12 @@ pub fn sweep_with(
                             wk.cells.push((row, col, class));
                         }
                     }
+                    let mut tally = vec![[0.0; 5]; n_scenes];
                     if composite {
+                        for &i in &wk.covered {
+                            let m2 = current.area.cell_m2(bw.row_off + i / bw.width);
+                            current.tally_cell(&wk.bands_now, i, m2, &mut tally);
+                        }
                         wk.clear_cells.clear();
                         for &i in &wk.covered {
                             if let Some(&n) = wk.clear.get(i) {
@@ -463,7 +477,7 @@ pub fn sweep_with(
                         }
                     }
                     ticker.tick();
-                    Ok((out, unmapped))
+                    Ok((out, unmapped, tally))
                 })
                 .map(|part| (i, part))
         })
@@ -480,7 +494,13 @@ pub fn sweep_with(
         Vec::new()
     };
     let mut unmapped = Unmapped::new();
-    for (_, (blocks, um)) in parts {
+    let mut scene_tally = vec![[0.0; 5]; n_scenes];
+    for (_, (blocks, um, tally)) in parts {
+        for (sum, t) in scene_tally.iter_mut().zip(tally) {
+            for (a, b) in sum.iter_mut().zip(t) {
+                *a += b;
+            }
+        }
         for (p, t, um_m2, causes, comp) in blocks {
             unmapped_m2_by_piece[p] += um_m2;
             if let Some(c) = composite_m2_by_piece.get_mut(p) {
@@ -511,6 +531,7 @@ pub fn sweep_with(
         composite_m2_by_piece,
         canvases,
         clear_map,
+        scene_tally,
     })
 }
 

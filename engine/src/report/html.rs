@@ -624,15 +624,20 @@ impl<'a> Page<'a> {
             ),
         }
         out.push_str(&format!(
-            "<h3>{}</h3>\n<table>\n<tr><th>Date 日期</th><th>Scene 影像</th><th>Tile 分幅</th><th>Used 使用</th><th>Why not 未用原因</th></tr>\n",
+            "<h3>{}</h3>\n<p class=\"note\">Over the footprints: of the footprint cells' area, the share each used scene sees clear, hides under its cloud mask, and misses (outside the scene, no data, invalid reflectance).</p>\n<table>\n<tr><th>Date 日期</th><th>Scene 影像</th><th>Tile 分幅</th><th>Clear 晴空 %</th><th>Masked 云掩膜 %</th><th>Missing 缺测 %</th><th>Used 使用</th><th>Why not 未用原因</th></tr>\n",
             label("Scenes found", "找到的影像")
         ));
         for s in &c.scenes {
+            let pct = |v: Option<f64>| v.map_or(String::new(), |v| format!("{:.1}", v * 100.0));
+            let f = s.over_footprints;
             out.push_str(&format!(
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td><td>{}</td></tr>\n",
                 esc(&s.date),
                 esc(&s.id),
                 esc(s.tile.as_deref().unwrap_or("")),
+                pct(f.map(|f| f.clear)),
+                pct(f.map(|f| f.masked)),
+                pct(f.map(|f| f.missing)),
                 if s.used {
                     "<span class=\"tag\">yes 是</span>"
                 } else {
