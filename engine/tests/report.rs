@@ -968,7 +968,7 @@ fn empty_audit_still_writes_valid_files() {
 /// the map; the same report of one raster has none of them.
 #[test]
 fn composite_section_only_for_composites() {
-    use reclaim::audit::model::{ClearObsMap, CompositeSummary, SceneListing};
+    use reclaim::audit::model::{ClearObsMap, CompositeSummary, FootprintShares, SceneListing};
     let plain = reclaim::report::html::report_html(&report()).unwrap();
     for absent in [
         "seasonal composite",
@@ -1004,7 +1004,14 @@ fn composite_section_only_for_composites() {
                 false,
                 Some("outside the season 05-01…09-30 of 2025"),
             ),
-            scene("S2B_MSIL2A_20250601", "2025-06-01", true, None),
+            SceneListing {
+                over_footprints: Some(FootprintShares {
+                    clear: 0.625,
+                    masked: 0.25,
+                    missing: 0.125,
+                }),
+                ..scene("S2B_MSIL2A_20250601", "2025-06-01", true, None)
+            },
             scene("S2A_MSIL2A_20250716", "2025-07-16", true, None),
         ],
     });
@@ -1045,10 +1052,10 @@ fn composite_section_only_for_composites() {
     // One row per scene found, the unused one with its reason.
     assert_eq!(section.matches("<tr><td>2025-").count(), 3, "{section}");
     assert!(section.contains(
-        "<tr><td>2025-04-12</td><td>S2A_MSIL2A_20250412</td><td>T51TXM</td><td><span class=\"tag no\">no 否</span></td><td>outside the season 05-01…09-30 of 2025</td></tr>"
+        "<tr><td>2025-04-12</td><td>S2A_MSIL2A_20250412</td><td>T51TXM</td><td class=\"n\"></td><td class=\"n\"></td><td class=\"n\"></td><td><span class=\"tag no\">no 否</span></td><td>outside the season 05-01…09-30 of 2025</td></tr>"
     ));
     assert!(section.contains(
-        "<td>S2B_MSIL2A_20250601</td><td>T51TXM</td><td><span class=\"tag\">yes 是</span></td><td></td>"
+        "<td>S2B_MSIL2A_20250601</td><td>T51TXM</td><td class=\"n\">62.5</td><td class=\"n\">25.0</td><td class=\"n\">12.5</td><td><span class=\"tag\">yes 是</span></td><td></td>"
     ));
     // The pits (orphans) and mines tables gain the column, with the means.
     assert_eq!(
