@@ -714,7 +714,7 @@ fn zip_product(dir: &Path, zip: &Path, top: &str, extra: &[(&str, &[u8])]) {
 
 #[test]
 fn zipped_products_read_as_their_folders() {
-    use reclaim::scenes::zipped::read_safe_zip_in;
+    use reclaim::scenes::zipped::{read_safe_zip_in, unpack_bands};
     let tmp = tempfile::tempdir().unwrap();
     let cache = tmp.path().join("cache");
     let dir = fixtures().join(S2_0509);
@@ -750,20 +750,28 @@ fn zipped_products_read_as_their_folders() {
                 &folder.georef
             )
         );
-        // The unpacked band files are the product's, byte for byte.
-        for (a, b) in [
+        // Listing unpacks the metadata only; the bands come when the scene is used,
+        // then they are the product's, byte for byte.
+        let mut bands = vec![
             (&s.red.path, &folder.red.path),
             (&s.nir.path, &folder.nir.path),
             (
                 &s.mask.as_ref().unwrap().band.path,
                 &folder.mask.as_ref().unwrap().band.path,
             ),
-        ] {
+        ];
+        for (a, b) in &bands {
             assert_eq!(file_name(a), file_name(b));
             assert!(a.starts_with(&cache), "{}", a.display());
+            assert!(!a.exists(), "{}", a.display());
+        }
+        unpack_bands(&s).unwrap();
+        for (a, b) in bands.drain(..) {
             assert_eq!(fs::read(a).unwrap(), fs::read(b).unwrap());
         }
-        // The archive is untouched; nothing escaped; a rerun reuses the unpacking.
+        unpack_bands(&s).unwrap(); // nothing to do the second time
+        unpack_bands(&folder).unwrap(); // not from a zip: nothing to do
+                                        // The archive is untouched; nothing escaped; a rerun reuses the unpacking.
         assert_eq!(fs::read(&zip).unwrap(), before);
         assert!(!tmp.path().join("escape.txt").exists());
         assert!(!cache.join("escape.txt").exists());
@@ -774,8 +782,18 @@ fn zipped_products_read_as_their_folders() {
         .unwrap()
         .map(|e| file_name(&e.unwrap().path()))
         .collect();
-    assert_eq!(unpacked.len(), 2, "{unpacked:?}"); // one per archive, no leftovers
-    assert!(unpacked.iter().all(|n| !n.starts_with(".unpacking")));
+    assert_eq!(unpacked.len(), 2, "{unpacked:?}"); // one per archive
+    assert!(no_part_files(&cache));
+}
+
+/// No half-written file (`.part-…`) below `dir`.
+fn no_part_files(dir: &Path) -> bool {
+    fs::read_dir(dir).map_or(true, |es| {
+        es.flatten().all(|e| {
+            let p = e.path();
+            !file_name(&p).starts_with(".part-") && (!p.is_dir() || no_part_files(&p))
+        })
+    })
 }
 
 #[test]
@@ -801,13 +819,8 @@ fn damaged_and_foreign_zips_are_errors_never_panics() {
     if let Err(e) = read_safe_zip_in(&bad, &cache) {
         assert!(err_text(e).contains("S2B_MSIL2A_bad.zip"));
     }
-    // No half-unpacked product is ever left to be used.
-    if let Ok(es) = fs::read_dir(cache.join("unzipped-v1")) {
-        for e in es {
-            let p = e.unwrap().path();
-            assert!(p.join(".reclaim-unzipped").is_file(), "{}", p.display());
-        }
-    }
+    // No half-written file is ever left to be read.
+    assert!(no_part_files(&cache));
     // A zip of something else, and a zipped Level-1C product.
     let other = tmp.path().join("other.zip");
     zip_product(&fixtures().join(LC09), &other, "LC09", &[]);

@@ -222,6 +222,8 @@ impl Composite {
                 rank += 1;
             }
             last_date = Some(scene.date);
+            // A zipped product's bands are unpacked now that the scene is used.
+            crate::scenes::zipped::unpack_bands(&scene).map_err(|e| scenes_error(e.to_string()))?;
             let o = open_scene(scene, rank, limits, settings)?;
             let (crs, t) = (&o.1, o.2);
             match &first {

@@ -28,6 +28,21 @@ const NIR_BAND_ID: &str = "7";
 
 /// Reads the `.SAFE` folder `dir` (the one holding `MTD_MSIL2A.xml`).
 pub fn read_safe(dir: &Path) -> Result<Scene, SceneError> {
+    read_safe_with(dir, BandFiles::MustExist)
+}
+
+/// Whether [`read_safe_with`] requires the band files to be there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum BandFiles {
+    /// A missing band file is an error.
+    MustExist,
+    /// The files the metadata lists are taken as named (a zipped product's bands,
+    /// unpacked only when the scene is used).
+    Listed,
+}
+
+/// [`read_safe`], with the band files' presence checked or not.
+pub(crate) fn read_safe_with(dir: &Path, bands: BandFiles) -> Result<Scene, SceneError> {
     let mtd = dir.join(PRODUCT_METADATA);
     if !mtd.is_file() {
         if dir.join(L1C_METADATA).is_file() {
@@ -146,9 +161,25 @@ pub fn read_safe(dir: &Path) -> Result<Scene, SceneError> {
         .filter(|n| n.is_element() && matches!(n.tag_name().name(), "IMAGE_FILE" | "IMAGE_FILE_2A"))
         .filter_map(|n| n.text().map(str::trim))
         .collect();
-    let red = band_file(dir, &mtd, &files, "B04", "10m", "red band B04")?;
-    let nir = band_file(dir, &mtd, &files, "B08", "10m", "near-infrared band B08")?;
-    let scl = band_file(dir, &mtd, &files, "SCL", "20m", "scene classification SCL")?;
+    let red = band_file(dir, &mtd, &files, "B04", "10m", "red band B04", bands)?;
+    let nir = band_file(
+        dir,
+        &mtd,
+        &files,
+        "B08",
+        "10m",
+        "near-infrared band B08",
+        bands,
+    )?;
+    let scl = band_file(
+        dir,
+        &mtd,
+        &files,
+        "SCL",
+        "20m",
+        "scene classification SCL",
+        bands,
+    )?;
 
     let granule = granule_of(dir, &red).ok_or_else(|| SceneError::Invalid {
         path: mtd.clone(),
@@ -297,6 +328,7 @@ fn band_file(
     band: &str,
     res: &str,
     role: &str,
+    bands: BandFiles,
 ) -> Result<PathBuf, SceneError> {
     let suffix = format!("_{band}_{res}");
     let listed = files
@@ -321,7 +353,7 @@ fn band_file(
             ));
         }
         let path = dir.join(rel);
-        if !path.is_file() {
+        if bands == BandFiles::MustExist && !path.is_file() {
             return Err(SceneError::FileMissing {
                 meta: mtd.to_path_buf(),
                 role: role.into(),

@@ -2,20 +2,21 @@
 //! Copernicus Data Space hands them out) → [`Scene`].
 //!
 //! JPEG 2000 is read with random access, which a deflated zip member does not
-//! give, so the files the reader needs — `MTD_MSIL2A.xml`, `GRANULE/*/MTD_TL.xml`
-//! and the B04, B08 (10 m) and SCL (20 m) bands, about a third of a product — are
-//! unpacked once into reclaim's cache folder (`$RECLAIM_CACHE_DIR/unzipped`, see
-//! [`crate::cache_dir`]) and read from there. The folder is named after the
-//! archive's path, size and modification time, so a rerun reuses it and a new
-//! download unpacks again; a half-written unpacking is never used (it is renamed
-//! into place when complete). The archive itself is only read.
+//! give, so the files the reader needs are unpacked into reclaim's cache folder
+//! (`$RECLAIM_CACHE_DIR/unzipped-v1`, see [`crate::cache_dir`]) and read from
+//! there: `MTD_MSIL2A.xml` and `GRANULE/*/MTD_TL.xml` when the product is listed
+//! (`reclaim scenes`, a season's search), the B04, B08 (10 m) and SCL (20 m) bands —
+//! about a third of a product — only when the scene enters a composite. The folder
+//! is named after the archive's path, size and modification time, so a rerun reuses
+//! it and a new download unpacks again; each file is renamed into place when
+//! complete, so a half-written file is never read. The archive itself is only read.
 //!
 //! Hostile archives: member names are never used as paths beyond the product's
 //! own layout (no `..`, no absolute names), sizes are bounded, and CRCs are checked
 //! while unpacking; any damage is an error naming the archive.
 
 use super::error::SceneError;
-use super::safe::{read_safe, L1C_METADATA, PRODUCT_METADATA, TILE_METADATA};
+use super::safe::{read_safe_with, BandFiles, L1C_METADATA, PRODUCT_METADATA, TILE_METADATA};
 use super::Scene;
 use sha2::{Digest, Sha256};
 use std::fs::File;
@@ -24,8 +25,6 @@ use std::path::{Component, Path, PathBuf};
 
 /// Sub-folder of the cache folder holding unpacked products (versioned layout).
 const UNZIPPED_DIR: &str = "unzipped-v1";
-/// Written last into an unpacked product: it is complete.
-const COMPLETE: &str = ".reclaim-unzipped";
 /// A member larger than this is refused (a 10 980² 16-bit band is ~240 MB raw).
 const MAX_MEMBER: u64 = 4 << 30;
 /// Metadata members larger than this are refused.
@@ -34,9 +33,9 @@ const MAX_METADATA: u64 = 64 << 20;
 /// Band files a scene needs, by the end of their file name.
 const BAND_SUFFIXES: [&str; 3] = ["_B04_10m.jp2", "_B08_10m.jp2", "_SCL_20m.jp2"];
 
-/// Reads the zipped product `path`, unpacking what it needs into the cache folder
+/// Reads the zipped product `path`: its metadata is unpacked into the cache folder
 /// (`$RECLAIM_CACHE_DIR`, else the XDG cache; the system's temporary folder when
-/// neither is set).
+/// neither is set); its bands only when the scene is used ([`unpack_bands`]).
 ///
 /// # Errors
 /// As [`read_safe_zip_in`].
@@ -45,142 +44,244 @@ pub fn read_safe_zip(path: &Path) -> Result<Scene, SceneError> {
     read_safe_zip_in(path, &root)
 }
 
-/// Reads the zipped product `path`, unpacking into `cache_root/unzipped-v1/`.
+/// Reads the zipped product `path`, unpacking its metadata into
+/// `cache_root/unzipped-v1/`. The scene's band paths point where
+/// [`unpack_bands`] puts them.
 ///
 /// # Errors
 /// [`SceneError::Archive`] for a damaged or unreadable archive (or members too
 /// large), [`SceneError::Unrecognised`] for a zip holding no L2A product,
 /// [`SceneError::Refused`] for a Level-1C one, [`SceneError::Io`] when the cache
-/// folder cannot be written, and the errors of [`read_safe`] on the product.
+/// folder cannot be written, and the errors of [`read_safe`](super::read_safe) on the product.
 pub fn read_safe_zip_in(path: &Path, cache_root: &Path) -> Result<Scene, SceneError> {
-    let file = crate::input::open_regular(path).map_err(|e| archive(path, e.to_string()))?;
-    let meta = file.metadata().map_err(|e| SceneError::io(path, e))?;
-    let mut zip = zip::ZipArchive::new(std::io::BufReader::new(file))
-        .map_err(|e| archive(path, e.to_string()))?;
+    let mut a = Archive::open(path, cache_root)?;
+    a.unpack(false)?;
+    let mut scene = read_safe_with(&a.safe_dir, BandFiles::Listed)?;
+    scene.source = path.to_path_buf();
+    Ok(scene)
+}
 
-    // The product's folder inside the archive: where MTD_MSIL2A.xml lies, at the
-    // top or one folder down (`X.SAFE/MTD_MSIL2A.xml`).
-    if zip.has_duplicate_names() {
-        return Err(archive(path, "two members share a name".into()));
+/// Unpacks the band files of a scene read from a zip ([`read_safe_zip`]) when they
+/// are not there yet; nothing for other scenes.
+///
+/// # Errors
+/// As [`read_safe_zip_in`], and [`SceneError::FileMissing`] when the archive does
+/// not hold a band its metadata lists.
+pub fn unpack_bands(scene: &Scene) -> Result<(), SceneError> {
+    let is_zip = scene
+        .source
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("zip"));
+    let mut bands = vec![&scene.red.path, &scene.nir.path];
+    bands.extend(scene.mask.as_ref().map(|m| &m.band.path));
+    if !is_zip || bands.iter().all(|p| p.is_file()) {
+        return Ok(());
     }
-    // Member names by index ("" for a name that is not valid UTF-8: never wanted).
-    let names: Vec<String> = (0..zip.len())
-        .map(|i| {
-            zip.name_for_index(i)
-                .and_then(Result::ok)
-                .map(|n| n.into_owned())
-                .unwrap_or_default()
-        })
-        .collect();
-    let prefix_of = |meta_name: &str| {
-        names.iter().find_map(|n| {
-            let p = n.strip_suffix(meta_name)?;
-            (p.is_empty() || (p.ends_with('/') && p.matches('/').count() == 1))
-                .then(|| p.to_string())
-        })
-    };
-    let Some(prefix) = prefix_of(PRODUCT_METADATA) else {
-        if prefix_of(L1C_METADATA).is_some() {
-            return Err(super::safe::level1c(path));
+    // The product folder in the cache: the band's ancestor holding the metadata.
+    let safe_dir = scene
+        .red
+        .path
+        .ancestors()
+        .find(|d| d.join(PRODUCT_METADATA).is_file())
+        .map(Path::to_path_buf)
+        .ok_or_else(|| SceneError::FileMissing {
+            meta: scene.source.clone(),
+            role: "red band B04".into(),
+            file: scene.red.path.clone(),
+        })?;
+    let mut a = Archive::open_into(&scene.source, safe_dir)?;
+    a.unpack(true)?;
+    for (p, role) in bands.into_iter().zip([
+        "red band B04",
+        "near-infrared band B08",
+        "scene classification SCL",
+    ]) {
+        if !p.is_file() {
+            return Err(SceneError::FileMissing {
+                meta: scene.source.clone(),
+                role: role.into(),
+                file: p.clone(),
+            });
         }
-        return Err(SceneError::Unrecognised {
-            path: path.to_path_buf(),
-            reason: format!("a zip archive without a Sentinel-2 L2A product ({PRODUCT_METADATA})"),
-        });
-    };
-    let product = prefix.trim_end_matches('/');
-    let product = if product.is_empty() {
-        path.file_stem()
-            .map(|s| s.to_string_lossy().trim_end_matches(".SAFE").to_string() + ".SAFE")
-            .unwrap_or_else(|| "product.SAFE".into())
-    } else {
-        product.to_string()
-    };
+    }
+    Ok(())
+}
 
-    // What to unpack: (index, path inside the product, size limit).
-    let mut wanted: Vec<(usize, PathBuf, u64)> = Vec::new();
-    for (i, name) in names.iter().enumerate() {
-        let Some(rel) = name.strip_prefix(&prefix) else {
-            continue;
-        };
-        let Some(rel_path) = safe_relative(rel) else {
-            continue;
-        };
-        let parts: Vec<&str> = rel.split('/').collect();
-        let limit = match parts.as_slice() {
-            [m] if *m == PRODUCT_METADATA => MAX_METADATA,
-            ["GRANULE", _, m] if *m == TILE_METADATA => MAX_METADATA,
-            ["GRANULE", _, "IMG_DATA", .., f] if BAND_SUFFIXES.iter().any(|s| f.ends_with(s)) => {
-                MAX_MEMBER
-            }
-            _ => continue,
-        };
-        wanted.push((i, rel_path, limit));
+/// An open zipped product and where it unpacks.
+struct Archive {
+    path: PathBuf,
+    zip: zip::ZipArchive<std::io::BufReader<File>>,
+    /// Member index, path inside the product, whether it is a band.
+    members: Vec<(usize, PathBuf, bool)>,
+    /// The product's folder in the cache.
+    safe_dir: PathBuf,
+}
+
+impl Archive {
+    /// Opens `path` and finds the product in it; it unpacks under `cache_root`.
+    fn open(path: &Path, cache_root: &Path) -> Result<Archive, SceneError> {
+        let (zip, members, product) = Self::read(path)?;
+        let meta = std::fs::metadata(path).map_err(|e| SceneError::io(path, e))?;
+        let dir = cache_root.join(UNZIPPED_DIR).join(format!(
+            "{}-{}",
+            sanitize(&product),
+            cache_key(path, &meta)
+        ));
+        Ok(Archive {
+            path: path.to_path_buf(),
+            zip,
+            members,
+            safe_dir: dir.join(product),
+        })
     }
 
-    let key = cache_key(path, &meta);
-    let base = cache_root.join(UNZIPPED_DIR);
-    let done = base.join(format!("{}-{key}", sanitize(&product)));
-    let safe_dir = done.join(&product);
-    if !done.join(COMPLETE).is_file() {
-        std::fs::create_dir_all(&base).map_err(|e| SceneError::io(&base, e))?;
-        let staging = tempfile::Builder::new()
-            .prefix(".unpacking-")
-            .tempdir_in(&base)
-            .map_err(|e| SceneError::io(&base, e))?;
-        let stage_safe = staging.path().join(&product);
-        for (index, rel, limit) in &wanted {
-            let mut member = zip
-                .by_index(*index)
-                .map_err(|e| archive(path, e.to_string()))?;
+    /// Opens `path` to unpack into the product folder `safe_dir`.
+    fn open_into(path: &Path, safe_dir: PathBuf) -> Result<Archive, SceneError> {
+        let (zip, members, _) = Self::read(path)?;
+        Ok(Archive {
+            path: path.to_path_buf(),
+            zip,
+            members,
+            safe_dir,
+        })
+    }
+
+    /// The archive, the members a scene needs, and the product's folder name.
+    #[allow(clippy::type_complexity)]
+    fn read(
+        path: &Path,
+    ) -> Result<
+        (
+            zip::ZipArchive<std::io::BufReader<File>>,
+            Vec<(usize, PathBuf, bool)>,
+            String,
+        ),
+        SceneError,
+    > {
+        let file = crate::input::open_regular(path).map_err(|e| archive(path, e.to_string()))?;
+        let zip = zip::ZipArchive::new(std::io::BufReader::new(file))
+            .map_err(|e| archive(path, e.to_string()))?;
+        if zip.has_duplicate_names() {
+            return Err(archive(path, "two members share a name".into()));
+        }
+        // Member names by index ("" for a name that is not valid UTF-8: never wanted).
+        let names: Vec<String> = (0..zip.len())
+            .map(|i| {
+                zip.name_for_index(i)
+                    .and_then(Result::ok)
+                    .map(|n| n.into_owned())
+                    .unwrap_or_default()
+            })
+            .collect();
+        // The product's folder inside the archive: where MTD_MSIL2A.xml lies, at
+        // the top or one folder down (`X.SAFE/MTD_MSIL2A.xml`).
+        let prefix_of = |meta_name: &str| {
+            names.iter().find_map(|n| {
+                let p = n.strip_suffix(meta_name)?;
+                (p.is_empty() || (p.ends_with('/') && p.matches('/').count() == 1))
+                    .then(|| p.to_string())
+            })
+        };
+        let Some(prefix) = prefix_of(PRODUCT_METADATA) else {
+            if prefix_of(L1C_METADATA).is_some() {
+                return Err(super::safe::level1c(path));
+            }
+            return Err(SceneError::Unrecognised {
+                path: path.to_path_buf(),
+                reason: format!(
+                    "a zip archive without a Sentinel-2 L2A product ({PRODUCT_METADATA})"
+                ),
+            });
+        };
+        let product = match prefix.trim_end_matches('/') {
+            "" => path
+                .file_stem()
+                .map(|s| s.to_string_lossy().trim_end_matches(".SAFE").to_string() + ".SAFE")
+                .unwrap_or_else(|| "product.SAFE".into()),
+            p => p.to_string(),
+        };
+        let mut members = Vec::new();
+        for (i, name) in names.iter().enumerate() {
+            let Some(rel) = name.strip_prefix(&prefix) else {
+                continue;
+            };
+            let Some(rel_path) = safe_relative(rel) else {
+                continue;
+            };
+            let parts: Vec<&str> = rel.split('/').collect();
+            let band = match parts.as_slice() {
+                [m] if *m == PRODUCT_METADATA => false,
+                ["GRANULE", _, m] if *m == TILE_METADATA => false,
+                ["GRANULE", _, "IMG_DATA", .., f]
+                    if BAND_SUFFIXES.iter().any(|s| f.ends_with(s)) =>
+                {
+                    true
+                }
+                _ => continue,
+            };
+            members.push((i, rel_path, band));
+        }
+        Ok((zip, members, product))
+    }
+
+    /// Unpacks the metadata members (`bands`: the band members) that are not there
+    /// yet. Each file is written under a temporary name beside its place and
+    /// renamed into it when complete, so a file in the cache is always whole.
+    fn unpack(&mut self, bands: bool) -> Result<(), SceneError> {
+        let path = self.path.clone();
+        for (index, rel, is_band) in self.members.clone() {
+            if is_band != bands {
+                continue;
+            }
+            let out = self.safe_dir.join(&rel);
+            if out.is_file() {
+                continue;
+            }
+            let mut member = self
+                .zip
+                .by_index(index)
+                .map_err(|e| archive(&path, e.to_string()))?;
             if member.is_dir() {
                 continue;
             }
             let shown = rel.display().to_string();
-            if member.size() > *limit {
+            let limit = if is_band { MAX_MEMBER } else { MAX_METADATA };
+            if member.size() > limit {
                 return Err(archive(
-                    path,
+                    &path,
                     format!(
                         "{shown} claims {} bytes, more than a product holds",
                         member.size()
                     ),
                 ));
             }
-            let out = stage_safe.join(rel);
-            if let Some(parent) = out.parent() {
-                std::fs::create_dir_all(parent).map_err(|e| SceneError::io(parent, e))?;
-            }
-            let mut w = File::create(&out).map_err(|e| SceneError::io(&out, e))?;
+            let parent = out.parent().unwrap_or(&self.safe_dir).to_path_buf();
+            std::fs::create_dir_all(&parent).map_err(|e| SceneError::io(&parent, e))?;
+            let mut tmp = tempfile::Builder::new()
+                .prefix(".part-")
+                .tempfile_in(&parent)
+                .map_err(|e| SceneError::io(&parent, e))?;
             // Reading to the end checks the member's CRC; `take` bounds a member
             // whose data runs past its declared size.
-            let copied = std::io::copy(&mut (&mut member).take(*limit + 1), &mut w)
-                .map_err(|e| archive(path, format!("{shown}: {e}")))?;
+            let copied = std::io::copy(&mut (&mut member).take(limit + 1), tmp.as_file_mut())
+                .map_err(|e| archive(&path, format!("{shown}: {e}")))?;
             if copied != member.size() {
                 return Err(archive(
-                    path,
+                    &path,
                     format!(
                         "{shown} holds {copied} bytes, its header says {}",
                         member.size()
                     ),
                 ));
             }
-            w.flush().map_err(|e| SceneError::io(&out, e))?;
+            tmp.as_file_mut()
+                .flush()
+                .map_err(|e| SceneError::io(&out, e))?;
+            tmp.persist(&out)
+                .map_err(|e| SceneError::io(&out, e.error))?;
         }
-        let marker = staging.path().join(COMPLETE);
-        std::fs::write(&marker, format!("{}\n", path.display()))
-            .map_err(|e| SceneError::io(&marker, e))?;
-        let staged = staging.keep();
-        if let Err(e) = std::fs::rename(&staged, &done) {
-            // Another run may have unpacked the same archive meanwhile: use its copy.
-            let _ = std::fs::remove_dir_all(&staged);
-            if !done.join(COMPLETE).is_file() {
-                return Err(SceneError::io(&done, e));
-            }
-        }
+        Ok(())
     }
-    let mut scene = read_safe(&safe_dir)?;
-    scene.source = path.to_path_buf();
-    Ok(scene)
 }
 
 /// `rel` as a relative path of plain components (`None` for `..`, absolute or
