@@ -802,9 +802,11 @@ fn html_is_self_contained_with_figures_and_maps() {
     // Text is escaped, Chinese kept.
     assert!(html.contains("Smith, Jones &amp; &quot;Partners&quot;"));
     assert!(html.contains(HOLDER_ZH));
-    // No external resource and no script.
-    assert!(!html.contains("http://") && !html.contains("https://"));
-    assert!(!html.contains("<script") && !html.contains("<link"));
+    // No external resource: the only scripts are the vendored Leaflet, the map's
+    // data and its builder, all inline; images are data: URIs.
+    assert!(!html.contains("<link") && !html.contains("<iframe"));
+    assert!(!html.contains("<script src") && !html.contains("url(http"));
+    assert_eq!(html.matches("<script").count(), 3);
     let srcs: Vec<&str> = html.split("src=\"").skip(1).collect();
     assert!(srcs.iter().all(|s| s.starts_with("data:image/png;base64,")));
     // County map + a map for each of the two mines with land.
@@ -827,7 +829,7 @@ fn html_is_self_contained_with_figures_and_maps() {
     let b64 = &srcs[0]["data:image/png;base64,".len()..srcs[0].find('"').unwrap()];
     let (_, _, px) = decode_png(&unbase64(b64));
     assert!(px.contains(&reclaim::report::maps::LEGACY_OUTLINE));
-    // The licence boundary: on C001's map only (C002 has no geometry in the fixture).
+    // The licence boundary: on C001's map (C002 has no geometry in the fixture)…
     let with_boundary: Vec<bool> = srcs
         .iter()
         .map(|s| {
@@ -836,9 +838,10 @@ fn html_is_self_contained_with_figures_and_maps() {
             px.contains(&reclaim::report::maps::LICENCE_BOUNDARY)
         })
         .collect();
-    assert_eq!(with_boundary.iter().filter(|b| **b).count(), 1);
-    assert!(!with_boundary[0], "no licence boundary on the county map");
-    assert!(html.contains("Licence boundary (mine maps)"));
+    // …and on the county map, which outlines every licence.
+    assert_eq!(with_boundary.iter().filter(|b| **b).count(), 2);
+    assert!(with_boundary[0], "licence boundaries on the county map");
+    assert!(html.contains("Licence boundary"));
     assert_eq!(
         html.matches("Dashed dark blue: licence boundary").count(),
         1
@@ -1068,4 +1071,103 @@ fn composite_section_only_for_composites() {
         "orphan rows"
     );
     assert!(html.contains("<td class=\"n\">6.0</td></tr>"), "mine rows");
+}
+
+/// The interactive map's data block: one feature per piece with its pit's popup
+/// (figures formatted as the tables format them), the licence with a boundary,
+/// and the orphans ranked as the orphan table ranks them.
+#[test]
+fn interactive_map_carries_every_piece_with_its_pit_figures() {
+    let r = report_with_history();
+    let d = write(&r);
+    let html = read(d.path(), "report.html");
+    let start = html
+        .find("<script type=\"application/json\" id=\"reclaim-map-data\">")
+        .expect("the map's data block");
+    let body = &html[start..];
+    let body = &body[body.find('>').unwrap() + 1..body.find("</script>").unwrap()];
+    let v: serde_json::Value = serde_json::from_str(body).unwrap();
+    let pieces = v["pieces"].as_array().unwrap();
+    assert_eq!(pieces.len(), r.pieces.len());
+    let pits = v["pits"].as_array().unwrap();
+    assert_eq!(pits.len(), r.pits.len());
+    for (p, f) in r.pieces.iter().zip(pieces) {
+        let pit = &pits[f["pit"].as_u64().unwrap() as usize];
+        assert_eq!(pit["id"], p.pit_id.as_str());
+        let row = r.pits.iter().find(|q| q.pit_id == p.pit_id).unwrap();
+        let popup = pit["popup"].as_str().unwrap();
+        // Total and unrestored hectares, to 0.01 ha, as in the pit table.
+        for want in [row.areas.total_ha(), row.areas.unrestored_ha] {
+            assert!(
+                popup.contains(&format!("{want:.2} ha")),
+                "{want} in {popup}"
+            );
+        }
+        let kind = match p.responsibility {
+            Responsibility::Legacy => "legacy",
+            Responsibility::Responsible { .. } => "responsible",
+            Responsibility::Unattributed => "unattributed",
+        };
+        assert_eq!(f["kind"], kind);
+        // Rings: closed by the page, so the closing vertex is dropped; a 100 m
+        // square keeps its 4 corners, 8 numbers, shifted to the map's corner.
+        let ring = f["rings"][0][0].as_array().unwrap();
+        assert_eq!(ring.len(), 8, "{ring:?}");
+        assert!(ring.iter().all(|c| c.as_f64().unwrap() >= 0.0));
+    }
+    assert_eq!(v["licences"].as_array().unwrap().len(), 1);
+    assert_eq!(v["licences"][0]["id"], "C001");
+    let ranks: Vec<u64> = v["orphans"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["rank"].as_u64().unwrap())
+        .collect();
+    let want: Vec<u64> = reclaim::report::orphan_ranking(&r)
+        .iter()
+        .map(|o| o.rank as u64)
+        .collect();
+    assert_eq!(ranks, want);
+    // The data cannot close its script element early.
+    assert!(!body.contains("</"));
+    // Printing keeps the configuration (details are closed on paper).
+    assert!(html.contains("<div class=\"print-only\"><h3>Configuration as run"));
+}
+
+/// Clicks every pit of the fixture's interactive map in headless Chromium
+/// (`scripts/click_map.py`, the DevTools protocol) and checks each popup against
+/// pits.csv. Needs chromium and python3; CI installs both, elsewhere the test
+/// says it was skipped.
+#[test]
+fn clicking_a_pit_on_the_interactive_map_shows_its_figures() {
+    let has = |b: &str| {
+        std::process::Command::new("sh")
+            .args(["-c", &format!("command -v {b}")])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    if !(has("chromium") && has("python3")) {
+        eprintln!("skipped: no chromium or python3 (CI has both)");
+        return;
+    }
+    let r = report_with_history();
+    let d = write(&r);
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/click_map.py");
+    let mut cmd = std::process::Command::new("python3");
+    cmd.arg(&script).arg(d.path());
+    for p in &r.pits {
+        cmd.args(["--pit", &p.pit_id]);
+    }
+    let out = cmd.output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{text}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        text.matches("ok: clicked pit").count(),
+        r.pits.len(),
+        "{text}"
+    );
 }

@@ -1,6 +1,7 @@
 //! `report.html`: one self-contained page a county bureau can read and file.
 //!
-//! Inline CSS, maps as `data:image/png;base64` URIs, no script, no external
+//! Inline CSS, maps as `data:image/png;base64` URIs, the interactive map's script
+//! inline (vendored Leaflet, [`super::interactive`]), no external
 //! resource: the file can be mailed, archived or printed as it is.
 
 use super::base64;
@@ -8,8 +9,8 @@ use super::error::ReportError;
 use super::format::{delta, esc, ha, pct};
 use super::maps::{
     render_map, render_map_coloured, MapImage, Outline, COUNTY_MIN_WIDTH, LEGACY_OUTLINE,
-    LICENCE_BOUNDARY, MIN_WIDTH, OUTSIDE, RESPONSIBLE_OUTLINE, RESTORED, UNOBSERVED, UNRESTORED,
-    WATER,
+    LICENCE_BOUNDARY, MIN_WIDTH, OUTSIDE, RESPONSIBLE_OUTLINE, RESTORED, STRIP_HEIGHT, UNOBSERVED,
+    UNRESTORED, WATER,
 };
 use super::orphans::orphan_ranking;
 use super::png::Rgb;
@@ -27,6 +28,9 @@ pub const ORPHAN_ROWS: usize = 20;
 
 /// At most this many per-mine maps are drawn (the rest are listed in the table).
 pub const MAX_MINE_MAPS: usize = 500;
+
+/// At most this many pit ids are written over a mine's map.
+const MAX_PIT_LABELS: usize = 40;
 
 /// Hex digits of a checksum shown in the provenance footnote.
 const SHA_PREFIX: usize = 16;
@@ -60,6 +64,11 @@ td.good{color:var(--good)} td.bad{color:var(--bad)}
 .card .d{font-size:13px;color:var(--muted)}
 figure.map{margin:8px 0}
 figure.map img{display:block;max-width:100%;height:auto;image-rendering:pixelated;border:1px solid var(--line)}
+.mapbox{position:relative;display:inline-block;max-width:100%;vertical-align:top}
+.mapbox img{width:100%}
+.mlbl{position:absolute;transform:translate(-50%,-50%);font-size:11px;line-height:1.2;padding:0 3px;background:rgba(255,255,255,.85);border:1px solid #d61818;color:#d61818;font-weight:700;border-radius:2px;white-space:nowrap;pointer-events:none}
+.mlbl.pit{border-color:#555;color:#1f2933;font-weight:400}
+.print-only{display:none}
 .obs{font-size:12px;color:var(--muted);white-space:nowrap}
 section.warnings{border-left:5px solid var(--bad);background:#fdf3ee;padding:4px 16px;margin:16px 0}
 section.warnings h2{color:var(--bad);border:0;margin-top:8px}
@@ -80,7 +89,10 @@ footer{margin-top:36px;border-top:1px solid var(--line);padding-top:10px;font-si
 footer table{font-size:12px}
 code,pre{font-family:"DejaVu Sans Mono",Consolas,monospace;font-size:12px}
 pre{background:#f6f7f9;padding:8px;overflow:auto;white-space:pre-wrap}
-@media print{body{background:#fff}main{box-shadow:none;margin:0;max-width:none;padding:0}}
+@media print{body{background:#fff}main{box-shadow:none;margin:0;max-width:none;padding:0}
+h2,h3{break-after:avoid;page-break-after:avoid}
+.keep,figure.map,table.fig,tr{break-inside:avoid;page-break-inside:avoid}
+details{display:none}.print-only{display:block}}
 "#;
 
 /// `#rrggbb` of a colour.
@@ -141,6 +153,7 @@ pub fn report_html(report: &AuditReport) -> Result<String, ReportError> {
     page.county_table(&mut out);
     super::accuracy_section::section(report, &mut out);
     page.county_map(&mut out)?;
+    super::interactive::section(report, page.geographic, &mut out)?;
     page.composite(&mut out)?;
     page.orphans(&mut out);
     super::discovery_section::section(report, &mut out);
@@ -206,6 +219,38 @@ impl<'a> Page<'a> {
             .map(|(i, g)| Outline {
                 geometry: &g.raster_crs,
                 legacy: self.is_legacy(i),
+            })
+            .collect()
+    }
+
+    /// One label per pit on a map of extent `bbox`: its id at an interior point of
+    /// its largest piece there (at most [`MAX_PIT_LABELS`], largest pits first).
+    fn pit_labels(&self, bbox: (f64, f64, f64, f64)) -> Vec<(f64, f64, String, &'static str)> {
+        let (xmin, ymin, xmax, ymax) = bbox;
+        let mut best: std::collections::BTreeMap<&str, (f64, usize)> = Default::default();
+        for (i, p) in self.r.pieces.iter().enumerate() {
+            let inside = self.bounds.get(i).copied().flatten().is_some_and(|b| {
+                b.min().x <= xmax && b.max().x >= xmin && b.min().y <= ymax && b.max().y >= ymin
+            });
+            if !inside {
+                continue;
+            }
+            let a = p.areas.total_ha();
+            let e = best.entry(p.pit_id.as_str()).or_insert((a, i));
+            if a > e.0 {
+                *e = (a, i);
+            }
+        }
+        let mut picked: Vec<(f64, usize, &str)> =
+            best.into_iter().map(|(id, (a, i))| (a, i, id)).collect();
+        picked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.2.cmp(b.2)));
+        picked
+            .into_iter()
+            .take(MAX_PIT_LABELS)
+            .filter_map(|(_, i, id)| {
+                let g = &self.r.piece_geometry.get(i)?.raster_crs;
+                let p = geo::InteriorPoint::interior_point(g)?;
+                Some((p.x(), p.y(), id.to_string(), "pit"))
             })
             .collect()
     }
@@ -505,7 +550,7 @@ impl<'a> Page<'a> {
             format!(
                 "<span><span class=\"ln\" style=\"border-top:3px dashed {}\"></span>{}</span>",
                 hex(LICENCE_BOUNDARY),
-                label("Licence boundary (mine maps)", "采矿许可证范围")
+                label("Licence boundary", "采矿许可证范围")
             ),
         ]
         .join("")
@@ -513,13 +558,44 @@ impl<'a> Page<'a> {
 
     /// `<figure>` with the map image and a caption.
     fn figure(img: &MapImage, alt: &str, caption: &str) -> String {
+        Self::figure_labelled(img, None, &[], alt, caption)
+    }
+
+    /// [`Self::figure`] with labels over the picture: `(x, y, text, class)` in the
+    /// map's CRS, placed by percentages of the image (so they follow it when the
+    /// page or the printout scales it). `bbox` is the map's extent.
+    fn figure_labelled(
+        img: &MapImage,
+        bbox: Option<(f64, f64, f64, f64)>,
+        labels: &[(f64, f64, String, &str)],
+        alt: &str,
+        caption: &str,
+    ) -> String {
         let scale = img
             .scale_label
             .as_ref()
             .map(|s| format!(" Scale bar 比例尺: {}.", esc(s)))
             .unwrap_or_default();
+        let mut spans = String::new();
+        if let Some((xmin, ymin, xmax, ymax)) = bbox {
+            // The map fills the image but for the strip below it.
+            let map_h = img.height.saturating_sub(STRIP_HEIGHT) as f64;
+            let (bw, bh) = (xmax - xmin, ymax - ymin);
+            if bw > 0.0 && bh > 0.0 && img.height > 0 {
+                for (x, y, text, class) in labels {
+                    let left = (x - xmin) / bw * 100.0;
+                    let top = (ymax - y) / bh * map_h / img.height as f64 * 100.0;
+                    if (0.0..=100.0).contains(&left) && (0.0..=100.0).contains(&top) {
+                        spans.push_str(&format!(
+                            "<span class=\"mlbl {class}\" style=\"left:{left:.2}%;top:{top:.2}%\">{}</span>",
+                            esc(text)
+                        ));
+                    }
+                }
+            }
+        }
         format!(
-            "<figure class=\"map\"><img width=\"{}\" height=\"{}\" alt=\"{}\" src=\"data:image/png;base64,{}\"><figcaption>{caption}{scale}</figcaption></figure>\n",
+            "<figure class=\"map\"><div class=\"mapbox\"><img width=\"{}\" height=\"{}\" alt=\"{}\" src=\"data:image/png;base64,{}\">{spans}</div><figcaption>{caption}{scale}</figcaption></figure>\n",
             img.width,
             img.height,
             esc(alt),
@@ -530,17 +606,43 @@ impl<'a> Page<'a> {
     /// The county map with legend.
     fn county_map(&self, out: &mut String) -> Result<(), ReportError> {
         let m = &self.r.county_map;
-        out.push_str(&format!("<h2>{}</h2>\n", label("County map", "全县分布图")));
+        out.push_str(&format!(
+            "<div class=\"keep\"><h2>{}</h2>\n",
+            label("County map", "全县分布图")
+        ));
         let outlines = self.outlines(m.bbox);
-        match render_map("county", m, &outlines, None, COUNTY_MIN_WIDTH, self.geographic)? {
-            Some(img) => out.push_str(&Self::figure(
+        // Every licence boundary (dashed), and the orphan ranks of the table below.
+        let licences = geo::MultiPolygon(
+            self.r
+                .licence_geometry
+                .iter()
+                .flat_map(|(_, g)| g.0.iter().cloned())
+                .collect(),
+        );
+        let boundary = (!licences.0.is_empty()).then_some(&licences);
+        let ranks: Vec<(f64, f64, String, &str)> = orphan_ranking(self.r)
+            .iter()
+            .take(ORPHAN_ROWS)
+            .filter_map(|o| {
+                let g = &self.r.piece_geometry.get(o.piece)?.raster_crs;
+                let p = geo::InteriorPoint::interior_point(g)?;
+                Some((p.x(), p.y(), format!("#{}", o.rank), "rank"))
+            })
+            .collect();
+        match render_map("county", m, &outlines, boundary, COUNTY_MIN_WIDTH, self.geographic)? {
+            Some(img) => out.push_str(&Self::figure_labelled(
                 &img,
+                Some(m.bbox),
+                &ranks,
                 "County map of land classes",
-                "Land class of every footprint; outlines: legacy pieces in red, responsible pieces in black. North is up.",
+                "Land class of every footprint; outlines: legacy pieces in red, responsible pieces in black; dashed dark blue: licence boundaries; #n: rank in the orphan table. North is up.",
             )),
             None => out.push_str("<p class=\"note\">No county map (no footprint cells).</p>\n"),
         }
-        out.push_str(&format!("<div class=\"legend\">{}</div>\n", Self::legend()));
+        out.push_str(&format!(
+            "<div class=\"legend\">{}</div></div>\n",
+            Self::legend()
+        ));
         Ok(())
     }
 
@@ -824,8 +926,10 @@ impl<'a> Page<'a> {
                     }
                     (false, _) => "",
                 };
-                out.push_str(&Self::figure(
+                out.push_str(&Self::figure_labelled(
                     &img,
+                    Some(map.bbox),
+                    &self.pit_labels(map.bbox),
                     &format!("Map of licence {}", m.license_id),
                     caption,
                 ));
@@ -956,7 +1060,7 @@ impl<'a> Page<'a> {
              Land covered by two pits is counted once. Unobserved land is reported, never guessed.</p>\n",
         );
         out.push_str(&format!(
-            "<details><summary>Configuration as run 运行配置</summary><pre>{}</pre></details>\n</footer>\n",
+            "<details><summary>Configuration as run 运行配置</summary><pre>{0}</pre></details>\n<div class=\"print-only\"><h3>Configuration as run 运行配置</h3><pre>{0}</pre></div>\n</footer>\n",
             esc(&p.config_toml)
         ));
     }

@@ -22,6 +22,7 @@
 //! - [`png`]: a small paletted canvas and PNG encoding.
 //! - [`maps`]: class maps with outlines, scale bar and north arrow.
 //! - [`html`]: the report page.
+//! - [`interactive`]: its interactive map (vendored Leaflet, offline).
 //! - [`accuracy_section`]: the page's accuracy section (`[accuracy]`).
 //! - [`discovery_section`]: its section on bare land outside the footprints.
 //! - [`format`]: HTML escaping and human number formatting.
@@ -36,6 +37,7 @@ pub mod discovery_section;
 pub mod error;
 pub mod format;
 pub mod html;
+pub mod interactive;
 pub mod io;
 pub mod maps;
 pub mod orphans;
