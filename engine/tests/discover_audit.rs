@@ -257,6 +257,44 @@ fn the_audit_lists_the_candidates_and_their_hectares_by_label() {
         assert!(html.contains(&format!("<td>{id}</td>")), "{id}");
     }
     assert!(html.contains("persistent"));
+    // …and draws their outlines on the interactive map: each one's rings enclose
+    // its hectares (shoelace over the map's metres; outer rings minus holes).
+    let start = html.find("id=\"reclaim-map-data\">").unwrap();
+    let body = &html[start + "id=\"reclaim-map-data\">".len()..];
+    let map: Value = serde_json::from_str(&body[..body.find("</script>").unwrap()]).unwrap();
+    let cands = map["candidates"].as_array().unwrap();
+    assert_eq!(cands.len(), 4);
+    let mut areas: Vec<f64> = cands
+        .iter()
+        .map(|c| {
+            let mut a = 0.0;
+            for poly in c["rings"].as_array().unwrap() {
+                for (k, ring) in poly.as_array().unwrap().iter().enumerate() {
+                    let v: Vec<f64> = ring
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|x| x.as_f64().unwrap())
+                        .collect();
+                    let n = v.len() / 2;
+                    let twice: f64 = (0..n)
+                        .map(|i| {
+                            let j = (i + 1) % n;
+                            v[2 * i] * v[2 * j + 1] - v[2 * j] * v[2 * i + 1]
+                        })
+                        .sum();
+                    a += if k == 0 { twice.abs() } else { -twice.abs() } / 2.0;
+                }
+            }
+            a / 10_000.0
+        })
+        .collect();
+    areas.sort_by(f64::total_cmp);
+    let mut want = vec![ha(WITHIN), ha(ACROSS), ha(OUT_C), ha(OUT_D)];
+    want.sort_by(f64::total_cmp);
+    for (a, w) in areas.iter().zip(&want) {
+        assert!((a - w).abs() < 1e-6, "{areas:?} vs {want:?}");
+    }
 
     // The GeoJSON has the same four, in the same order.
     let g = json(&out.join("candidates_projected.geojson"));

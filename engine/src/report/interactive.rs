@@ -10,7 +10,8 @@
 //!
 //! Layers: the county class map (an image overlay), pieces (outlined black when a
 //! liable holder answers for them, red for historical legacy), licence boundaries
-//! (dashed), orphan ranks, discovery candidates, and pit-id labels that appear
+//! (dashed), orphan ranks, discovery candidates (outlines of the first
+//! [`crate::discover::in_audit::TOP`]), and pit-id labels that appear
 //! when zoomed in. Clicking a piece opens its pit's figures, formatted as the
 //! report's tables format them; clicking a licence boundary its mine's figures.
 //!
@@ -293,39 +294,39 @@ fn data(r: &AuditReport, geographic: bool) -> Result<Option<Value>, ReportError>
         .map(|o| json!({"rank": o.rank, "piece": o.piece}))
         .collect();
 
-    let candidates: Vec<Value> = r
-        .discovery
-        .as_ref()
-        .map(|d| {
-            d.top
-                .iter()
-                .map(|c| {
-                    let (x, y) = f.xy(c.centroid.0, c.centroid.1);
-                    let mut rows = vec![
-                        ("Area 面积".to_string(), format!("{} ha", ha(c.area_ha))),
-                        (
-                            "Outside licences 证外".to_string(),
-                            format!("{} ha", ha(c.outside_licence_ha)),
-                        ),
-                    ];
-                    if let Some(n) = &c.nearest {
-                        rows.push((
-                            "Nearest licence 最近采矿权".into(),
-                            format!("{} ({} m)", n.licence_id, ha(n.distance_m)),
-                        ));
-                    }
-                    json!({
-                        "x": x, "y": y,
-                        "popup": popup(
-                            &format!("Candidate 疑似图斑 {}", c.id),
-                            c.label.name(),
-                            &rows,
-                        ),
-                    })
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    let mut candidates = Vec::new();
+    if let Some(d) = &r.discovery {
+        for c in &d.top {
+            let (x, y) = f.xy(c.centroid.0, c.centroid.1);
+            let mut rows = vec![
+                ("Area 面积".to_string(), format!("{} ha", ha(c.area_ha))),
+                (
+                    "Outside licences 证外".to_string(),
+                    format!("{} ha", ha(c.outside_licence_ha)),
+                ),
+            ];
+            if let Some(n) = &c.nearest {
+                rows.push((
+                    "Nearest licence 最近采矿权".into(),
+                    format!("{} ({} m)", n.licence_id, ha(n.distance_m)),
+                ));
+            }
+            // The outline waits on disk (discovery spills it); read back for the map.
+            let outline = d.found.outline(c).map_err(|e| ReportError::Io {
+                path: d.found.outlines.dir().to_path_buf(),
+                source: std::io::Error::other(e.to_string()),
+            })?;
+            candidates.push(json!({
+                "x": x, "y": y,
+                "rings": f.rings(&outline),
+                "popup": popup(
+                    &format!("Candidate 疑似图斑 {}", c.id),
+                    c.label.name(),
+                    &rows,
+                ),
+            }));
+        }
+    }
 
     let png = classes_png(m)?;
     Ok(Some(json!({
@@ -385,14 +386,15 @@ d.orphans.forEach(function(o){
    .bindTooltip('#'+o.rank,{permanent:true,direction:'top',className:'rank'}).addTo(ranks);
 });
 d.candidates.forEach(function(c){
-  L.circleMarker([c.y,c.x],{radius:6,color:'#7a1fa2',weight:2,fillOpacity:0.3}).bindPopup(c.popup,{maxWidth:360}).addTo(cands);
+  L.polygon(poly(c.rings),{color:'#7a1fa2',weight:2,fillOpacity:0.25}).bindPopup(c.popup,{maxWidth:360}).addTo(cands);
 });
 pieces.addTo(map);lic.addTo(map);ranks.addTo(map);cands.addTo(map);
 var overlays={'Land classes 地类':classes,'Pieces 图斑':pieces,'Pit ids 图斑编号':labels,'Licences 采矿权':lic,'Orphan ranks 无主排序':ranks};
 if(d.candidates.length)overlays['Candidates 疑似图斑']=cands;
 L.control.layers(null,overlays,{collapsed:false}).addTo(map);
 L.control.scale({imperial:false}).addTo(map);
-map.fitBounds(b);
+var all=L.latLngBounds(b);if(d.candidates.length)all.extend(cands.getBounds());
+map.fitBounds(all);
 var labelZoom=map.getZoom()+2;
 function showLabels(){if(map.getZoom()>=labelZoom){if(!map.hasLayer(labels))labels.addTo(map);}else if(map.hasLayer(labels)){map.removeLayer(labels);}}
 map.on('zoomend',showLabels);
