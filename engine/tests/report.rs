@@ -347,6 +347,7 @@ fn report() -> AuditReport {
             "C001".into(),
             rect(400_010.0, 4_800_010.0, 400_090.0, 4_800_090.0),
         )],
+        pit_geometry: Vec::new(),
         clear_obs_map: None,
         rasters: None,
         accuracy: None,
