@@ -404,9 +404,13 @@ fn geopackage_holds_the_tables_geometry_and_figures() {
 
 // ---- shapefiles ----
 
-/// A `.dbf` read by hand: (name, type, width) of each field and the raw bytes of
-/// each record's fields.
-fn read_dbf(path: &Path) -> (u8, Vec<(String, u8, usize)>, Vec<Vec<Vec<u8>>>) {
+/// A `.dbf` field: name, type letter, width.
+type DbfField = (String, u8, usize);
+/// A `.dbf` record: the raw bytes of each field.
+type DbfRecord = Vec<Vec<u8>>;
+
+/// A `.dbf` read by hand: its language driver byte, its fields and its records.
+fn read_dbf(path: &Path) -> (u8, Vec<DbfField>, Vec<DbfRecord>) {
     let b = std::fs::read(path).unwrap();
     let n = u32::from_le_bytes(b[4..8].try_into().unwrap()) as usize;
     let hl = u16::from_le_bytes(b[8..10].try_into().unwrap()) as usize;

@@ -67,7 +67,7 @@ impl DbfEncoding {
         }
     }
 
-    fn encode<'a>(self, path: &Path, field: &str, text: &'a str) -> Result<Vec<u8>, GisError> {
+    fn encode(self, path: &Path, field: &str, text: &str) -> Result<Vec<u8>, GisError> {
         match self {
             DbfEncoding::Utf8 => Ok(text.as_bytes().to_vec()),
             DbfEncoding::Gbk => {
