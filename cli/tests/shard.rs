@@ -40,6 +40,19 @@ fn names(dir: &Path) -> Vec<String> {
     v
 }
 
+/// The files of `dir`, those of its subfolders (`shapefiles/`) as `sub/name`.
+fn files(dir: &Path) -> Vec<String> {
+    let mut v = Vec::new();
+    for n in names(dir) {
+        if dir.join(&n).is_dir() {
+            v.extend(names(&dir.join(&n)).into_iter().map(|f| format!("{n}/{f}")));
+        } else {
+            v.push(n);
+        }
+    }
+    v
+}
+
 #[test]
 fn four_shard_processes_merge_to_the_one_shot_folder_byte_for_byte() {
     let tmp = tempfile::tempdir().unwrap();
@@ -135,9 +148,10 @@ fn four_shard_processes_merge_to_the_one_shot_folder_byte_for_byte() {
     );
 
     let (a, b) = (d.join("one-shot"), d.join("merged"));
-    assert_eq!(names(&a), names(&b));
-    assert_eq!(names(&a).len(), 6, "{:?}", names(&a));
-    for f in names(&a) {
+    assert_eq!(files(&a), files(&b));
+    // Six report files, results.gpkg, and 4 layers × 6 files in shapefiles/.
+    assert_eq!(files(&a).len(), 6 + 1 + 4 * 6, "{:?}", files(&a));
+    for f in files(&a) {
         let x = std::fs::read(a.join(&f)).unwrap();
         let y = std::fs::read(b.join(&f)).unwrap();
         assert!(x == y, "{f} differs: {} vs {} bytes", x.len(), y.len());

@@ -163,10 +163,21 @@ fn classes_tif_holds_the_classes_the_audit_measured() {
         .collect();
     names.sort();
     assert!(!names.iter().any(|n| n.ends_with(".tif")), "{names:?}");
+    // Folders (shapefiles/) file by file.
+    let mut files = Vec::new();
     for n in &names {
+        if out2.join(n).is_dir() {
+            for e in std::fs::read_dir(out2.join(n)).unwrap() {
+                files.push(Path::new(n).join(e.unwrap().file_name()));
+            }
+        } else {
+            files.push(n.into());
+        }
+    }
+    for n in &files {
         let a = std::fs::read(out.join(n)).unwrap();
         let b = std::fs::read(out2.join(n)).unwrap();
-        assert!(a == b, "{n} differs with --classes-tif");
+        assert!(a == b, "{} differs with --classes-tif", n.display());
     }
     let html = std::fs::read_to_string(out2.join("report.html")).unwrap();
     assert!(!html.contains("seasonal composite") && !html.contains("Clear obs."));

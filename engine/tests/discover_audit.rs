@@ -305,6 +305,34 @@ fn the_audit_lists_the_candidates_and_their_hectares_by_label() {
         .map(|f| f["properties"]["id"].as_str().unwrap())
         .collect();
     assert_eq!(ids, ["D0001", "D0002", "D0003", "D0004"]);
+
+    // The GIS layers have them too: `candidates` in results.gpkg and shapefiles/,
+    // hectares by label as summary.json's.
+    let db = rusqlite::Connection::open(out.join("results.gpkg")).unwrap();
+    let mut st = db
+        .prepare("SELECT id, label, area_ha FROM candidates ORDER BY fid")
+        .unwrap();
+    let got: Vec<(String, String, f64)> = st
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let ids: Vec<&str> = got.iter().map(|g| g.0.as_str()).collect();
+    assert_eq!(ids, ["D0001", "D0002", "D0003", "D0004"]);
+    for (label, _, _) in expect {
+        let sum: f64 = got.iter().filter(|g| g.1 == label).map(|g| g.2).sum();
+        assert_eq!(sum, by[label]["area_ha"].as_f64().unwrap(), "{label}");
+    }
+    let kind: String = db
+        .query_row(
+            "SELECT data_type FROM gpkg_contents WHERE table_name = 'candidates'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(kind, "features");
+    let shp = shapefile::read(out.join("shapefiles").join("candidates.shp")).unwrap();
+    assert_eq!(shp.len(), 4);
 }
 
 #[test]

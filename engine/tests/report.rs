@@ -347,6 +347,7 @@ fn report() -> AuditReport {
             "C001".into(),
             rect(400_010.0, 4_800_010.0, 400_090.0, 4_800_090.0),
         )],
+        pit_geometry: Vec::new(),
         clear_obs_map: None,
         rasters: None,
         accuracy: None,
@@ -445,7 +446,7 @@ fn num(s: &str) -> f64 {
 }
 
 #[test]
-fn writes_exactly_the_six_files() {
+fn writes_exactly_the_report_files() {
     let d = write(&report());
     let mut names: Vec<String> = std::fs::read_dir(d.path())
         .unwrap()
@@ -460,9 +461,23 @@ fn writes_exactly_the_six_files() {
             "orphans.geojson",
             "pits.csv",
             "report.html",
+            "results.gpkg",
+            "shapefiles",
             "summary.json"
         ]
     );
+    let mut shp: Vec<String> = std::fs::read_dir(d.path().join("shapefiles"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    shp.sort();
+    let mut want = Vec::new();
+    for layer in ["mines", "orphans", "pieces", "pits"] {
+        for ext in ["cpg", "dbf", "prj", "qml", "shp", "shx"] {
+            want.push(format!("{layer}.{ext}"));
+        }
+    }
+    assert_eq!(shp, want);
 }
 
 #[test]

@@ -4,13 +4,14 @@ use anyhow::Context;
 use clap::Args;
 use reclaim::audit::checksum::ChecksumCache;
 use reclaim::audit::{self, AuditConfig, AuditOptions, AuditReport};
+use reclaim::report::gis::{DbfEncoding, GisOptions};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// Arguments of `reclaim audit`. Flags override the configuration file.
 #[derive(Args, Debug)]
 #[command(
-    after_help = "Writes into DIR (atomically: a failed run leaves the old DIR untouched):\n  attribution.csv  one row per piece (pit × responsibility)\n  pits.csv, mines.csv, orphans.geojson, summary.json, report.html\n  classes.tif      with --classes-tif (and clear_obs.tif for a composite)\n  accuracy.json, accuracy.csv  with an [accuracy] section (and classes.tif)\n  candidates.geojson, candidates_projected.geojson, candidates.csv\n                   with [discovery] in_audit = true (bare land outside the footprints)\nDIR must be new, an empty folder, or a folder reclaim wrote (its summary.json); it is\nnever an input, a folder holding an input or the config, or the current directory.\n\nExample:\n  reclaim audit --config audit-2024.toml --out audit-2024 --previous audit-2023\n\nThe SHA-256 of every input (recorded in summary.json) is reused while the file is\nunchanged (same path, size, mtime, ctime, inode): the checksum cache lives in\n$RECLAIM_CACHE_DIR, else $XDG_CACHE_HOME/reclaim, else ~/.cache/reclaim.\n\nWarnings (most of a pit unobserved, an unknown licence status, a pit off the imagery,\nreflectances that suggest a wrong scale/offset …) are printed once and listed in\nsummary.json and report.html; --strict makes them an error (exit 1, nothing written).\n\nExit codes: 0 done, 1 warnings with --strict, 2 bad input or arguments.\n\nEvery key of audit.toml is documented in docs/audit.md."
+    after_help = "Writes into DIR (atomically: a failed run leaves the old DIR untouched):\n  attribution.csv  one row per piece (pit × responsibility)\n  pits.csv, mines.csv, orphans.geojson, summary.json, report.html\n  results.gpkg, shapefiles/  GIS layers in the project CRS (--encoding gbk for old ArcGIS)\n  classes.tif      with --classes-tif (and clear_obs.tif for a composite)\n  accuracy.json, accuracy.csv  with an [accuracy] section (and classes.tif)\n  candidates.geojson, candidates_projected.geojson, candidates.csv\n                   with [discovery] in_audit = true (bare land outside the footprints)\nDIR must be new, an empty folder, or a folder reclaim wrote (its summary.json); it is\nnever an input, a folder holding an input or the config, or the current directory.\n\nExample:\n  reclaim audit --config audit-2024.toml --out audit-2024 --previous audit-2023\n\nThe SHA-256 of every input (recorded in summary.json) is reused while the file is\nunchanged (same path, size, mtime, ctime, inode): the checksum cache lives in\n$RECLAIM_CACHE_DIR, else $XDG_CACHE_HOME/reclaim, else ~/.cache/reclaim.\n\nWarnings (most of a pit unobserved, an unknown licence status, a pit off the imagery,\nreflectances that suggest a wrong scale/offset …) are printed once and listed in\nsummary.json and report.html; --strict makes them an error (exit 1, nothing written).\n\nExit codes: 0 done, 1 warnings with --strict, 2 bad input or arguments.\n\nEvery key of audit.toml is documented in docs/audit.md."
 )]
 pub struct AuditArgs {
     /// The audit configuration (TOML).
@@ -60,6 +61,14 @@ pub struct AuditArgs {
     /// observations per cell) into DIR; see docs/report.md.
     #[arg(long)]
     pub classes_tif: bool,
+    /// Text encoding of the shapefiles' .dbf (and .cpg): utf-8 (default) or gbk,
+    /// for ArcMap 10.x and older Chinese GIS software; see docs/gis.md.
+    #[arg(long, value_name = "ENC", default_value = "utf-8", value_parser = parse_encoding)]
+    pub encoding: DbfEncoding,
+}
+
+fn parse_encoding(s: &str) -> Result<DbfEncoding, String> {
+    DbfEncoding::parse(s).ok_or_else(|| format!("{s:?}: expected utf-8 or gbk"))
 }
 
 /// Runs the audit and writes its folder.
@@ -133,6 +142,7 @@ pub fn run(a: &AuditArgs) -> anyhow::Result<ExitCode> {
             strict: a.strict,
             // [accuracy] checks its sample against the class raster: it is written too.
             classes_tif: a.classes_tif || cfg.accuracy.is_some(),
+            encoding: a.encoding,
         },
     )?;
     if !a.quiet {
@@ -166,6 +176,7 @@ pub fn run_and_write_with(
         quiet,
         strict,
         classes_tif: false,
+        ..RunFlags::default()
     };
     run_and_write_opts(cfg, previous, checksum_cache, out, flags)
 }
@@ -179,6 +190,8 @@ pub struct RunFlags {
     pub strict: bool,
     /// Also write `classes.tif` (and `clear_obs.tif`).
     pub classes_tif: bool,
+    /// Text encoding of the shapefiles' `.dbf`.
+    pub encoding: DbfEncoding,
 }
 
 /// [`run_and_write_with`] with every flag.
@@ -193,6 +206,7 @@ pub fn run_and_write_opts(
         quiet,
         strict,
         classes_tif,
+        encoding,
     } = flags;
     if !quiet {
         eprintln!("auditing {} …", cfg.audit_date);
@@ -216,7 +230,10 @@ pub fn run_and_write_opts(
     bar.finish();
     let report = report?;
     crate::warnings::report(&report.warnings, strict)?;
-    audit::write(&report, out)
+    let gis = GisOptions {
+        dbf_encoding: encoding,
+    };
+    audit::write_with(&report, out, &gis)
         .with_context(|| format!("writing the audit to {}", out.display()))?;
     Ok(report)
 }

@@ -396,9 +396,14 @@ pub struct AuditReport {
     pub county_map: ClassMap,
     /// One map per licence with land, at native resolution: (license_id, map).
     pub mine_maps: Vec<(String, ClassMap)>,
-    /// Boundary of each licence with a mine map, in the raster's CRS: (license_id, geometry).
+    /// Boundary of every licence, in the raster's CRS: (license_id, geometry), in
+    /// `mines` order (the page draws those with a mine map; the GIS layers all).
     #[serde(default)]
     pub licence_geometry: Vec<(String, geo::MultiPolygon<f64>)>,
+    /// Each pit's polygon in the raster's CRS (before overlaps are removed),
+    /// parallel to `pits`; empty in reports that predate it.
+    #[serde(default)]
+    pub pit_geometry: Vec<geo::MultiPolygon<f64>>,
     /// What a plausible mistake would produce, found during the run (printed once
     /// by the CLI, listed in summary.json and report.html; `--strict` fails on any).
     #[serde(default)]

@@ -214,8 +214,8 @@ pub(crate) fn run_with(
             let w = union([w, licence_window].into_iter());
             canvases.push((grow(w, MINE_MAP_MARGIN, &imagery), MINE_MAP_PX));
             mine_ids.push(l.id.clone());
-            licence_geometry.push((l.id.clone(), l.geometry.clone()));
         }
+        licence_geometry.push((l.id.clone(), l.geometry.clone()));
     }
 
     let footprint_window = canvases.first().map(|c| c.0);
@@ -438,6 +438,7 @@ pub(crate) fn run_with(
         county_map,
         mine_maps,
         licence_geometry,
+        pit_geometry: pits.iter().map(|p| p.geometry.clone()).collect(),
         warnings,
         clear_obs_map,
         rasters,
@@ -462,6 +463,18 @@ pub(crate) fn run_with(
 /// # Errors
 /// The guard's errors; [`Error::Output`] naming the path that could not be written.
 pub fn write(report: &AuditReport, out: &Path) -> Result<(), AuditError> {
+    write_with(report, out, &crate::report::gis::GisOptions::default())
+}
+
+/// [`write`], with the GIS files written as `gis` says (`--encoding`).
+///
+/// # Errors
+/// As [`write`].
+pub fn write_with(
+    report: &AuditReport,
+    out: &Path,
+    gis: &crate::report::gis::GisOptions,
+) -> Result<(), AuditError> {
     use crate::output::{check_out, OutputKind};
     let mut inputs: Vec<_> = report
         .provenance
@@ -492,7 +505,7 @@ pub fn write(report: &AuditReport, out: &Path) -> Result<(), AuditError> {
         let _ = std::fs::remove_dir_all(&tmp);
         Err(e)
     };
-    if let Err(e) = crate::report::write_all(&tmp, report) {
+    if let Err(e) = crate::report::write_all_with(&tmp, report, gis) {
         return fail(e.into());
     }
     if let Some(d) = &report.discovery {

@@ -205,6 +205,16 @@ impl Crs {
         self.params().same_as(&other.params())
     }
 
+    /// The CRS's OGC WKT1 definition (EPSG's text), when it has an EPSG code.
+    pub fn ogc_wkt(&self) -> Option<&'static str> {
+        self.epsg.and_then(super::esri::ogc_wkt)
+    }
+
+    /// The CRS in ESRI WKT, as a shapefile's `.prj` holds it, when it has an EPSG code.
+    pub fn esri_wkt(&self) -> Option<String> {
+        self.epsg.and_then(super::esri::esri_wkt)
+    }
+
     /// A short label for messages: "EPSG:32651" or the name.
     pub fn label(&self) -> String {
         match self.epsg {

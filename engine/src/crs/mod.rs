@@ -13,12 +13,14 @@
 //! - [`CrsError`] (`error.rs`): typed errors whose messages say how to fix them.
 //! - `epsg.rs`: the built-in EPSG table and lookup by EPSG or ESRI name.
 //! - `wkt.rs`: a bounded WKT tokenizer/parser; `from_wkt.rs`: WKT tree → [`Crs`].
+//! - `esri.rs`: the OGC WKT (GeoPackage) and ESRI WKT (`.prj`) texts of an EPSG CRS.
 //! - `proj4.rs`: canonical reading of proj4 strings (for equality and ellipsoids).
 
 mod definition;
 mod ellipsoid;
 mod epsg;
 mod error;
+mod esri;
 mod from_wkt;
 mod proj4;
 mod transform;

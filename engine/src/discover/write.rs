@@ -214,33 +214,33 @@ fn exact_json(mp: &MultiPolygon<f64>) -> String {
     )
 }
 
+/// The columns of `candidates.csv` (and of the GIS `candidates` layer).
+pub const CSV_HEADER: [&str; 19] = [
+    "rank",
+    "id",
+    "label",
+    "change",
+    "area_ha",
+    "cells",
+    "ha_inside_licence",
+    "ha_outside_licence",
+    "licence_ids",
+    "nearest_licence_id",
+    "nearest_licence_status",
+    "nearest_licence_distance_m",
+    "centroid_x",
+    "centroid_y",
+    "centroid_lon",
+    "centroid_lat",
+    "holes",
+    "compactness",
+    "bare_before_ha",
+];
+
 /// `candidates.csv`: one row per candidate, largest first.
 pub fn csv(d: &Discovery, w: &mut impl Write) -> std::io::Result<()> {
     let mut out = String::new();
-    push_record(
-        &mut out,
-        &[
-            "rank",
-            "id",
-            "label",
-            "change",
-            "area_ha",
-            "cells",
-            "ha_inside_licence",
-            "ha_outside_licence",
-            "licence_ids",
-            "nearest_licence_id",
-            "nearest_licence_status",
-            "nearest_licence_distance_m",
-            "centroid_x",
-            "centroid_y",
-            "centroid_lon",
-            "centroid_lat",
-            "holes",
-            "compactness",
-            "bare_before_ha",
-        ],
-    );
+    push_record(&mut out, &CSV_HEADER);
     for c in d.candidates.iter() {
         let c = &c?;
         let n = c.nearest.as_ref();

@@ -43,6 +43,9 @@ pub enum ReportError {
         line: usize,
         problem: CsvProblem,
     },
+    /// A GIS file (`results.gpkg`, `shapefiles/`) could not be written.
+    #[error(transparent)]
+    Gis(#[from] super::gis::GisError),
     /// A map image could not be encoded.
     #[error("map {map}: PNG encoding failed: {source}")]
     Png {

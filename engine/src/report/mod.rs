@@ -11,6 +11,8 @@
 //! | `summary.json` | county figures, baseline and previous comparison, overlaps, provenance |
 //! | `report.html` | one self-contained page with maps for a county bureau |
 //! | `accuracy.json`, `accuracy.csv` | with `[accuracy]`: the assessment, as `reclaim accuracy` writes it |
+//! | `results.gpkg` | GeoPackage in the project CRS: layers `pieces`, `pits`, `mines`, `orphans` (and `candidates` with discovery), every figure a typed column, QGIS styles |
+//! | `shapefiles/` | the same layers as ESRI Shapefiles (`.shp/.shx/.dbf/.prj/.cpg` and a QGIS `.qml`), UTF-8 or `--encoding gbk` |
 //!
 //! Parts:
 //! - [`csv`]: RFC 4180 quoting and a strict reader.
@@ -27,6 +29,7 @@
 //! - [`discovery_section`]: its section on bare land outside the footprints.
 //! - [`format`]: HTML escaping and human number formatting.
 //! - [`base64`]: `data:` URI encoding.
+//! - [`gis`]: `results.gpkg` and `shapefiles/` (GeoPackage, Shapefile, QGIS styles).
 //! - [`io`]: capped reads and writes that name the file.
 //! - [`error`]: the [`ReportError`] type.
 
@@ -36,6 +39,7 @@ pub mod csv;
 pub mod discovery_section;
 pub mod error;
 pub mod format;
+pub mod gis;
 pub mod html;
 pub mod interactive;
 pub mod io;
@@ -65,7 +69,17 @@ pub const REPORT_FILE: &str = "report.html";
 pub use previous::{MINES_FILE, PITS_FILE};
 pub use summary::SUMMARY_FILE;
 
-/// Writes every report file of an audit into the existing folder `dir`.
+/// Writes every report file of an audit into the existing folder `dir`, the
+/// shapefiles' text in UTF-8 (see [`write_all_with`]).
+///
+/// # Errors
+/// As [`write_all_with`].
+pub fn write_all(dir: &Path, report: &AuditReport) -> Result<(), ReportError> {
+    write_all_with(dir, report, &gis::GisOptions::default())
+}
+
+/// Writes every report file of an audit into the existing folder `dir`, the GIS
+/// files as `gis` says.
 ///
 /// The runner checks the figures first ([`check_reconciliation`]) and swaps the
 /// folder into place atomically; this function only writes. Everything is rendered
@@ -76,8 +90,12 @@ pub use summary::SUMMARY_FILE;
 /// [`ReportError::Io`] naming the file that cannot be written;
 /// [`ReportError::Inconsistent`] when `piece_geometry` is not parallel to `pieces` or
 /// a class map has the wrong number of cells; [`ReportError::Png`] if a map fails
-/// to encode.
-pub fn write_all(dir: &Path, report: &AuditReport) -> Result<(), ReportError> {
+/// to encode; [`ReportError::Gis`] naming the GIS file that cannot be written.
+pub fn write_all_with(
+    dir: &Path,
+    report: &AuditReport,
+    gis: &gis::GisOptions,
+) -> Result<(), ReportError> {
     if report.piece_geometry.len() != report.pieces.len() {
         return Err(ReportError::Inconsistent {
             what: Inconsistency::PieceGeometryCount,
@@ -125,5 +143,6 @@ pub fn write_all(dir: &Path, report: &AuditReport) -> Result<(), ReportError> {
     for (path, text) in &files {
         io::write_file(path, text.as_bytes())?;
     }
+    gis::write(dir, report, gis)?;
     Ok(())
 }
