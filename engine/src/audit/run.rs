@@ -462,6 +462,22 @@ pub(crate) fn run_with(
 /// # Errors
 /// The guard's errors; [`Error::Output`] naming the path that could not be written.
 pub fn write(report: &AuditReport, out: &Path) -> Result<(), AuditError> {
+    write_with(report, out, &WriteOptions::default())
+}
+
+/// How [`write_with`] writes an audit folder.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct WriteOptions {
+    /// Start every CSV with a UTF-8 byte-order mark, for Excel and WPS
+    /// (`--excel`; reclaim's readers, `--previous` included, skip it).
+    pub excel: bool,
+}
+
+/// [`write`] with its options.
+///
+/// # Errors
+/// As [`write`].
+pub fn write_with(report: &AuditReport, out: &Path, opts: &WriteOptions) -> Result<(), AuditError> {
     use crate::output::{check_out, OutputKind};
     let mut inputs: Vec<_> = report
         .provenance
@@ -498,6 +514,11 @@ pub fn write(report: &AuditReport, out: &Path) -> Result<(), AuditError> {
     if let Some(d) = &report.discovery {
         if let Err(e) = crate::discover::in_audit::write_files(d, &tmp) {
             return fail(e);
+        }
+    }
+    if opts.excel {
+        if let Err(e) = crate::output::add_csv_bom(&tmp) {
+            return fail(e.into());
         }
     }
     if let Some(r) = &report.rasters {
