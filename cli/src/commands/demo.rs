@@ -46,7 +46,7 @@ pub fn run(a: &DemoArgs) -> anyhow::Result<ExitCode> {
         let out = a.out.join(format!("audit-{year}"));
         let report = run_and_write(&cfg, previous.clone(), &out, a.quiet)?;
         if !a.quiet {
-            println!("{}", county_table(&report));
+            crate::stdout::print(&format!("{}\n", county_table(&report)))?;
         }
         previous = Some(out);
     }
@@ -60,7 +60,7 @@ pub fn run(a: &DemoArgs) -> anyhow::Result<ExitCode> {
         let since_2020 = Some(a.out.join("audit-2020"));
         let report = run_and_write(&cfg, since_2020, &out, a.quiet)?;
         if !a.quiet {
-            println!("{}", county_table(&report));
+            crate::stdout::print(&format!("{}\n", county_table(&report)))?;
         }
     }
     if !a.quiet {

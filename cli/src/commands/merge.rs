@@ -49,10 +49,10 @@ pub fn run(a: &MergeArgs) -> anyhow::Result<ExitCode> {
     audit::write(&report, &a.out)
         .with_context(|| format!("writing the audit to {}", a.out.display()))?;
     if !a.quiet {
-        print!("{}", super::audit::county_table(&report));
+        crate::stdout::print(&super::audit::county_table(&report))?;
         eprintln!(
-            "merged {} shards in {:.2} s; wrote {}",
-            a.parts.len(),
+            "merged {} in {:.2} s; wrote {}",
+            reclaim::report::format::plural(a.parts.len(), "shard", "shards"),
             t0.elapsed().as_secs_f64(),
             a.out.display()
         );
@@ -102,9 +102,9 @@ pub fn run_shard(
         .with_context(|| format!("writing shard {spec} to {}", out.display()))?;
     if !quiet {
         eprintln!(
-            "shard {spec}: measured {} of {} pieces in {:.2} s; wrote {} (merge every shard with `reclaim merge`)",
+            "shard {spec}: measured {} of {} in {:.2} s; wrote {} (merge every shard with `reclaim merge`)",
             part.pieces.len(),
-            part.piece_count,
+            reclaim::report::format::plural(part.piece_count, "piece", "pieces"),
             t0.elapsed().as_secs_f64(),
             out.join(audit::shard::PARTIAL_FILE).display()
         );
