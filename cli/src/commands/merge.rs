@@ -32,6 +32,10 @@ pub struct MergeArgs {
     /// Treat the audit's warnings as errors: exit 1 and write nothing.
     #[arg(long)]
     pub strict: bool,
+    /// Start every CSV with a UTF-8 byte-order mark, so that Excel and WPS show
+    /// its Chinese text (reclaim's readers, --previous included, skip the mark).
+    #[arg(long)]
+    pub excel: bool,
 }
 
 /// Merges the parts and writes the audit folder.
@@ -46,7 +50,7 @@ pub fn run(a: &MergeArgs) -> anyhow::Result<ExitCode> {
     reclaim::output::check_out(&a.out, reclaim::output::OutputKind::AuditFolder, &parts)?;
     let report = audit::merge(&a.parts, &Limits::default())?;
     crate::warnings::report(&report.warnings, a.strict)?;
-    audit::write(&report, &a.out)
+    audit::write_with(&report, &a.out, &audit::WriteOptions { excel: a.excel })
         .with_context(|| format!("writing the audit to {}", a.out.display()))?;
     if !a.quiet {
         crate::stdout::print(&super::audit::county_table(&report))?;

@@ -126,7 +126,11 @@ pub fn run(a: &ZonalArgs) -> anyhow::Result<ExitCode> {
             "wrote {} for {} to {}",
             reclaim::report::format::plural(table.rows.len(), "row", "rows"),
             reclaim::report::format::plural(table.zone_ids.len(), "zone", "zones"),
-            a.out.display()
+            if to_stdout {
+                "standard output".to_string()
+            } else {
+                a.out.display().to_string()
+            }
         );
     }
     Ok(ExitCode::SUCCESS)
