@@ -231,7 +231,10 @@ impl<'a> Page<'a> {
                 LEGACY_OUTLINE,
                 label("Legacy, no holder", "历史遗留"),
                 format!("{} ha", ha(s.unrestored_legacy_ha)),
-                format!("{} orphan pieces 无主图斑", s.orphan_piece_count),
+                format!(
+                    "{} 无主图斑",
+                    super::format::plural(s.orphan_piece_count, "orphan piece", "orphan pieces")
+                ),
             )
         };
         let cards = [
@@ -696,8 +699,8 @@ impl<'a> Page<'a> {
         out.push_str("</table>\n");
         if ranking.len() > ORPHAN_ROWS {
             out.push_str(&format!(
-                "<p class=\"note\">{} more pieces in <code>orphans.geojson</code>.</p>\n",
-                ranking.len() - ORPHAN_ROWS
+                "<p class=\"note\">{} more in <code>orphans.geojson</code>.</p>\n",
+                super::format::plural(ranking.len() - ORPHAN_ROWS, "piece", "pieces")
             ));
         }
     }
@@ -787,8 +790,9 @@ impl<'a> Page<'a> {
         }
         if with_land.len() > MAX_MINE_MAPS {
             out.push_str(&format!(
-                "<p class=\"note\">{} more licences with land are in the table above and in <code>mines.csv</code>.</p>\n",
-                with_land.len() - MAX_MINE_MAPS
+                "<p class=\"note\">{} more with land {} in the table above and in <code>mines.csv</code>.</p>\n",
+                super::format::plural(with_land.len() - MAX_MINE_MAPS, "licence", "licences"),
+                if with_land.len() - MAX_MINE_MAPS == 1 { "is" } else { "are" }
             ));
         }
         Ok(())
