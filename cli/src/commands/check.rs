@@ -127,7 +127,7 @@ fn json(a: &AuditArgs, r: &AuditReport) -> serde_json::Value {
         .filter(|w| seen.insert(w.clone()))
         .collect();
     serde_json::json!({
-        "usable": !(a.strict && !warnings.is_empty()),
+        "usable": !a.strict || warnings.is_empty(),
         "config": a.config,
         "out": a.out,
         "inputs": r.provenance.inputs.iter().map(|i| serde_json::json!({
