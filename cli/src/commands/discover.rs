@@ -11,7 +11,7 @@ use std::process::ExitCode;
 /// Arguments of `reclaim discover`. Flags override `[discovery]`.
 #[derive(Args, Debug)]
 #[command(
-    after_help = "Writes into DIR (atomically: a failed run leaves nothing, or the old DIR untouched):\n  candidates.geojson            patches in lon/lat (RFC 7946), ranked by area\n  candidates_projected.geojson  the same, exactly, in the imagery's CRS\n  candidates.csv                id, label, area_ha, ha outside the licences, nearest licence …\n  summary.json, report.html     every hectare scanned accounted for; map and table\n\nLabels: within_licence, beyond_licence (report: ha outside), unlicensed; with\n[discovery] previous_config also new / persistent.\n\nExample:\n  reclaim discover --config audit-2025.toml --out discovery-2025 --min-area-ha 0.5\n\nExit codes: 0 done, 1 warnings with --strict, 2 bad input or arguments.\nThe [discovery] keys are documented in docs/discover.md."
+    after_help = "Writes into DIR (atomically: a failed run leaves nothing, or the old DIR untouched):\n  candidates.geojson            patches in lon/lat (RFC 7946), ranked by area\n  candidates_projected.geojson  the same, exactly, in the imagery's CRS\n  candidates.csv                id, label, area_ha, ha outside the licences, nearest licence …\n  summary.json, report.html     every hectare scanned accounted for; map and table\n\nLabels: within_licence, beyond_licence (report: ha outside), unlicensed; with\n[discovery] previous_config also new / persistent.\n\nExample:\n  reclaim discover --config audit-2025.toml --out discovery-2025 --min-area-ha 0.5\n\nThe [discovery] keys are documented in docs/discover.md."
 )]
 pub struct DiscoverArgs {
     /// The audit configuration (TOML); its optional [discovery] section.
