@@ -119,7 +119,10 @@ for source, get in [
         err(f"{source} pits: {len(p)} features, pits.csv {len(pits)} rows")
     close(f"{source} pits total", sum(f["properties"]["total_ha"] for f in p), summary["footprint_ha"])
     for i, (f, row) in enumerate(zip(p, pits)):
-        close(f"{source} pit {i} polygon", shape(f["geometry"]).area / 1e4, float(row["polygon_ha"]))
+        # The layers keep full precision; pits.csv rounds to 0.01 ha.
+        own = f["properties"][field("polygon_ha")]
+        close(f"{source} pit {i} polygon", shape(f["geometry"]).area / 1e4, own)
+        close(f"{source} pit {i} polygon vs pits.csv", own, float(row["polygon_ha"]), 0.005 + 1e-9)
     m = get("mines")
     if len(m) != len(mines) or len(m) != summary["license_count"]:
         err(f"{source} mines: {len(m)} features, mines.csv {len(mines)} rows, summary {summary['license_count']}")

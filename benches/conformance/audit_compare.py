@@ -71,6 +71,9 @@ TOL_ROW_HA = 1e-6
 TOL_SUMMARY_HA = 1e-4
 IGNORE_HA = 1e-9
 TOL_RECONCILE_HA = 1e-6
+# pits.csv and mines.csv round hectares to 0.01 ha (docs/report.md): a figure there is
+# within half of that of the full-precision sum (attribution.csv keeps full precision).
+TOL_TABLE_HA = 0.005 + 1e-9
 
 
 # ---------------------------------------------------------------- inputs
@@ -419,15 +422,15 @@ def reconcile(ours: dict, pits: list, mines: list, s: dict, ref: Reference) -> l
         seen.add(pid)
         acc = by_pit.get(pid, dict.fromkeys(COLS, 0.0))
         for c in COLS:
-            if not close(num(p[c]), acc[c], TOL_RECONCILE_HA):
+            if not close(num(p[c]), acc[c], TOL_TABLE_HA):
                 errs.append(f"pits.csv {pid} {c} {p[c]} != sum of its pieces {acc[c]!r}")
         # independent facts: full polygon area and counted area (= pieces + dropped)
         if pid in ref.pit_area and not close(num(p["polygon_ha"]), ref.pit_area[pid] / 1e4,
-                                             TOL_ROW_HA):
+                                             TOL_TABLE_HA):
             errs.append(f"pits.csv {pid} polygon_ha {p['polygon_ha']} != reference "
                         f"{ref.pit_area[pid] / 1e4!r}")
         if pid in ref.counted and not close(num(p["total_ha"]), ref.counted[pid].area / 1e4,
-                                            TOL_ROW_HA):
+                                            TOL_TABLE_HA):
             errs.append(f"pits.csv {pid} total_ha {p['total_ha']} != reference counted "
                         f"area {ref.counted[pid].area / 1e4!r}")
         want = sorted({b for a, b in ref.overlaps if a == pid}
@@ -455,7 +458,7 @@ def reconcile(ours: dict, pits: list, mines: list, s: dict, ref: Reference) -> l
         mine_ids.add(lid)
         acc = by_lic.get(lid, dict.fromkeys(COLS, 0.0))
         for c in COLS:
-            if not close(num(m[c]), acc[c], TOL_RECONCILE_HA):
+            if not close(num(m[c]), acc[c], TOL_TABLE_HA):
                 errs.append(f"mines.csv {lid} {c} {m[c]} != sum of its pieces {acc[c]!r}")
         if int(m["pit_count"]) != len(pits_of.get(lid, ())):
             errs.append(f"mines.csv {lid} pit_count {m['pit_count']} != "
@@ -485,7 +488,7 @@ def reconcile(ours: dict, pits: list, mines: list, s: dict, ref: Reference) -> l
         sc = "footprint_ha" if c == "total_ha" else c
         if not close(s[sc], tot[c], TOL_RECONCILE_HA):
             errs.append(f"summary {sc} {s[sc]!r} != sum of pieces {tot[c]!r}")
-        if not close(s[sc], pit_tot[c], TOL_RECONCILE_HA):
+        if not close(s[sc], pit_tot[c], TOL_TABLE_HA * max(1, len(pits))):
             errs.append(f"summary {sc} {s[sc]!r} != sum of pits.csv {pit_tot[c]!r}")
     four = sum(s[c] for c in cls)
     if not close(s["footprint_ha"], four, TOL_RECONCILE_HA):

@@ -6,15 +6,40 @@
 
 mod commands;
 mod progress;
+mod stdout;
 mod warnings;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use std::process::ExitCode;
 
 /// Exit code for a user error (bad input, bad arguments): clap also uses 2.
 const EXIT_INPUT: u8 = 2;
 /// Exit code for warnings under `--strict`.
 const EXIT_STRICT: u8 = 1;
+
+/// The exit codes of a command with `--strict` (printed in its `--help`).
+const EXIT_CODES_STRICT: &str = "Exit codes:\n  0  done (warnings, if any, printed as `warning: …` and listed in summary.json)\n  1  warnings under --strict: nothing written\n  2  bad input or arguments: the message names the file, the place and the fix\nA closed output pipe (`| head`) ends the command quietly with 0.";
+
+/// The exit codes of a command without `--strict`.
+const EXIT_CODES: &str = "Exit codes:\n  0  done (warnings, if any, printed as `warning: …`)\n  2  bad input or arguments: the message names the file, the place and the fix\nA closed output pipe (`| head`) ends the command quietly with 0.";
+
+/// The clap command of `reclaim`, every subcommand's `--help` ending with its exit
+/// codes (also the source of `reclaim completions` and `reclaim man`).
+pub fn cli_command() -> clap::Command {
+    Cli::command().mut_subcommands(|c| {
+        let has_strict = c.get_arguments().any(|a| a.get_id() == "strict");
+        let codes = if has_strict {
+            EXIT_CODES_STRICT
+        } else {
+            EXIT_CODES
+        };
+        let help = match c.get_after_help() {
+            Some(h) => format!("{h}\n\n{codes}"),
+            None => codes.to_string(),
+        };
+        c.after_help(help)
+    })
+}
 
 #[derive(Parser, Debug)]
 #[command(
@@ -25,7 +50,7 @@ const EXIT_STRICT: u8 = 1;
 exactly: every square metre restored, unrestored, water or unobserved, attributed to a liable \
 licence holder or to historical legacy.\n\nStart with `reclaim demo --out demo` to see a whole \
 audit of a synthetic county.",
-    after_help = "Exit codes:\n  0  done (warnings, if any, printed as `warning: …` and listed in summary.json)\n  1  warnings under --strict: nothing written\n  2  bad input or arguments: the message names the file, the place and the fix",
+    after_help = EXIT_CODES_STRICT,
     propagate_version = true
 )]
 struct Cli {
@@ -56,12 +81,24 @@ enum Command {
     /// Accuracy and error-adjusted area with 95 % confidence intervals, from a labelled
     /// sample or an error matrix of counts.
     Accuracy(commands::accuracy::AccuracyArgs),
+    /// Write a commented audit.toml template: every section and key, its default and
+    /// what it does.
+    Init(commands::init::InitArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions(commands::generate::CompletionsArgs),
+    /// Print the man page, or write one per command into a folder.
+    Man(commands::generate::ManArgs),
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::from_arg_matches(&cli_command().get_matches()) {
+        Ok(c) => c,
+        Err(e) => e.exit(),
+    };
     match run(cli) {
         Ok(code) => code,
+        // `reclaim info x.tif | head -1`: the reader has what it wanted.
+        Err(e) if stdout::is_closed_pipe(&e) => ExitCode::SUCCESS,
         Err(e) if e.is::<warnings::StrictFailure>() => {
             eprintln!("error: {e}");
             ExitCode::from(EXIT_STRICT)
@@ -104,6 +141,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Scenes(a) => commands::scenes::run(&a),
         Command::Sample(a) => commands::sample::run(&a),
         Command::Accuracy(a) => commands::accuracy::run(&a),
+        Command::Init(a) => commands::init::run(&a),
+        Command::Completions(a) => commands::generate::completions(&a),
+        Command::Man(a) => commands::generate::man(&a),
     }
 }
 

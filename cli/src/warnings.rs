@@ -9,7 +9,7 @@ const MAX_PRINTED: usize = 20;
 /// `--strict` and there were warnings: the run fails with exit code 1 (main
 /// recognises this error), and nothing is written.
 #[derive(Debug, thiserror::Error)]
-#[error("{count} warning(s) and --strict: nothing written (run without --strict to write the results with the warnings listed in summary.json and report.html)")]
+#[error("{} and --strict: nothing written (run without --strict to write the results with the warnings listed in summary.json and report.html)", reclaim::report::format::plural(*.count, "warning", "warnings"))]
 pub struct StrictFailure {
     /// How many distinct warnings.
     pub count: usize,

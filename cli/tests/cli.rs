@@ -59,7 +59,7 @@ fn info_describes_a_gdal_file() {
     let out = text(&o.stdout);
     for n in [
         "791 x 718",
-        "3 band(s) of uint8",
+        "3 bands of uint8",
         "EPSG:32618",
         "NoData: 0",
         "101985",

@@ -76,8 +76,8 @@ fn a_run_writes_the_folder_and_prints_the_table() {
     );
     assert!(o.status.success(), "{out}\n{err}");
     // One candidate of 600 cells = 6 ha; the 25-cell patch is below 0.5 ha.
-    assert!(out.contains("1 candidates, 6.00 ha"), "{out}");
-    assert!(out.contains("1 patches below 0.5 ha"), "{out}");
+    assert!(out.contains("1 candidate, 6.00 ha"), "{out}");
+    assert!(out.contains("1 patch below 0.5 ha"), "{out}");
     let csv = std::fs::read_to_string(dir.path().join("found/candidates.csv")).unwrap();
     assert!(
         csv.lines()

@@ -28,7 +28,7 @@ fn info_describes_a_georeferenced_jp2() {
     );
     for want in [
         "Format: JPEG 2000\n",
-        "Size: 300 x 200 cells, 1 band(s) of uint16\n",
+        "Size: 300 x 200 cells, 1 band of uint16\n",
         "CRS: EPSG:32632",
         "GeoTransform (GDAL order): [600000.0, 10.0, 0.0, 5000040.0, 0.0, -10.0]\n",
         "Layout: tiles of 128 x 128\n",

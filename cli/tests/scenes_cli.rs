@@ -62,7 +62,7 @@ fn lists_a_collection_with_season_marks() {
         "reflectance = value × 0.0000275 - 0.2",
         "not used: duplicate of a",
         "Level-1C: top-of-atmosphere, use L2A",
-        "7 scene(s) found, 3 used in the season 05-01..09-30 of 2024; 2 duplicate(s), 4 other entries skipped",
+        "7 scenes found, 3 used in the season 05-01..09-30 of 2024; 2 duplicates, 4 other entries skipped",
     ] {
         assert!(out.contains(n), "lacks {n:?}:\n{out}");
     }
@@ -84,7 +84,7 @@ fn season_excludes_by_month_day() {
         out.contains("not used: outside the season 05-01..07-31"),
         "{out}"
     );
-    assert!(out.contains("1 scene(s) found, 0 used"), "{out}");
+    assert!(out.contains("1 scene found, 0 used"), "{out}");
     let o = reclaim(&[
         "scenes",
         safe.to_str().unwrap(),
@@ -94,7 +94,7 @@ fn season_excludes_by_month_day() {
         "2023",
     ]);
     let out = expect_ok(&o);
-    assert!(out.contains("1 scene(s) found, 1 used"), "{out}");
+    assert!(out.contains("1 scene found, 1 used"), "{out}");
 }
 
 #[test]
@@ -166,7 +166,7 @@ fn a_folder_without_scenes_says_so() {
     assert!(out.contains("no scene found"), "{out}");
     assert!(out.contains("a raster alone is not a scene"), "{out}");
     assert!(
-        out.contains("0 scene(s) found, 0 used; 0 duplicate(s), 2 other entries skipped"),
+        out.contains("0 scenes found, 0 used; 0 duplicates, 2 other entries skipped"),
         "{out}"
     );
 

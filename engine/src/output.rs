@@ -390,6 +390,39 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     result.map_err(err)
 }
 
+/// Starts every `.csv` file directly in `dir` with a UTF-8 byte-order mark (once),
+/// so that Excel and WPS read its Chinese text right (`--excel`); reclaim's own CSV
+/// readers skip the mark. Used on a folder still being written, before it is
+/// swapped into place.
+///
+/// # Errors
+/// [`Error::Output`] naming the file that cannot be read or rewritten.
+pub fn add_csv_bom(dir: &Path) -> Result<(), Error> {
+    let err = |path: &Path, source| Error::Output {
+        path: path.to_path_buf(),
+        source,
+    };
+    let entries = fs::read_dir(dir).map_err(|e| err(dir, e))?;
+    let mut csvs = Vec::new();
+    for e in entries {
+        let p = e.map_err(|e| err(dir, e))?.path();
+        if p.extension().is_some_and(|x| x.eq_ignore_ascii_case("csv")) && p.is_file() {
+            csvs.push(p);
+        }
+    }
+    csvs.sort();
+    for p in csvs {
+        let bytes = fs::read(&p).map_err(|e| err(&p, e))?;
+        if bytes.starts_with(crate::report::csv::BOM.as_bytes()) {
+            continue;
+        }
+        let mut with = crate::report::csv::BOM.as_bytes().to_vec();
+        with.extend_from_slice(&bytes);
+        write_atomic(&p, &with)?;
+    }
+    Ok(())
+}
+
 /// Puts the finished folder `tmp` in place of `out`: the old `out` (if any) is
 /// renamed aside, `tmp` renamed in, then the old one removed. When `tmp` cannot be
 /// renamed in, the old `out` is put back; the caller removes `tmp`.

@@ -7,6 +7,7 @@
 //! `--strict` turns them into errors.
 
 pub use crate::classify::UnobservedCauses;
+use crate::report::format::plural;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::path::PathBuf;
@@ -190,10 +191,12 @@ impl fmt::Display for Warning {
                 count,
             } => write!(
                 f,
-                "{}: {count} licence(s) with status {status:?} ({}{}) are treated as not liable, their land as historical legacy; add {status:?} to [licenses] liable_statuses or not_liable_statuses",
+                "{}: {} with status {status:?} ({}{}) {} treated as not liable, their land as historical legacy; add {status:?} to [licenses] liable_statuses or not_liable_statuses",
                 path.display(),
+                plural(*count, "licence", "licences"),
                 licence_ids.join(", "),
-                if *count > licence_ids.len() { ", …" } else { "" }
+                if *count > licence_ids.len() { ", …" } else { "" },
+                if *count == 1 { "is" } else { "are" }
             ),
             Warning::LiableWithoutHolder {
                 path,
@@ -202,10 +205,13 @@ impl fmt::Display for Warning {
                 count,
             } => write!(
                 f,
-                "{}: {count} licence(s) with a liable status have an empty {field:?} ({}{}): they are treated as not liable, their land as historical legacy; fill in the holder",
+                "{}: {} with a liable status {} an empty {field:?} ({}{}): {} treated as not liable, their land as historical legacy; fill in the holder",
                 path.display(),
+                plural(*count, "licence", "licences"),
+                if *count == 1 { "has" } else { "have" },
                 licence_ids.join(", "),
-                if *count > licence_ids.len() { ", …" } else { "" }
+                if *count > licence_ids.len() { ", …" } else { "" },
+                if *count == 1 { "it is" } else { "they are" }
             ),
             Warning::ImplausibleReflectance {
                 implausible_ha,
@@ -245,7 +251,8 @@ impl fmt::Display for Warning {
             ),
             Warning::FewScenes { used, found } => write!(
                 f,
-                "the composite rests on {used} scene(s) ({found} found): no more robust to an undetected cloud than a single scene; add scenes or widen [imagery] season (`reclaim scenes` lists what was found and why it was left out)"
+                "the composite rests on {} ({found} found): no more robust to an undetected cloud than a single scene; add scenes or widen [imagery] season (`reclaim scenes` lists what was found and why it was left out)",
+                plural(*used, "scene", "scenes")
             ),
             Warning::NoLicences { path } => match path {
                 Some(p) => write!(

@@ -552,26 +552,22 @@ fn pits_table_without_and_with_previous() {
             "采场 open pit",
             "景台镇",
             "1.75",
-            "2.5",
+            "2.50",
             "0.25",
-            "0",
-            "4.5",
-            "4.5"
+            "0.00",
+            "4.50",
+            "4.50"
         ]
     );
-    // restored / observed = 1.75 / 4.5.
-    assert!(
-        (num(&p1[9]) - 100.0 * 1.75 / 4.5).abs() < 1e-12,
-        "{}",
-        p1[9]
-    );
+    // restored / observed = 1.75 / 4.5 = 38.88… %, to 0.1 % (docs/report.md).
+    assert_eq!(p1[9], "38.9");
     assert_eq!(&p1[10..16], ["mixed", "P2", "", "", "", ""]);
     // Everything observed: 100 %, no unobserved cause.
-    assert_eq!(&p1[16..], ["100", "0", "0", "0", "0", "0"]);
+    assert_eq!(&p1[16..], ["100.0", "0.00", "0.00", "0.00", "0.00", "0.00"]);
 
     let d = write(&report_with_history());
     let rows = parse_csv(&read(d.path(), "pits.csv"));
-    assert_eq!(&rows[3][12..16], ["1.25", "2.75", "0.5", "0"]);
+    assert_eq!(&rows[3][12..16], ["1.25", "2.75", "0.50", "0.00"]);
 }
 
 #[test]
@@ -592,8 +588,8 @@ fn mines_table() {
         "license_id,holder,name,mineral,status,valid_to,liable,restored_ha,unrestored_ha,water_ha,unobserved_ha,total_ha,restored_pct,pit_count,restored_before_ha,unrestored_before_ha,newly_restored_ha,redisturbed_ha,observed_pct,unobserved_mask_ha,unobserved_nodata_ha,unobserved_invalid_ha,unobserved_unmapped_ha,unobserved_outside_ha"
     );
     assert_eq!(rows.len(), 4);
-    // observed = 1.75 of 2.25 ha.
-    assert!((num(&rows[2][18]) - 100.0 * 1.75 / 2.25).abs() < 1e-12);
+    // observed = 1.75 of 2.25 ha = 77.77… %, to 0.1 %.
+    assert_eq!(rows[2][18], "77.8");
     assert_eq!(
         rows[2][..18],
         [
@@ -605,11 +601,11 @@ fn mines_table() {
             "2027-06-30",
             "true",
             "0.75",
-            "1",
-            "0",
-            "0.5",
+            "1.00",
+            "0.00",
+            "0.50",
             "2.25",
-            "42.857142857142854",
+            "42.9",
             "1",
             "",
             "",
@@ -618,7 +614,10 @@ fn mines_table() {
         ]
     );
     // Revoked licence without land: not liable, no share, no pits.
-    assert_eq!(&rows[3][6..14], ["false", "0", "0", "0", "0", "0", "", "0"]);
+    assert_eq!(
+        &rows[3][6..14],
+        ["false", "0.00", "0.00", "0.00", "0.00", "0.00", "", "0"]
+    );
 }
 
 #[test]

@@ -114,7 +114,7 @@ pub fn run(a: &AccuracyArgs) -> anyhow::Result<ExitCode> {
     ];
     output::write_folder(&a.out, &files).with_context(|| format!("writing {}", a.out.display()))?;
     if !a.quiet {
-        print!("{}", table(&acc, &domains));
+        crate::stdout::print(&table(&acc, &domains))?;
         eprintln!("wrote {}", a.out.display());
     }
     Ok(ExitCode::SUCCESS)

@@ -61,6 +61,22 @@ pub struct AuditArgs {
     /// observations per cell) into DIR; see docs/report.md.
     #[arg(long)]
     pub classes_tif: bool,
+    /// Check the configuration and every input without writing anything: runs the
+    /// whole audit in memory (reads the vectors, opens the imagery, checks CRS,
+    /// overlap, fields, statuses, measures every piece), prints what it found and
+    /// the warnings, and discards the result. Exit 0 when usable, 2 on an error,
+    /// 1 with --strict and warnings. DIR is checked (that it may be written) but
+    /// not touched; no checksum cache is written.
+    #[arg(long)]
+    pub check: bool,
+    /// Print summary.json (with --check: what the check found) on stdout as JSON
+    /// instead of the county table.
+    #[arg(long)]
+    pub json: bool,
+    /// Start every CSV with a UTF-8 byte-order mark, so that Excel and WPS show
+    /// its Chinese text (reclaim's readers, --previous included, skip the mark).
+    #[arg(long)]
+    pub excel: bool,
     /// Text encoding of the shapefiles' .dbf (and .cpg): utf-8 (default) or gbk,
     /// for ArcMap 10.x and older Chinese GIS software; see docs/gis.md.
     #[arg(long, value_name = "ENC", default_value = "utf-8", value_parser = parse_encoding)]
@@ -106,6 +122,9 @@ pub fn run(a: &AuditArgs) -> anyhow::Result<ExitCode> {
     };
     let inputs = reclaim::output::audit_inputs(&cfg, Some(&a.config), a.previous.as_deref());
     reclaim::output::check_out(&a.out, kind, &inputs)?;
+    if a.check {
+        return super::check::run(&cfg, a);
+    }
     let cache = if a.no_checksum_cache {
         ChecksumCache::disabled()
     } else {
@@ -143,10 +162,19 @@ pub fn run(a: &AuditArgs) -> anyhow::Result<ExitCode> {
             // [accuracy] checks its sample against the class raster: it is written too.
             classes_tif: a.classes_tif || cfg.accuracy.is_some(),
             encoding: a.encoding,
+            excel: a.excel,
         },
     )?;
+    if a.json {
+        let json = reclaim::report::summary::summary_json(
+            &report,
+            &a.out.join(reclaim::report::SUMMARY_FILE),
+        )?;
+        crate::stdout::print(&json)?;
+    } else if !a.quiet {
+        crate::stdout::print(&county_table(&report))?;
+    }
     if !a.quiet {
-        print!("{}", county_table(&report));
         eprintln!("wrote {}", a.out.display());
     }
     Ok(ExitCode::SUCCESS)
@@ -192,6 +220,8 @@ pub struct RunFlags {
     pub classes_tif: bool,
     /// Text encoding of the shapefiles' `.dbf`.
     pub encoding: DbfEncoding,
+    /// Start every CSV with a UTF-8 byte-order mark (`--excel`).
+    pub excel: bool,
 }
 
 /// [`run_and_write_with`] with every flag.
@@ -207,6 +237,7 @@ pub fn run_and_write_opts(
         strict,
         classes_tif,
         encoding,
+        excel,
     } = flags;
     if !quiet {
         eprintln!("auditing {} …", cfg.audit_date);
@@ -233,7 +264,7 @@ pub fn run_and_write_opts(
     let gis = GisOptions {
         dbf_encoding: encoding,
     };
-    audit::write_with(&report, out, &gis)
+    audit::write_with(&report, out, &audit::WriteOptions { excel, gis })
         .with_context(|| format!("writing the audit to {}", out.display()))?;
     Ok(report)
 }
@@ -324,7 +355,7 @@ pub fn county_table(r: &AuditReport) -> String {
             base.map(|b| b.unrestored_legacy_ha),
             prev.map(|p| p.unrestored_legacy_ha),
         ),
-        ("water 水域", s.water_ha, None, prev.map(|p| p.water_ha)),
+        ("water 水体", s.water_ha, None, prev.map(|p| p.water_ha)),
         (
             "unobserved 未观测",
             s.unobserved_ha,
@@ -374,8 +405,17 @@ pub fn county_table(r: &AuditReport) -> String {
         );
     }
     out += &format!(
-        "  {} pits, {} pieces, {} licences ({} liable), {} orphaned legacy pieces, {} pit overlaps\n",
-        s.pit_count, s.piece_count, s.license_count, s.liable_license_count, s.orphan_piece_count, s.overlap_count
+        "  {}, {}, {} ({} liable), {}, {}\n",
+        reclaim::report::format::plural(s.pit_count, "pit", "pits"),
+        reclaim::report::format::plural(s.piece_count, "piece", "pieces"),
+        reclaim::report::format::plural(s.license_count, "licence", "licences"),
+        s.liable_license_count,
+        reclaim::report::format::plural(
+            s.orphan_piece_count,
+            "orphaned legacy piece",
+            "orphaned legacy pieces"
+        ),
+        reclaim::report::format::plural(s.overlap_count, "pit overlap", "pit overlaps"),
     );
     if let Some(line) = composite_line(s) {
         out += "  ";

@@ -46,7 +46,7 @@ pub fn run(a: &DemoArgs) -> anyhow::Result<ExitCode> {
         let out = a.out.join(format!("audit-{year}"));
         let report = run_and_write(&cfg, previous.clone(), &out, a.quiet)?;
         if !a.quiet {
-            println!("{}", county_table(&report));
+            print_table(&report)?;
         }
         previous = Some(out);
     }
@@ -60,7 +60,7 @@ pub fn run(a: &DemoArgs) -> anyhow::Result<ExitCode> {
         let since_2020 = Some(a.out.join("audit-2020"));
         let report = run_and_write(&cfg, since_2020, &out, a.quiet)?;
         if !a.quiet {
-            println!("{}", county_table(&report));
+            print_table(&report)?;
         }
     }
     if !a.quiet {
@@ -70,4 +70,13 @@ pub fn run(a: &DemoArgs) -> anyhow::Result<ExitCode> {
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Prints a county table; a closed stdout (`| head`) does not stop the demo half
+/// written: the rest is still made, just not printed.
+fn print_table(report: &reclaim::audit::AuditReport) -> anyhow::Result<()> {
+    match crate::stdout::print(&format!("{}\n", county_table(report))) {
+        Err(e) if !crate::stdout::is_closed_pipe(&e) => Err(e),
+        _ => Ok(()),
+    }
 }

@@ -11,7 +11,7 @@ use std::process::ExitCode;
 /// Arguments of `reclaim discover`. Flags override `[discovery]`.
 #[derive(Args, Debug)]
 #[command(
-    after_help = "Writes into DIR (atomically: a failed run leaves nothing, or the old DIR untouched):\n  candidates.geojson            patches in lon/lat (RFC 7946), ranked by area\n  candidates_projected.geojson  the same, exactly, in the imagery's CRS\n  candidates.csv                id, label, area_ha, ha outside the licences, nearest licence …\n  summary.json, report.html     every hectare scanned accounted for; map and table\n\nLabels: within_licence, beyond_licence (report: ha outside), unlicensed; with\n[discovery] previous_config also new / persistent.\n\nExample:\n  reclaim discover --config audit-2025.toml --out discovery-2025 --min-area-ha 0.5\n\nExit codes: 0 done, 1 warnings with --strict, 2 bad input or arguments.\nThe [discovery] keys are documented in docs/discover.md."
+    after_help = "Writes into DIR (atomically: a failed run leaves nothing, or the old DIR untouched):\n  candidates.geojson            patches in lon/lat (RFC 7946), ranked by area\n  candidates_projected.geojson  the same, exactly, in the imagery's CRS\n  candidates.csv                id, label, area_ha, ha outside the licences, nearest licence …\n  summary.json, report.html     every hectare scanned accounted for; map and table\n\nLabels: within_licence, beyond_licence (report: ha outside), unlicensed; with\n[discovery] previous_config also new / persistent.\n\nExample:\n  reclaim discover --config audit-2025.toml --out discovery-2025 --min-area-ha 0.5\n\nThe [discovery] keys are documented in docs/discover.md."
 )]
 pub struct DiscoverArgs {
     /// The audit configuration (TOML); its optional [discovery] section.
@@ -40,6 +40,10 @@ pub struct DiscoverArgs {
     /// Hash every input again instead of reusing cached checksums.
     #[arg(long)]
     pub no_checksum_cache: bool,
+    /// Start candidates.csv with a UTF-8 byte-order mark, so that Excel and WPS
+    /// show its Chinese text (reclaim's own readers skip the mark).
+    #[arg(long)]
+    pub excel: bool,
 }
 
 /// Runs the discovery and writes its folder.
@@ -100,16 +104,16 @@ pub fn run(a: &DiscoverArgs) -> anyhow::Result<ExitCode> {
     };
     let found = discover::discover(&cfg, &opts)?;
     crate::warnings::report(&found.warnings, a.strict)?;
-    discover::write::write(&found, &a.out, &inputs)?;
+    discover::write::write_with(&found, &a.out, &inputs, a.excel)?;
     if !a.quiet {
         let acc = &found.accounting;
-        println!(
-            "{} candidates, {:.2} ha (of {:.2} ha bare land scanned; {:.2} ha in footprints, {} patches below {} ha)",
-            acc.candidates.0,
+        let mut text = format!(
+            "{}, {:.2} ha (of {:.2} ha bare land scanned; {:.2} ha in footprints, {} below {} ha)",
+            reclaim::report::format::plural(acc.candidates.0, "candidate", "candidates"),
             acc.candidates.1,
             acc.bare_ha,
             acc.bare_in_footprints_ha,
-            acc.below_min_area.0,
+            reclaim::report::format::plural(acc.below_min_area.0, "patch", "patches"),
             found.settings.min_area_ha
         );
         for l in [
@@ -123,8 +127,9 @@ pub fn run(a: &DiscoverArgs) -> anyhow::Result<ExitCode> {
                 .iter()
                 .filter(|c| c.label == l)
                 .fold((0, 0.0), |(n, s), c| (n + 1, s + c.area_ha));
-            println!("  {:<15} {n:>6} {ha:>12.2} ha", l.name());
+            text += &format!("\n  {:<15} {n:>6} {ha:>12.2} ha", l.name());
         }
+        crate::stdout::print(&(text + "\n"))?;
         eprintln!("wrote {}", a.out.display());
     }
     Ok(ExitCode::SUCCESS)

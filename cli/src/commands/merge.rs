@@ -32,6 +32,10 @@ pub struct MergeArgs {
     /// Treat the audit's warnings as errors: exit 1 and write nothing.
     #[arg(long)]
     pub strict: bool,
+    /// Start every CSV with a UTF-8 byte-order mark, so that Excel and WPS show
+    /// its Chinese text (reclaim's readers, --previous included, skip the mark).
+    #[arg(long)]
+    pub excel: bool,
 }
 
 /// Merges the parts and writes the audit folder.
@@ -46,13 +50,20 @@ pub fn run(a: &MergeArgs) -> anyhow::Result<ExitCode> {
     reclaim::output::check_out(&a.out, reclaim::output::OutputKind::AuditFolder, &parts)?;
     let report = audit::merge(&a.parts, &Limits::default())?;
     crate::warnings::report(&report.warnings, a.strict)?;
-    audit::write(&report, &a.out)
-        .with_context(|| format!("writing the audit to {}", a.out.display()))?;
+    audit::write_with(
+        &report,
+        &a.out,
+        &audit::WriteOptions {
+            excel: a.excel,
+            ..Default::default()
+        },
+    )
+    .with_context(|| format!("writing the audit to {}", a.out.display()))?;
     if !a.quiet {
-        print!("{}", super::audit::county_table(&report));
+        crate::stdout::print(&super::audit::county_table(&report))?;
         eprintln!(
-            "merged {} shards in {:.2} s; wrote {}",
-            a.parts.len(),
+            "merged {} in {:.2} s; wrote {}",
+            reclaim::report::format::plural(a.parts.len(), "shard", "shards"),
             t0.elapsed().as_secs_f64(),
             a.out.display()
         );
@@ -102,9 +113,9 @@ pub fn run_shard(
         .with_context(|| format!("writing shard {spec} to {}", out.display()))?;
     if !quiet {
         eprintln!(
-            "shard {spec}: measured {} of {} pieces in {:.2} s; wrote {} (merge every shard with `reclaim merge`)",
+            "shard {spec}: measured {} of {} in {:.2} s; wrote {} (merge every shard with `reclaim merge`)",
             part.pieces.len(),
-            part.piece_count,
+            reclaim::report::format::plural(part.piece_count, "piece", "pieces"),
             t0.elapsed().as_secs_f64(),
             out.join(audit::shard::PARTIAL_FILE).display()
         );

@@ -135,8 +135,8 @@ pub fn run(a: &SampleArgs) -> anyhow::Result<ExitCode> {
             eprintln!("{name:<24} {ha:>12.2} ha  {k:>5} points");
         }
         eprintln!(
-            "wrote {} points to {} (seed {})",
-            s.points.len(),
+            "wrote {} to {} (seed {})",
+            reclaim::report::format::plural(s.points.len(), "point", "points"),
             a.out.display(),
             a.seed
         );

@@ -62,9 +62,9 @@ pub fn run(a: &ScenesArgs) -> anyhow::Result<ExitCode> {
     let listing = listing(&found, season, a.year);
     if a.json {
         let s = serde_json::to_string_pretty(&listing).context("serialising the scene list")?;
-        println!("{s}");
+        crate::stdout::print(&format!("{s}\n"))?;
     } else {
-        print!("{}", render(&listing));
+        crate::stdout::print(&render(&listing))?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -215,12 +215,11 @@ fn render(l: &Listing) -> String {
         (None, None) => String::new(),
     };
     out += &format!(
-        "{} scene(s) found, {} used{filter}; {} duplicate(s), {} other entr{} skipped\n",
-        l.scenes.len(),
+        "{} found, {} used{filter}; {}, {} skipped\n",
+        reclaim::report::format::plural(l.scenes.len(), "scene", "scenes"),
         l.used,
-        l.duplicates.len(),
-        l.skipped.len(),
-        if l.skipped.len() == 1 { "y" } else { "ies" }
+        reclaim::report::format::plural(l.duplicates.len(), "duplicate", "duplicates"),
+        reclaim::report::format::plural(l.skipped.len(), "other entry", "other entries"),
     );
     out
 }

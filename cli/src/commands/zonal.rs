@@ -27,7 +27,8 @@ pub struct ZonalArgs {
     #[arg(long, value_name = "FIELD")]
     pub id_field: String,
     /// Output CSV (written atomically); never the raster, the zones or a sidecar of
-    /// them (.shp .shx .dbf .prj .cpg), nor an existing folder.
+    /// them (.shp .shx .dbf .prj .cpg), nor an existing folder. `-`: print the CSV
+    /// on stdout.
     #[arg(long, value_name = "A.csv")]
     pub out: PathBuf,
     /// Text encoding of the zones' .dbf when its .cpg is missing or wrong (utf-8, gbk, gb18030, big5, latin1 …).
@@ -48,14 +49,27 @@ pub struct ZonalArgs {
     /// Print nothing but errors and warnings (no progress bar, no summary line).
     #[arg(long, short)]
     pub quiet: bool,
+    /// Print the summary (rows, zones, output, warnings) on stdout as JSON.
+    #[arg(long, conflicts_with = "quiet")]
+    pub json: bool,
+    /// Start the CSV with a UTF-8 byte-order mark, so that Excel and WPS show its
+    /// Chinese text (reclaim's readers skip the mark).
+    #[arg(long)]
+    pub excel: bool,
 }
 
 /// Runs the zonal histogram and writes the CSV.
 pub fn run(a: &ZonalArgs) -> anyhow::Result<ExitCode> {
+    let to_stdout = a.out.as_os_str() == "-";
+    if to_stdout && a.json {
+        anyhow::bail!("--out - prints the CSV on stdout, so --json cannot: write the CSV to a file with --out A.csv, or leave out --json");
+    }
     // Fail fast: the CSV must not land on an input.
     let mut inputs = vec![("raster".to_string(), a.raster.clone())];
     inputs.extend(reclaim::output::vector_inputs("zones", &a.zones));
-    reclaim::output::check_out(&a.out, reclaim::output::OutputKind::File, &inputs)?;
+    if !to_stdout {
+        reclaim::output::check_out(&a.out, reclaim::output::OutputKind::File, &inputs)?;
+    }
     let parse_crs = |s: &Option<String>, flag: &str| -> anyhow::Result<Option<Crs>> {
         s.as_deref()
             .map(|v| Crs::from_user_string(v).map_err(|e| anyhow::anyhow!("{flag} {v:?}: {e}")))
@@ -84,19 +98,39 @@ pub fn run(a: &ZonalArgs) -> anyhow::Result<ExitCode> {
     }
     if a.strict && !table.warnings.is_empty() {
         eprintln!(
-            "error: {} warning(s) and --strict: {} not written",
-            table.warnings.len(),
+            "error: {} and --strict: {} not written",
+            reclaim::report::format::plural(table.warnings.len(), "warning", "warnings"),
             a.out.display()
         );
         return Ok(ExitCode::from(1));
     }
-    reclaim::output::write_atomic(&a.out, table.to_csv().as_bytes())?;
-    if !a.quiet {
+    let mut csv = table.to_csv();
+    if a.excel {
+        csv.insert_str(0, reclaim::report::csv::BOM);
+    }
+    if to_stdout {
+        crate::stdout::print(&csv)?;
+    } else {
+        reclaim::output::write_atomic(&a.out, csv.as_bytes())?;
+    }
+    if a.json {
+        let v = serde_json::json!({
+            "out": a.out,
+            "rows": table.rows.len(),
+            "zones": table.zone_ids.len(),
+            "warnings": table.warnings.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        });
+        crate::stdout::print(&(serde_json::to_string_pretty(&v)? + "\n"))?;
+    } else if !a.quiet {
         eprintln!(
-            "wrote {} rows for {} zones to {}",
-            table.rows.len(),
-            table.zone_ids.len(),
-            a.out.display()
+            "wrote {} for {} to {}",
+            reclaim::report::format::plural(table.rows.len(), "row", "rows"),
+            reclaim::report::format::plural(table.zone_ids.len(), "zone", "zones"),
+            if to_stdout {
+                "standard output".to_string()
+            } else {
+                a.out.display().to_string()
+            }
         );
     }
     Ok(ExitCode::SUCCESS)

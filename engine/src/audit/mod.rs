@@ -29,5 +29,5 @@ pub use config::{AuditConfig, ConfigError};
 pub use error::AuditError;
 pub use merge::{merge, merge_parts};
 pub use model::{AuditReport, ClassAreas, LandClass, Responsibility};
-pub use run::{run, write, write_with, AuditOptions};
+pub use run::{run, write, write_with, AuditOptions, WriteOptions};
 pub use shard::{read_partial, run_shard, write_partial, Partial, ShardError, ShardSpec};

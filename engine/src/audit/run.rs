@@ -463,18 +463,24 @@ pub(crate) fn run_with(
 /// # Errors
 /// The guard's errors; [`Error::Output`] naming the path that could not be written.
 pub fn write(report: &AuditReport, out: &Path) -> Result<(), AuditError> {
-    write_with(report, out, &crate::report::gis::GisOptions::default())
+    write_with(report, out, &WriteOptions::default())
 }
 
-/// [`write`], with the GIS files written as `gis` says (`--encoding`).
+/// How [`write_with`] writes an audit folder.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct WriteOptions {
+    /// Start every CSV with a UTF-8 byte-order mark, for Excel and WPS
+    /// (`--excel`; reclaim's readers, `--previous` included, skip it).
+    pub excel: bool,
+    /// How the GIS files are written (`--encoding`).
+    pub gis: crate::report::gis::GisOptions,
+}
+
+/// [`write`] with its options.
 ///
 /// # Errors
 /// As [`write`].
-pub fn write_with(
-    report: &AuditReport,
-    out: &Path,
-    gis: &crate::report::gis::GisOptions,
-) -> Result<(), AuditError> {
+pub fn write_with(report: &AuditReport, out: &Path, opts: &WriteOptions) -> Result<(), AuditError> {
     use crate::output::{check_out, OutputKind};
     let mut inputs: Vec<_> = report
         .provenance
@@ -505,12 +511,17 @@ pub fn write_with(
         let _ = std::fs::remove_dir_all(&tmp);
         Err(e)
     };
-    if let Err(e) = crate::report::write_all_with(&tmp, report, gis) {
+    if let Err(e) = crate::report::write_all_with(&tmp, report, &opts.gis) {
         return fail(e.into());
     }
     if let Some(d) = &report.discovery {
         if let Err(e) = crate::discover::in_audit::write_files(d, &tmp) {
             return fail(e);
+        }
+    }
+    if opts.excel {
+        if let Err(e) = crate::output::add_csv_bom(&tmp) {
+            return fail(e.into());
         }
     }
     if let Some(r) = &report.rasters {

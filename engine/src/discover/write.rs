@@ -36,6 +36,20 @@ pub fn is_discovery_folder(dir: &Path) -> bool {
 /// # Errors
 /// The `--out` guard's errors; [`Error::Output`] naming the file not written.
 pub fn write(d: &Discovery, out: &Path, inputs: &[(String, PathBuf)]) -> Result<(), DiscoverError> {
+    write_with(d, out, inputs, false)
+}
+
+/// [`write`], with `excel`: `candidates.csv` starts with a UTF-8 byte-order mark
+/// (for Excel and WPS).
+///
+/// # Errors
+/// As [`write`].
+pub fn write_with(
+    d: &Discovery,
+    out: &Path,
+    inputs: &[(String, PathBuf)],
+    excel: bool,
+) -> Result<(), DiscoverError> {
     let mut all: Vec<(String, PathBuf)> = inputs.to_vec();
     all.extend(d.inputs.iter().map(|i| (i.role.clone(), i.path.clone())));
     check_out(out, OutputKind::DiscoveryFolder, &all)?;
@@ -57,6 +71,9 @@ pub fn write(d: &Discovery, out: &Path, inputs: &[(String, PathBuf)]) -> Result<
         write_candidate_files(d, &tmp)?;
         crate::output::write_atomic(&tmp.join(SUMMARY), summary_json(d).as_bytes())?;
         crate::output::write_atomic(&tmp.join(HTML), report_html(d)?.as_bytes())?;
+        if excel {
+            crate::output::add_csv_bom(&tmp)?;
+        }
         Ok(())
     })();
     if let Err(e) = files.and_then(|_| swap_folder(&tmp, out).map_err(DiscoverError::from)) {
@@ -378,19 +395,27 @@ pub fn report_html(d: &Discovery) -> Result<String, DiscoverError> {
     }
     row(
         &format!(
-            "… {} patches below {} ha",
-            a.below_min_area.0, d.settings.min_area_ha
+            "… {} below {} ha",
+            crate::report::format::plural(a.below_min_area.0, "patch", "patches"),
+            d.settings.min_area_ha
         ),
         a.below_min_area.1,
     );
     row(
         &format!(
-            "… {} patches below compactness {}",
-            a.below_min_compactness.0, d.settings.min_compactness
+            "… {} below compactness {}",
+            crate::report::format::plural(a.below_min_compactness.0, "patch", "patches"),
+            d.settings.min_compactness
         ),
         a.below_min_compactness.1,
     );
-    row(&format!("… {} candidates", a.candidates.0), a.candidates.1);
+    row(
+        &format!(
+            "… {}",
+            crate::report::format::plural(a.candidates.0, "candidate", "candidates")
+        ),
+        a.candidates.1,
+    );
     h += "</table>\n";
     // The map: classes of the scanned land, candidates outlined (red: outside
     // the licences, wholly or partly), liable licences dashed.

@@ -2,7 +2,13 @@
 //!
 //! Fields holding a comma, a double quote, CR or LF are quoted and inner quotes
 //! doubled. Records end with `\n` (a reader accepting RFC 4180 also accepts `\r\n`,
-//! and this reader accepts both). Text is UTF-8 without a byte-order mark.
+//! and this reader accepts both). Text is UTF-8, without a byte-order mark unless
+//! asked for ([`BOM`], `--excel`: Excel and WPS then read Chinese text right); the
+//! reader skips one.
+//!
+//! Tables people open (`pits.csv`, `mines.csv`) round hectares to [`HA_DECIMALS`]
+//! and percentages to [`PCT_DECIMALS`] ([`fixed`]); tables for reconciliation
+//! (`attribution.csv`) keep full precision ([`num`]).
 
 use super::error::CsvProblem;
 
@@ -45,6 +51,34 @@ pub fn num(v: f64) -> String {
 /// An optional number; empty when absent.
 pub fn opt_num(v: Option<f64>) -> String {
     v.map(num).unwrap_or_default()
+}
+
+/// Decimals of hectares in the tables people open: 0.01 ha (100 m²).
+pub const HA_DECIMALS: usize = 2;
+/// Decimals of percentages in the tables people open: 0.1 %.
+pub const PCT_DECIMALS: usize = 1;
+
+/// The UTF-8 byte-order mark written first by `--excel`.
+pub const BOM: &str = "\u{feff}";
+
+/// `v` rounded to `decimals` decimals, always that many: `3.83`, `0.00`, `100.0`
+/// (never `-0.00`; a non-finite value as Rust prints it).
+pub fn fixed(v: f64, decimals: usize) -> String {
+    let s = format!("{v:.decimals$}");
+    match s.strip_prefix('-') {
+        Some(rest) if rest.chars().all(|c| c == '0' || c == '.') => rest.to_owned(),
+        _ => s,
+    }
+}
+
+/// Hectares rounded to [`HA_DECIMALS`].
+pub fn ha(v: f64) -> String {
+    fixed(v, HA_DECIMALS)
+}
+
+/// An optional percentage rounded to [`PCT_DECIMALS`]; empty when absent.
+pub fn opt_pct(v: Option<f64>) -> String {
+    v.map(|p| fixed(p, PCT_DECIMALS)).unwrap_or_default()
 }
 
 /// Parses CSV text into records; the error carries the 1-based line where it arose.
@@ -167,6 +201,24 @@ mod tests {
             parse("a\n\"x\"y\n").unwrap_err(),
             (2, CsvProblem::TextAfterQuote)
         );
+    }
+
+    #[test]
+    fn rounded_numbers_have_fixed_decimals_and_no_negative_zero() {
+        assert_eq!(ha(3.826_249_999_999_999_5), "3.83");
+        assert_eq!(ha(0.0), "0.00");
+        assert_eq!(ha(-0.001), "0.00");
+        assert_eq!(ha(-1.5), "-1.50");
+        assert_eq!(opt_pct(Some(100.000_000_000_000_01)), "100.0");
+        assert_eq!(opt_pct(Some(51.604_743)), "51.6");
+        assert_eq!(opt_pct(None), "");
+        assert_eq!(fixed(f64::NAN, 2), "NaN");
+    }
+
+    #[test]
+    fn a_bom_is_skipped_by_the_reader() {
+        let text = format!("{BOM}a,b\n1,2\n");
+        assert_eq!(parse(&text).unwrap()[0], ["a", "b"]);
     }
 
     #[test]

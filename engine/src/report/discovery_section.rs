@@ -18,10 +18,10 @@ pub fn section(report: &AuditReport, out: &mut String) {
     let s = in_audit::summary(d);
     let found = &d.found;
     out.push_str(&format!(
-        "<h2>Bare land outside the footprints <span class=\"zh\">图斑外裸地（疑似漏报、越界或无证开采）</span></h2>\n<p class=\"note\">Patches of bare land of at least {} ha outside every mapped footprint ({}-connected cells), labelled against the liable licences: <code>within_licence</code> (the inventory misses them), <code>beyond_licence</code> (partly outside: possible mining beyond the boundary 越界开采), <code>unlicensed</code> (outside every liable licence: unmapped legacy or mining without a licence 无证开采). {} candidates, {} ha; the full list with outlines is in <code>candidates.csv</code>, <code>candidates.geojson</code> and <code>candidates_projected.geojson</code>.</p>\n",
+        "<h2>Bare land outside the footprints <span class=\"zh\">图斑外裸地（疑似漏报、越界或无证开采）</span></h2>\n<p class=\"note\">Patches of bare land of at least {} ha outside every mapped footprint ({}-connected cells), labelled against the liable licences: <code>within_licence</code> (the inventory misses them), <code>beyond_licence</code> (partly outside: possible mining beyond the boundary 越界开采), <code>unlicensed</code> (outside every liable licence: unmapped legacy or mining without a licence 无证开采). {}, {} ha; the full list with outlines is in <code>candidates.csv</code>, <code>candidates.geojson</code> and <code>candidates_projected.geojson</code>.</p>\n",
         s.settings.min_area_ha,
         s.settings.connectivity,
-        s.count,
+        super::format::plural(s.count, "candidate", "candidates"),
         ha(s.area_ha),
     ));
     out.push_str("<table>\n<tr><th>Label 类型</th><th class=\"n\">Candidates 个数</th><th class=\"n\">Area 面积 (ha)</th></tr>\n");

@@ -60,6 +60,12 @@ pub fn delta(v: f64) -> String {
     }
 }
 
+/// `n` and the noun, singular for one: `1 pit`, `3 pits`, `0 pits`.
+pub fn plural<N: std::fmt::Display + PartialEq + From<u8>>(n: N, one: &str, many: &str) -> String {
+    let noun = if n == N::from(1) { one } else { many };
+    format!("{n} {noun}")
+}
+
 /// A percentage with one decimal, or a dash.
 pub fn pct(v: Option<f64>) -> String {
     v.map(|p| format!("{} %", grouped(p, 1)))
@@ -87,6 +93,13 @@ mod tests {
         assert_eq!(delta(0.001), "0.00");
         assert_eq!(pct(Some(42.26)), "42.3 %");
         assert_eq!(pct(None), "\u{2014}");
+    }
+
+    #[test]
+    fn one_is_singular() {
+        assert_eq!(plural(1, "pit", "pits"), "1 pit");
+        assert_eq!(plural(0, "pit", "pits"), "0 pits");
+        assert_eq!(plural(2u64, "patch", "patches"), "2 patches");
     }
 
     #[test]

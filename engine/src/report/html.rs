@@ -137,11 +137,11 @@ pub fn report_html(report: &AuditReport) -> Result<String, ReportError> {
     ));
     out.push_str(&format!(
         "<header><h1>Mine-site restoration audit <span class=\"zh\">矿山生态修复年度核查</span><br><span class=\"date\">{}</span></h1>\n\
-         <div class=\"meta\">Audit date 核查日期 {} · {} pits 图斑 · {} licences 采矿权 ({} liable) · CRS {} · cell {} × {} · reclaim {}</div></header>\n",
+         <div class=\"meta\">Audit date 核查日期 {} · {} 图斑 · {} 采矿权 ({} liable) · CRS {} · cell {} × {} · reclaim {}</div></header>\n",
         esc(&s.audit_date),
         esc(&s.audit_date),
-        s.pit_count,
-        s.license_count,
+        super::format::plural(s.pit_count, "pit", "pits"),
+        super::format::plural(s.license_count, "licence", "licences"),
         s.liable_license_count,
         esc(&report.provenance.crs),
         report.provenance.cell_size.0,
@@ -276,7 +276,10 @@ impl<'a> Page<'a> {
                 LEGACY_OUTLINE,
                 label("Legacy, no holder", "历史遗留"),
                 format!("{} ha", ha(s.unrestored_legacy_ha)),
-                format!("{} orphan pieces 无主图斑", s.orphan_piece_count),
+                format!(
+                    "{} 无主图斑",
+                    super::format::plural(s.orphan_piece_count, "orphan piece", "orphan pieces")
+                ),
             )
         };
         let cards = [
@@ -757,9 +760,9 @@ impl<'a> Page<'a> {
         let ranking = orphan_ranking(self.r);
         let total: f64 = ranking.iter().map(|o| o.areas.unrestored_ha).sum();
         out.push_str(&format!(
-            "<h2>{}</h2>\n<p class=\"note\">Historical-legacy land with no liable licence holder, largest unrestored area first: where public restoration money goes first. {} pieces, {} ha unrestored; the full list with outlines is in <code>orphans.geojson</code>.</p>\n",
+            "<h2>{}</h2>\n<p class=\"note\">Historical-legacy land with no liable licence holder, largest unrestored area first: where public restoration money goes first. {}, {} ha unrestored; the full list with outlines is in <code>orphans.geojson</code>.</p>\n",
             label("Orphaned legacy pits", "无主历史遗留图斑排序"),
-            ranking.len(),
+            super::format::plural(ranking.len(), "piece", "pieces"),
             ha(total)
         ));
         if ranking.is_empty() {
@@ -798,8 +801,8 @@ impl<'a> Page<'a> {
         out.push_str("</table>\n");
         if ranking.len() > ORPHAN_ROWS {
             out.push_str(&format!(
-                "<p class=\"note\">{} more pieces in <code>orphans.geojson</code>.</p>\n",
-                ranking.len() - ORPHAN_ROWS
+                "<p class=\"note\">{} more in <code>orphans.geojson</code>.</p>\n",
+                super::format::plural(ranking.len() - ORPHAN_ROWS, "piece", "pieces")
             ));
         }
     }
@@ -889,8 +892,9 @@ impl<'a> Page<'a> {
         }
         if with_land.len() > MAX_MINE_MAPS {
             out.push_str(&format!(
-                "<p class=\"note\">{} more licences with land are in the table above and in <code>mines.csv</code>.</p>\n",
-                with_land.len() - MAX_MINE_MAPS
+                "<p class=\"note\">{} more with land {} in the table above and in <code>mines.csv</code>.</p>\n",
+                super::format::plural(with_land.len() - MAX_MINE_MAPS, "licence", "licences"),
+                if with_land.len() - MAX_MINE_MAPS == 1 { "is" } else { "are" }
             ));
         }
         Ok(())
@@ -1018,7 +1022,7 @@ impl<'a> Page<'a> {
             ov.len(),
             if ov.len() == 1 { "" } else { "s" },
             if ov.len() == 1 { "s" } else { "" },
-            grouped4(total)
+            overlap_ha(total)
         ));
         out.push_str("<table>\n<tr><th>Pit A</th><th>Pit B</th><th class=\"n\">Overlap 重叠 (ha)</th></tr>\n");
         for o in ov {
@@ -1026,7 +1030,7 @@ impl<'a> Page<'a> {
                 "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td></tr>\n",
                 esc(&o.pit_a),
                 esc(&o.pit_b),
-                grouped4(o.overlap_ha)
+                overlap_ha(o.overlap_ha)
             ));
         }
         out.push_str("</table>\n");
@@ -1066,7 +1070,6 @@ impl<'a> Page<'a> {
     }
 }
 
-/// Areas with four decimals (overlaps are often small).
 /// A restored share with the observed share it rests on: `85.0 % of 42.0 %
 /// observed` (a share of a little observed land must never read as a headline).
 /// A mean number of clear observations, one decimal; `—` for no land.
@@ -1125,8 +1128,14 @@ fn pct_observed(a: &ClassAreas) -> String {
     }
 }
 
-fn grouped4(v: f64) -> String {
-    super::format::grouped(v, 4)
+/// An overlap area at 0.01 ha like every figure of the page, `< 0.01` for a sliver.
+fn overlap_ha(v: f64) -> String {
+    // 0.01 ha like every figure of the page; a sliver is still said to be there.
+    if v > 0.0 && v < 0.005 {
+        "&lt; 0.01".to_owned()
+    } else {
+        ha(v)
+    }
 }
 
 /// `liable` / `not liable` tag.

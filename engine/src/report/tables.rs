@@ -1,10 +1,14 @@
 //! The three audit tables: `attribution.csv`, `pits.csv` and `mines.csv`.
 //!
-//! Numbers are written at full precision (shortest round-trip), optional values as
-//! empty fields, and the change columns are always present (empty without a
-//! previous audit) so that every year's tables have the same columns.
+//! `attribution.csv` writes numbers at full precision (shortest round-trip), for
+//! reconciliation; `pits.csv` and `mines.csv`, the tables people open, round hectares
+//! to 0.01 ha and percentages to 0.1 % ([`super::csv::ha`], [`super::csv::opt_pct`];
+//! a mean of clear observations to 0.1). Optional values are empty fields, and the
+//! change columns are always present (empty without a previous audit) so that every
+//! year's tables have the same columns. A later audit's `--previous` reads the
+//! full-precision figures from `attribution.csv` ([`super::previous`]).
 
-use super::csv::{num, opt_num, push_record};
+use super::csv::{fixed, ha, num, opt_num, opt_pct, push_record};
 use crate::audit::model::{AuditReport, Change, ClassAreas, Responsibility};
 
 /// Header of `attribution.csv`.
@@ -79,15 +83,35 @@ pub const MINES_HEADER: [&str; 24] = [
 /// land included) and the land with fewer than `min_clear` of them.
 pub const COMPOSITE_COLUMNS: [&str; 2] = ["clear_obs_mean", "unobserved_few_clear_ha"];
 
+/// How a table writes its numbers: at full precision, or rounded for people.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Precision {
+    /// Shortest round-trip (`attribution.csv`).
+    Full,
+    /// 0.01 ha, 0.1 %, 0.1 observation (`pits.csv`, `mines.csv`).
+    Rounded,
+}
+
+impl Precision {
+    /// Hectares.
+    fn ha(self, v: f64) -> String {
+        match self {
+            Precision::Full => num(v),
+            Precision::Rounded => ha(v),
+        }
+    }
+}
+
 /// The composite columns of `a`, when the audit is a composite.
-fn composite_fields(composite: bool, a: &ClassAreas) -> Vec<String> {
+fn composite_fields(composite: bool, a: &ClassAreas, p: Precision) -> Vec<String> {
     if !composite {
         return Vec::new();
     }
-    vec![
-        opt_num(a.clear_obs_mean()),
-        num(a.unobserved_causes.few_clear_ha),
-    ]
+    let mean = match p {
+        Precision::Full => opt_num(a.clear_obs_mean()),
+        Precision::Rounded => a.clear_obs_mean().map(|m| fixed(m, 1)).unwrap_or_default(),
+    };
+    vec![mean, p.ha(a.unobserved_causes.few_clear_ha)]
 }
 
 /// `header`, plus the composite columns for a composite.
@@ -103,13 +127,13 @@ fn header(composite: bool, base: &[&'static str]) -> Vec<&'static str> {
 pub const OVERLAP_SEPARATOR: &str = ";";
 
 /// The five class columns: restored, unrestored, water, unobserved, total.
-fn class_fields(a: &ClassAreas) -> [String; 5] {
+fn class_fields(a: &ClassAreas, p: Precision) -> [String; 5] {
     [
-        num(a.restored_ha),
-        num(a.unrestored_ha),
-        num(a.water_ha),
-        num(a.unobserved_ha),
-        num(a.total_ha()),
+        p.ha(a.restored_ha),
+        p.ha(a.unrestored_ha),
+        p.ha(a.water_ha),
+        p.ha(a.unobserved_ha),
+        p.ha(a.total_ha()),
     ]
 }
 
@@ -118,12 +142,12 @@ fn class_fields(a: &ClassAreas) -> [String; 5] {
 fn observation_fields(a: &ClassAreas) -> [String; 6] {
     let u = &a.unobserved_causes;
     [
-        opt_num(a.observed_pct()),
-        num(u.mask_ha),
-        num(u.nodata_ha),
-        num(u.invalid_ha),
-        num(u.unmapped_ha),
-        num(u.outside_ha),
+        opt_pct(a.observed_pct()),
+        ha(u.mask_ha),
+        ha(u.nodata_ha),
+        ha(u.invalid_ha),
+        ha(u.unmapped_ha),
+        ha(u.outside_ha),
     ]
 }
 
@@ -131,10 +155,10 @@ fn observation_fields(a: &ClassAreas) -> [String; 6] {
 fn change_fields(c: Option<&Change>) -> [String; 4] {
     match c {
         Some(c) => [
-            num(c.restored_before_ha),
-            num(c.unrestored_before_ha),
-            num(c.newly_restored_ha),
-            num(c.redisturbed_ha),
+            ha(c.restored_before_ha),
+            ha(c.unrestored_before_ha),
+            ha(c.newly_restored_ha),
+            ha(c.redisturbed_ha),
         ],
         None => Default::default(),
     }
@@ -159,8 +183,8 @@ pub fn attribution_csv(report: &AuditReport) -> String {
             holder.to_owned(),
             resp.to_owned(),
         ];
-        row.extend(class_fields(&p.areas));
-        row.extend(composite_fields(composite, &p.areas));
+        row.extend(class_fields(&p.areas, Precision::Full));
+        row.extend(composite_fields(composite, &p.areas, Precision::Full));
         push_record(&mut out, &row);
     }
     out
@@ -177,14 +201,14 @@ pub fn pits_csv(report: &AuditReport) -> String {
             p.kind.clone().unwrap_or_default(),
             p.town.clone().unwrap_or_default(),
         ];
-        row.extend(class_fields(&p.areas));
-        row.push(num(p.polygon_ha));
-        row.push(opt_num(p.areas.restored_pct()));
+        row.extend(class_fields(&p.areas, Precision::Rounded));
+        row.push(ha(p.polygon_ha));
+        row.push(opt_pct(p.areas.restored_pct()));
         row.push(p.main_responsibility.clone());
         row.push(p.overlaps.join(OVERLAP_SEPARATOR));
         row.extend(change_fields(p.change.as_ref()));
         row.extend(observation_fields(&p.areas));
-        row.extend(composite_fields(composite, &p.areas));
+        row.extend(composite_fields(composite, &p.areas, Precision::Rounded));
         push_record(&mut out, &row);
     }
     out
@@ -205,12 +229,12 @@ pub fn mines_csv(report: &AuditReport) -> String {
             m.valid_to.clone().unwrap_or_default(),
             m.liable.to_string(),
         ];
-        row.extend(class_fields(&m.areas));
-        row.push(opt_num(m.areas.restored_pct()));
+        row.extend(class_fields(&m.areas, Precision::Rounded));
+        row.push(opt_pct(m.areas.restored_pct()));
         row.push(m.pit_count.to_string());
         row.extend(change_fields(m.change.as_ref()));
         row.extend(observation_fields(&m.areas));
-        row.extend(composite_fields(composite, &m.areas));
+        row.extend(composite_fields(composite, &m.areas, Precision::Rounded));
         push_record(&mut out, &row);
     }
     out
@@ -231,7 +255,7 @@ mod tests {
         };
         assert_eq!(
             change_fields(Some(&c)),
-            ["1.5", "2", "0.25", "0"].map(String::from)
+            ["1.50", "2.00", "0.25", "0.00"].map(String::from)
         );
     }
 
@@ -245,8 +269,16 @@ mod tests {
             ..ClassAreas::default()
         };
         assert_eq!(
-            class_fields(&a),
+            class_fields(&a, Precision::Full),
             ["1", "2.5", "0.5", "0", "4"].map(String::from)
+        );
+        let noisy = ClassAreas {
+            unrestored_ha: 3.826_249_999_999_999_5,
+            ..a
+        };
+        assert_eq!(
+            class_fields(&noisy, Precision::Rounded),
+            ["1.00", "3.83", "0.50", "0.00", "5.33"].map(String::from)
         );
     }
 }
