@@ -96,7 +96,7 @@ details{display:none}.print-only{display:block}}
 "#;
 
 /// `#rrggbb` of a colour.
-fn hex(c: Rgb) -> String {
+pub(super) fn hex(c: Rgb) -> String {
     format!("#{:02x}{:02x}{:02x}", c[0], c[1], c[2])
 }
 

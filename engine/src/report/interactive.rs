@@ -20,9 +20,12 @@
 
 use super::error::ReportError;
 use super::format::{esc, ha, pct};
-use super::maps::{class_colour, LEGACY_OUTLINE, LICENCE_BOUNDARY, RESPONSIBLE_OUTLINE};
+use super::html::hex;
+use super::maps::{
+    class_colour, metres_per_unit, LEGACY_OUTLINE, LICENCE_BOUNDARY, METRES_PER_DEGREE,
+    RESPONSIBLE_OUTLINE,
+};
 use super::orphans::orphan_ranking;
-use super::png::Rgb;
 use crate::audit::model::{AuditReport, ClassAreas, ClassMap, Responsibility};
 use geo::MultiPolygon;
 use serde_json::{json, Value};
@@ -38,9 +41,6 @@ pub const MAX_VERTICES: usize = 2_000_000;
 
 /// Orphan ranks labelled on the map (as many as the report's orphan table lists).
 const RANK_LABELS: usize = super::html::ORPHAN_ROWS;
-
-/// Metres per degree of latitude, approximately (geographic CRSs only).
-const METRES_PER_DEGREE: f64 = 111_320.0;
 
 /// The map's own style, beside Leaflet's.
 const STYLE: &str = r#"
@@ -64,15 +64,10 @@ struct Frame {
 
 impl Frame {
     fn new(bbox: (f64, f64, f64, f64), geographic: bool) -> Frame {
-        let (kx, ky) = if geographic {
-            let lat = 0.5 * (bbox.1 + bbox.3);
-            (
-                METRES_PER_DEGREE * lat.to_radians().cos(),
-                METRES_PER_DEGREE,
-            )
-        } else {
-            (1.0, 1.0)
-        };
+        // Along x as the static maps' scale bar measures it; along y a degree of
+        // latitude.
+        let kx = metres_per_unit(geographic, bbox);
+        let ky = if geographic { METRES_PER_DEGREE } else { 1.0 };
         Frame {
             x0: bbox.0,
             y0: bbox.1,
@@ -130,10 +125,6 @@ fn vertices(mp: &MultiPolygon<f64>) -> usize {
     mp.0.iter()
         .map(|p| p.exterior().0.len() + p.interiors().iter().map(|r| r.0.len()).sum::<usize>())
         .sum()
-}
-
-fn hex(c: Rgb) -> String {
-    format!("#{:02x}{:02x}{:02x}", c[0], c[1], c[2])
 }
 
 /// A popup's rows: (label, value), values formatted as the report's tables.

@@ -46,7 +46,7 @@ pub const MAX_HEIGHT: usize = 1200;
 pub const STRIP_HEIGHT: usize = 30;
 
 /// Metres per degree of latitude (and of longitude at the equator), approximately.
-const METRES_PER_DEGREE: f64 = 111_320.0;
+pub(super) const METRES_PER_DEGREE: f64 = 111_320.0;
 
 /// The colour of a class value of a [`ClassMap`].
 pub fn class_colour(v: u8) -> Rgb {
@@ -108,7 +108,7 @@ fn scale_factor(w: usize, h: usize, min_width: usize) -> f64 {
 }
 
 /// Metres per map unit along x and y; `geographic` maps are in degrees.
-fn metres_per_unit(geographic: bool, bbox: (f64, f64, f64, f64)) -> f64 {
+pub(super) fn metres_per_unit(geographic: bool, bbox: (f64, f64, f64, f64)) -> f64 {
     if geographic {
         let lat = 0.5 * (bbox.1 + bbox.3);
         METRES_PER_DEGREE * lat.to_radians().cos()
