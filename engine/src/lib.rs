@@ -61,6 +61,7 @@ pub mod plan;
 pub mod progress;
 pub mod raster;
 pub mod report;
+pub mod results;
 pub mod scenes;
 pub mod suggest;
 pub mod vector;

@@ -385,7 +385,7 @@ impl Files {
                 continue;
             }
             for (path, name) in expand_use(&with_aliases(tree)) {
-                if let Some(abs) = absolute(module, &path, file) {
+                if let Some(abs) = absolute(module, &path, file, &self.by_module) {
                     out.push((abs, name));
                 }
             }
@@ -418,7 +418,12 @@ fn find_word(hay: &str, word: &str) -> Option<usize> {
 
 /// Turns `crate::…`, `super::…`, `self::…` into an absolute module path; None for
 /// external crates.
-fn absolute(module: &[String], path: &[String], file: &str) -> Option<Vec<String>> {
+fn absolute(
+    module: &[String],
+    path: &[String],
+    file: &str,
+    known: &HashMap<Vec<String>, String>,
+) -> Option<Vec<String>> {
     let first = path.first()?;
     // a file's own module: for mod.rs/lib.rs the module itself, else the file module
     let is_root = file.ends_with("mod") || file == "lib";
@@ -440,9 +445,16 @@ fn absolute(module: &[String], path: &[String], file: &str) -> Option<Vec<String
                 parts.pop();
                 k += 1;
             }
-            let _ = is_root;
         }
-        _ => return None,
+        _ => {
+            // a child module named without `self::` (`pub use error::X;` in a mod.rs)
+            let mut child = module.to_vec();
+            child.push(first.clone());
+            if !is_root || !known.contains_key(&child) {
+                return None;
+            }
+            parts = module.to_vec();
+        }
     }
     parts.extend(path[k..].iter().cloned());
     Some(parts)
@@ -480,7 +492,7 @@ fn build_graph(files: &Files) -> Graph {
                         .map(str::to_string)
                         .collect();
                     let abs = match parts[0].as_str() {
-                        "crate" | "super" | "self" => absolute(&module, &parts, file),
+                        "crate" | "super" | "self" => absolute(&module, &parts, file, &files.by_module),
                         other => local.get(other).map(|base| {
                             let mut full = base.clone();
                             full.extend(parts[1..].iter().cloned());

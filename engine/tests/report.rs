@@ -17,7 +17,7 @@
 
 use geo::{polygon, MultiPolygon, Polygon};
 use reclaim::audit::config::Baseline;
-use reclaim::audit::model::{
+use reclaim::results::{
     AuditReport, BaselineDelta, Change, ClassAreas, ClassMap, InputFile, MineResult, OverlapResult,
     PieceGeometry, PieceResult, PitResult, Previous, Provenance, Responsibility, Summary,
 };
@@ -985,7 +985,7 @@ fn empty_audit_still_writes_valid_files() {
 /// the map; the same report of one raster has none of them.
 #[test]
 fn composite_section_only_for_composites() {
-    use reclaim::audit::model::{ClearObsMap, CompositeSummary, FootprintShares, SceneListing};
+    use reclaim::results::{ClearObsMap, CompositeSummary, FootprintShares, SceneListing};
     let plain = reclaim::report::html::report_html(&report()).unwrap();
     for absent in [
         "seasonal composite",

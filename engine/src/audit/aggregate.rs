@@ -2,7 +2,7 @@
 //! the reports reconcile by construction (and `report::check_reconciliation`
 //! checks it again before anything is written).
 
-use super::model::{
+use crate::results::{
     Change, ClassAreas, LandClass, MineResult, OverlapResult, PieceResult, PitResult,
     Responsibility, Summary,
 };

@@ -4,6 +4,7 @@
 //! Relative paths are relative to the folder of the configuration file.
 
 use super::error::AuditError;
+pub use crate::results::Baseline;
 use crate::vector::Layer;
 use crate::warning::Warning;
 use serde::{Deserialize, Serialize};
@@ -375,16 +376,6 @@ fn check_layer(
             found,
         })
         .collect())
-}
-
-/// `[baseline]`: the plan's figures, in hectares.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Baseline {
-    pub restored_ha: f64,
-    pub unrestored_ha: f64,
-    pub unrestored_responsible_ha: f64,
-    pub unrestored_legacy_ha: f64,
 }
 
 fn default_classifier() -> ClassifierKind {

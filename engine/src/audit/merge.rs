@@ -13,7 +13,7 @@
 //! and refuses to go on if any of them changed since.
 
 use super::error::AuditError;
-use super::model::{AuditReport, ClassMap};
+use crate::results::{AuditReport, ClassMap};
 use super::run::{run_with, sha256_file, AuditOptions};
 use super::shard::{
     hex_f64, read_partial, shard_of, Corruption, Field, MapSpec, Measure, Measured, Partial,
@@ -247,7 +247,7 @@ fn same_f64(a: f64, b: f64) -> bool {
 
 /// Two provenances compared field by field, floats to within one unit in the last
 /// place, configurations key by key after parsing: the first difference.
-fn provenance_diff(a: &super::model::Provenance, b: &super::model::Provenance) -> Option<Diff> {
+fn provenance_diff(a: &crate::results::Provenance, b: &crate::results::Provenance) -> Option<Diff> {
     let other = |field, a: String, b: String| Some(Diff::Other { field, a, b });
     if a.reclaim_version != b.reclaim_version {
         return other(
@@ -272,7 +272,7 @@ fn provenance_diff(a: &super::model::Provenance, b: &super::model::Provenance) -
             }
         }
     }
-    let inputs = |pr: &super::model::Provenance| {
+    let inputs = |pr: &crate::results::Provenance| {
         pr.inputs
             .iter()
             .map(|i| format!("{} {}", i.role, i.sha256))
@@ -343,8 +343,8 @@ fn same_value(a: Option<&toml::Value>, b: Option<&toml::Value>) -> bool {
 
 /// Every input has the checksum the shards recorded.
 fn check_inputs(
-    then: &super::model::Provenance,
-    now: &super::model::Provenance,
+    then: &crate::results::Provenance,
+    now: &crate::results::Provenance,
 ) -> Result<(), ShardError> {
     for (i, t) in then.inputs.iter().enumerate() {
         let n = now.inputs.iter().find(|n| n.role == t.role);

@@ -7,7 +7,7 @@ use super::checksum::ChecksumCache;
 use super::config::{AuditConfig, LicensesConfig, LimitsConfig};
 use super::error::AuditError;
 use super::imagery::{grids_match, Imagery};
-use super::model::{
+use crate::results::{
     AuditReport, BaselineDelta, Change, ClassAreas, InputFile, MineResult, PitResult, Previous,
     Provenance, Summary,
 };
@@ -256,7 +256,7 @@ pub(crate) fn run_with(
                 .tempdir_in(&base)
                 .map_err(|source| Error::Output { path: base, source })?;
             let names = super::rasters::class_rasters(&imagery, w, dir.path())?;
-            Some(super::model::RasterFiles {
+            Some(crate::results::RasterFiles {
                 dir: std::sync::Arc::new(dir),
                 names,
             })
@@ -299,7 +299,7 @@ pub(crate) fn run_with(
     let mut summary = agg.summary;
     summary.audit_date = audit_date.to_string();
     if let Some(c) = imagery.composite() {
-        summary.composite = Some(super::model::CompositeSummary {
+        summary.composite = Some(crate::results::CompositeSummary {
             rule: c.rule.name().to_string(),
             min_clear: c.min_clear,
             season: cfg.imagery.season.clone(),
@@ -308,7 +308,7 @@ pub(crate) fn run_with(
             scenes: c
                 .uses
                 .iter()
-                .map(|u| super::model::SceneListing {
+                .map(|u| crate::results::SceneListing {
                     id: u.id.clone(),
                     date: u.date.to_string(),
                     tile: u.tile.clone(),
@@ -321,7 +321,7 @@ pub(crate) fn run_with(
                         .and_then(|k| swept.scene_tally.get(k))
                         .and_then(|t| {
                             let total: f64 = t.iter().sum();
-                            (total > 0.0).then(|| super::model::FootprintShares {
+                            (total > 0.0).then(|| crate::results::FootprintShares {
                                 clear: t[4] / total,
                                 masked: t[2] / total,
                                 missing: (t[0] + t[1] + t[3]) / total,
@@ -361,7 +361,7 @@ pub(crate) fn run_with(
         .pieces
         .par_iter()
         .map(|p| {
-            Ok(super::model::PieceGeometry {
+            Ok(crate::results::PieceGeometry {
                 lonlat: to_lonlat
                     .transform_multipolygon(&p.geometry)
                     .map_err(|source| Error::Crs {
@@ -374,7 +374,7 @@ pub(crate) fn run_with(
         .collect::<Result<Vec<_>, AuditError>>()?;
 
     let mut maps = swept.maps.into_iter();
-    let county_map = maps.next().unwrap_or(super::model::ClassMap {
+    let county_map = maps.next().unwrap_or(crate::results::ClassMap {
         width: 0,
         height: 0,
         bbox: (0.0, 0.0, 0.0, 0.0),

@@ -17,7 +17,7 @@
 
 use super::config::AuditConfig;
 use super::error::AuditError;
-use super::model::{ClassMap, Provenance};
+use crate::results::{ClassMap, Provenance};
 use super::run::{run_with, sha256_file, AuditOptions};
 use super::sweep::{Canvas, Causes, SweepResult, Transitions};
 use crate::attribute::Attribution;

@@ -4,7 +4,7 @@
 use super::config::DiscoveryConfig;
 use super::error::DiscoverError;
 use super::spill::{Span, Spill};
-use crate::audit::model::{ClassMap, InputFile};
+use crate::results::{ClassMap, InputFile};
 use crate::warning::Warning;
 use geo::MultiPolygon;
 use serde::{Deserialize, Serialize};

@@ -13,7 +13,7 @@ use super::scanline::{paint_spans, Scanline};
 use super::spill::{Span, SpillWriter};
 use crate::area::AreaModel;
 use crate::audit::imagery::{BlockBands, Imagery, Readers};
-use crate::audit::model::ClassMap;
+use crate::results::ClassMap;
 use crate::grid::Window;
 use crate::raster::{BandBuffer, Raster};
 use geo::MultiPolygon;

@@ -3,7 +3,7 @@
 //! the largest candidates with their nearest licence.
 
 use super::format::{esc, ha};
-use crate::audit::model::AuditReport;
+use crate::results::AuditReport;
 use crate::discover::in_audit;
 use crate::discover::Label;
 

@@ -1,7 +1,7 @@
 //! Typed errors of the report writers and readers.
 //!
 //! Three families: *file trouble* (cannot write or read a file, a file read back is
-//! malformed), *inconsistent report* (the [`AuditReport`](crate::audit::model::AuditReport)
+//! malformed), *inconsistent report* (the [`AuditReport`](crate::results::AuditReport)
 //! handed in breaks its own invariants — caller misuse) and *figures that do not add up*
 //! ([`ReportError::Unbalanced`], from [`check_reconciliation`](super::check_reconciliation)).
 
@@ -122,7 +122,7 @@ impl fmt::Display for CsvProblem {
     }
 }
 
-/// Which invariant of an [`AuditReport`](crate::audit::model::AuditReport) is broken.
+/// Which invariant of an [`AuditReport`](crate::results::AuditReport) is broken.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Inconsistency {

@@ -15,7 +15,7 @@ use super::maps::{
 use super::orphans::orphan_ranking;
 use super::png::Rgb;
 use crate::audit::config::{AuditConfig, ClassifierKind};
-use crate::audit::model::{
+use crate::results::{
     AuditReport, ClassAreas, ClassMap, ClearObsMap, MineResult, Responsibility,
 };
 use crate::warning::Warning;

@@ -11,7 +11,7 @@
 //! Layers: the county class map (an image overlay), pieces (outlined black when a
 //! liable holder answers for them, red for historical legacy), licence boundaries
 //! (dashed), orphan ranks, discovery candidates (outlines of the first
-//! [`crate::discover::in_audit::TOP`]), and pit-id labels that appear
+//! [`crate::results::TOP_CANDIDATES`]), and pit-id labels that appear
 //! when zoomed in. Clicking a piece opens its pit's figures, formatted as the
 //! report's tables format them; clicking a licence boundary its mine's figures.
 //!
@@ -26,7 +26,7 @@ use super::maps::{
     RESPONSIBLE_OUTLINE,
 };
 use super::orphans::orphan_ranking;
-use crate::audit::model::{AuditReport, ClassAreas, ClassMap, Responsibility};
+use crate::results::{AuditReport, ClassAreas, ClassMap, Responsibility};
 use geo::MultiPolygon;
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -259,7 +259,7 @@ fn data(r: &AuditReport, geographic: bool) -> Result<Option<Value>, ReportError>
         }));
     }
 
-    let mines: HashMap<&str, &crate::audit::model::MineResult> =
+    let mines: HashMap<&str, &crate::results::MineResult> =
         r.mines.iter().map(|m| (m.license_id.as_str(), m)).collect();
     let licences: Vec<Value> = r
         .licence_geometry

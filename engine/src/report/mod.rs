@@ -57,7 +57,7 @@ pub use previous::{read_mines_csv, read_pits_csv, read_previous, PreviousAudit};
 pub use reconcile::check_reconciliation;
 pub use summary::{read_summary, read_summary_file, SummaryFile};
 
-use crate::audit::model::AuditReport;
+use crate::results::AuditReport;
 use std::path::Path;
 
 /// File name of the piece table.

@@ -5,7 +5,7 @@
 //! rounded to 1e-7° (about 1 cm); exterior rings run counter-clockwise and holes
 //! clockwise (the RFC 7946 right-hand rule), whatever the winding of the input.
 
-use crate::audit::model::{AuditReport, ClassAreas, PitResult, Responsibility};
+use crate::results::{AuditReport, ClassAreas, PitResult, Responsibility};
 use geo::{LineString, MultiPolygon};
 use serde_json::{json, Value};
 

@@ -15,7 +15,7 @@ use super::csv::parse;
 use super::error::{CsvProblem, ReportError};
 use super::io::read_capped;
 use super::summary::read_summary;
-use crate::audit::model::{ClassAreas, Summary};
+use crate::results::{ClassAreas, Summary};
 use std::collections::BTreeMap;
 use std::path::Path;
 

@@ -3,7 +3,7 @@
 
 use super::error::ReportError;
 use super::io::read_capped;
-use crate::audit::model::{
+use crate::results::{
     AuditReport, BaselineDelta, OverlapResult, Previous, Provenance, Summary,
 };
 use crate::warning::Warning;
@@ -58,7 +58,7 @@ pub struct SummaryFile {
     /// `[accuracy]`: error-adjusted areas and accuracies from the labelled sample
     /// (absent without the section).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub accuracy: Option<crate::accuracy::in_audit::AccuracySummary>,
+    pub accuracy: Option<crate::results::AccuracySummary>,
     /// Inputs with checksums, configuration, CRS, cell size, software version.
     pub provenance: Provenance,
     /// The run's warnings (what a plausible mistake would produce), each with its
@@ -68,7 +68,7 @@ pub struct SummaryFile {
     /// Bare land outside the footprints, with `[discovery] in_audit = true`
     /// (absent otherwise).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub discovery: Option<crate::discover::in_audit::DiscoverySummary>,
+    pub discovery: Option<crate::results::DiscoverySummary>,
 }
 
 fn first_version() -> u32 {

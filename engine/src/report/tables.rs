@@ -9,7 +9,7 @@
 //! full-precision figures from `attribution.csv` ([`super::previous`]).
 
 use super::csv::{fixed, ha, num, opt_num, opt_pct, push_record};
-use crate::audit::model::{AuditReport, Change, ClassAreas, Responsibility};
+use crate::results::{AuditReport, Change, ClassAreas, Responsibility};
 
 /// Header of `attribution.csv`.
 pub const ATTRIBUTION_HEADER: [&str; 9] = [

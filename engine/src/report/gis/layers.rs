@@ -7,7 +7,7 @@
 //! empty field.
 
 use super::error::GisError;
-use crate::audit::model::{AuditReport, Change, ClassAreas, Responsibility};
+use crate::results::{AuditReport, Change, ClassAreas, Responsibility};
 use crate::report::orphans::orphan_ranking;
 use crate::report::tables::{
     ATTRIBUTION_HEADER, COMPOSITE_COLUMNS, MINES_HEADER, OVERLAP_SEPARATOR, PITS_HEADER,

@@ -29,7 +29,7 @@ pub use error::GisError;
 pub use layers::{Cell, ColType, Column, Feature, Layer};
 pub use shp::DbfEncoding;
 
-use crate::audit::model::AuditReport;
+use crate::results::AuditReport;
 use crate::crs::Crs;
 use std::path::Path;
 
