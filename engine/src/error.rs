@@ -4,7 +4,6 @@
 use crate::crs::CrsError;
 use crate::raster::RasterError;
 use crate::vector::VectorError;
-use crate::zonal::ZonalError;
 use std::path::PathBuf;
 
 /// Anything that can stop an engine run.
@@ -17,9 +16,6 @@ pub enum Error {
     /// Reading a vector layer failed.
     #[error(transparent)]
     Vector(#[from] VectorError),
-    /// Zonal sums failed.
-    #[error(transparent)]
-    Zonal(#[from] ZonalError),
     /// A CRS could not be resolved or applied for a file.
     #[error("{path}: {source}")]
     Crs {

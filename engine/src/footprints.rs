@@ -5,11 +5,20 @@
 //! and checks the grid can carry exact areas (axis-aligned, metres or degrees).
 
 use crate::area::AreaModel;
+use geo::MultiPolygon;
 use crate::crs::{Crs, Transformer};
 use crate::error::Error;
 use crate::raster::Raster;
 use crate::vector::Layer;
-use crate::zonal::Zone;
+
+/// One zone: its id and its geometry in the raster's CRS.
+#[derive(Debug, Clone)]
+pub struct Zone {
+    /// Zone id as written in the output.
+    pub id: String,
+    /// Geometry in the raster's CRS.
+    pub geometry: MultiPolygon<f64>,
+}
 
 /// The CRS of `raster`: an explicit override, or its GeoTIFF keys.
 ///

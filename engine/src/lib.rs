@@ -49,6 +49,7 @@ pub mod cache_dir;
 pub mod classify;
 pub mod coverage;
 pub mod crs;
+pub mod csv;
 pub mod demo;
 pub mod discover;
 pub mod error;
@@ -66,6 +67,7 @@ pub mod scenes;
 pub mod suggest;
 pub mod vector;
 pub mod warning;
+pub mod wording;
 pub mod zonal;
 
 pub use error::Error;

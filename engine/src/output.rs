@@ -413,10 +413,10 @@ pub fn add_csv_bom(dir: &Path) -> Result<(), Error> {
     csvs.sort();
     for p in csvs {
         let bytes = fs::read(&p).map_err(|e| err(&p, e))?;
-        if bytes.starts_with(crate::report::csv::BOM.as_bytes()) {
+        if bytes.starts_with(crate::csv::BOM.as_bytes()) {
             continue;
         }
-        let mut with = crate::report::csv::BOM.as_bytes().to_vec();
+        let mut with = crate::csv::BOM.as_bytes().to_vec();
         with.extend_from_slice(&bytes);
         write_atomic(&p, &with)?;
     }

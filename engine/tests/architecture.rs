@@ -485,7 +485,8 @@ fn build_graph(files: &Files) -> Graph {
                     j += if b[j] == b':' { 2 } else { 1 };
                 }
                 let token = &src[i..j];
-                if token.contains("::") {
+                // `a::b::{…}` use trees are read by `uses_of`
+                if token.contains("::") && !token.ends_with("::") {
                     let parts: Vec<String> = token
                         .split("::")
                         .filter(|s| !s.is_empty())
@@ -501,6 +502,9 @@ fn build_graph(files: &Files) -> Graph {
                     };
                     if let Some(abs) = abs {
                         if let Some(f) = files.resolve(&abs, 0) {
+                            if std::env::var("ARCH_DEBUG").is_ok_and(|v| v == *file) {
+                                println!("{file}: {token} -> {f}");
+                            }
                             deps.insert(f);
                         }
                     }
@@ -644,3 +648,4 @@ fn the_checker_sees_known_edges() {
     assert!(graph.edges.keys().any(|f| f.starts_with("audit/")));
     assert!(!graph.edges.contains_key("raster/reader_tests"), "test-only file left in");
 }
+

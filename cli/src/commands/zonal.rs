@@ -106,7 +106,7 @@ pub fn run(a: &ZonalArgs) -> anyhow::Result<ExitCode> {
     }
     let mut csv = table.to_csv();
     if a.excel {
-        csv.insert_str(0, reclaim::report::csv::BOM);
+        csv.insert_str(0, reclaim::csv::BOM);
     }
     if to_stdout {
         crate::stdout::print(&csv)?;

@@ -2,7 +2,7 @@
 
 use super::estimate::Estimate;
 use super::result::Accuracy;
-use crate::report::csv::{num, push_record};
+use crate::csv::{num, push_record};
 use serde::Serialize;
 
 /// `format` of `accuracy.json`, which also marks a folder as reclaim's.

@@ -6,7 +6,7 @@ use super::error::DiscoverError;
 use super::model::{Candidate, Discovery, Label};
 use crate::error::Error;
 use crate::output::{check_out, swap_folder, temp_sibling, OutputKind};
-use crate::report::csv::{num, push_record};
+use crate::csv::{num, push_record};
 use crate::report::format::esc;
 use geo::MultiPolygon;
 use serde_json::{json, Value};

@@ -15,7 +15,7 @@
 //! | `shapefiles/` | the same layers as ESRI Shapefiles (`.shp/.shx/.dbf/.prj/.cpg` and a QGIS `.qml`), UTF-8 or `--encoding gbk` |
 //!
 //! Parts:
-//! - [`csv`]: RFC 4180 quoting and a strict reader.
+//! - CSV quoting and reading: [`crate::csv`].
 //! - [`tables`]: the three CSV tables.
 //! - [`orphans`]: the orphan ranking and `orphans.geojson`.
 //! - [`summary`]: `summary.json`, written and read back.
@@ -35,7 +35,6 @@
 
 pub mod accuracy_section;
 pub mod base64;
-pub mod csv;
 pub mod discovery_section;
 pub mod error;
 pub mod format;

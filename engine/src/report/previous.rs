@@ -11,7 +11,7 @@
 //! columns can still read an older folder and the other way round; a byte-order mark
 //! (`--excel`) is skipped.
 
-use super::csv::parse;
+use crate::csv::parse;
 use super::error::{CsvProblem, ReportError};
 use super::io::read_capped;
 use super::summary::read_summary;
