@@ -53,6 +53,7 @@ pub mod csv;
 pub mod demo;
 pub mod discover;
 pub mod error;
+pub mod folders;
 pub mod footprints;
 pub mod grid;
 pub mod index;

@@ -120,57 +120,25 @@ pub fn vector_inputs(role: &str, path: &Path) -> Vec<InputPath> {
     v
 }
 
-/// Everything an audit reads: its configuration file, the imagery, mask, pits and
-/// licences (with sidecars), the previous audit's folder and the inputs its
-/// `summary.json` records (when it can be read).
-pub fn audit_inputs(
-    cfg: &crate::audit::AuditConfig,
-    config: Option<&Path>,
-    previous: Option<&Path>,
-) -> Vec<InputPath> {
-    let mut v = Vec::new();
-    if let Some(c) = config {
-        v.push(("config".to_string(), c.to_path_buf()));
-    }
-    let im = &cfg.imagery;
-    for (role, p) in [
-        ("imagery", &im.path),
-        ("imagery.red", &im.red_path),
-        ("imagery.nir", &im.nir_path),
-        ("mask", &im.mask_path),
-    ] {
-        if let Some(p) = p {
-            v.push((role.to_string(), p.clone()));
-        }
-    }
-    v.extend(vector_inputs("pits", &cfg.pits.path));
-    if let Some(l) = &cfg.licenses {
-        v.extend(vector_inputs("licenses", &l.path));
-    }
-    if let Some(a) = &cfg.accuracy {
-        v.extend(vector_inputs("accuracy reference", &a.reference));
-    }
-    if let Some(dir) = previous {
-        v.push(("previous audit".to_string(), dir.to_path_buf()));
-        if let Ok(f) = crate::report::read_summary_file(dir) {
-            for i in f.provenance.inputs {
-                v.push((format!("previous {}", i.role), i.path));
-            }
-        }
-    }
-    v
-}
-
 /// Refuses an output path that would destroy data: an input (or a shapefile
 /// sidecar of one), a folder holding an input, the current directory or a folder
 /// above it; an existing path of the wrong kind (a file where a folder is written,
 /// a folder or device where a file is); a non-empty folder reclaim did not write.
 /// Call it before any work, so a mistake fails at once.
 ///
+/// `is_reclaims(dir, kind)` tells whether an existing folder carries reclaim's
+/// marker for `kind` (the writers above know their folders:
+/// [`crate::folders::check_out`] passes [`crate::folders::is_reclaims`]).
+///
 /// # Errors
 /// [`Error::OutputIsInput`], [`Error::OutputIsWorkingDir`],
 /// [`Error::OutputWrongKind`], [`Error::OutputNotReclaims`].
-pub fn check_out(out: &Path, kind: OutputKind, inputs: &[InputPath]) -> Result<(), Error> {
+pub fn check_out_with(
+    out: &Path,
+    kind: OutputKind,
+    inputs: &[InputPath],
+    is_reclaims: fn(&Path, OutputKind) -> bool,
+) -> Result<(), Error> {
     let out_abs = resolve(out);
     if kind.is_folder() {
         if let Ok(cwd) = std::env::current_dir().and_then(fs::canonicalize) {
@@ -250,31 +218,6 @@ pub fn check_out(out: &Path, kind: OutputKind, inputs: &[InputPath]) -> Result<(
             kind,
             entry,
         }),
-    }
-}
-
-/// Whether the existing folder `dir` carries reclaim's marker for `kind`.
-fn is_reclaims(dir: &Path, kind: OutputKind) -> bool {
-    match kind {
-        OutputKind::File => false,
-        OutputKind::AuditFolder | OutputKind::PartialFolder => {
-            crate::report::read_summary_file(dir).is_ok_and(|f| {
-                f.format.is_empty() || f.format == crate::report::summary::SUMMARY_FORMAT
-            }) || crate::audit::shard::read_partial(&dir.join(crate::audit::shard::PARTIAL_FILE))
-                .is_ok()
-        }
-        OutputKind::AccuracyFolder => crate::accuracy::output::is_accuracy_folder(dir),
-        OutputKind::DiscoveryFolder => crate::discover::write::is_discovery_folder(dir),
-        OutputKind::DemoFolder => {
-            dir.join("inputs").is_dir()
-                && ["audit-2020.toml", "audit-2024.toml"].iter().all(|name| {
-                    let p = dir.join(name);
-                    crate::input::read_capped(&p, 1 << 20, crate::input::Cap::Config)
-                        .ok()
-                        .and_then(|b| String::from_utf8(b).ok())
-                        .is_some_and(|t| crate::audit::AuditConfig::from_toml(&t, &p).is_ok())
-                })
-        }
     }
 }
 
@@ -473,6 +416,7 @@ pub fn temp_sibling_named(path: &Path, tag: &str) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::folders::check_out;
 
     #[test]
     fn writes_whole_file_and_leaves_no_temp() {

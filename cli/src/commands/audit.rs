@@ -120,8 +120,8 @@ pub fn run(a: &AuditArgs) -> anyhow::Result<ExitCode> {
     } else {
         reclaim::output::OutputKind::AuditFolder
     };
-    let inputs = reclaim::output::audit_inputs(&cfg, Some(&a.config), a.previous.as_deref());
-    reclaim::output::check_out(&a.out, kind, &inputs)?;
+    let inputs = reclaim::folders::audit_inputs(&cfg, Some(&a.config), a.previous.as_deref());
+    reclaim::folders::check_out(&a.out, kind, &inputs)?;
     if a.check {
         return super::check::run(&cfg, a);
     }

@@ -456,7 +456,7 @@ pub(crate) fn run_with(
 /// Writes `report` into `out` atomically: into a temporary sibling folder first,
 /// then swapped into place; on failure nothing (or the old folder) remains.
 ///
-/// `out` is first checked with [`crate::output::check_out`] against the report's
+/// `out` is first checked with [`crate::folders::check_out`] against the report's
 /// inputs and previous audit: it may be new, an empty folder, or a folder reclaim
 /// wrote, never an input, a folder holding one, or the current directory.
 ///
@@ -481,7 +481,8 @@ pub struct WriteOptions {
 /// # Errors
 /// As [`write`].
 pub fn write_with(report: &AuditReport, out: &Path, opts: &WriteOptions) -> Result<(), AuditError> {
-    use crate::output::{check_out, OutputKind};
+    use crate::folders::check_out;
+    use crate::output::OutputKind;
     let mut inputs: Vec<_> = report
         .provenance
         .inputs

@@ -613,7 +613,7 @@ pub fn run_shard(
 }
 
 /// Writes a partial result into the folder `dir` (created if needed); the file is
-/// replaced atomically. `dir` is checked first with [`crate::output::check_out`].
+/// replaced atomically. `dir` is checked first with [`crate::folders::check_out`].
 ///
 /// # Errors
 /// [`ShardError::Io`] naming the folder or file.
@@ -627,7 +627,7 @@ pub fn write_partial(partial: &Partial, dir: &Path) -> Result<(), ShardError> {
     if let Some(p) = &partial.previous {
         inputs.push(("previous audit".into(), p.dir.clone()));
     }
-    crate::output::check_out(dir, crate::output::OutputKind::PartialFolder, &inputs)
+    crate::folders::check_out(dir, crate::output::OutputKind::PartialFolder, &inputs)
         .map_err(|e| ShardError::Audit(Box::new(AuditError::from(e))))?;
     std::fs::create_dir_all(dir).map_err(|source| ShardError::Io {
         path: dir.to_path_buf(),

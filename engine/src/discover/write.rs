@@ -5,7 +5,8 @@
 use super::error::DiscoverError;
 use super::model::{Candidate, Discovery, Label};
 use crate::error::Error;
-use crate::output::{check_out, swap_folder, temp_sibling, OutputKind};
+use crate::folders::check_out;
+use crate::output::{swap_folder, temp_sibling, OutputKind};
 use crate::csv::{num, push_record};
 use crate::report::format::esc;
 use geo::MultiPolygon;
