@@ -30,6 +30,9 @@ use std::path::{Path, PathBuf};
 const HOLDER_ZH: &str = "吉林省伊通县景台矿业有限公司";
 const HOLDER_COMMA: &str = "Smith, Jones & \"Partners\"";
 
+/// The fixture's configuration as run.
+const FIXTURE_TOML: &str = "audit_date = \"2025-12-31\"\n\n[imagery]\npath = \"/data/2025/s2.tif\"\nscale = 0.0001\noffset = -0.1\nrestored_min_ndvi = 0.3\nmask_preset = \"scl\"\n\n[pits]\npath = \"/data/2025/pits.shp\"\nid_field = \"pit_id\"\n\n[licenses]\npath = \"/data/2025/licenses.shp\"\n";
+
 fn areas(restored_ha: f64, unrestored_ha: f64, water_ha: f64, unobserved_ha: f64) -> ClassAreas {
     ClassAreas {
         restored_ha,
@@ -328,9 +331,14 @@ fn report() -> AuditReport {
                     path_relative: None,
                 },
             ],
-            config_toml: "audit_date = \"2025-12-31\"\n\n[imagery]\npath = \"/data/2025/s2.tif\"\nscale = 0.0001\noffset = -0.1\nrestored_min_ndvi = 0.3\nmask_preset = \"scl\"\n\n[pits]\npath = \"/data/2025/pits.shp\"\nid_field = \"pit_id\"\n\n[licenses]\npath = \"/data/2025/licenses.shp\"\n".into(),
+            config_toml: FIXTURE_TOML.into(),
             crs: "EPSG:32651".into(),
             cell_size: (10.0, 10.0),
+            method: Some(
+                reclaim::audit::AuditConfig::from_toml(FIXTURE_TOML, std::path::Path::new("config"))
+                    .expect("fixture configuration")
+                    .method(false),
+            ),
         },
         county_map: class_map((400_000.0, 4_800_000.0, 400_400.0, 4_800_300.0), land),
         mine_maps: vec![

@@ -831,6 +831,29 @@ impl AuditConfig {
         }
     }
 
+    /// How this configuration classifies land, for the report; `geographic` tells
+    /// whether the audit's CRS is in degrees.
+    pub fn method(&self, geographic: bool) -> crate::results::Method {
+        use crate::results::{Classifier, Method};
+        let im = &self.imagery;
+        Method {
+            classifier: match im.classifier {
+                ClassifierKind::Ndvi => Classifier::Ndvi {
+                    restored_min_ndvi: im.restored_min_ndvi,
+                    water_max_ndvi: im.water_max_ndvi,
+                    scale: im.scale,
+                    offset: im.offset,
+                },
+                ClassifierKind::Classes => Classifier::Classes {
+                    preset: im.classes_preset.clone(),
+                },
+            },
+            mask_preset: im.mask_preset.clone(),
+            liable_statuses: self.licenses.as_ref().map(|l| l.liable_statuses.clone()),
+            geographic,
+        }
+    }
+
     /// TOML text of this configuration (for provenance and `--print-config`).
     pub fn to_toml(&self) -> String {
         toml::to_string_pretty(self).unwrap_or_default()

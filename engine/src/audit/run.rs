@@ -423,6 +423,7 @@ pub(crate) fn run_with(
             .map(|c| format!("EPSG:{c}"))
             .unwrap_or_else(|| crs.name.clone()),
         cell_size: (t.dx.abs(), t.dy.abs()),
+        method: Some(cfg.method(crs.is_geographic())),
     };
 
     let mut report = AuditReport {

@@ -138,6 +138,8 @@ pub struct Discovery {
     pub accounting: Accounting,
     /// The raster's CRS as `EPSG:…` (or its name).
     pub crs: String,
+    /// Whether that CRS is geographic (degrees).
+    pub geographic: bool,
     /// Its EPSG code, when it has one.
     pub epsg: Option<u32>,
     pub cell_size: (f64, f64),

@@ -353,6 +353,7 @@ pub fn discover(cfg: &AuditConfig, opts: &DiscoverOptions) -> Result<Discovery, 
             .epsg
             .map(|c| format!("EPSG:{c}"))
             .unwrap_or_else(|| crs.name.clone()),
+        geographic: crs.is_geographic(),
         epsg: crs.epsg,
         cell_size: (grid.transform.dx.abs(), grid.transform.dy.abs()),
         inputs,

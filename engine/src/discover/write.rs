@@ -439,7 +439,7 @@ pub fn report_html(d: &Discovery) -> Result<String, DiscoverError> {
         }
     };
     let boundary = (!d.licences.0.is_empty()).then_some(&d.licences);
-    let geographic = crate::report::html::is_geographic(&d.crs);
+    let geographic = d.geographic;
     let map = crate::report::maps::render_map_streamed(
         "discover", &d.map, &outlines, boundary, 600, geographic,
     )

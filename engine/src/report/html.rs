@@ -14,14 +14,13 @@ use super::maps::{
 };
 use super::orphans::orphan_ranking;
 use super::png::Rgb;
-use crate::audit::config::{AuditConfig, ClassifierKind};
+use crate::results::{Classifier, Method};
 use crate::results::{
     AuditReport, ClassAreas, ClassMap, ClearObsMap, MineResult, Responsibility,
 };
 use crate::warning::Warning;
 use geo::{BoundingRect, Rect};
 use rayon::prelude::*;
-use std::path::Path;
 
 /// Rows of the orphan table.
 pub const ORPHAN_ROWS: usize = 20;
@@ -105,21 +104,6 @@ fn label(en: &str, zh: &str) -> String {
     format!("{}<span class=\"zh\">{}</span>", esc(en), esc(zh))
 }
 
-/// True when the CRS name is a geographic (degree) system.
-pub fn is_geographic(crs: &str) -> bool {
-    let c = crs.to_ascii_uppercase();
-    const GEOGRAPHIC: [&str; 7] = [
-        "EPSG:4326",
-        "EPSG:4490",
-        "EPSG:4269",
-        "EPSG:4258",
-        "EPSG:4214",
-        "EPSG:4610",
-        "EPSG:4283",
-    ];
-    GEOGRAPHIC.contains(&c.trim()) || c.contains("LONGLAT") || c.starts_with("GEOGCS")
-}
-
 /// Renders the whole page.
 ///
 /// # Errors
@@ -187,7 +171,13 @@ impl<'a> Page<'a> {
     fn new(r: &'a AuditReport) -> Page<'a> {
         Page {
             r,
-            geographic: is_geographic(&r.provenance.crs),
+            geographic: r.provenance.method.as_ref().map_or_else(
+                || {
+                    crate::crs::Crs::from_user_string(&r.provenance.crs)
+                        .is_ok_and(|c| c.is_geographic())
+                },
+                |m| m.geographic,
+            ),
             bounds: r
                 .piece_geometry
                 .iter()
@@ -1057,7 +1047,7 @@ impl<'a> Page<'a> {
             p.cell_size.0,
             p.cell_size.1,
             esc(&p.reclaim_version),
-            thresholds(&p.config_toml)
+            thresholds(p.method.as_ref())
         ));
         out.push_str(
             "<p>Areas are exact: a cell on a footprint's edge counts with the fraction the polygon covers. \
@@ -1164,35 +1154,35 @@ fn figure_table<S: AsRef<str>>(out: &mut String, unit: &str, heads: &[(&str, &st
     out.push_str("</tr>\n</table>\n");
 }
 
-/// One line of classification thresholds, read from the configuration TOML.
-fn thresholds(config_toml: &str) -> String {
-    let Ok(c) = AuditConfig::from_toml(config_toml, Path::new("config")) else {
+/// One line of classification thresholds, from the audit's method.
+fn thresholds(method: Option<&Method>) -> String {
+    let Some(m) = method else {
         return "thresholds: see the configuration below".to_owned();
     };
-    let im = &c.imagery;
-    let classifier = match im.classifier {
-        ClassifierKind::Ndvi => format!(
-            "classifier NDVI: restored when NDVI ≥ {}, water when NDVI &lt; {}; reflectance = value × {} + {}",
-            im.restored_min_ndvi, im.water_max_ndvi, im.scale, im.offset
+    let classifier = match &m.classifier {
+        Classifier::Ndvi {
+            restored_min_ndvi,
+            water_max_ndvi,
+            scale,
+            offset,
+        } => format!(
+            "classifier NDVI: restored when NDVI ≥ {restored_min_ndvi}, water when NDVI &lt; {water_max_ndvi}; reflectance = value × {scale} + {offset}"
         ),
-        ClassifierKind::Classes => format!(
+        Classifier::Classes { preset } => format!(
             "classifier: land-cover classes{}",
-            im.classes_preset
+            preset
                 .as_deref()
                 .map(|p| format!(" ({})", esc(p)))
                 .unwrap_or_default()
         ),
     };
-    let mask = im
+    let mask = m
         .mask_preset
         .as_deref()
         .map(|p| format!("; mask {}", esc(p)))
         .unwrap_or_default();
-    match &c.licenses {
-        Some(l) => format!(
-            "{classifier}{mask}; liable statuses: {}",
-            esc(&l.liable_statuses.join(", "))
-        ),
+    match &m.liable_statuses {
+        Some(l) => format!("{classifier}{mask}; liable statuses: {}", esc(&l.join(", "))),
         None => format!("{classifier}{mask}; no licence layer: pieces unattributed"),
     }
 }
@@ -1202,27 +1192,25 @@ mod tests {
     use super::*;
 
     #[test]
-    fn geographic_crs_names() {
-        assert!(is_geographic("EPSG:4326"));
-        assert!(is_geographic("epsg:4490"));
-        assert!(!is_geographic("EPSG:32651"));
-        assert!(!is_geographic("EPSG:4551"));
-    }
-
-    #[test]
     fn hex_colours() {
         assert_eq!(hex([255, 0, 16]), "#ff0010");
     }
 
     #[test]
-    fn thresholds_from_config() {
-        let t = thresholds(
-            "audit_date = \"2025-12-31\"\n[imagery]\npath = \"a.tif\"\nrestored_min_ndvi = 0.35\n[pits]\npath = \"p.shp\"\nid_field = \"id\"\n[licenses]\npath = \"l.shp\"\n",
-        );
-        assert!(
-            t.contains("NDVI ≥ 0.35") && t.contains("valid, expired, suspended"),
-            "{t}"
-        );
-        assert!(thresholds("not toml").contains("configuration"));
+    fn thresholds_from_the_method() {
+        let m = Method {
+            classifier: Classifier::Ndvi {
+                restored_min_ndvi: 0.35,
+                water_max_ndvi: 0.0,
+                scale: 0.0001,
+                offset: 0.0,
+            },
+            mask_preset: None,
+            liable_statuses: Some(vec!["valid".into(), "expired".into()]),
+            geographic: false,
+        };
+        let t = thresholds(Some(&m));
+        assert!(t.contains("NDVI ≥ 0.35") && t.contains("valid, expired"), "{t}");
+        assert!(thresholds(None).contains("configuration"));
     }
 }

@@ -193,6 +193,7 @@ mod tests {
                 config_toml: "audit_date = \"2025-12-31\"\n".into(),
                 crs: "EPSG:32651".into(),
                 cell_size: (10.0, 10.0),
+                method: None,
             },
         };
         let text = serde_json::to_string_pretty(&f).unwrap();

@@ -15,7 +15,7 @@ pub use discovery::{
     AuditDiscovery, ByLabel, ChangeCounts, CountHa, DiscoverySummary, LabelTotals, TOP_CANDIDATES,
 };
 pub use maps::{ClassMap, ClearObsMap, RasterFiles};
-pub use provenance::InputFile;
+pub use provenance::{Classifier, InputFile, Method};
 
 /// `[baseline]`: the plan's figures, in hectares.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -315,7 +315,8 @@ pub struct Previous {
 }
 
 /// Where the figures come from: inputs, settings, software.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Equality leaves out `method`, which restates `config_toml`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Provenance {
     pub reclaim_version: String,
     pub inputs: Vec<InputFile>,
@@ -325,6 +326,20 @@ pub struct Provenance {
     pub crs: String,
     /// Cell size in CRS units (dx, |dy|).
     pub cell_size: (f64, f64),
+    /// The classification as run, for the report (not written to `summary.json`,
+    /// whose `config_toml` holds it; `None` in a provenance read back from a file).
+    #[serde(skip)]
+    pub method: Option<Method>,
+}
+
+impl PartialEq for Provenance {
+    fn eq(&self, o: &Self) -> bool {
+        self.reclaim_version == o.reclaim_version
+            && self.inputs == o.inputs
+            && self.config_toml == o.config_toml
+            && self.crs == o.crs
+            && self.cell_size == o.cell_size
+    }
 }
 
 /// A piece's geometry, for maps (raster CRS) and for `orphans.geojson` (lon/lat).

@@ -26,3 +26,45 @@ impl PartialEq for InputFile {
     }
 }
 
+
+/// How the land was classified, as the report states it: structured, so the
+/// writers never re-read the configuration.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Method {
+    /// The classifier and its thresholds.
+    pub classifier: Classifier,
+    /// The mask preset (`scl`, `qa_pixel`, …), if one was named.
+    pub mask_preset: Option<String>,
+    /// The licence statuses that make a holder liable; `None` without a licence layer.
+    pub liable_statuses: Option<Vec<String>>,
+    /// Whether the audit's CRS is geographic (degrees): maps then draw no scale bar
+    /// in metres.
+    pub geographic: bool,
+}
+
+/// The classifier of [`Method`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum Classifier {
+    /// NDVI thresholds over red and near-infrared reflectance.
+    Ndvi {
+        /// Restored when NDVI ≥ this.
+        restored_min_ndvi: f64,
+        /// Water when NDVI < this.
+        water_max_ndvi: f64,
+        /// Reflectance = value × scale + offset.
+        scale: f64,
+        /// See `scale`.
+        offset: f64,
+    },
+    /// A land-cover map's classes.
+    Classes {
+        /// The named preset (`worldcover`, …), if any.
+        preset: Option<String>,
+    },
+}
+
+impl Default for Classifier {
+    fn default() -> Self {
+        Classifier::Classes { preset: None }
+    }
+}
