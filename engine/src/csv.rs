@@ -99,7 +99,6 @@ impl fmt::Display for CsvProblem {
     }
 }
 
-
 /// `v` rounded to `decimals` decimals, always that many: `3.83`, `0.00`, `100.0`
 /// (never `-0.00`; a non-finite value as Rust prints it).
 pub fn fixed(v: f64, decimals: usize) -> String {

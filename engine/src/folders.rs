@@ -83,4 +83,3 @@ pub fn is_reclaims(dir: &Path, kind: OutputKind) -> bool {
         }
     }
 }
-

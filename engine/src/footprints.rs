@@ -5,11 +5,11 @@
 //! and checks the grid can carry exact areas (axis-aligned, metres or degrees).
 
 use crate::area::AreaModel;
-use geo::MultiPolygon;
 use crate::crs::{Crs, Transformer};
 use crate::error::Error;
 use crate::raster::Raster;
 use crate::vector::Layer;
+use geo::MultiPolygon;
 
 /// One zone: its id and its geometry in the raster's CRS.
 #[derive(Debug, Clone)]

@@ -31,7 +31,6 @@ use std::path::PathBuf;
 /// Most distinct values one zone may hold before the raster is judged continuous.
 pub const MAX_CLASSES_PER_ZONE: usize = 65_536;
 
-
 /// What a row of the histogram counts.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum ClassKey {
@@ -516,10 +515,7 @@ pub fn run(req: &ZonalRequest) -> Result<ZonalTable, ZonalError> {
 ///
 /// # Errors
 /// As [`run`].
-pub fn run_with(
-    req: &ZonalRequest,
-    progress: Option<&Progress>,
-) -> Result<ZonalTable, ZonalError> {
+pub fn run_with(req: &ZonalRequest, progress: Option<&Progress>) -> Result<ZonalTable, ZonalError> {
     let raster = Raster::open_with_limits(&req.raster, req.limits)?;
     let bands = raster.info().bands;
     if req.band == 0 || req.band > bands {

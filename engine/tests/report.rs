@@ -17,13 +17,13 @@
 
 use geo::{polygon, MultiPolygon, Polygon};
 use reclaim::audit::config::Baseline;
-use reclaim::results::{
-    AuditReport, BaselineDelta, Change, ClassAreas, ClassMap, InputFile, MineResult, OverlapResult,
-    PieceGeometry, PieceResult, PitResult, Previous, Provenance, Responsibility, Summary,
-};
 use reclaim::report::{
     check_reconciliation, read_previous, read_summary, read_summary_file, write_all, Check,
     ReportError,
+};
+use reclaim::results::{
+    AuditReport, BaselineDelta, Change, ClassAreas, ClassMap, InputFile, MineResult, OverlapResult,
+    PieceGeometry, PieceResult, PitResult, Previous, Provenance, Responsibility, Summary,
 };
 use std::path::{Path, PathBuf};
 
@@ -321,13 +321,15 @@ fn report() -> AuditReport {
                 InputFile {
                     role: "imagery".into(),
                     path: PathBuf::from("/data/2025/s2_yitong_20250915.tif"),
-                    sha256: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08".into(),
+                    sha256: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+                        .into(),
                     path_relative: None,
                 },
                 InputFile {
                     role: "pits".into(),
                     path: PathBuf::from("/data/2025/图斑.shp"),
-                    sha256: "60303ae22b998861bce3b28f33eec1be758a213c86c93c076dbe9f558c11c752".into(),
+                    sha256: "60303ae22b998861bce3b28f33eec1be758a213c86c93c076dbe9f558c11c752"
+                        .into(),
                     path_relative: None,
                 },
             ],
@@ -335,9 +337,12 @@ fn report() -> AuditReport {
             crs: "EPSG:32651".into(),
             cell_size: (10.0, 10.0),
             method: Some(
-                reclaim::audit::AuditConfig::from_toml(FIXTURE_TOML, std::path::Path::new("config"))
-                    .expect("fixture configuration")
-                    .method(false),
+                reclaim::audit::AuditConfig::from_toml(
+                    FIXTURE_TOML,
+                    std::path::Path::new("config"),
+                )
+                .expect("fixture configuration")
+                .method(false),
             ),
         },
         county_map: class_map((400_000.0, 4_800_000.0, 400_400.0, 4_800_300.0), land),

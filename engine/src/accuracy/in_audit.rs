@@ -18,11 +18,11 @@ use super::frame::{self, FramePiece};
 use super::output::{accuracy_csv, accuracy_json, ACCURACY_CSV, ACCURACY_JSON};
 use super::EstimateOptions;
 use crate::audit::config::ConfigError;
-use crate::results::{AuditReport, Responsibility};
 use crate::audit::rasters::CLASSES_FILE;
 use crate::crs::Crs;
-use crate::results::{AccuracySummary, AuditAccuracy, ClassSummary};
 use crate::raster::{BandBuffer, GeoTiff};
+use crate::results::{AccuracySummary, AuditAccuracy, ClassSummary};
+use crate::results::{AuditReport, Responsibility};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -215,11 +215,6 @@ pub fn assess(
         json: accuracy_json(&acc, cfg.fpc, &domains, Some(&source)),
         csv: accuracy_csv(&acc, &domains),
     })
-}
-
-/// The files an assessment adds to the audit folder: (name, text).
-pub fn files(a: &AuditAccuracy) -> [(&'static str, &str); 2] {
-    [(ACCURACY_JSON, &a.json), (ACCURACY_CSV, &a.csv)]
 }
 
 fn engine(path: &Path, e: crate::Error) -> InAuditError {

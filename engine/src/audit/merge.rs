@@ -13,7 +13,6 @@
 //! and refuses to go on if any of them changed since.
 
 use super::error::AuditError;
-use crate::results::{AuditReport, ClassMap};
 use super::run::{run_with, sha256_file, AuditOptions};
 use super::shard::{
     hex_f64, read_partial, shard_of, Corruption, Field, MapSpec, Measure, Measured, Partial,
@@ -24,6 +23,7 @@ use crate::attribute::Attribution;
 use crate::coverage::Coverage;
 use crate::grid::Grid;
 use crate::raster::Limits;
+use crate::results::{AuditReport, ClassMap};
 use std::path::PathBuf;
 
 /// Reads the partial results in `dirs` and merges them (see [`merge_parts`]).

@@ -24,9 +24,9 @@ pub mod run;
 pub mod shard;
 pub mod sweep;
 
+pub use crate::results::{AuditReport, ClassAreas, LandClass, Responsibility};
 pub use config::{AuditConfig, ConfigError};
 pub use error::AuditError;
 pub use merge::{merge, merge_parts};
-pub use crate::results::{AuditReport, ClassAreas, LandClass, Responsibility};
 pub use run::{run, write, write_with, AuditOptions, WriteOptions};
 pub use shard::{read_partial, run_shard, write_partial, Partial, ShardError, ShardSpec};

@@ -7,10 +7,6 @@ use super::checksum::ChecksumCache;
 use super::config::{AuditConfig, LicensesConfig, LimitsConfig};
 use super::error::AuditError;
 use super::imagery::{grids_match, Imagery};
-use crate::results::{
-    AuditReport, BaselineDelta, Change, ClassAreas, InputFile, MineResult, PitResult, Previous,
-    Provenance, Summary,
-};
 use super::shard::{Measure, OneShot};
 use super::sweep::{sweep_with, ClearCanvas, IMPLAUSIBLE_SLOT};
 use crate::attribute::{self, canonical_status, Date, LiabilityRule, Licence, Pit};
@@ -20,6 +16,10 @@ use crate::error::Error;
 use crate::footprints;
 use crate::grid::Window;
 use crate::raster::Limits;
+use crate::results::{
+    AuditReport, BaselineDelta, Change, ClassAreas, InputFile, MineResult, PitResult, Previous,
+    Provenance, Summary,
+};
 use crate::vector::{self, Layer, ReadOptions};
 use crate::warning::{Level, Warning, UNOBSERVED_WARN_SHARE};
 use crate::zonal::format_value;

@@ -17,13 +17,13 @@
 
 use super::config::AuditConfig;
 use super::error::AuditError;
-use crate::results::{ClassMap, Provenance};
 use super::run::{run_with, sha256_file, AuditOptions};
 use super::sweep::{Canvas, Causes, SweepResult, Transitions};
 use crate::attribute::Attribution;
 use crate::coverage::Coverage;
 use crate::grid::{Grid, Window};
 use crate::report::ReportError;
+use crate::results::{ClassMap, Provenance};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 

@@ -8,13 +8,10 @@
 //! configuration may hold the section for `reclaim discover` alone), and every
 //! audit output stays as it was.
 
-use super::model::Label;
-use crate::results::{
-    AuditDiscovery, ByLabel, ChangeCounts, CountHa, DiscoverySummary, TOP_CANDIDATES,
-};
 use super::run::{discover, DiscoverOptions};
-use crate::results::AuditReport;
 use crate::audit::{AuditConfig, AuditError, AuditOptions};
+use crate::results::AuditReport;
+use crate::results::{AuditDiscovery, TOP_CANDIDATES};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -80,59 +77,4 @@ pub fn attach(
 pub fn write_files(d: &AuditDiscovery, dir: &Path) -> Result<(), AuditError> {
     super::write::write_candidate_files(&d.found, dir)
         .map_err(|e| AuditError::Discovery(Box::new(e)))
-}
-
-/// Totals for `summary.json`.
-pub fn summary(d: &AuditDiscovery) -> DiscoverySummary {
-    let d = &d.found;
-    let a = &d.accounting;
-    let mut by = ByLabel::default();
-    let mut beyond_outside = 0.0;
-    let ranked = d.candidates.ranked();
-    for c in ranked {
-        let t = match c.label {
-            Label::WithinLicence => &mut by.within_licence,
-            Label::BeyondLicence => {
-                beyond_outside += c.outside_licence_ha;
-                &mut by.beyond_licence
-            }
-            Label::Unlicensed => &mut by.unlicensed,
-        };
-        t.count += 1;
-        t.area_ha += c.area_ha;
-    }
-    let change = d.settings.previous_config.is_some().then(|| {
-        let n = |k| ranked.iter().filter(|c| c.change == Some(k)).count() as u64;
-        ChangeCounts {
-            new: n(super::model::Change::New),
-            persistent: n(super::model::Change::Persistent),
-        }
-    });
-    DiscoverySummary {
-        settings: d.settings.clone(),
-        files: [
-            super::write::GEOJSON,
-            super::write::GEOJSON_PROJECTED,
-            super::write::CSV,
-        ]
-        .map(String::from)
-        .to_vec(),
-        count: a.candidates.0,
-        area_ha: a.candidates.1,
-        by_label: by,
-        beyond_licence_outside_ha: beyond_outside,
-        change,
-        bare_ha: a.bare_ha,
-        bare_in_footprints_ha: a.bare_in_footprints_ha,
-        excluded_ha: a.excluded_class_ha + a.excluded_layers_ha.iter().map(|l| l.1).sum::<f64>(),
-        below_min_area: CountHa {
-            count: a.below_min_area.0,
-            ha: a.below_min_area.1,
-        },
-        below_min_compactness: CountHa {
-            count: a.below_min_compactness.0,
-            ha: a.below_min_compactness.1,
-        },
-        licences_given: d.with_licences,
-    }
 }

@@ -24,6 +24,7 @@
 
 pub mod config;
 pub mod error;
+pub mod files;
 pub mod in_audit;
 pub mod label;
 pub mod model;

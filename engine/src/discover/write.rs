@@ -3,25 +3,17 @@
 //! written into a temporary sibling and swapped into place (nothing partial).
 
 use super::error::DiscoverError;
+pub use super::files::{CSV, CSV_HEADER, FORMAT, GEOJSON, GEOJSON_PROJECTED, HTML, SUMMARY};
 use super::model::{Candidate, Discovery, Label};
+use crate::csv::{num, push_record};
 use crate::error::Error;
 use crate::folders::check_out;
 use crate::output::{swap_folder, temp_sibling, OutputKind};
-use crate::csv::{num, push_record};
 use crate::report::format::esc;
 use geo::MultiPolygon;
 use serde_json::{json, Value};
 use std::io::Write;
 use std::path::{Path, PathBuf};
-
-/// `summary.json`'s `format`, the marker of a discovery folder.
-pub const FORMAT: &str = "reclaim-discovery-1";
-/// The output files.
-pub const GEOJSON: &str = "candidates.geojson";
-pub const GEOJSON_PROJECTED: &str = "candidates_projected.geojson";
-pub const CSV: &str = "candidates.csv";
-pub const SUMMARY: &str = "summary.json";
-pub const HTML: &str = "report.html";
 
 /// Whether `dir` holds a discovery's `summary.json` (so `--out` may replace it).
 pub fn is_discovery_folder(dir: &Path) -> bool {
@@ -231,29 +223,6 @@ fn exact_json(mp: &MultiPolygon<f64>) -> String {
         Value::Array(polys)
     )
 }
-
-/// The columns of `candidates.csv` (and of the GIS `candidates` layer).
-pub const CSV_HEADER: [&str; 19] = [
-    "rank",
-    "id",
-    "label",
-    "change",
-    "area_ha",
-    "cells",
-    "ha_inside_licence",
-    "ha_outside_licence",
-    "licence_ids",
-    "nearest_licence_id",
-    "nearest_licence_status",
-    "nearest_licence_distance_m",
-    "centroid_x",
-    "centroid_y",
-    "centroid_lon",
-    "centroid_lat",
-    "holes",
-    "compactness",
-    "bare_before_ha",
-];
 
 /// `candidates.csv`: one row per candidate, largest first.
 pub fn csv(d: &Discovery, w: &mut impl Write) -> std::io::Result<()> {

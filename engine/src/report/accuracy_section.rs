@@ -6,8 +6,8 @@
 //! unchanged.
 
 use super::format::{esc, grouped};
-use crate::results::AccuracySummary;
 use crate::accuracy::Estimate;
+use crate::results::AccuracySummary;
 use crate::results::AuditReport;
 
 /// Decimals that show an estimate to the precision its interval allows: none when

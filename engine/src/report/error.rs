@@ -86,7 +86,6 @@ pub enum ReportError {
     },
 }
 
-
 /// Which invariant of an [`AuditReport`](crate::results::AuditReport) is broken.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]

@@ -14,10 +14,8 @@ use super::maps::{
 };
 use super::orphans::orphan_ranking;
 use super::png::Rgb;
+use crate::results::{AuditReport, ClassAreas, ClassMap, ClearObsMap, MineResult, Responsibility};
 use crate::results::{Classifier, Method};
-use crate::results::{
-    AuditReport, ClassAreas, ClassMap, ClearObsMap, MineResult, Responsibility,
-};
 use crate::warning::Warning;
 use geo::{BoundingRect, Rect};
 use rayon::prelude::*;
@@ -1182,7 +1180,10 @@ fn thresholds(method: Option<&Method>) -> String {
         .map(|p| format!("; mask {}", esc(p)))
         .unwrap_or_default();
     match &m.liable_statuses {
-        Some(l) => format!("{classifier}{mask}; liable statuses: {}", esc(&l.join(", "))),
+        Some(l) => format!(
+            "{classifier}{mask}; liable statuses: {}",
+            esc(&l.join(", "))
+        ),
         None => format!("{classifier}{mask}; no licence layer: pieces unattributed"),
     }
 }
@@ -1210,7 +1211,10 @@ mod tests {
             geographic: false,
         };
         let t = thresholds(Some(&m));
-        assert!(t.contains("NDVI ≥ 0.35") && t.contains("valid, expired"), "{t}");
+        assert!(
+            t.contains("NDVI ≥ 0.35") && t.contains("valid, expired"),
+            "{t}"
+        );
         assert!(thresholds(None).contains("configuration"));
     }
 }

@@ -135,7 +135,7 @@ pub fn write_all_with(
     let mut files = tables?.to_vec();
     files.push((dir.join(REPORT_FILE), page));
     if let Some(a) = &report.accuracy {
-        for (name, text) in crate::accuracy::in_audit::files(a) {
+        for (name, text) in a.files() {
             files.push((dir.join(name), text.to_string()));
         }
     }

@@ -3,9 +3,7 @@
 
 use super::error::ReportError;
 use super::io::read_capped;
-use crate::results::{
-    AuditReport, BaselineDelta, OverlapResult, Previous, Provenance, Summary,
-};
+use crate::results::{AuditReport, BaselineDelta, OverlapResult, Previous, Provenance, Summary};
 use crate::warning::Warning;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -96,7 +94,7 @@ impl SummaryFile {
             discovery: report
                 .discovery
                 .as_ref()
-                .map(crate::discover::in_audit::summary),
+                .map(crate::results::AuditDiscovery::summary),
         }
     }
 }

@@ -4,6 +4,11 @@ use crate::accuracy::Estimate;
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 
+/// File name of the JSON result.
+pub const ACCURACY_JSON: &str = "accuracy.json";
+/// File name of the CSV table.
+pub const ACCURACY_CSV: &str = "accuracy.csv";
+
 /// The assessment as an audit reports it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AuditAccuracy {
@@ -68,3 +73,9 @@ pub struct ClassSummary {
     pub producers_accuracy: Option<Estimate>,
 }
 
+impl AuditAccuracy {
+    /// The files the audit folder gains: (name, text).
+    pub fn files(&self) -> [(&'static str, &str); 2] {
+        [(ACCURACY_JSON, &self.json), (ACCURACY_CSV, &self.csv)]
+    }
+}

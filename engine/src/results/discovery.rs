@@ -1,6 +1,7 @@
 //! Discovery's candidates as an audit holds them (`[discovery] in_audit = true`).
 
-use crate::discover::{Candidate, Discovery, DiscoveryConfig};
+use crate::discover::config::DiscoveryConfig;
+use crate::discover::model::{Candidate, Change, Discovery, Label};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
@@ -83,3 +84,60 @@ pub struct DiscoverySummary {
     pub licences_given: bool,
 }
 
+impl AuditDiscovery {
+    /// Totals for `summary.json`.
+    pub fn summary(&self) -> DiscoverySummary {
+        let d = &self.found;
+        let a = &d.accounting;
+        let mut by = ByLabel::default();
+        let mut beyond_outside = 0.0;
+        let ranked = d.candidates.ranked();
+        for c in ranked {
+            let t = match c.label {
+                Label::WithinLicence => &mut by.within_licence,
+                Label::BeyondLicence => {
+                    beyond_outside += c.outside_licence_ha;
+                    &mut by.beyond_licence
+                }
+                Label::Unlicensed => &mut by.unlicensed,
+            };
+            t.count += 1;
+            t.area_ha += c.area_ha;
+        }
+        let change = d.settings.previous_config.is_some().then(|| {
+            let n = |k| ranked.iter().filter(|c| c.change == Some(k)).count() as u64;
+            ChangeCounts {
+                new: n(Change::New),
+                persistent: n(Change::Persistent),
+            }
+        });
+        DiscoverySummary {
+            settings: d.settings.clone(),
+            files: [
+                crate::discover::files::GEOJSON,
+                crate::discover::files::GEOJSON_PROJECTED,
+                crate::discover::files::CSV,
+            ]
+            .map(String::from)
+            .to_vec(),
+            count: a.candidates.0,
+            area_ha: a.candidates.1,
+            by_label: by,
+            beyond_licence_outside_ha: beyond_outside,
+            change,
+            bare_ha: a.bare_ha,
+            bare_in_footprints_ha: a.bare_in_footprints_ha,
+            excluded_ha: a.excluded_class_ha
+                + a.excluded_layers_ha.iter().map(|l| l.1).sum::<f64>(),
+            below_min_area: CountHa {
+                count: a.below_min_area.0,
+                ha: a.below_min_area.1,
+            },
+            below_min_compactness: CountHa {
+                count: a.below_min_compactness.0,
+                ha: a.below_min_compactness.1,
+            },
+            licences_given: d.with_licences,
+        }
+    }
+}

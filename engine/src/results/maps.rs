@@ -46,4 +46,3 @@ impl PartialEq for RasterFiles {
         self.names == o.names && self.dir.path() == o.dir.path()
     }
 }
-

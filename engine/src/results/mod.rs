@@ -10,7 +10,7 @@ mod discovery;
 mod maps;
 mod provenance;
 
-pub use accuracy::{AccuracySummary, AuditAccuracy, ClassSummary};
+pub use accuracy::{AccuracySummary, AuditAccuracy, ClassSummary, ACCURACY_CSV, ACCURACY_JSON};
 pub use discovery::{
     AuditDiscovery, ByLabel, ChangeCounts, CountHa, DiscoverySummary, LabelTotals, TOP_CANDIDATES,
 };
@@ -26,8 +26,6 @@ pub struct Baseline {
     pub unrestored_responsible_ha: f64,
     pub unrestored_legacy_ha: f64,
 }
-
-
 
 /// Hectares by land class.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]

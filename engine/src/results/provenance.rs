@@ -26,7 +26,6 @@ impl PartialEq for InputFile {
     }
 }
 
-
 /// How the land was classified, as the report states it: structured, so the
 /// writers never re-read the configuration.
 #[derive(Debug, Clone, PartialEq, Default)]
