@@ -47,6 +47,7 @@ pub mod attribute;
 pub mod audit;
 pub mod cache_dir;
 pub mod classify;
+pub mod config;
 pub mod coverage;
 pub mod crs;
 pub mod csv;

@@ -180,15 +180,7 @@ pub struct Labelled {
     pub reference: String,
 }
 
-/// The sample file formats read back: `.csv`, `.geojson` / `.json`, `.shp`.
-pub const SAMPLE_FORMATS: [&str; 4] = ["csv", "geojson", "json", "shp"];
-
-/// Whether `path` has the extension of a sample file reclaim reads back.
-pub fn is_sample_format(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| SAMPLE_FORMATS.contains(&e.to_ascii_lowercase().as_str()))
-}
+pub use super::config::{is_sample_format, SAMPLE_FORMATS};
 
 /// Reads the records of a labelled sample: `.csv` and `.geojson` as `reclaim
 /// sample` wrote them (the point is its `x`, `y` fields), or a point shapefile

@@ -22,6 +22,7 @@
 //! - [`error`]: what can go wrong, [`AccuracyError`].
 
 pub mod audit;
+pub mod config;
 pub mod design;
 pub mod draw;
 pub mod error;
