@@ -109,6 +109,12 @@ pub enum ZonalError {
     AllZonesOffRaster(Box<OffRaster>),
 }
 
+impl From<Error> for ZonalError {
+    fn from(e: Error) -> Self {
+        ZonalError::Input(Box::new(e))
+    }
+}
+
 /// What [`ZonalError::AllZonesOffRaster`] reports.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OffRaster {
@@ -545,8 +551,7 @@ pub fn run_with(req: &ZonalRequest, progress: Option<&Progress>) -> Result<Zonal
             zones: zones.len(),
             zones_extent,
             raster_extent,
-        }))
-        .into());
+        })));
     }
     // Each once, even when zones share an id.
     let mut seen = std::collections::HashSet::new();
@@ -644,11 +649,5 @@ mod tests {
         assert!(s.index.is_some());
         assert!(s.by_value.iter().all(|e| e.1 == 1.0 && e.2 == 100.0));
         assert_eq!(s.nodata, (1.0, 100.0));
-    }
-}
-
-impl From<Error> for ZonalError {
-    fn from(e: Error) -> Self {
-        ZonalError::Input(Box::new(e))
     }
 }

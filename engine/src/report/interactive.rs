@@ -20,12 +20,12 @@
 
 use super::error::ReportError;
 use super::format::{esc, ha, pct};
-use super::html::hex;
 use super::maps::{
     class_colour, metres_per_unit, LEGACY_OUTLINE, LICENCE_BOUNDARY, METRES_PER_DEGREE,
     RESPONSIBLE_OUTLINE,
 };
 use super::orphans::orphan_ranking;
+use super::png::hex;
 use crate::results::{AuditReport, ClassAreas, ClassMap, Responsibility};
 use geo::MultiPolygon;
 use serde_json::{json, Value};
@@ -40,7 +40,7 @@ const LEAFLET_CSS: &str = include_str!("../../assets/leaflet/leaflet.css");
 pub const MAX_VERTICES: usize = 2_000_000;
 
 /// Orphan ranks labelled on the map (as many as the report's orphan table lists).
-const RANK_LABELS: usize = super::html::ORPHAN_ROWS;
+const RANK_LABELS: usize = super::orphans::ORPHAN_ROWS;
 
 /// The map's own style, beside Leaflet's.
 const STYLE: &str = r#"

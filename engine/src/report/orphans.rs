@@ -9,6 +9,9 @@ use crate::results::{AuditReport, ClassAreas, PitResult, Responsibility};
 use geo::{LineString, MultiPolygon};
 use serde_json::{json, Value};
 
+/// Rows of the orphan table of the page (and orphan ranks labelled on its maps).
+pub const ORPHAN_ROWS: usize = 20;
+
 /// Coordinates are rounded to 1 / `COORD_SCALE` degrees. Dividing the rounded integer
 /// by this exact power of ten yields the double nearest the decimal, which prints short.
 const COORD_SCALE: f64 = 1e7;
