@@ -33,7 +33,7 @@ pub fn report_html(report: &AuditReport) -> Result<String, ReportError> {
     out.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
     out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
     out.push_str(&format!(
-        "<title>Mine restoration audit {} — reclaim</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<main>\n",
+        "<title>Mine restoration audit {} — reclaim</title>\n<style>\n{STYLE}</style>\n</head>\n<body>\n<main>\n",
         esc(&s.audit_date)
     ));
     out.push_str(&format!(
