@@ -66,11 +66,13 @@ pub fn is_reclaims(dir: &Path, kind: OutputKind) -> bool {
         OutputKind::AuditFolder | OutputKind::PartialFolder => {
             crate::report::read_summary_file(dir).is_ok_and(|f| {
                 f.format.is_empty() || f.format == crate::report::summary::SUMMARY_FORMAT
-            }) || crate::audit::shard::read_partial(&dir.join(crate::audit::shard::PARTIAL_FILE))
-                .is_ok()
+            }) || crate::audit::partial::read_partial(
+                &dir.join(crate::audit::partial::PARTIAL_FILE),
+            )
+            .is_ok()
         }
         OutputKind::AccuracyFolder => crate::accuracy::output::is_accuracy_folder(dir),
-        OutputKind::DiscoveryFolder => crate::discover::write::is_discovery_folder(dir),
+        OutputKind::DiscoveryFolder => crate::discover::files::is_discovery_folder(dir),
         OutputKind::DemoFolder => {
             dir.join("inputs").is_dir()
                 && ["audit-2020.toml", "audit-2024.toml"].iter().all(|name| {

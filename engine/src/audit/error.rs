@@ -89,6 +89,10 @@ pub enum AuditError {
     /// this audit).
     #[error(transparent)]
     Accuracy(Box<crate::accuracy::config::InAuditError>),
+    /// The measuring step supplied to the runner failed (a merge's parts do not fit
+    /// the audit: a [`ShardError`](super::ShardError)).
+    #[error(transparent)]
+    Measure(Box<dyn std::error::Error + Send + Sync>),
     /// The figures do not add up (a bug: please report it with the inputs).
     #[error("internal check failed, figures do not reconcile: {detail}")]
     Reconciliation { detail: String },

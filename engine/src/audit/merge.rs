@@ -13,11 +13,9 @@
 //! and refuses to go on if any of them changed since.
 
 use super::error::AuditError;
+use super::measure::{MapSpec, Measure, Measured, SweepFn};
 use super::run::{run_with, sha256_file, AuditOptions};
-use super::shard::{
-    hex_f64, read_partial, shard_of, Corruption, Field, MapSpec, Measure, Measured, Partial,
-    ShardError, SweepFn,
-};
+use super::shard::{hex_f64, read_partial, shard_of, Corruption, Field, Partial, ShardError};
 use super::sweep::{Canvas, Causes, Transitions};
 use crate::attribute::Attribution;
 use crate::coverage::Coverage;
@@ -93,14 +91,15 @@ pub fn merge_parts(
         checksum_cache: super::checksum::ChecksumCache::disabled(),
         ..AuditOptions::default()
     };
-    let mut m = MergeMeasure {
-        parts: &parts,
-        failure: None,
-    };
-    let report = match run_with(&cfg, &opts, &mut m) {
-        Ok(r) => r,
-        Err(e) => return Err(m.failure.take().unwrap_or_else(|| e.into())),
-    };
+    let mut m = MergeMeasure { parts: &parts };
+    let report = run_with(&cfg, &opts, &mut m).map_err(|e| match e {
+        // The merge's own failure (the parts do not fit this audit), as it was.
+        AuditError::Measure(inner) => match inner.downcast::<ShardError>() {
+            Ok(shard) => *shard,
+            Err(other) => ShardError::from(AuditError::Measure(other)),
+        },
+        e => e.into(),
+    })?;
     check_inputs(&first.provenance, &report.provenance)?;
     if let Some(d) = provenance_diff(&first.provenance, &report.provenance) {
         return Err(d.error(PathBuf::from("this merge"), first_path));
@@ -374,8 +373,6 @@ fn check_inputs(
 /// The merge's measuring step: tables and cells from the parts, no sweep.
 struct MergeMeasure<'a> {
     parts: &'a [(PathBuf, Partial)],
-    /// The merge-specific error behind an `Err` returned to the runner.
-    failure: Option<ShardError>,
 }
 
 impl Measure for MergeMeasure<'_> {
@@ -387,15 +384,7 @@ impl Measure for MergeMeasure<'_> {
         grid: &Grid,
         _sweep: &mut SweepFn<'_>,
     ) -> Result<Measured, AuditError> {
-        match gather(self.parts, att, maps, grid) {
-            Ok(m) => Ok(m),
-            Err(e) => {
-                self.failure = Some(e);
-                Err(AuditError::Reconciliation {
-                    detail: "the partial results do not fit this audit".into(),
-                })
-            }
-        }
+        gather(self.parts, att, maps, grid).map_err(|e| AuditError::Measure(Box::new(e)))
     }
 }
 

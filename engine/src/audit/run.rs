@@ -7,7 +7,7 @@ use super::checksum::ChecksumCache;
 use super::config::{AuditConfig, LicensesConfig, LimitsConfig};
 use super::error::AuditError;
 use super::imagery::{grids_match, Imagery};
-use super::shard::{Measure, OneShot};
+use super::measure::{Measure, OneShot};
 use super::sweep::{sweep_with, ClearCanvas, IMPLAUSIBLE_SLOT};
 use crate::attribute::{self, canonical_status, Date, LiabilityRule, Licence, Pit};
 use crate::coverage::{self, Coverage};

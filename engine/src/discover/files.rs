@@ -1,4 +1,8 @@
-//! The files of a discovery: their names and the columns of `candidates.csv`.
+//! The files of a discovery: their names, the columns of `candidates.csv`, and how
+//! a discovery's folder is told.
+
+use serde_json::Value;
+use std::path::Path;
 
 /// `summary.json`'s `format`, the marker of a discovery folder.
 pub const FORMAT: &str = "reclaim-discovery-1";
@@ -31,3 +35,11 @@ pub const CSV_HEADER: [&str; 19] = [
     "compactness",
     "bare_before_ha",
 ];
+
+/// Whether `dir` holds a discovery's `summary.json` (so `--out` may replace it).
+pub fn is_discovery_folder(dir: &Path) -> bool {
+    crate::input::read_capped(&dir.join(SUMMARY), 64 << 20, crate::input::Cap::Config)
+        .ok()
+        .and_then(|b| serde_json::from_slice::<Value>(&b).ok())
+        .is_some_and(|v| v.get("format").and_then(Value::as_str) == Some(FORMAT))
+}

@@ -3,7 +3,9 @@
 //! written into a temporary sibling and swapped into place (nothing partial).
 
 use super::error::DiscoverError;
-pub use super::files::{CSV, CSV_HEADER, FORMAT, GEOJSON, GEOJSON_PROJECTED, HTML, SUMMARY};
+pub use super::files::{
+    is_discovery_folder, CSV, CSV_HEADER, FORMAT, GEOJSON, GEOJSON_PROJECTED, HTML, SUMMARY,
+};
 use super::model::{Candidate, Discovery, Label};
 use crate::csv::{num, push_record};
 use crate::error::Error;
@@ -14,14 +16,6 @@ use geo::MultiPolygon;
 use serde_json::{json, Value};
 use std::io::Write;
 use std::path::{Path, PathBuf};
-
-/// Whether `dir` holds a discovery's `summary.json` (so `--out` may replace it).
-pub fn is_discovery_folder(dir: &Path) -> bool {
-    crate::input::read_capped(&dir.join(SUMMARY), 64 << 20, crate::input::Cap::Config)
-        .ok()
-        .and_then(|b| serde_json::from_slice::<Value>(&b).ok())
-        .is_some_and(|v| v.get("format").and_then(Value::as_str) == Some(FORMAT))
-}
 
 /// Writes `d` into `out` atomically, after checking `out` against `inputs`
 /// (and the inputs `d` records).

@@ -6,26 +6,18 @@ use serde::{Deserialize, Serialize};
 pub use crate::classify::{LandClass, UnobservedCauses};
 
 mod accuracy;
+mod baseline;
 mod discovery;
 mod maps;
 mod provenance;
 
 pub use accuracy::{AccuracySummary, AuditAccuracy, ClassSummary, ACCURACY_CSV, ACCURACY_JSON};
+pub use baseline::Baseline;
 pub use discovery::{
     AuditDiscovery, ByLabel, ChangeCounts, CountHa, DiscoverySummary, LabelTotals, TOP_CANDIDATES,
 };
 pub use maps::{ClassMap, ClearObsMap, RasterFiles};
 pub use provenance::{Classifier, InputFile, Method};
-
-/// `[baseline]`: the plan's figures, in hectares.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Baseline {
-    pub restored_ha: f64,
-    pub unrestored_ha: f64,
-    pub unrestored_responsible_ha: f64,
-    pub unrestored_legacy_ha: f64,
-}
 
 /// Hectares by land class.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
