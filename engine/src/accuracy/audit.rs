@@ -166,21 +166,9 @@ pub fn sample_geojson(s: &DrawnSample) -> String {
     t
 }
 
-/// One labelled point as read from its file, before it is checked against a frame.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Labelled {
-    /// 1-based row as in a table with a header (a feature's 1-based position + 1).
-    pub row: usize,
-    /// The point in the project CRS.
-    pub x: f64,
-    pub y: f64,
-    /// Its stratum, map class and reference label as written.
-    pub stratum: String,
-    pub map_class: String,
-    pub reference: String,
-}
-
 pub use super::config::{is_sample_format, SAMPLE_FORMATS};
+use super::labelled::coordinate;
+pub use super::labelled::Labelled;
 
 /// Reads the records of a labelled sample: `.csv` and `.geojson` as `reclaim
 /// sample` wrote them (the point is its `x`, `y` fields), or a point shapefile
@@ -348,17 +336,6 @@ pub fn check_labels(
         });
     }
     Ok(points)
-}
-
-pub(crate) fn coordinate(column: &'static str, text: &str) -> Result<f64, RowProblem> {
-    text.trim()
-        .parse::<f64>()
-        .ok()
-        .filter(|v| v.is_finite())
-        .ok_or_else(|| RowProblem::BadCoordinate {
-            column,
-            text: text.into(),
-        })
 }
 
 fn labels_csv(path: &Path) -> Result<Vec<Labelled>, AccuracyError> {

@@ -30,6 +30,7 @@ pub mod estimate;
 pub mod frame;
 pub mod general;
 pub mod in_audit;
+pub mod labelled;
 pub mod output;
 pub mod reference_shp;
 pub mod result;

@@ -2,14 +2,15 @@
 //! CRS → pieces → exact areas by class (and change since the previous audit) →
 //! the report, written atomically.
 
-use super::aggregate::{aggregate, piece_areas, LicenceMeta, PitMeta};
-use super::checksum::ChecksumCache;
-use super::config::{AuditConfig, LicensesConfig, LimitsConfig};
+use super::aggregate::{aggregate, piece_areas, PitMeta};
+use super::config::AuditConfig;
 use super::error::AuditError;
 use super::imagery::{grids_match, Imagery};
+use super::inputs::{read, read_licences, sidecars, text, user_crs};
 use super::measure::{Measure, OneShot};
+pub use super::options::AuditOptions;
 use super::sweep::{sweep_with, ClearCanvas, IMPLAUSIBLE_SLOT};
-use crate::attribute::{self, canonical_status, Date, LiabilityRule, Licence, Pit};
+use crate::attribute::{self, Date, LiabilityRule, Pit};
 use crate::coverage::{self, Coverage};
 use crate::crs::{Crs, Transformer};
 use crate::error::Error;
@@ -20,31 +21,10 @@ use crate::results::{
     AuditReport, BaselineDelta, Change, ClassAreas, InputFile, MineResult, PitResult, Previous,
     Provenance, Summary,
 };
-use crate::vector::{self, Layer, ReadOptions};
 use crate::warning::{Level, Warning, UNOBSERVED_WARN_SHARE};
 use crate::zonal::format_value;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
-
-/// Options of an audit beyond its configuration file.
-#[derive(Debug, Clone, Default)]
-pub struct AuditOptions {
-    /// An earlier audit's output folder, for the change report.
-    pub previous: Option<PathBuf>,
-    /// Raster allocation limits.
-    pub limits: Limits,
-    /// Called as raster blocks are done (the CLI's progress bar).
-    pub progress: Option<crate::progress::Progress>,
-    /// Where input checksums are reused while a file is unchanged (default:
-    /// disabled, every input hashed; the CLI uses [`ChecksumCache::from_environment`]).
-    pub checksum_cache: ChecksumCache,
-    /// Also write `classes.tif` (and `clear_obs.tif` for a composite) into the
-    /// audit folder (`reclaim audit --classes-tif`).
-    pub classes_tif: bool,
-    /// Where those rasters wait until the folder is written (default: the system's
-    /// temporary folder; the CLI uses the output folder's parent).
-    pub scratch_dir: Option<PathBuf>,
-}
 
 /// Longer side of the county map, pixels.
 const COUNTY_MAP_PX: usize = 900;
@@ -544,111 +524,6 @@ pub fn write_with(report: &AuditReport, out: &Path, opts: &WriteOptions) -> Resu
     Ok(())
 }
 
-/// Reads the licence layer in the imagery's CRS: licences, their report rows and
-/// the liability rule; warns of statuses in neither status list and of an empty
-/// layer.
-pub(crate) fn read_licences(
-    lc: &LicensesConfig,
-    limits: Option<&LimitsConfig>,
-    crs: &Crs,
-    warnings: &mut Vec<Warning>,
-) -> Result<(Vec<Licence>, Vec<LicenceMeta>, LiabilityRule), AuditError> {
-    let mut lic_layer = read(&lc.path, lc.encoding.as_deref(), lc.repair_geometry, limits)?;
-    let rule = LiabilityRule::with_statuses(lc.liable_statuses.iter().cloned());
-    if lic_layer.features.is_empty() {
-        warnings.push(Warning::NoLicences {
-            path: Some(lc.path.clone()),
-        });
-        return Ok((Vec::new(), Vec::new(), rule));
-    }
-    // Every configured field at once, with did-you-mean; case-only matches are used
-    // and warned of.
-    warnings.extend(lc.check_layer(&mut lic_layer)?);
-    let lic_zones = footprints::zones_in_crs(
-        &lic_layer,
-        &lc.id_field,
-        user_crs(lc.crs.as_deref(), &lc.path)?.as_ref(),
-        crs,
-    )?;
-    let not_liable = LiabilityRule::with_statuses(lc.not_liable_statuses.iter().cloned());
-    // Unknown statuses, by canonical status in first-seen order: (as found, ids, count).
-    let mut unknown: Vec<(String, String, Vec<String>, usize)> = Vec::new();
-    // Liable statuses without a holder: (first ids, count).
-    let (mut no_holder, mut no_holder_count) = (Vec::new(), 0);
-    let mut licences = Vec::with_capacity(lic_zones.len());
-    let mut lic_meta = Vec::with_capacity(lic_zones.len());
-    for (f, z) in lic_layer.features.iter().zip(lic_zones) {
-        if z.id.trim().is_empty() {
-            return Err(AuditError::EmptyField {
-                path: lc.path.clone(),
-                feature: f.index,
-                field: lc.id_field.clone(),
-            });
-        }
-        let valid_to_text = text(f, Some(&lc.valid_to_field));
-        let valid_to = match &valid_to_text {
-            Some(t) => Date::parse_optional(&z.id, t).map_err(|source| AuditError::Attribute {
-                path: lc.path.clone(),
-                source,
-            })?,
-            None => None,
-        };
-        let l = Licence {
-            id: z.id.clone(),
-            holder: text(f, Some(&lc.holder_field)),
-            status: text(f, Some(&lc.status_field)).unwrap_or_default(),
-            valid_to,
-            geometry: z.geometry,
-        };
-        let liable_status = rule.has_liable_status(&l.status);
-        if liable_status && l.holder.is_none() {
-            if no_holder.len() < MAX_IDS_IN_WARNING {
-                no_holder.push(l.id.clone());
-            }
-            no_holder_count += 1;
-        }
-        if !liable_status && !not_liable.has_liable_status(&l.status) {
-            let canonical = canonical_status(&l.status);
-            match unknown.iter_mut().find(|u| u.0 == canonical) {
-                Some(u) => {
-                    if u.2.len() < MAX_IDS_IN_WARNING {
-                        u.2.push(l.id.clone());
-                    }
-                    u.3 += 1;
-                }
-                None => unknown.push((canonical, l.status.clone(), vec![l.id.clone()], 1)),
-            }
-        }
-        lic_meta.push(LicenceMeta {
-            id: z.id,
-            holder: l.holder.clone(),
-            name: text(f, lc.name_field.as_deref()),
-            mineral: text(f, lc.mineral_field.as_deref()),
-            status: l.status.clone(),
-            valid_to: valid_to.map(|d| d.to_string()).or(valid_to_text),
-            liable: rule.is_liable(&l),
-        });
-        licences.push(l);
-    }
-    warnings.extend(unknown.into_iter().map(|(_, status, licence_ids, count)| {
-        Warning::UnknownLicenceStatus {
-            path: lc.path.clone(),
-            status,
-            licence_ids,
-            count,
-        }
-    }));
-    if no_holder_count > 0 {
-        warnings.push(Warning::LiableWithoutHolder {
-            path: lc.path.clone(),
-            field: lc.holder_field.clone(),
-            licence_ids: no_holder,
-            count: no_holder_count,
-        });
-    }
-    Ok((licences, lic_meta, rule))
-}
-
 /// Warnings about land the imagery does not see: pits wholly off it, and pits,
 /// licences and the county with more than [`UNOBSERVED_WARN_SHARE`] unobserved.
 fn observation_warnings(pits: &[PitResult], mines: &[MineResult], s: &Summary) -> Vec<Warning> {
@@ -704,45 +579,6 @@ fn observation_warnings(pits: &[PitResult], mines: &[MineResult], s: &Summary) -
 /// Share of the observed land with implausible reflectance before a warning (1 %).
 const IMPLAUSIBLE_WARN_SHARE: f64 = 0.01;
 
-/// Licence ids named in one warning, at most.
-const MAX_IDS_IN_WARNING: usize = 5;
-
-pub(crate) fn read(
-    path: &Path,
-    encoding: Option<&str>,
-    repair: bool,
-    limits: Option<&LimitsConfig>,
-) -> Result<Layer, AuditError> {
-    let base = ReadOptions {
-        encoding: encoding.map(str::to_string),
-        repair,
-        ..ReadOptions::default()
-    };
-    let opts = match limits {
-        Some(l) => l.vector(base),
-        None => base,
-    };
-    Ok(vector::read_layer(path, &opts).map_err(Error::from)?)
-}
-
-pub(crate) fn user_crs(s: Option<&str>, path: &Path) -> Result<Option<Crs>, AuditError> {
-    s.map(|v| {
-        Crs::from_user_string(v).map_err(|source| {
-            AuditError::from(Error::Crs {
-                path: path.to_path_buf(),
-                source,
-            })
-        })
-    })
-    .transpose()
-}
-
-fn text(f: &vector::Feature, field: Option<&str>) -> Option<String> {
-    let t = f.get(field?)?.as_text()?;
-    let t = t.trim();
-    (!t.is_empty()).then(|| t.to_string())
-}
-
 /// The smallest window holding every non-empty window.
 fn union(ws: impl Iterator<Item = Window>) -> Window {
     ws.filter(|w| !w.is_empty())
@@ -766,14 +602,6 @@ fn grow(w: Window, m: usize, im: &Imagery) -> Window {
         width: c1 - c0,
         height: r1 - r0,
     }
-}
-
-/// A vector file and its sidecars (.shx .dbf .prj .cpg) that exist.
-fn sidecars(role: &str, path: &Path) -> Vec<(String, PathBuf)> {
-    crate::output::vector_inputs(role, path)
-        .into_iter()
-        .filter(|(r, p)| r == role || p.exists())
-        .collect()
 }
 
 /// SHA-256 of a file, hex (moved to [`super::checksum`]).

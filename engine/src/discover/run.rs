@@ -13,7 +13,7 @@ use crate::attribute::{self, Date, Licence, Pit, Responsibility};
 use crate::audit::checksum::ChecksumCache;
 use crate::audit::config::ClassifierKind;
 use crate::audit::imagery::{grids_match, Imagery};
-use crate::audit::run::{read, read_licences, user_crs};
+use crate::audit::inputs::{read, read_licences, user_crs};
 use crate::audit::{AuditConfig, AuditError};
 use crate::crs::{Crs, Transformer};
 use crate::error::Error;
