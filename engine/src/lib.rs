@@ -73,5 +73,17 @@ pub mod wording;
 pub mod zonal;
 
 pub use error::Error;
+
+/// Any error of the engine, for callers that only report it (every engine error
+/// converts into it with `?`).
+pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// `Result` whose error is, unless named, any engine error ([`BoxError`]).
+pub type Result<T, E = BoxError> = std::result::Result<T, E>;
 pub use grid::{GeoTransform, Grid, Window};
 pub use warning::Warning;
+
+/// The README's library example, run as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;

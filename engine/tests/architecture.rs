@@ -617,10 +617,6 @@ fn cycles(graph: &Graph) -> Vec<Vec<String>> {
     s.out
 }
 
-fn top(file: &str) -> &str {
-    file.split('/').next().unwrap_or(file)
-}
-
 fn layer(file: &str) -> Option<u32> {
     LAYERS
         .iter()

@@ -45,6 +45,54 @@ pub struct AuditConfig {
     pub accuracy: Option<crate::accuracy::in_audit::AccuracyConfig>,
 }
 
+/// A section's defaults are what an empty section in a file means: every key at its
+/// documented default (required keys empty), so code and files cannot disagree.
+fn section_defaults<T: serde::de::DeserializeOwned>(required: &str) -> T {
+    match toml::from_str(required) {
+        Ok(v) => v,
+        // The text is a constant of this file: a failure is a bug, caught by the tests.
+        Err(e) => unreachable!("section defaults do not parse: {e}"),
+    }
+}
+
+impl Default for AuditConfig {
+    /// An audit with no date, the imagery's defaults, no pits path or id field, and
+    /// no licences, baseline, limits, discovery or accuracy: fill in what you need.
+    fn default() -> Self {
+        AuditConfig {
+            audit_date: String::new(),
+            imagery: ImageryConfig::default(),
+            pits: PitsConfig::default(),
+            licenses: None,
+            baseline: None,
+            limits: None,
+            discovery: None,
+            accuracy: None,
+        }
+    }
+}
+
+impl Default for ImageryConfig {
+    /// An empty `[imagery]`: no file, NDVI classifier, default thresholds and bands.
+    fn default() -> Self {
+        section_defaults("")
+    }
+}
+
+impl Default for PitsConfig {
+    /// `[pits]` with an empty path and id field.
+    fn default() -> Self {
+        section_defaults("path = \"\"\nid_field = \"\"")
+    }
+}
+
+impl Default for LicensesConfig {
+    /// `[licenses]` with an empty path and the default field names and statuses.
+    fn default() -> Self {
+        section_defaults("path = \"\"")
+    }
+}
+
 /// `[limits]`: every key optional; unset keys keep their defaults.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -703,6 +751,23 @@ id_field = "pit_id"
 [licenses]
 path = "licenses.shp"
 "#;
+
+    #[test]
+    fn defaults_are_an_empty_section() {
+        let im = ImageryConfig::default();
+        assert_eq!(im.classifier, ClassifierKind::Ndvi);
+        assert_eq!((im.red_band, im.nir_band, im.scale), (None, None, 1.0));
+        assert_eq!(im.restored_min_ndvi, 0.3);
+        let lc = LicensesConfig::default();
+        assert!(!lc.liable_statuses.is_empty() && !lc.id_field.is_empty());
+        assert_eq!(PitsConfig::default().id_field, "");
+        let cfg = AuditConfig {
+            audit_date: "2024-12-31".into(),
+            ..AuditConfig::default()
+        };
+        let back = AuditConfig::from_toml(&cfg.to_toml(), Path::new("audit.toml")).unwrap();
+        assert_eq!(back.imagery, cfg.imagery);
+    }
 
     #[test]
     fn defaults_are_the_documented_ones() {

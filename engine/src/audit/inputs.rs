@@ -12,6 +12,21 @@ use crate::vector::{self, Layer, ReadOptions};
 use crate::warning::Warning;
 use std::path::{Path, PathBuf};
 
+/// An audit's vector inputs given in memory ([`super::run_inputs`]): no file is read
+/// for them, and the configuration's `[pits]` / `[licenses]` sections only name
+/// their fields. Build a layer with [`Layer::from_features`] or read one with
+/// [`crate::vector::read_layer`].
+#[derive(Debug, Clone)]
+pub struct AuditInputs {
+    /// Mine footprints, the fields as `[pits]` names them (`id_field` …).
+    pub pits: Layer,
+    /// Mining licences, the fields as `[licenses]` names them; `None`: no licence
+    /// layer (every piece unattributed).
+    pub licences: Option<Layer>,
+    /// The imagery and how to classify it (its rasters are read from their files).
+    pub imagery: super::config::ImageryConfig,
+}
+
 /// Licence ids named in one warning, at most.
 const MAX_IDS_IN_WARNING: usize = 5;
 
@@ -24,7 +39,17 @@ pub(crate) fn read_licences(
     crs: &Crs,
     warnings: &mut Vec<Warning>,
 ) -> Result<(Vec<Licence>, Vec<LicenceMeta>, LiabilityRule), AuditError> {
-    let mut lic_layer = read(&lc.path, lc.encoding.as_deref(), lc.repair_geometry, limits)?;
+    let layer = read(&lc.path, lc.encoding.as_deref(), lc.repair_geometry, limits)?;
+    licences_from_layer(layer, lc, crs, warnings)
+}
+
+/// [`read_licences`] of a layer already in memory (its fields as `lc` names them).
+pub(crate) fn licences_from_layer(
+    mut lic_layer: Layer,
+    lc: &LicensesConfig,
+    crs: &Crs,
+    warnings: &mut Vec<Warning>,
+) -> Result<(Vec<Licence>, Vec<LicenceMeta>, LiabilityRule), AuditError> {
     let rule = LiabilityRule::with_statuses(lc.liable_statuses.iter().cloned());
     if lic_layer.features.is_empty() {
         warnings.push(Warning::NoLicences {

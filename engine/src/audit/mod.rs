@@ -31,6 +31,7 @@ pub mod sweep;
 pub use crate::results::{AuditReport, ClassAreas, LandClass, Responsibility};
 pub use config::{AuditConfig, ConfigError};
 pub use error::AuditError;
+pub use inputs::AuditInputs;
 pub use merge::{merge, merge_parts};
-pub use run::{run, write, write_with, AuditOptions, WriteOptions};
+pub use run::{run, run_inputs, write, write_with, AuditOptions, WriteOptions};
 pub use shard::{read_partial, run_shard, write_partial, Partial, ShardError, ShardSpec};

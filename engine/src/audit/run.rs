@@ -6,7 +6,9 @@ use super::aggregate::{aggregate, piece_areas, PitMeta};
 use super::config::AuditConfig;
 use super::error::AuditError;
 use super::imagery::{grids_match, Imagery};
-use super::inputs::{read, read_licences, sidecars, text, user_crs};
+use super::inputs::{
+    licences_from_layer, read, read_licences, sidecars, text, user_crs, AuditInputs,
+};
 use super::measure::{Measure, OneShot};
 pub use super::options::AuditOptions;
 use super::sweep::{sweep_with, ClearCanvas, IMPLAUSIBLE_SLOT};
@@ -43,12 +45,78 @@ pub fn run(cfg: &AuditConfig, opts: &AuditOptions) -> Result<AuditReport, AuditE
     Ok(report)
 }
 
+/// [`run`] on layers already in memory: the pits and licences of `inputs` stand
+/// for the files of `[pits]` and `[licenses]` (whose `path`s are then only names,
+/// taken from the layers), and `inputs.imagery` for `[imagery]`. Everything else
+/// (the date, field names, liable statuses, baseline, `[accuracy]`) comes from
+/// `settings`; `[discovery]` is not run. The figures are those [`run`] gives for
+/// the same layers read from files.
+///
+/// ```no_run
+/// # fn main() -> reclaim::Result<()> {
+/// use reclaim::audit::{self, AuditConfig, AuditInputs, AuditOptions};
+/// use reclaim::vector::read_layer;
+///
+/// let settings = AuditConfig::load(std::path::Path::new("audit.toml"))?;
+/// let pits = read_layer("pits.shp".as_ref(), &Default::default())?;
+/// let inputs = AuditInputs { pits, licences: None, imagery: settings.imagery.clone() };
+/// let report = audit::run_inputs(inputs, &settings, &AuditOptions::default())?;
+/// println!("{} ha unrestored", report.summary.unrestored_ha);
+/// # Ok(())
+/// # }
+/// ```
+///
+/// # Errors
+/// As [`run`]; messages name the layers by their `path`.
+pub fn run_inputs(
+    inputs: AuditInputs,
+    settings: &AuditConfig,
+    opts: &AuditOptions,
+) -> Result<AuditReport, AuditError> {
+    let mut cfg = settings.clone();
+    cfg.imagery = inputs.imagery;
+    cfg.pits.path = inputs.pits.path.clone();
+    if let (Some(lc), Some(l)) = (cfg.licenses.as_mut(), inputs.licences.as_ref()) {
+        lc.path = l.path.clone();
+    }
+    if inputs.licences.is_none() {
+        cfg.licenses = None;
+    }
+    cfg.discovery = None;
+    let given = Vectors::Given {
+        pits: inputs.pits,
+        licences: inputs.licences,
+    };
+    run_from(&cfg, opts, &mut OneShot, given)
+}
+
+/// Where the vector inputs come from.
+enum Vectors {
+    /// Read from the files the configuration names.
+    Files,
+    /// Given in memory ([`run_inputs`]).
+    Given {
+        pits: crate::vector::Layer,
+        licences: Option<crate::vector::Layer>,
+    },
+}
+
 /// [`run`] with its measuring step supplied: one sweep ([`OneShot`]), one shard's
 /// sweep, or a merge of shards' results (see [`super::shard`], [`super::merge`]).
 pub(crate) fn run_with(
     cfg: &AuditConfig,
     opts: &AuditOptions,
     measure: &mut dyn Measure,
+) -> Result<AuditReport, AuditError> {
+    run_from(cfg, opts, measure, Vectors::Files)
+}
+
+/// [`run_with`], the vector inputs read or given.
+fn run_from(
+    cfg: &AuditConfig,
+    opts: &AuditOptions,
+    measure: &mut dyn Measure,
+    vectors: Vectors,
 ) -> Result<AuditReport, AuditError> {
     cfg.validate()?;
     let audit_date = Date::parse(&cfg.audit_date).map_err(|source| AuditError::Attribute {
@@ -74,10 +142,16 @@ pub(crate) fn run_with(
     // Checksums of every input (provenance) read whole files: start them on their
     // own thread at once, so they run beside the vector reading and the block pass.
     let mut files = imagery.files.clone();
-    files.extend(sidecars("pits", &cfg.pits.path));
-    if let Some(lc) = &cfg.licenses {
-        files.extend(sidecars("licenses", &lc.path));
-    }
+    let (given_pits, mut given_licences) = match vectors {
+        Vectors::Files => {
+            files.extend(sidecars("pits", &cfg.pits.path));
+            if let Some(lc) = &cfg.licenses {
+                files.extend(sidecars("licenses", &lc.path));
+            }
+            (None, None)
+        }
+        Vectors::Given { pits, licences } => (Some(pits), licences),
+    };
     if let Some(a) = &cfg.accuracy {
         files.extend(sidecars("accuracy reference", &a.reference));
     }
@@ -97,12 +171,15 @@ pub(crate) fn run_with(
     });
 
     // Footprints and licences, in the imagery's CRS.
-    let mut pits_layer = read(
-        &cfg.pits.path,
-        cfg.pits.encoding.as_deref(),
-        cfg.pits.repair_geometry,
-        cfg.limits.as_ref(),
-    )?;
+    let mut pits_layer = match given_pits {
+        Some(layer) => layer,
+        None => read(
+            &cfg.pits.path,
+            cfg.pits.encoding.as_deref(),
+            cfg.pits.repair_geometry,
+            cfg.limits.as_ref(),
+        )?,
+    };
     // Every configured field at once, and a CRS; fields matched ignoring case warn.
     let field_warnings = cfg.pits.check_layer(&mut pits_layer)?;
     let pit_zones = footprints::zones_in_crs(
@@ -133,7 +210,10 @@ pub(crate) fn run_with(
 
     let mut warnings = field_warnings;
     let (licences, lic_meta, rule) = match &cfg.licenses {
-        Some(lc) => read_licences(lc, cfg.limits.as_ref(), &crs, &mut warnings)?,
+        Some(lc) => match given_licences.take() {
+            Some(layer) => licences_from_layer(layer, lc, &crs, &mut warnings)?,
+            None => read_licences(lc, cfg.limits.as_ref(), &crs, &mut warnings)?,
+        },
         None => {
             warnings.push(Warning::NoLicences { path: None });
             (Vec::new(), Vec::new(), LiabilityRule::default())
