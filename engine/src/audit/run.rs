@@ -83,10 +83,7 @@ pub fn run_inputs(
         cfg.licenses = None;
     }
     cfg.discovery = None;
-    let given = Vectors::Given {
-        pits: inputs.pits,
-        licences: inputs.licences,
-    };
+    let given = Vectors::Given(Box::new((inputs.pits, inputs.licences)));
     run_from(&cfg, opts, &mut OneShot, given)
 }
 
@@ -95,10 +92,7 @@ enum Vectors {
     /// Read from the files the configuration names.
     Files,
     /// Given in memory ([`run_inputs`]).
-    Given {
-        pits: crate::vector::Layer,
-        licences: Option<crate::vector::Layer>,
-    },
+    Given(Box<(crate::vector::Layer, Option<crate::vector::Layer>)>),
 }
 
 /// [`run`] with its measuring step supplied: one sweep ([`OneShot`]), one shard's
@@ -150,7 +144,10 @@ fn run_from(
             }
             (None, None)
         }
-        Vectors::Given { pits, licences } => (Some(pits), licences),
+        Vectors::Given(layers) => {
+            let (pits, licences) = *layers;
+            (Some(pits), licences)
+        }
     };
     if let Some(a) = &cfg.accuracy {
         files.extend(sidecars("accuracy reference", &a.reference));
