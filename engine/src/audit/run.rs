@@ -467,7 +467,7 @@ fn run_from(
         summary: prev_summary,
     });
 
-    let inputs = hashing.join().map_err(|_| AuditError::Reconciliation {
+    let inputs = hashing.join().map_err(|_| AuditError::Internal {
         detail: "the input-checksum thread stopped unexpectedly".into(),
     })??;
     let t = imagery.grid.transform;
