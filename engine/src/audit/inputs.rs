@@ -1,10 +1,10 @@
 //! Reading an audit's vector inputs: the pits and licence layers in the imagery's
 //! CRS, with their report rows and the liability rule.
 
-use super::aggregate::LicenceMeta;
-use super::config::{LicensesConfig, LimitsConfig};
+use super::aggregate::{LicenceMeta, PitMeta};
+use super::config::{LicensesConfig, LimitsConfig, PitsConfig};
 use super::error::AuditError;
-use crate::attribute::{canonical_status, Date, LiabilityRule, Licence};
+use crate::attribute::{canonical_status, Date, LiabilityRule, Licence, Pit};
 use crate::crs::Crs;
 use crate::error::Error;
 use crate::footprints;
@@ -190,4 +190,44 @@ pub(crate) fn sidecars(role: &str, path: &Path) -> Vec<(String, PathBuf)> {
         .into_iter()
         .filter(|(r, p)| r == role || p.exists())
         .collect()
+}
+
+/// Pits, their report rows, and the warnings of fields matched ignoring case.
+pub(crate) type PitsRead = (Vec<Pit>, Vec<PitMeta>, Vec<Warning>);
+
+/// The pits of a layer in the imagery's CRS, with their report rows, and the
+/// warnings of fields matched ignoring case.
+pub(crate) fn pits_from_layer(
+    pits_layer: &mut Layer,
+    pc: &PitsConfig,
+    crs: &Crs,
+) -> Result<PitsRead, AuditError> {
+    // Every configured field at once, and a CRS; fields matched ignoring case warn.
+    let field_warnings = pc.check_layer(pits_layer)?;
+    let pit_zones = footprints::zones_in_crs(
+        pits_layer,
+        &pc.id_field,
+        user_crs(pc.crs.as_deref(), &pc.path)?.as_ref(),
+        crs,
+    )?;
+    let mut pits = Vec::with_capacity(pit_zones.len());
+    let mut pit_meta = Vec::with_capacity(pit_zones.len());
+    for (f, z) in pits_layer.features.iter().zip(pit_zones) {
+        if z.id.trim().is_empty() {
+            return Err(AuditError::EmptyField {
+                path: pc.path.clone(),
+                feature: f.index,
+                field: pc.id_field.clone(),
+            });
+        }
+        pit_meta.push(PitMeta {
+            kind: text(f, pc.kind_field.as_deref()),
+            town: text(f, pc.town_field.as_deref()),
+        });
+        pits.push(Pit {
+            id: z.id,
+            geometry: z.geometry,
+        });
+    }
+    Ok((pits, pit_meta, field_warnings))
 }

@@ -2,21 +2,20 @@
 //! CRS → pieces → exact areas by class (and change since the previous audit) →
 //! the report, written atomically.
 
-use super::aggregate::{aggregate, piece_areas, PitMeta};
+use super::aggregate::{aggregate, piece_areas};
 use super::config::AuditConfig;
 use super::error::AuditError;
 use super::imagery::{grids_match, Imagery};
 use super::inputs::{
-    licences_from_layer, read, read_licences, sidecars, text, user_crs, AuditInputs,
+    licences_from_layer, pits_from_layer, read, read_licences, sidecars, AuditInputs,
 };
 use super::measure::{Measure, OneShot};
 pub use super::options::AuditOptions;
 use super::sweep::{sweep_with, ClearCanvas, IMPLAUSIBLE_SLOT};
-use crate::attribute::{self, Date, LiabilityRule, Pit};
+use crate::attribute::{self, Date, LiabilityRule};
 use crate::coverage::{self, Coverage};
 use crate::crs::{Crs, Transformer};
 use crate::error::Error;
-use crate::footprints;
 use crate::grid::Window;
 use crate::raster::Limits;
 use crate::results::{
@@ -179,20 +178,7 @@ fn run_from(
     if let Some(a) = &cfg.accuracy {
         files.extend(sidecars("accuracy reference", &a.reference));
     }
-    let cache = opts.checksum_cache.clone();
-    let hashing = std::thread::spawn(move || {
-        files
-            .into_iter()
-            .map(|(role, path)| {
-                Ok(InputFile {
-                    sha256: cache.sha256(&path)?,
-                    role,
-                    path,
-                    path_relative: None,
-                })
-            })
-            .collect::<Result<Vec<_>, AuditError>>()
-    });
+    let hashing = start_hashing(files, opts.checksum_cache.clone());
 
     // Footprints and licences, in the imagery's CRS.
     let mut pits_layer = match given_pits {
@@ -204,33 +190,7 @@ fn run_from(
             cfg.limits.as_ref(),
         )?,
     };
-    // Every configured field at once, and a CRS; fields matched ignoring case warn.
-    let field_warnings = cfg.pits.check_layer(&mut pits_layer)?;
-    let pit_zones = footprints::zones_in_crs(
-        &pits_layer,
-        &cfg.pits.id_field,
-        user_crs(cfg.pits.crs.as_deref(), &cfg.pits.path)?.as_ref(),
-        &crs,
-    )?;
-    let mut pits = Vec::with_capacity(pit_zones.len());
-    let mut pit_meta = Vec::with_capacity(pit_zones.len());
-    for (f, z) in pits_layer.features.iter().zip(pit_zones) {
-        if z.id.trim().is_empty() {
-            return Err(AuditError::EmptyField {
-                path: cfg.pits.path.clone(),
-                feature: f.index,
-                field: cfg.pits.id_field.clone(),
-            });
-        }
-        pit_meta.push(PitMeta {
-            kind: text(f, cfg.pits.kind_field.as_deref()),
-            town: text(f, cfg.pits.town_field.as_deref()),
-        });
-        pits.push(Pit {
-            id: z.id,
-            geometry: z.geometry,
-        });
-    }
+    let (pits, pit_meta, field_warnings) = pits_from_layer(&mut pits_layer, &cfg.pits, &crs)?;
 
     let mut warnings = field_warnings;
     let (licences, lic_meta, rule) = match &cfg.licenses {
@@ -277,30 +237,8 @@ fn run_from(
     };
 
     // Maps: the county, and one per licence with land.
-    let mut canvases = vec![(union(coverages.iter().map(|c| c.window)), COUNTY_MAP_PX)];
-    let mut mine_ids = Vec::new();
-    let mut licence_geometry = Vec::new();
-    for l in &licences {
-        let w = union(att.pieces.iter().zip(&coverages).filter_map(
-            |(p, c)| match &p.responsibility {
-                attribute::Responsibility::Responsible { licence_id, .. }
-                    if licence_id == &l.id =>
-                {
-                    Some(c.window)
-                }
-                _ => None,
-            },
-        ));
-        if !w.is_empty() {
-            // The mine's pieces and its licence: the map shows which pits lie inside
-            // the boundary and which beside it (at most MINE_MAP_PX a side).
-            let licence_window = crate::plan::footprint_window(&l.geometry, &imagery.grid);
-            let w = union([w, licence_window].into_iter());
-            canvases.push((grow(w, MINE_MAP_MARGIN, &imagery), MINE_MAP_PX));
-            mine_ids.push(l.id.clone());
-        }
-        licence_geometry.push((l.id.clone(), l.geometry.clone()));
-    }
+    let (canvases, mine_ids, licence_geometry) =
+        map_canvases(&att, &coverages, &licences, &imagery);
 
     let footprint_window = canvases.first().map(|c| c.0);
     let one_shot = measure.one_shot();
@@ -330,46 +268,17 @@ fn run_from(
     )?;
 
     // The class raster: one more pass over every cell of the footprints' window
-    // (one-shot audits only; shards and merges have none).
+    // (one-shot audits only; shards and merges have none). [accuracy] needs it: its
+    // sampling frame.
     let rasters = match footprint_window {
-        // [accuracy] needs the class raster: its sampling frame.
         Some(w) if one_shot && (opts.classes_tif || cfg.accuracy.is_some()) => {
-            let base = opts.scratch_dir.clone().unwrap_or_else(std::env::temp_dir);
-            let dir = tempfile::Builder::new()
-                .prefix(".reclaim-rasters-")
-                .tempdir_in(&base)
-                .map_err(|source| Error::Output { path: base, source })?;
-            let names = super::rasters::class_rasters(&imagery, w, dir.path())?;
-            Some(crate::results::RasterFiles {
-                dir: std::sync::Arc::new(dir),
-                names,
-            })
+            Some(class_raster_files(&imagery, w, opts)?)
         }
         _ => None,
     };
 
     // Per piece: over the raster from the sweep; beyond it, unobserved.
-    let with_change = previous.is_some();
-    let areas: Vec<_> = att
-        .pieces
-        .iter()
-        .zip(&swept.transitions)
-        .zip(
-            swept
-                .causes_m2_by_piece
-                .iter()
-                .zip(&swept.unmapped_m2_by_piece),
-        )
-        .enumerate()
-        .map(|(i, ((p, t), (causes, unmapped_m2)))| {
-            let composite = swept.composite_m2_by_piece.get(i).copied();
-            let inside: f64 = t.iter().flatten().sum();
-            // The part beyond the raster, in the raster's own cell model (never
-            // negative; rounding of equal quantities is not land beyond it).
-            let outside = imagery.area.outside_m2(&p.geometry, inside);
-            piece_areas(t, outside, causes, *unmapped_m2, composite, with_change)
-        })
-        .collect();
+    let areas = piece_area_table(&att, &swept, &imagery, previous.is_some());
     let pit_ids: Vec<String> = pits.iter().map(|p| p.id.clone()).collect();
     let agg = aggregate(
         &cfg.audit_date,
@@ -383,79 +292,17 @@ fn run_from(
     let mut summary = agg.summary;
     summary.audit_date = audit_date.to_string();
     if let Some(c) = imagery.composite() {
-        summary.composite = Some(crate::results::CompositeSummary {
-            rule: c.rule.name().to_string(),
-            min_clear: c.min_clear,
-            season: cfg.imagery.season.clone(),
-            scenes_used: c.scenes().count(),
-            clear_obs_mean: agg.county_clear_obs_mean,
-            scenes: c
-                .uses
-                .iter()
-                .map(|u| crate::results::SceneListing {
-                    id: u.id.clone(),
-                    date: u.date.to_string(),
-                    tile: u.tile.clone(),
-                    used: u.used,
-                    reason: u.reason.clone(),
-                    over_footprints: u
-                        .used
-                        .then(|| c.scenes().position(|s| s.id == u.id))
-                        .flatten()
-                        .and_then(|k| swept.scene_tally.get(k))
-                        .and_then(|t| {
-                            let total: f64 = t.iter().sum();
-                            (total > 0.0).then(|| crate::results::FootprintShares {
-                                clear: t[4] / total,
-                                masked: t[2] / total,
-                                missing: (t[0] + t[1] + t[3]) / total,
-                            })
-                        }),
-                })
-                .collect(),
-        });
+        summary.composite = Some(composite_summary(
+            c,
+            cfg.imagery.season.clone(),
+            agg.county_clear_obs_mean,
+            &swept.scene_tally,
+        ));
     }
-    summary.unmapped_ha = swept.unmapped_m2 / 10_000.0;
-    // Summed in piece order, as a merge of shards sums them.
-    summary.implausible_reflectance_ha = swept
-        .causes_m2_by_piece
-        .iter()
-        .map(|c| c[IMPLAUSIBLE_SLOT])
-        .sum::<f64>()
-        / 10_000.0;
-    summary.unmapped_values = swept
-        .unmapped
-        .keys()
-        .map(|k| format_value(f64::from_bits(*k)))
-        .collect();
+    add_sweep_figures(&mut summary, &swept);
 
     // Geometry for maps and orphans.geojson.
-    let to_lonlat = Transformer::new(
-        &crs,
-        &Crs::from_epsg(4326).map_err(|source| Error::Crs {
-            path: cfg.pits.path.clone(),
-            source,
-        })?,
-    )
-    .map_err(|source| Error::Crs {
-        path: cfg.pits.path.clone(),
-        source,
-    })?;
-    let piece_geometry = att
-        .pieces
-        .par_iter()
-        .map(|p| {
-            Ok(crate::results::PieceGeometry {
-                lonlat: to_lonlat
-                    .transform_multipolygon(&p.geometry)
-                    .map_err(|source| Error::Crs {
-                        path: cfg.pits.path.clone(),
-                        source,
-                    })?,
-                raster_crs: p.geometry.clone(),
-            })
-        })
-        .collect::<Result<Vec<_>, AuditError>>()?;
+    let piece_geometry = piece_geometry(&att, &crs, &cfg.pits.path)?;
 
     let mut maps = swept.maps.into_iter();
     let county_map = maps.next().unwrap_or(crate::results::ClassMap {
@@ -466,14 +313,7 @@ fn run_from(
     });
     let mine_maps = mine_ids.into_iter().zip(maps).collect();
 
-    let baseline = cfg.baseline.map(|b| BaselineDelta {
-        baseline: b,
-        restored_delta_ha: summary.restored_ha - b.restored_ha,
-        unrestored_delta_ha: summary.unrestored_ha - b.unrestored_ha,
-        unrestored_responsible_delta_ha: summary.unrestored_responsible_ha
-            - b.unrestored_responsible_ha,
-        unrestored_legacy_delta_ha: summary.unrestored_legacy_ha - b.unrestored_legacy_ha,
-    });
+    let baseline = cfg.baseline.map(|b| baseline_delta(b, &summary));
     if let Some((prev_summary, _, dir)) = &previous {
         if prev_summary.audit_date.as_str() >= summary.audit_date.as_str() {
             warnings.push(Warning::PreviousNotEarlier {
@@ -497,18 +337,7 @@ fn run_from(
     let inputs = hashing.join().map_err(|_| AuditError::Internal {
         detail: "the input-checksum thread stopped unexpectedly".into(),
     })??;
-    let t = imagery.grid.transform;
-    let provenance = Provenance {
-        reclaim_version: env!("CARGO_PKG_VERSION").to_string(),
-        inputs,
-        config_toml: cfg.to_toml(),
-        crs: crs
-            .epsg
-            .map(|c| format!("EPSG:{c}"))
-            .unwrap_or_else(|| crs.name.clone()),
-        cell_size: (t.dx.abs(), t.dy.abs()),
-        method: Some(cfg.method(crs.is_geographic())),
-    };
+    let provenance = provenance(cfg, &imagery, inputs);
 
     let mut report = AuditReport {
         summary,
@@ -777,4 +606,236 @@ fn load_previous(
         )));
     }
     Ok((summary, Some(prev_imagery), dir.to_path_buf()))
+}
+
+/// The county's figures against the plan's baseline.
+fn baseline_delta(b: crate::results::Baseline, summary: &Summary) -> BaselineDelta {
+    BaselineDelta {
+        baseline: b,
+        restored_delta_ha: summary.restored_ha - b.restored_ha,
+        unrestored_delta_ha: summary.unrestored_ha - b.unrestored_ha,
+        unrestored_responsible_delta_ha: summary.unrestored_responsible_ha
+            - b.unrestored_responsible_ha,
+        unrestored_legacy_delta_ha: summary.unrestored_legacy_ha - b.unrestored_legacy_ha,
+    }
+}
+
+/// `summary.json`'s `composite` object: the rule, the season and each scene's use
+/// and shares over the footprints.
+fn composite_summary(
+    c: &super::composite::Composite,
+    season: Option<Vec<String>>,
+    clear_obs_mean: Option<f64>,
+    scene_tally: &[super::composite::SceneTally],
+) -> crate::results::CompositeSummary {
+    crate::results::CompositeSummary {
+        rule: c.rule.name().to_string(),
+        min_clear: c.min_clear,
+        season,
+        scenes_used: c.scenes().count(),
+        clear_obs_mean,
+        scenes: c
+            .uses
+            .iter()
+            .map(|u| crate::results::SceneListing {
+                id: u.id.clone(),
+                date: u.date.to_string(),
+                tile: u.tile.clone(),
+                used: u.used,
+                reason: u.reason.clone(),
+                over_footprints: u
+                    .used
+                    .then(|| c.scenes().position(|s| s.id == u.id))
+                    .flatten()
+                    .and_then(|k| scene_tally.get(k))
+                    .and_then(|t| {
+                        let total: f64 = t.iter().sum();
+                        (total > 0.0).then(|| crate::results::FootprintShares {
+                            clear: t[4] / total,
+                            masked: t[2] / total,
+                            missing: (t[0] + t[1] + t[3]) / total,
+                        })
+                    }),
+            })
+            .collect(),
+    }
+}
+
+/// Each piece's geometry in the imagery's CRS (for maps) and in lon/lat (for
+/// `orphans.geojson`); a failure names the pits file.
+fn piece_geometry(
+    att: &attribute::Attribution,
+    crs: &Crs,
+    pits_path: &Path,
+) -> Result<Vec<crate::results::PieceGeometry>, AuditError> {
+    let to_lonlat = Transformer::new(
+        crs,
+        &Crs::from_epsg(4326).map_err(|source| Error::Crs {
+            path: pits_path.to_path_buf(),
+            source,
+        })?,
+    )
+    .map_err(|source| Error::Crs {
+        path: pits_path.to_path_buf(),
+        source,
+    })?;
+    att.pieces
+        .par_iter()
+        .map(|p| {
+            Ok(crate::results::PieceGeometry {
+                lonlat: to_lonlat
+                    .transform_multipolygon(&p.geometry)
+                    .map_err(|source| Error::Crs {
+                        path: pits_path.to_path_buf(),
+                        source,
+                    })?,
+                raster_crs: p.geometry.clone(),
+            })
+        })
+        .collect::<Result<Vec<_>, AuditError>>()
+}
+
+/// Hashes `(role, path)` files on their own thread (provenance), beside the run.
+fn start_hashing(
+    files: Vec<(String, PathBuf)>,
+    cache: super::checksum::ChecksumCache,
+) -> std::thread::JoinHandle<Result<Vec<InputFile>, AuditError>> {
+    std::thread::spawn(move || {
+        files
+            .into_iter()
+            .map(|(role, path)| {
+                Ok(InputFile {
+                    sha256: cache.sha256(&path)?,
+                    role,
+                    path,
+                    path_relative: None,
+                })
+            })
+            .collect::<Result<Vec<_>, AuditError>>()
+    })
+}
+
+/// The maps to paint: the county's window, then one per licence with land (its
+/// pieces and its boundary, with a margin); the ids of those licences; and every
+/// licence's boundary.
+#[allow(clippy::type_complexity)]
+fn map_canvases(
+    att: &attribute::Attribution,
+    coverages: &[Coverage],
+    licences: &[attribute::Licence],
+    imagery: &Imagery,
+) -> (
+    Vec<super::measure::MapSpec>,
+    Vec<String>,
+    Vec<(String, geo::MultiPolygon<f64>)>,
+) {
+    let mut canvases = vec![(union(coverages.iter().map(|c| c.window)), COUNTY_MAP_PX)];
+    let mut mine_ids = Vec::new();
+    let mut licence_geometry = Vec::new();
+    for l in licences {
+        let w = union(att.pieces.iter().zip(coverages).filter_map(
+            |(p, c)| match &p.responsibility {
+                attribute::Responsibility::Responsible { licence_id, .. }
+                    if licence_id == &l.id =>
+                {
+                    Some(c.window)
+                }
+                _ => None,
+            },
+        ));
+        if !w.is_empty() {
+            // The mine's pieces and its licence: the map shows which pits lie inside
+            // the boundary and which beside it (at most MINE_MAP_PX a side).
+            let licence_window = crate::plan::footprint_window(&l.geometry, &imagery.grid);
+            let w = union([w, licence_window].into_iter());
+            canvases.push((grow(w, MINE_MAP_MARGIN, imagery), MINE_MAP_PX));
+            mine_ids.push(l.id.clone());
+        }
+        licence_geometry.push((l.id.clone(), l.geometry.clone()));
+    }
+    (canvases, mine_ids, licence_geometry)
+}
+
+/// `classes.tif` (and `clear_obs.tif`) over the window `w`, written into a scratch
+/// folder that waits for the audit folder.
+fn class_raster_files(
+    imagery: &Imagery,
+    w: Window,
+    opts: &AuditOptions,
+) -> Result<crate::results::RasterFiles, AuditError> {
+    let base = opts.scratch_dir.clone().unwrap_or_else(std::env::temp_dir);
+    let dir = tempfile::Builder::new()
+        .prefix(".reclaim-rasters-")
+        .tempdir_in(&base)
+        .map_err(|source| Error::Output { path: base, source })?;
+    let names = super::rasters::class_rasters(imagery, w, dir.path())?;
+    Ok(crate::results::RasterFiles {
+        dir: std::sync::Arc::new(dir),
+        names,
+    })
+}
+
+/// Each piece's hectares by class (and change), from the sweep's tables; the part
+/// of a piece beyond the raster is unobserved.
+fn piece_area_table(
+    att: &attribute::Attribution,
+    swept: &super::measure::Measured,
+    imagery: &Imagery,
+    with_change: bool,
+) -> Vec<(crate::results::ClassAreas, Option<Change>)> {
+    att.pieces
+        .iter()
+        .zip(&swept.transitions)
+        .zip(
+            swept
+                .causes_m2_by_piece
+                .iter()
+                .zip(&swept.unmapped_m2_by_piece),
+        )
+        .enumerate()
+        .map(|(i, ((p, t), (causes, unmapped_m2)))| {
+            let composite = swept.composite_m2_by_piece.get(i).copied();
+            let inside: f64 = t.iter().flatten().sum();
+            // The part beyond the raster, in the raster's own cell model (never
+            // negative; rounding of equal quantities is not land beyond it).
+            let outside = imagery.area.outside_m2(&p.geometry, inside);
+            piece_areas(t, outside, causes, *unmapped_m2, composite, with_change)
+        })
+        .collect()
+}
+
+/// Where the figures come from: the inputs' checksums, the configuration as run,
+/// the CRS and cell size, the method.
+fn provenance(cfg: &AuditConfig, imagery: &Imagery, inputs: Vec<InputFile>) -> Provenance {
+    let crs = &imagery.crs;
+    let t = imagery.grid.transform;
+    Provenance {
+        reclaim_version: env!("CARGO_PKG_VERSION").to_string(),
+        inputs,
+        config_toml: cfg.to_toml(),
+        crs: crs
+            .epsg
+            .map(|c| format!("EPSG:{c}"))
+            .unwrap_or_else(|| crs.name.clone()),
+        cell_size: (t.dx.abs(), t.dy.abs()),
+        method: Some(cfg.method(crs.is_geographic())),
+    }
+}
+
+/// The county figures only the sweep knows: land over unmapped values (and which
+/// values), and land with implausible reflectance.
+fn add_sweep_figures(summary: &mut Summary, swept: &super::measure::Measured) {
+    summary.unmapped_ha = swept.unmapped_m2 / 10_000.0;
+    // Summed in piece order, as a merge of shards sums them.
+    summary.implausible_reflectance_ha = swept
+        .causes_m2_by_piece
+        .iter()
+        .map(|c| c[IMPLAUSIBLE_SLOT])
+        .sum::<f64>()
+        / 10_000.0;
+    summary.unmapped_values = swept
+        .unmapped
+        .keys()
+        .map(|k| format_value(f64::from_bits(*k)))
+        .collect();
 }
