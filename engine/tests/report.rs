@@ -16,10 +16,10 @@
 //! bare land and is not an orphan.
 
 use geo::{polygon, MultiPolygon, Polygon};
+use reclaim::audit::check_reconciliation;
 use reclaim::audit::config::Baseline;
 use reclaim::report::{
-    check_reconciliation, read_previous, read_summary, read_summary_file, write_all, Check,
-    ReportError,
+    read_previous, read_summary, read_summary_file, write_all, Check, ReportError,
 };
 use reclaim::results::{
     AuditReport, BaselineDelta, Change, ClassAreas, ClassMap, InputFile, MineResult, OverlapResult,

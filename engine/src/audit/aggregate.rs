@@ -1,5 +1,5 @@
 //! Pieces → pits → mines → county. Every figure is a sum of the level below, so
-//! the reports reconcile by construction (and `report::check_reconciliation`
+//! the reports reconcile by construction (and `audit::check_reconciliation`
 //! checks it again before anything is written).
 
 use super::sweep::{before_ha, now_ha, Causes, Transitions};

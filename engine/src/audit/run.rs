@@ -359,7 +359,7 @@ fn run_from(
         accuracy: None,
         discovery: None,
     };
-    crate::report::check_reconciliation(&report)?;
+    super::reconcile::check_reconciliation(&report)?;
     if let (Some(a), Some(records)) = (&cfg.accuracy, labelled) {
         let assessed = crate::accuracy::in_audit::assess(a, records, &report, &cfg.pits.path)?;
         report.accuracy = Some(assessed);

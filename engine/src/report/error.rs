@@ -3,7 +3,7 @@
 //! Three families: *file trouble* (cannot write or read a file, a file read back is
 //! malformed), *inconsistent report* (the [`AuditReport`](crate::results::AuditReport)
 //! handed in breaks its own invariants — caller misuse) and *figures that do not add up*
-//! ([`ReportError::Unbalanced`], from [`check_reconciliation`](super::check_reconciliation)).
+//! ([`ReportError::Unbalanced`], from [`check_reconciliation`](crate::audit::check_reconciliation)).
 
 use std::fmt;
 
@@ -62,7 +62,7 @@ pub enum ReportError {
         expected: usize,
         found: usize,
     },
-    /// A figure does not add up (see [`check_reconciliation`](super::check_reconciliation)).
+    /// A figure does not add up (see [`check_reconciliation`](crate::audit::check_reconciliation)).
     #[error("figures do not add up: {check}{}: {class}: expected {expected} ha, found {found} ha (difference {})",
         .id.as_ref().map(|i| format!(" ({i})")).unwrap_or_default(), .found - .expected)]
     Unbalanced {
@@ -117,7 +117,7 @@ impl fmt::Display for Inconsistency {
     }
 }
 
-/// Which sum [`check_reconciliation`](super::check_reconciliation) compares.
+/// Which sum [`check_reconciliation`](crate::audit::check_reconciliation) compares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Check {

@@ -20,7 +20,6 @@
 //! - [`orphans`]: the orphan ranking and `orphans.geojson`.
 //! - [`summary`]: `summary.json`, written and read back.
 //! - [`previous`]: a previous audit's figures by pit and licence.
-//! - [`reconcile`]: proof that pieces, pits, licences and county add up.
 //! - [`png`]: a small paletted canvas and PNG encoding.
 //! - [`maps`]: class maps with outlines, scale bar and north arrow.
 //! - [`html`]: the report page.
@@ -46,14 +45,12 @@ pub mod maps;
 pub mod orphans;
 pub mod png;
 pub mod previous;
-pub mod reconcile;
 pub mod summary;
 pub mod tables;
 
 pub use error::{Check, CsvProblem, Inconsistency, ReportError};
 pub use orphans::{orphan_ranking, Orphan};
 pub use previous::{read_mines_csv, read_pits_csv, read_previous, PreviousAudit};
-pub use reconcile::check_reconciliation;
 pub use summary::{read_summary, read_summary_file, SummaryFile};
 
 use crate::results::AuditReport;
@@ -80,7 +77,7 @@ pub fn write_all(dir: &Path, report: &AuditReport) -> Result<(), ReportError> {
 /// Writes every report file of an audit into the existing folder `dir`, the GIS
 /// files as `gis` says.
 ///
-/// The runner checks the figures first ([`check_reconciliation`]) and swaps the
+/// The runner checks the figures first ([`crate::audit::check_reconciliation`]) and swaps the
 /// folder into place atomically; this function only writes. Everything is rendered
 /// in memory before the first file is written, so a rendering error leaves `dir`
 /// untouched.
