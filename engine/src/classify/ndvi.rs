@@ -5,7 +5,7 @@
 //! (DN − 1000) / 10000, i.e. `scale = 0.0001`, `offset = -0.1`. Older L2A products and
 //! Landsat Collection 2 surface reflectance use other values; see docs/method.md.
 
-use super::{LandClass, Unobserved};
+use super::land_class::{LandClass, Unobserved};
 use crate::raster::NoData;
 
 /// Thresholds and scaling of the NDVI classifier.
@@ -222,7 +222,7 @@ mod tests {
             (0.0, 5.0),
         ] {
             assert_eq!(
-                super::super::land_class_of_code(c.classify_code(r, n)),
+                crate::classify::land_class_of_code(c.classify_code(r, n)),
                 c.classify(r, n),
                 "{r} {n}"
             );
