@@ -80,6 +80,7 @@ pub struct Layer {
     pub name: &'static str,
     /// A one-line description (GeoPackage `gpkg_contents.description`).
     pub description: &'static str,
+    /// The attribute columns, in order.
     pub columns: Vec<Column>,
     /// The features.
     pub features: Vec<Feature>,
