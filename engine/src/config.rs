@@ -12,7 +12,9 @@ pub enum ConfigError {
     /// The file could not be read.
     #[error("cannot read config {path}: {source}")]
     Io {
+        /// The configuration file.
         path: PathBuf,
+        /// The I/O error.
         #[source]
         source: std::io::Error,
     },
@@ -22,12 +24,15 @@ pub enum ConfigError {
     /// The TOML is malformed or has an unknown / missing / mistyped key.
     #[error("config {path}{}: {problem}", place(*line, *column, section.as_deref()))]
     Parse {
+        /// The configuration file.
         path: PathBuf,
-        /// 1-based line and column of the problem (0 when unknown).
+        /// 1-based line of the problem (0 when unknown).
         line: usize,
+        /// 1-based column of the problem, in characters (0 when unknown).
         column: usize,
         /// The `[section]` the problem is in (`None`: top level or unknown).
         section: Option<String>,
+        /// What is wrong there.
         problem: Box<ParseProblem>,
     },
     /// A setting's value is outside what it can mean.
@@ -48,7 +53,9 @@ pub enum ConfigError {
     /// `audit_date` is not a date.
     #[error("audit_date = {value:?} is not a date: {problem}; write it as audit_date = \"2025-12-31\" (YYYY-MM-DD) in the config file, or pass --audit-date 2025-12-31")]
     AuditDate {
+        /// The value as given.
         value: String,
+        /// Why it is not a date.
         problem: crate::attribute::DateProblem,
     },
 }
@@ -60,18 +67,25 @@ pub enum ParseProblem {
     /// A key no section has (a typo would otherwise fall back to a default).
     #[error("unknown key `{key}`{}; the keys here are: {}", hint(key, suggestion.as_deref()), expected.join(", "))]
     UnknownKey {
+        /// The key as written.
         key: String,
+        /// The closest known key, when one is close enough (`None`: no suggestion).
         suggestion: Option<String>,
+        /// The keys allowed in that place.
         expected: Vec<String>,
     },
     /// A required key is missing.
     #[error("{}", if matches!(key.as_str(), "imagery" | "pits" | "licenses") { format!("the [{key}] section is missing; add it (docs/audit.md lists every key)") } else { format!("`{key}` is missing; add {key} = … (docs/audit.md lists every key)") })]
-    MissingKey { key: String },
+    MissingKey {
+        /// The missing key, or the name of the missing section.
+        key: String,
+    },
     /// Anything else the TOML reader refuses (syntax, a mistyped value).
     #[error("{}{}", key.as_ref().map(|k| format!("`{k}`: ")).unwrap_or_default(), .error.message().trim_end())]
     Toml {
         /// The key on the problem's line, when there is one.
         key: Option<String>,
+        /// The TOML reader's error.
         error: toml::de::Error,
     },
 }

@@ -70,15 +70,31 @@ pub enum CsvProblem {
     /// Text follows a closing quote inside a field.
     TextAfterQuote,
     /// The header lacks a column reclaim needs.
-    MissingColumn { column: &'static str },
+    MissingColumn {
+        /// The column's name.
+        column: &'static str,
+    },
     /// A row has a different number of fields from the header.
-    FieldCount { expected: usize, found: usize },
+    FieldCount {
+        /// Fields in the header.
+        expected: usize,
+        /// Fields in the row.
+        found: usize,
+    },
     /// A number column holds something that is not a number.
-    BadNumber { column: &'static str, text: String },
+    BadNumber {
+        /// The column's name.
+        column: &'static str,
+        /// The field as found.
+        text: String,
+    },
     /// The file has no header line.
     Empty,
     /// An id appears twice.
-    DuplicateId { id: String },
+    DuplicateId {
+        /// The id.
+        id: String,
+    },
 }
 
 impl fmt::Display for CsvProblem {

@@ -19,48 +19,75 @@ pub enum Error {
     /// A CRS could not be resolved or applied for a file.
     #[error("{path}: {source}")]
     Crs {
+        /// The raster or layer whose CRS failed.
         path: PathBuf,
+        /// Why the CRS could not be resolved or applied.
         #[source]
         source: CrsError,
     },
     /// A raster has no CRS reclaim can resolve.
     #[error("{path}: the raster has no usable CRS{}; pass --raster-crs EPSG:xxxx or fix it with `gdal_edit.py -a_srs EPSG:xxxx`", citation.as_ref().map(|c| format!(" (it says {c:?})")).unwrap_or_default())]
     RasterWithoutCrs {
+        /// The raster.
         path: PathBuf,
+        /// The raster's GeoTIFF CRS citation text, if any (`None` when it has none).
         citation: Option<String>,
     },
     /// A vector layer has no CRS.
     #[error("{path}: the layer has no CRS (no .prj file); add the .prj from the data supplier or pass --zones-crs EPSG:xxxx")]
-    VectorWithoutCrs { path: PathBuf },
+    VectorWithoutCrs {
+        /// The layer.
+        path: PathBuf,
+    },
     /// The raster's projected CRS is not in metres.
     #[error("{path}: the raster's CRS {crs:?} is not in metres; reproject it with `gdalwarp -t_srs EPSG:xxxx`")]
-    NonMetricCrs { path: PathBuf, crs: String },
+    NonMetricCrs {
+        /// The raster.
+        path: PathBuf,
+        /// The name of the CRS.
+        crs: String,
+    },
     /// A band number beyond the raster's bands.
     #[error(
         "{path}: band {band} requested but the raster has {bands} band(s) (bands count from 1)"
     )]
     BandOutOfRange {
+        /// The raster.
         path: PathBuf,
+        /// The band asked for (counting from 1).
         band: usize,
+        /// How many bands the raster has.
         bands: usize,
     },
     /// The raster's geotransform has a zero or non-finite cell size or origin.
     #[error("{path}: unusable georeferencing: {detail}; cell sizes must be finite and non-zero: fix the raster's georeferencing (e.g. `gdal_edit.py -a_ullr` or `-a_srs`) or re-export it")]
-    BadGeotransform { path: PathBuf, detail: String },
+    BadGeotransform {
+        /// The raster.
+        path: PathBuf,
+        /// Which tag or geotransform is unusable, with its values.
+        detail: String,
+    },
     /// The raster's grid is rotated; areas need an axis-aligned grid.
     #[error("{path}: the grid is rotated; warp it north-up first with `gdalwarp in.tif out.tif`")]
-    RotatedGrid { path: PathBuf },
+    RotatedGrid {
+        /// The raster.
+        path: PathBuf,
+    },
     /// Reading an input file failed (e.g. for its checksum).
     #[error("cannot read {path}: {source}")]
     Read {
+        /// The file that could not be read.
         path: PathBuf,
+        /// The I/O error.
         #[source]
         source: std::io::Error,
     },
     /// Writing an output failed.
     #[error("cannot write {path}: {source}")]
     Output {
+        /// The file or folder that could not be written.
         path: PathBuf,
+        /// The I/O error.
         #[source]
         source: std::io::Error,
     },

@@ -21,6 +21,8 @@
 //! - [`crs`]: EPSG codes, `.prj` WKT, and reprojection (pure Rust, proj4rs).
 //! - [`raster`]: GeoTIFF reader with block-wise random access and allocation limits
 //!   (GDAL fallback with the `gdal` feature).
+//! - [`scenes`]: a season's scenes (Sentinel-2 L2A, Landsat C2 L2, manifest lines) for
+//!   composites.
 //! - [`vector`]: GeoJSON and ESRI Shapefile footprint readers (GDAL/OGR with `gdal`).
 //! - [`index`]: R-tree over footprint envelopes.
 //! - [`coverage`]: exact polygon-over-grid coverage fractions.
@@ -31,13 +33,20 @@
 //! - [`classify`]: cell values → land classes (NDVI, land-cover maps, masks).
 //! - [`attribute`]: pits × liable licences → exact pieces with a responsibility.
 //! - [`audit`]: one restoration audit end to end (also sharded, and merged).
+//! - [`results`]: what an audit produces: areas by class per piece, pit, mine and county.
 //! - [`report`]: the audit's CSV, JSON, GeoJSON and self-contained HTML outputs.
+//! - [`discover`]: bare land outside every mapped footprint (what the inventory misses).
 //! - [`demo`]: the synthetic Yitong demo county.
 //! - [`accuracy`]: sample design, accuracy and error-adjusted area with 95 % intervals.
 //! - [`input`]: opening inputs safely (regular files only, byte caps).
+//! - [`config`]: the error of configuration files (file, place, "did you mean").
 //! - [`output`]: atomic file writing, and the guard that keeps `--out` off the inputs.
+//! - [`folders`]: which folders reclaim wrote, and the output guard that knows them.
+//! - [`csv`]: minimal RFC 4180 CSV: quoting on write, a strict reader for tables read back.
+//! - [`cache_dir`]: where reclaim keeps what it may rebuild (checksums, unpacked archives).
 //! - [`progress`]: progress callbacks for long runs.
 //! - [`suggest`]: "did you mean …?" for mistyped keys and field names.
+//! - [`wording`]: English wording shared by messages, warnings and reports.
 //! - [`warning`]: typed warnings returned beside results (printed once, listed, `--strict`).
 //! - [`error`]: the engine's top-level error.
 

@@ -91,17 +91,24 @@ pub enum ZonalError {
     /// A zone could not be laid over the grid.
     #[error("zone {zone_id:?} (feature {zone_index}): {source}")]
     Coverage {
+        /// Position of the zone in the input (counting from 0).
         zone_index: usize,
+        /// The zone's id.
         zone_id: String,
+        /// Why the coverage failed.
         #[source]
         source: CoverageError,
     },
     /// A zone holds too many distinct values for a categorical histogram.
     #[error("zone {zone_id:?} covers more than {limit} distinct values of band {band} in {path}: the band looks continuous, not categorical; classify it first (e.g. `gdal_calc.py`) or choose a class band")]
     TooManyClasses {
+        /// The raster.
         path: PathBuf,
+        /// The band read (counting from 1).
         band: usize,
+        /// The zone's id.
         zone_id: String,
+        /// The most distinct values a zone may hold ([`MAX_CLASSES_PER_ZONE`]).
         limit: usize,
     },
     /// No zone overlaps the raster: almost always a CRS mix-up or the wrong file.

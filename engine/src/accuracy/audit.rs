@@ -24,7 +24,12 @@ use std::path::Path;
 #[derive(Debug, Clone, PartialEq)]
 pub enum SampleSize {
     /// `n` points in all, shared by `allocation`.
-    Total { n: usize, allocation: Allocation },
+    Total {
+        /// Points in all.
+        n: usize,
+        /// How they are shared among the strata.
+        allocation: Allocation,
+    },
     /// The same number in every stratum.
     PerStratum(usize),
 }
@@ -34,11 +39,13 @@ pub enum SampleSize {
 pub struct SamplePoint {
     /// 1, 2, … in stratum order, then by cell.
     pub id: usize,
-    /// Cell centre in the project CRS.
+    /// Cell centre x in the project CRS (map units).
     pub x: f64,
+    /// Cell centre y in the project CRS (map units).
     pub y: f64,
-    /// Cell centre in WGS 84 degrees.
+    /// Cell centre longitude, WGS 84 degrees.
     pub lon: f64,
+    /// Cell centre latitude, WGS 84 degrees.
     pub lat: f64,
     /// Its stratum's name.
     pub stratum: String,
@@ -49,6 +56,7 @@ pub struct SamplePoint {
 /// A drawn sample and the allocation it followed.
 #[derive(Debug, Clone)]
 pub struct DrawnSample {
+    /// The points, in `id` order.
     pub points: Vec<SamplePoint>,
     /// (stratum, area ha, points).
     pub allocation: Vec<(String, f64, usize)>,

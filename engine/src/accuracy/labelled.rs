@@ -7,12 +7,15 @@ use super::error::RowProblem;
 pub struct Labelled {
     /// 1-based row as in a table with a header (a feature's 1-based position + 1).
     pub row: usize,
-    /// The point in the project CRS.
+    /// The point's x in the project CRS (map units).
     pub x: f64,
+    /// The point's y in the project CRS (map units).
     pub y: f64,
-    /// Its stratum, map class and reference label as written.
+    /// Its stratum as written.
     pub stratum: String,
+    /// Its map class as written.
     pub map_class: String,
+    /// Its reference label as written (blank when not labelled).
     pub reference: String,
 }
 

@@ -23,14 +23,19 @@ const PARTIAL_MAX_BYTES: u64 = 4 << 30;
 pub enum ShardError {
     /// `--shard` is not `I/N` with `0 ≤ I < N`.
     #[error("shard {text:?}: expected I/N with 0 <= I < N <= {MAX_SHARDS}, e.g. 0/4")]
-    BadSpec { text: String },
+    BadSpec {
+        /// The spec as given (for a partial result, with its folder).
+        text: String,
+    },
     /// The audit itself failed.
     #[error(transparent)]
     Audit(Box<AuditError>),
     /// A partial result cannot be written.
     #[error("{path}: {source}")]
     Io {
+        /// The file or folder that could not be written.
         path: PathBuf,
+        /// The I/O error.
         #[source]
         source: std::io::Error,
     },
@@ -40,15 +45,20 @@ pub enum ShardError {
     /// A file that is not a partial result.
     #[error("{path}: not a reclaim partial result: {source}")]
     Json {
+        /// The `partial.json` file.
         path: PathBuf,
+        /// The JSON error.
         #[source]
         source: serde_json::Error,
     },
     /// A partial result of another format or version.
     #[error("{path}: format {format:?} version {version}; this reclaim reads {PARTIAL_FORMAT:?} version {PARTIAL_FORMAT_VERSION}")]
     Version {
+        /// The `partial.json` file.
         path: PathBuf,
+        /// The format it names (empty when it names none).
         format: String,
+        /// The format version it names (0 when it names none).
         version: u32,
     },
     /// No partial result was given to merge.
@@ -57,42 +67,69 @@ pub enum ShardError {
     /// Two partial results do not come from the same audit.
     #[error("{path} does not belong with {first}: its {field} differs ({found} vs {expected}); every shard must run the same reclaim on the same configuration and inputs")]
     Mismatch {
+        /// The partial result that differs.
         path: PathBuf,
+        /// The partial result (or reclaim, or merge) it is compared with.
         first: PathBuf,
+        /// What differs.
         field: Field,
+        /// The value in `first`.
         expected: String,
+        /// The value in `path`.
         found: String,
     },
     /// Two partial results ran different configurations: the first key that differs.
     #[error("{path} does not belong with {first}: its configuration differs at {key}: {found} there, {expected} in {first}; every shard must run the same configuration")]
     ConfigDiffers {
+        /// The partial result that differs.
         path: PathBuf,
+        /// The partial result (or merge) it is compared with.
         first: PathBuf,
         /// The key, with its section, e.g. `[imagery] scale`.
         key: String,
+        /// The value in `first`.
         expected: String,
+        /// The value in `path`.
         found: String,
     },
     /// One shard given twice.
     #[error("shard {index}/{count} is given twice: {first} and {second}")]
     Duplicate {
+        /// The shard, from 0.
         index: usize,
+        /// Number of shards.
         count: usize,
+        /// The first partial result of that shard.
         first: PathBuf,
+        /// The second one.
         second: PathBuf,
     },
     /// Shards missing from the merge.
     #[error("shards {missing:?} of {count} are missing: the merge needs every shard from 0 to {} exactly once", .count.saturating_sub(1))]
-    Missing { count: usize, missing: Vec<usize> },
+    Missing {
+        /// Number of shards.
+        count: usize,
+        /// The shards not given, ascending.
+        missing: Vec<usize>,
+    },
     /// A partial result whose content is inconsistent.
     #[error("{path}: {problem}")]
-    Corrupt { path: PathBuf, problem: Corruption },
+    Corrupt {
+        /// The partial result (`(two shards)` when two disagree on a cell).
+        path: PathBuf,
+        /// What is inconsistent.
+        problem: Corruption,
+    },
     /// An input file differs from the one the shards measured.
     #[error("input {role} {path} changed since the shards ran (sha256 {then} in the shards, {now} now); rerun the shards")]
     InputChanged {
+        /// What the input is (`pits`, `licenses`, `previous summary` …).
         role: String,
+        /// The input file.
         path: PathBuf,
+        /// Its SHA-256 as the shards recorded it (`(absent)`: not recorded).
         then: String,
+        /// Its SHA-256 now (`(missing)`: not an input of the merge).
         now: String,
     },
 }
@@ -134,58 +171,104 @@ impl std::fmt::Display for Field {
 pub enum Corruption {
     /// A piece number beyond the audit's pieces.
     #[error("piece {piece} is beyond the {count} pieces of the audit")]
-    PieceOutOfRange { piece: usize, count: usize },
+    PieceOutOfRange {
+        /// The piece number recorded.
+        piece: usize,
+        /// How many pieces the audit has.
+        count: usize,
+    },
     /// A piece whose pit id is not the one the merge cut.
     #[error("piece {piece} is of pit {found:?}, the merge cut it from pit {expected:?}")]
     PitMismatch {
+        /// Index of the piece in the audit.
         piece: usize,
+        /// The pit id the merge cut the piece from.
         expected: String,
+        /// The pit id recorded.
         found: String,
     },
     /// A piece recorded by a shard that does not own its pit.
     #[error("piece {piece} (pit {pit_id:?}) belongs to shard {owner}, not this one")]
     WrongShard {
+        /// Index of the piece in the audit.
         piece: usize,
+        /// Its pit's id.
         pit_id: String,
+        /// The shard that owns the pit.
         owner: usize,
     },
     /// A piece recorded twice.
     #[error("piece {piece} is recorded twice")]
-    PieceTwice { piece: usize },
+    PieceTwice {
+        /// Index of the piece in the audit.
+        piece: usize,
+    },
     /// A piece of this shard's pits that is missing.
     #[error("piece {piece} (pit {pit_id:?}) is missing")]
-    PieceMissing { piece: usize, pit_id: String },
+    PieceMissing {
+        /// Index of the piece in the audit.
+        piece: usize,
+        /// Its pit's id.
+        pit_id: String,
+    },
     /// A float that is not 16 hex digits.
     #[error("{text:?} is not a float's 16 hex digits")]
-    BadFloat { text: String },
+    BadFloat {
+        /// The text as found.
+        text: String,
+    },
     /// A transition table without 16 entries.
     #[error("piece {piece} has {found} transition entries, expected 16")]
-    TransitionCount { piece: usize, found: usize },
+    TransitionCount {
+        /// Index of the piece in the audit.
+        piece: usize,
+        /// How many entries it has.
+        found: usize,
+    },
     /// Observation entries without 4 values.
     #[error(
         "piece {piece} has {found} unobserved-cause entries, expected 3 (masked, nodata, invalid)"
     )]
-    CauseCount { piece: usize, found: usize },
+    CauseCount {
+        /// Index of the piece in the audit.
+        piece: usize,
+        /// How many entries it has.
+        found: usize,
+    },
     /// A cell run beyond the grid.
     #[error(
         "cells at row {row}, column {col} ({len} of them) lie beyond the {width}×{height} grid"
     )]
     CellOutsideGrid {
+        /// Row of the run.
         row: usize,
+        /// Column of its first cell.
         col: usize,
+        /// Cells in the run.
         len: usize,
+        /// Grid width in cells.
         width: usize,
+        /// Grid height in cells.
         height: usize,
     },
     /// A cell class that is not 0..=3.
     #[error("cell class {class:?} at row {row} is not 0, 1, 2 or 3")]
-    BadClass { row: usize, class: char },
+    BadClass {
+        /// Row of the run holding it.
+        row: usize,
+        /// The character found.
+        class: char,
+    },
     /// One cell with two classes in two shards.
     #[error("cell at row {row}, column {col} has class {a} in one shard and {b} in another")]
     CellConflict {
+        /// Row of the cell.
         row: usize,
+        /// Column of the cell.
         col: usize,
+        /// Its class in one shard ([`crate::classify::LandClass`] code).
         a: u8,
+        /// Its class in the other.
         b: u8,
     },
 }

@@ -51,10 +51,13 @@ impl Change {
 /// The nearest licence to a candidate (any status).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Nearest {
+    /// The licence's id.
     pub licence_id: String,
     /// 0 when they touch or overlap; map units of a projected CRS (metres).
     pub distance_m: f64,
+    /// The licence's status as written in the layer.
     pub status: String,
+    /// Whether the licence is liable (status in the liable set, with a holder).
     pub liable: bool,
 }
 
@@ -65,11 +68,13 @@ pub struct Candidate {
     pub id: String,
     /// 1 = largest.
     pub rank: usize,
+    /// Who its land belongs to, by the liable licences.
     pub label: Label,
     /// With a previous year's imagery.
     pub change: Option<Change>,
     /// Cells × cell area.
     pub area_ha: f64,
+    /// Cells in the patch.
     pub cells: u64,
     /// Inside liable licences, ha (exact polygon intersection).
     pub inside_licence_ha: f64,
@@ -77,6 +82,7 @@ pub struct Candidate {
     pub outside_licence_ha: f64,
     /// Liable licences it overlaps, by the area inside each, largest first.
     pub licence_ids: Vec<String>,
+    /// The nearest licence of any status; `None` when there are no licences.
     pub nearest: Option<Nearest>,
     /// Centre of its cells, in the raster's CRS.
     pub centroid: (f64, f64),

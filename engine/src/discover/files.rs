@@ -6,11 +6,15 @@ use std::path::Path;
 
 /// `summary.json`'s `format`, the marker of a discovery folder.
 pub const FORMAT: &str = "reclaim-discovery-1";
-/// The output files.
+/// Output file: the candidates' outlines in lon/lat (RFC 7946 GeoJSON).
 pub const GEOJSON: &str = "candidates.geojson";
+/// Output file: the candidates' outlines exactly, in the imagery's CRS.
 pub const GEOJSON_PROJECTED: &str = "candidates_projected.geojson";
+/// Output file: one row per candidate, columns [`CSV_HEADER`].
 pub const CSV: &str = "candidates.csv";
+/// Output file: the run's totals, settings and provenance (format [`FORMAT`]).
 pub const SUMMARY: &str = "summary.json";
+/// Output file: the self-contained HTML report.
 pub const HTML: &str = "report.html";
 
 /// The columns of `candidates.csv` (and of the GIS `candidates` layer).

@@ -16,8 +16,11 @@ pub use super::candidate::{Candidate, Change, Label, Nearest};
 pub struct Accounting {
     /// Cells scanned (inside the area of interest and the imagery).
     pub scanned_ha: f64,
+    /// Scanned land classified restored (vegetated).
     pub restored_ha: f64,
+    /// Scanned land classified water.
     pub water_ha: f64,
+    /// Scanned land not observed (nodata, masked, unmapped …).
     pub unobserved_ha: f64,
     /// Bare land of every kind below.
     pub bare_ha: f64,
@@ -38,11 +41,13 @@ pub struct Accounting {
 /// Everything a discovery run found, ready to write.
 #[derive(Debug, Clone)]
 pub struct Discovery {
+    /// The date the imagery describes, `YYYY-MM-DD`.
     pub audit_date: String,
     /// The settings used (after the command line's overrides).
     pub settings: DiscoveryConfig,
     /// Candidates by rank: keys in memory, records on disk.
     pub candidates: super::records::Candidates,
+    /// Where every scanned hectare went.
     pub accounting: Accounting,
     /// The raster's CRS as `EPSG:…` (or its name).
     pub crs: String,
@@ -50,11 +55,13 @@ pub struct Discovery {
     pub geographic: bool,
     /// Its EPSG code, when it has one.
     pub epsg: Option<u32>,
+    /// Cell size in CRS units (dx, |dy|).
     pub cell_size: (f64, f64),
     /// Every input with its SHA-256.
     pub inputs: Vec<InputFile>,
     /// The whole configuration as read (TOML).
     pub config_toml: String,
+    /// What a plausible mistake would produce, found during the run.
     pub warnings: Vec<Warning>,
     /// The scanned window's classes, for the report's map.
     pub map: ClassMap,

@@ -17,8 +17,11 @@ use std::io;
 /// A listed patch as it closed: its measures and where its outline lies.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct PreRecord {
+    /// Cells in the patch.
     pub cells: u64,
+    /// Area, m².
     pub area_m2: f64,
+    /// Area bare in the previous year's imagery, m².
     pub before_m2: f64,
     /// Centre of its cells (map coordinates).
     pub centroid: (f64, f64),
@@ -26,6 +29,7 @@ pub struct PreRecord {
     pub first: (u32, u32),
     /// Whether its box meets a liable licence's (its runs were kept in memory).
     pub near: bool,
+    /// Its outline's measures and where the outline lies in the spill file.
     pub outline: OutlineRecord,
 }
 
@@ -98,11 +102,17 @@ impl PreRecord {
 /// and the map need, and where its record lies.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Ranked {
+    /// Cells in the patch.
     pub cells: u64,
+    /// Cells × cell area, ha.
     pub area_ha: f64,
+    /// Top-left cell of its first run (row, column): a stable tie-breaker.
     pub first_cell: (u32, u32),
+    /// Who its land belongs to, by the liable licences.
     pub label: Label,
+    /// Against the previous year's imagery; `None` without one.
     pub change: Option<Change>,
+    /// Outside every liable licence, ha.
     pub outside_licence_ha: f64,
     /// Its outline in the outline spill.
     pub outline: Span,

@@ -52,6 +52,7 @@ const BAND_MIN_ROWS: usize = 256;
 
 /// What the sweep reads besides the imagery.
 pub struct Inputs<'a> {
+    /// This year's imagery.
     pub imagery: &'a Imagery,
     /// The previous year's imagery, on the same grid.
     pub previous: Option<&'a Imagery>,

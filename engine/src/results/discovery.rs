@@ -27,6 +27,7 @@ impl PartialEq for AuditDiscovery {
 /// Count and hectares of the candidates with one label.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct LabelTotals {
+    /// Number of candidates.
     pub count: u64,
     /// Sum of the candidates' `area_ha`, in rank order (as `candidates.csv` lists them).
     pub area_ha: f64,
@@ -35,22 +36,29 @@ pub struct LabelTotals {
 /// Candidates by label.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct ByLabel {
+    /// Wholly inside liable licences.
     pub within_licence: LabelTotals,
+    /// Partly inside a liable licence, partly outside every one.
     pub beyond_licence: LabelTotals,
+    /// Outside every liable licence.
     pub unlicensed: LabelTotals,
 }
 
 /// `new` / `persistent` counts (with `previous_config`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct ChangeCounts {
+    /// Candidates less than half bare last year.
     pub new: u64,
+    /// Candidates half or more bare last year.
     pub persistent: u64,
 }
 
 /// Patches counted but not listed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct CountHa {
+    /// Number of patches.
     pub count: u64,
+    /// Their area, hectares.
     pub ha: f64,
 }
 
@@ -65,6 +73,7 @@ pub struct DiscoverySummary {
     pub count: u64,
     /// Their hectares.
     pub area_ha: f64,
+    /// Count and hectares by label.
     pub by_label: ByLabel,
     /// Hectares of the `beyond_licence` candidates outside every liable licence.
     pub beyond_licence_outside_ha: f64,

@@ -7,10 +7,13 @@ use serde::{Deserialize, Serialize};
 /// [`LandClass`](crate::classify::LandClass) as u8, or [`ClassMap::OUTSIDE`] where no footprint is.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClassMap {
+    /// Width in map pixels.
     pub width: usize,
+    /// Height in map pixels.
     pub height: usize,
     /// Map extent in the raster's CRS: (xmin, ymin, xmax, ymax); row 0 is the north edge.
     pub bbox: (f64, f64, f64, f64),
+    /// Row-major, `width × height` values.
     pub cells: Vec<u8>,
 }
 
@@ -23,7 +26,9 @@ impl ClassMap {
 /// of the footprints' window the pixel covers), for the report's map.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClearObsMap {
+    /// Width in map pixels.
     pub width: usize,
+    /// Height in map pixels.
     pub height: usize,
     /// Map extent in the raster's CRS: (xmin, ymin, xmax, ymax); row 0 is the north edge.
     pub bbox: (f64, f64, f64, f64),

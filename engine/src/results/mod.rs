@@ -22,9 +22,13 @@ pub use provenance::{Classifier, InputFile, Method};
 /// Hectares by land class.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct ClassAreas {
+    /// Restored land, hectares.
     pub restored_ha: f64,
+    /// Unrestored land, hectares.
     pub unrestored_ha: f64,
+    /// Water, hectares.
     pub water_ha: f64,
+    /// Land not observed this year (see `unobserved_causes`), hectares.
     pub unobserved_ha: f64,
     /// `unobserved_ha` split by cause (masked, nodata, invalid, unmapped, outside).
     #[serde(default)]
@@ -105,7 +109,12 @@ impl ClassAreas {
 #[serde(rename_all = "lowercase", tag = "responsibility")]
 pub enum Responsibility {
     /// A liable licence covers it.
-    Responsible { license_id: String, holder: String },
+    Responsible {
+        /// The licence's id.
+        license_id: String,
+        /// The licence's holder (trimmed).
+        holder: String,
+    },
     /// No liable licence: historical legacy (历史遗留).
     Legacy,
     /// No licence layer was given (or it was empty): who answers for the land is
@@ -129,16 +138,24 @@ pub struct Change {
 /// One piece: a pit's land under one responsibility (`attribution.csv` row).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PieceResult {
+    /// The id of the pit the piece is cut from.
     pub pit_id: String,
+    /// Who answers for the piece.
     pub responsibility: Responsibility,
+    /// The piece's land by class.
     pub areas: ClassAreas,
 }
 
 /// One pit (`pits.csv` row): its counted land (shared land counted once).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PitResult {
+    /// The pit's id.
     pub pit_id: String,
+    /// The footprint kind (open pit, waste dump, tailings …) from the pits layer;
+    /// `None` when no kind field is set or the value is empty.
     pub kind: Option<String>,
+    /// The town (乡镇) from the pits layer; `None` when no town field is set or the
+    /// value is empty.
     pub town: Option<String>,
     /// Areas of the land counted for this pit (overlaps with earlier pits removed).
     pub areas: ClassAreas,
@@ -149,17 +166,24 @@ pub struct PitResult {
     pub main_responsibility: String,
     /// Ids of pits this one overlaps.
     pub overlaps: Vec<String>,
+    /// Change since the previous audit; `None` without one.
     pub change: Option<Change>,
 }
 
 /// One licence (`mines.csv` row).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MineResult {
+    /// The licence's id.
     pub license_id: String,
+    /// The licence's holder (采矿权人); `None` when the field is empty.
     pub holder: Option<String>,
+    /// The mine's name; `None` when no name field is set or the value is empty.
     pub name: Option<String>,
+    /// The mineral; `None` when no mineral field is set or the value is empty.
     pub mineral: Option<String>,
+    /// The licence's status as written in the layer (trimmed; empty when missing).
     pub status: String,
+    /// The licence's valid-to date, `YYYY-MM-DD`; `None` when the field is empty.
     pub valid_to: Option<String>,
     /// Whether the licence is liable (status in the liable set, with a holder).
     pub liable: bool,
@@ -167,30 +191,42 @@ pub struct MineResult {
     pub areas: ClassAreas,
     /// Number of pits with land attributed to this licence.
     pub pit_count: usize,
+    /// Change since the previous audit (zero for a licence without land); `None`
+    /// without a previous audit.
     pub change: Option<Change>,
 }
 
 /// A pair of overlapping pits (quality control).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OverlapResult {
+    /// The id of one pit.
     pub pit_a: String,
+    /// The id of the other pit.
     pub pit_b: String,
+    /// The area the two pits share, hectares.
     pub overlap_ha: f64,
 }
 
 /// County totals (`summary.json`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Summary {
+    /// The date the figures describe, `YYYY-MM-DD`.
     pub audit_date: String,
+    /// Restored land, hectares.
     pub restored_ha: f64,
+    /// Unrestored land, hectares.
     pub unrestored_ha: f64,
+    /// Unrestored land inside a liable licence, hectares.
     pub unrestored_responsible_ha: f64,
+    /// Unrestored land outside every liable licence (historical legacy), hectares.
     pub unrestored_legacy_ha: f64,
     /// Unrestored land with no licence layer to attribute it (0 when licences were
     /// given): `unrestored_ha` = responsible + legacy + unattributed.
     #[serde(default)]
     pub unrestored_unattributed_ha: f64,
+    /// Water, hectares.
     pub water_ha: f64,
+    /// Land not observed this year, hectares.
     pub unobserved_ha: f64,
     /// `unobserved_ha` split by cause (masked, nodata, invalid, unmapped, outside).
     #[serde(default)]
@@ -201,11 +237,17 @@ pub struct Summary {
     pub implausible_reflectance_ha: f64,
     /// Footprint area counted once: restored + unrestored + water + unobserved.
     pub footprint_ha: f64,
+    /// Number of pits.
     pub pit_count: usize,
+    /// Number of pieces (a pit's land under one responsibility).
     pub piece_count: usize,
+    /// Number of licences in the licence layer (0 without one).
     pub license_count: usize,
+    /// Number of those that are liable.
     pub liable_license_count: usize,
+    /// Number of legacy pieces with unrestored land (the orphans).
     pub orphan_piece_count: usize,
+    /// Number of pairs of overlapping pits.
     pub overlap_count: usize,
     /// Footprint land over land-cover values the class mapping lacks (counted in
     /// `unobserved_ha`; classifier `classes` only).
@@ -286,10 +328,15 @@ impl Summary {
 /// Figures of the county compared with the plan's baseline (now − baseline).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct BaselineDelta {
+    /// The plan's baseline figures.
     pub baseline: Baseline,
+    /// Restored hectares now minus in the baseline.
     pub restored_delta_ha: f64,
+    /// Unrestored hectares now minus in the baseline.
     pub unrestored_delta_ha: f64,
+    /// Unrestored responsible hectares now minus in the baseline.
     pub unrestored_responsible_delta_ha: f64,
+    /// Unrestored legacy hectares now minus in the baseline.
     pub unrestored_legacy_delta_ha: f64,
 }
 
@@ -308,7 +355,9 @@ pub struct Previous {
 /// Equality leaves out `method`, which restates `config_toml`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Provenance {
+    /// The version of reclaim that computed the figures.
     pub reclaim_version: String,
+    /// Every input file with its SHA-256.
     pub inputs: Vec<InputFile>,
     /// The configuration as run (paths resolved), TOML.
     pub config_toml: String,
@@ -335,23 +384,32 @@ impl PartialEq for Provenance {
 /// A piece's geometry, for maps (raster CRS) and for `orphans.geojson` (lon/lat).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PieceGeometry {
+    /// The piece in the raster's CRS (map units).
     pub raster_crs: geo::MultiPolygon<f64>,
+    /// The piece in longitude/latitude (degrees).
     pub lonlat: geo::MultiPolygon<f64>,
 }
 
 /// Everything the report writers need for one audit.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AuditReport {
+    /// County totals.
     pub summary: Summary,
+    /// The county compared with the plan's baseline; `None` without `[baseline]`.
     pub baseline: Option<BaselineDelta>,
+    /// The previous audit compared with; `None` without `--previous`.
     pub previous: Option<Previous>,
     /// One per piece, in `attribution.csv` order.
     pub pieces: Vec<PieceResult>,
     /// Parallel to `pieces`.
     pub piece_geometry: Vec<PieceGeometry>,
+    /// One per pit, in the pits layer's order.
     pub pits: Vec<PitResult>,
+    /// One per licence, in the licence layer's order (empty without one).
     pub mines: Vec<MineResult>,
+    /// Every pair of overlapping pits.
     pub overlaps: Vec<OverlapResult>,
+    /// Where the figures come from.
     pub provenance: Provenance,
     /// County-wide map of classes within footprints (downsampled).
     pub county_map: ClassMap,

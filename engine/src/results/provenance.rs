@@ -12,6 +12,7 @@ pub struct InputFile {
     pub role: String,
     /// The file, absolute (its folder resolved: symlinks, `..`).
     pub path: std::path::PathBuf,
+    /// SHA-256 of the file's bytes, lowercase hex.
     pub sha256: String,
     /// The file relative to the folder of the `summary.json` that records it, so a
     /// moved or remounted tree of audits and inputs still resolves (`--previous`).
