@@ -227,7 +227,7 @@ pub enum Corruption {
     },
     /// Observation entries without 4 values.
     #[error(
-        "piece {piece} has {found} unobserved-cause entries, expected 3 (masked, nodata, invalid)"
+        "piece {piece} has {found} unobserved-cause entries, expected 4 (masked, nodata, invalid, implausible reflectance)"
     )]
     CauseCount {
         /// Index of the piece in the audit.
