@@ -196,8 +196,8 @@ fn pieces_follow_the_liability_rule_and_priority() {
             .find(|p| {
                 p.pit_id == pit
                     && match (&p.responsibility, lic) {
-                        (Responsibility::Responsible { license_id, .. }, Some(l)) => {
-                            license_id == l
+                        (Responsibility::Responsible { licence_id, .. }, Some(l)) => {
+                            licence_id == l
                         }
                         (Responsibility::Legacy, None) => true,
                         _ => false,

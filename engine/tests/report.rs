@@ -70,7 +70,7 @@ fn geometry(x0: f64, y0: f64, x1: f64, y1: f64) -> PieceGeometry {
 
 fn responsible(license: &str, holder: &str) -> Responsibility {
     Responsibility::Responsible {
-        license_id: license.into(),
+        licence_id: license.into(),
         holder: holder.into(),
     }
 }

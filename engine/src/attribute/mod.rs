@@ -32,6 +32,7 @@ pub mod liability;
 pub mod overlap;
 pub mod pieces;
 pub mod priority;
+pub mod responsibility;
 
 pub use date::Date;
 pub use error::{AttributeError, DateProblem, FeatureKind};

@@ -11,20 +11,7 @@ use geo::MultiPolygon;
 use super::envelopes::EnvelopeTree;
 use super::frame::{rings_of, shapes_area, to_multipolygon, Frame, Shapes};
 
-/// Who answers for a piece of land.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Responsibility {
-    /// Inside a liable licence: its holder answers for it.
-    Responsible {
-        /// The licence's id.
-        licence_id: String,
-        /// The licence's holder (trimmed).
-        holder: String,
-    },
-    /// Outside every liable licence: historical legacy (历史遗留), nobody answers.
-    Legacy,
-}
+pub use super::responsibility::Responsibility;
 
 /// A part of one pit with a single responsibility.
 #[derive(Debug, Clone, PartialEq)]
@@ -171,7 +158,7 @@ mod tests {
             .map(|p| {
                 let who = match &p.responsibility {
                     Responsibility::Responsible { licence_id, .. } => licence_id.clone(),
-                    Responsibility::Legacy => "legacy".into(),
+                    _ => "legacy".into(),
                 };
                 (who, p.area)
             })

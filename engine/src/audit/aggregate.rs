@@ -3,7 +3,7 @@
 //! checks it again before anything is written).
 
 use super::sweep::{before_ha, now_ha, Causes, Transitions};
-use crate::attribute::{self, Attribution};
+use crate::attribute::Attribution;
 use crate::classify::{Unobserved, UnobservedCauses};
 use crate::results::{
     Change, ClassAreas, LandClass, MineResult, OverlapResult, PieceResult, PitResult,
@@ -124,15 +124,10 @@ pub fn aggregate(
         .zip(piece_areas)
         .map(|(p, (a, _))| PieceResult {
             pit_id: p.pit_id.clone(),
+            // Without a licence layer, land outside every licence is unattributed.
             responsibility: match &p.responsibility {
-                attribute::Responsibility::Responsible { licence_id, holder } => {
-                    Responsibility::Responsible {
-                        license_id: licence_id.clone(),
-                        holder: holder.clone(),
-                    }
-                }
-                attribute::Responsibility::Legacy if attributed => Responsibility::Legacy,
-                attribute::Responsibility::Legacy => Responsibility::Unattributed,
+                Responsibility::Legacy if !attributed => Responsibility::Unattributed,
+                r => r.clone(),
             },
             areas: *a,
         })
@@ -154,8 +149,9 @@ pub fn aggregate(
         add_change(&mut pit_change[p.pit_index], c);
         let e = &mut pit_resp_unrestored[p.pit_index];
         match p.responsibility {
-            attribute::Responsibility::Responsible { .. } => e.0 += a.unrestored_ha,
-            attribute::Responsibility::Legacy => e.1 += a.unrestored_ha,
+            Responsibility::Responsible { .. } => e.0 += a.unrestored_ha,
+            // (the attribution gives no `Unattributed`: that is the audit's word)
+            Responsibility::Legacy | Responsibility::Unattributed => e.1 += a.unrestored_ha,
         }
     }
     let pits: Vec<PitResult> = pit_ids
@@ -195,7 +191,7 @@ pub fn aggregate(
     let mut mine_areas: BTreeMap<&str, (ClassAreas, Option<Change>, BTreeSet<usize>)> =
         BTreeMap::new();
     for (p, (a, c)) in att.pieces.iter().zip(piece_areas) {
-        if let attribute::Responsibility::Responsible { licence_id, .. } = &p.responsibility {
+        if let Responsibility::Responsible { licence_id, .. } = &p.responsibility {
             let e = mine_areas.entry(licence_id).or_default();
             e.0.add(a);
             add_change(&mut e.1, c);

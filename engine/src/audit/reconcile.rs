@@ -48,8 +48,8 @@ pub fn check_reconciliation(report: &AuditReport) -> Result<(), ReportError> {
         by_pit.entry(&p.pit_id).or_default().add(&p.areas);
         all.add(&p.areas);
         match &p.responsibility {
-            Responsibility::Responsible { license_id, .. } => {
-                by_licence.entry(license_id).or_default().add(&p.areas);
+            Responsibility::Responsible { licence_id, .. } => {
+                by_licence.entry(licence_id).or_default().add(&p.areas);
                 responsible += p.areas.unrestored_ha;
             }
             Responsibility::Legacy => legacy += p.areas.unrestored_ha,

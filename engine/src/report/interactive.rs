@@ -238,8 +238,8 @@ fn data(r: &AuditReport, geographic: bool) -> Result<Option<Value>, ReportError>
     let mut pieces = Vec::with_capacity(r.pieces.len());
     for (p, g) in r.pieces.iter().zip(&r.piece_geometry) {
         let (who, kind) = match &p.responsibility {
-            Responsibility::Responsible { license_id, holder } => {
-                (format!("{license_id} · {holder}"), "responsible")
+            Responsibility::Responsible { licence_id, holder } => {
+                (format!("{licence_id} · {holder}"), "responsible")
             }
             Responsibility::Legacy => ("historical legacy 历史遗留".to_string(), "legacy"),
             Responsibility::Unattributed => ("unattributed 未归属".to_string(), "unattributed"),

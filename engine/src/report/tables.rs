@@ -171,8 +171,8 @@ pub fn attribution_csv(report: &AuditReport) -> String {
     push_record(&mut out, &header(composite, &ATTRIBUTION_HEADER));
     for p in &report.pieces {
         let (license, holder, resp) = match &p.responsibility {
-            Responsibility::Responsible { license_id, holder } => {
-                (license_id.as_str(), holder.as_str(), "responsible")
+            Responsibility::Responsible { licence_id, holder } => {
+                (licence_id.as_str(), holder.as_str(), "responsible")
             }
             Responsibility::Legacy => ("", "", "legacy"),
             Responsibility::Unattributed => ("", "", "unattributed"),

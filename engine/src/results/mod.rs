@@ -104,23 +104,7 @@ impl ClassAreas {
     }
 }
 
-/// Who answers for a piece of land.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase", tag = "responsibility")]
-pub enum Responsibility {
-    /// A liable licence covers it.
-    Responsible {
-        /// The licence's id.
-        license_id: String,
-        /// The licence's holder (trimmed).
-        holder: String,
-    },
-    /// No liable licence: historical legacy (历史遗留).
-    Legacy,
-    /// No licence layer was given (or it was empty): who answers for the land is
-    /// unknown — not "legacy", which is a finding about licences.
-    Unattributed,
-}
+pub use crate::attribute::Responsibility;
 
 /// Change of one pit, mine or the county since the previous audit.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]

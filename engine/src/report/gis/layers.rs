@@ -219,8 +219,8 @@ pub fn pieces(report: &AuditReport) -> Layer {
         .enumerate()
         .map(|(i, p)| {
             let (license, holder, resp) = match &p.responsibility {
-                Responsibility::Responsible { license_id, holder } => (
-                    Some(license_id.as_str()),
+                Responsibility::Responsible { licence_id, holder } => (
+                    Some(licence_id.as_str()),
                     Some(holder.as_str()),
                     "responsible",
                 ),
