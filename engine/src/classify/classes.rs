@@ -1,6 +1,6 @@
 //! Categorical land-cover rasters: value → land class.
 
-use super::LandClass;
+use super::land_class::LandClass;
 use std::collections::BTreeMap;
 
 /// ESA WorldCover 10 m (v100/v200) codes and the class reclaim gives them.

@@ -119,10 +119,10 @@ pub fn read_layer(path: &Path, opts: &ReadOptions) -> Result<Layer, VectorError>
 }
 
 #[cfg(test)]
+#[cfg(not(feature = "gdal"))]
 mod tests {
     use super::*;
 
-    #[cfg(not(feature = "gdal"))]
     #[test]
     fn other_extensions_are_refused_with_a_conversion_hint() {
         let err = read_layer(Path::new("licences.gpkg"), &ReadOptions::default()).unwrap_err();
