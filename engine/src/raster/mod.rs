@@ -24,9 +24,9 @@
 //! - [`reader`]: [`GeoTiff`], open / info / read_block / read_window (a folder: layout,
 //!   describe, chunk decoding, sample copies).
 //! - [`jp2`]: [`Jp2Raster`], JPEG 2000 decoded per codestream tile (`hayro-jpeg2000`).
-//! - `request`: band / window / size checks shared by both readers.
+//! - `request`: band / window / size checks shared by every reader (GeoTIFF, JPEG 2000, GDAL).
 //! - [`source`]: [`Raster`], the GeoTIFF or JPEG 2000 reader or (feature `gdal`) `gdal_reader::GdalRaster`.
-//! - [`write`]: georeferencing tags and a tiled one-band `u8` GeoTIFF writer.
+//! - [`write`](mod@write): georeferencing tags and a tiled one-band `u8` GeoTIFF writer.
 
 mod blocks;
 pub mod buffer;

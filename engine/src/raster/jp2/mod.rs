@@ -3,7 +3,7 @@
 //!
 //! The decoder (`hayro-jpeg2000`) decodes whole images only, on one thread, into f32
 //! planes. To read a window without decoding the whole image, each codestream tile
-//! the window touches is rewritten as a codestream of its own ([`tile`]): the main
+//! the window touches is rewritten as a codestream of its own (`tile`): the main
 //! header with the SIZ image area shrunk to that tile (kept at its place on the
 //! reference grid, so precinct and code-block partitions, and the parity the
 //! wavelet depends on, are unchanged), TLM/PLM markers dropped, the tile's
@@ -11,10 +11,10 @@
 //! for lossless (5/3 reversible) files; the integral values are checked.
 //!
 //! Parts:
-//! - [`boxes`]: the JP2 box structure and the georeferencing (GeoJP2, else GMLJP2).
-//! - [`codestream`]: main header (SIZ, what is copied into tile codestreams) and the
+//! - `boxes`: the JP2 box structure and the georeferencing (GeoJP2, else GMLJP2).
+//! - `codestream`: main header (SIZ, what is copied into tile codestreams) and the
 //!   index of tile-parts, from SOT markers.
-//! - [`tile`]: building and decoding one tile's codestream.
+//! - `tile`: building and decoding one tile's codestream.
 //! - `errors`: the reader's errors, naming the file and the tile.
 //!
 //! Refused with [`RasterError::Unsupported`] (and the advice to convert with
