@@ -4,7 +4,6 @@
 use crate::crs::CrsError;
 use crate::raster::RasterError;
 use crate::vector::VectorError;
-use crate::zonal::ZonalError;
 use std::path::PathBuf;
 
 /// Anything that can stop an engine run.
@@ -17,54 +16,78 @@ pub enum Error {
     /// Reading a vector layer failed.
     #[error(transparent)]
     Vector(#[from] VectorError),
-    /// Zonal sums failed.
-    #[error(transparent)]
-    Zonal(#[from] ZonalError),
     /// A CRS could not be resolved or applied for a file.
     #[error("{path}: {source}")]
     Crs {
+        /// The raster or layer whose CRS failed.
         path: PathBuf,
+        /// Why the CRS could not be resolved or applied.
         #[source]
         source: CrsError,
     },
     /// A raster has no CRS reclaim can resolve.
     #[error("{path}: the raster has no usable CRS{}; pass --raster-crs EPSG:xxxx or fix it with `gdal_edit.py -a_srs EPSG:xxxx`", citation.as_ref().map(|c| format!(" (it says {c:?})")).unwrap_or_default())]
     RasterWithoutCrs {
+        /// The raster.
         path: PathBuf,
+        /// The raster's GeoTIFF CRS citation text, if any (`None` when it has none).
         citation: Option<String>,
     },
     /// A vector layer has no CRS.
     #[error("{path}: the layer has no CRS (no .prj file); add the .prj from the data supplier or pass --zones-crs EPSG:xxxx")]
-    VectorWithoutCrs { path: PathBuf },
+    VectorWithoutCrs {
+        /// The layer.
+        path: PathBuf,
+    },
     /// The raster's projected CRS is not in metres.
     #[error("{path}: the raster's CRS {crs:?} is not in metres; reproject it with `gdalwarp -t_srs EPSG:xxxx`")]
-    NonMetricCrs { path: PathBuf, crs: String },
+    NonMetricCrs {
+        /// The raster.
+        path: PathBuf,
+        /// The name of the CRS.
+        crs: String,
+    },
     /// A band number beyond the raster's bands.
     #[error(
         "{path}: band {band} requested but the raster has {bands} band(s) (bands count from 1)"
     )]
     BandOutOfRange {
+        /// The raster.
         path: PathBuf,
+        /// The band asked for (counting from 1).
         band: usize,
+        /// How many bands the raster has.
         bands: usize,
     },
     /// The raster's geotransform has a zero or non-finite cell size or origin.
     #[error("{path}: unusable georeferencing: {detail}; cell sizes must be finite and non-zero: fix the raster's georeferencing (e.g. `gdal_edit.py -a_ullr` or `-a_srs`) or re-export it")]
-    BadGeotransform { path: PathBuf, detail: String },
+    BadGeotransform {
+        /// The raster.
+        path: PathBuf,
+        /// Which tag or geotransform is unusable, with its values.
+        detail: String,
+    },
     /// The raster's grid is rotated; areas need an axis-aligned grid.
     #[error("{path}: the grid is rotated; warp it north-up first with `gdalwarp in.tif out.tif`")]
-    RotatedGrid { path: PathBuf },
+    RotatedGrid {
+        /// The raster.
+        path: PathBuf,
+    },
     /// Reading an input file failed (e.g. for its checksum).
     #[error("cannot read {path}: {source}")]
     Read {
+        /// The file that could not be read.
         path: PathBuf,
+        /// The I/O error.
         #[source]
         source: std::io::Error,
     },
     /// Writing an output failed.
     #[error("cannot write {path}: {source}")]
     Output {
+        /// The file or folder that could not be written.
         path: PathBuf,
+        /// The I/O error.
         #[source]
         source: std::io::Error,
     },
@@ -72,7 +95,7 @@ pub enum Error {
     #[error(transparent)]
     Input(crate::input::InputError),
     /// The output path is an input, or a folder holding one: writing would destroy it.
-    #[error("{}", crate::output::describe_is_input(out, role, input, *relation))]
+    #[error("{}", crate::output::kind::describe_is_input(out, role, input, *relation))]
     OutputIsInput {
         /// The output path as given.
         out: PathBuf,
@@ -81,7 +104,7 @@ pub enum Error {
         /// The input, as given.
         input: PathBuf,
         /// The output is the input itself, or a folder above it.
-        relation: crate::output::Relation,
+        relation: crate::output::kind::Relation,
     },
     /// The output folder is the current directory or a folder above it.
     #[error("output {}: it is the current directory{} ({}); writing {} there would overwrite or delete what is in it; give a new folder{}", .out.display(), if .cwd == .out_canonical { "" } else { " or a folder above it" }, .cwd.display(), .kind.article(), .kind.example())]
@@ -89,7 +112,7 @@ pub enum Error {
         /// The output path as given.
         out: PathBuf,
         /// What would have been written.
-        kind: crate::output::OutputKind,
+        kind: crate::output::kind::OutputKind,
         /// It, resolved.
         out_canonical: PathBuf,
         /// The current directory.
@@ -101,7 +124,7 @@ pub enum Error {
         /// The output folder.
         out: PathBuf,
         /// What would have been written there.
-        kind: crate::output::OutputKind,
+        kind: crate::output::kind::OutputKind,
         /// One entry of the folder that is not reclaim's.
         entry: PathBuf,
     },
@@ -115,6 +138,6 @@ pub enum Error {
         /// Where it leads, when it is a symlink.
         target: Option<PathBuf>,
         /// What would be written.
-        expected: crate::output::OutputKind,
+        expected: crate::output::kind::OutputKind,
     },
 }

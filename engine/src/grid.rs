@@ -62,9 +62,13 @@ impl GeoTransform {
 /// A window of cells: `width × height` cells starting at (`col_off`, `row_off`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub struct Window {
+    /// Column of the window's first (left) cell.
     pub col_off: usize,
+    /// Row of the window's first (top) cell.
     pub row_off: usize,
+    /// Width in cells.
     pub width: usize,
+    /// Height in cells.
     pub height: usize,
 }
 
@@ -112,8 +116,11 @@ impl Window {
 /// A raster grid: its size in cells and its georeferencing.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Grid {
+    /// Width in cells (columns).
     pub width: usize,
+    /// Height in cells (rows).
     pub height: usize,
+    /// Where the cells lie in map coordinates.
     pub transform: GeoTransform,
 }
 

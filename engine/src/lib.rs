@@ -21,6 +21,8 @@
 //! - [`crs`]: EPSG codes, `.prj` WKT, and reprojection (pure Rust, proj4rs).
 //! - [`raster`]: GeoTIFF reader with block-wise random access and allocation limits
 //!   (GDAL fallback with the `gdal` feature).
+//! - [`scenes`]: a season's scenes (Sentinel-2 L2A, Landsat C2 L2, manifest lines) for
+//!   composites.
 //! - [`vector`]: GeoJSON and ESRI Shapefile footprint readers (GDAL/OGR with `gdal`).
 //! - [`index`]: R-tree over footprint envelopes.
 //! - [`coverage`]: exact polygon-over-grid coverage fractions.
@@ -31,13 +33,20 @@
 //! - [`classify`]: cell values → land classes (NDVI, land-cover maps, masks).
 //! - [`attribute`]: pits × liable licences → exact pieces with a responsibility.
 //! - [`audit`]: one restoration audit end to end (also sharded, and merged).
+//! - [`results`]: what an audit produces: areas by class per piece, pit, mine and county.
 //! - [`report`]: the audit's CSV, JSON, GeoJSON and self-contained HTML outputs.
+//! - [`discover`]: bare land outside every mapped footprint (what the inventory misses).
 //! - [`demo`]: the synthetic Yitong demo county.
 //! - [`accuracy`]: sample design, accuracy and error-adjusted area with 95 % intervals.
 //! - [`input`]: opening inputs safely (regular files only, byte caps).
+//! - [`config`]: the error of configuration files (file, place, "did you mean").
 //! - [`output`]: atomic file writing, and the guard that keeps `--out` off the inputs.
+//! - [`folders`]: which folders reclaim wrote, and the output guard that knows them.
+//! - [`csv`]: minimal RFC 4180 CSV: quoting on write, a strict reader for tables read back.
+//! - [`cache_dir`]: where reclaim keeps what it may rebuild (checksums, unpacked archives).
 //! - [`progress`]: progress callbacks for long runs.
 //! - [`suggest`]: "did you mean …?" for mistyped keys and field names.
+//! - [`wording`]: English wording shared by messages, warnings and reports.
 //! - [`warning`]: typed warnings returned beside results (printed once, listed, `--strict`).
 //! - [`error`]: the engine's top-level error.
 
@@ -47,11 +56,14 @@ pub mod attribute;
 pub mod audit;
 pub mod cache_dir;
 pub mod classify;
+pub mod config;
 pub mod coverage;
 pub mod crs;
+pub mod csv;
 pub mod demo;
 pub mod discover;
 pub mod error;
+pub mod folders;
 pub mod footprints;
 pub mod grid;
 pub mod index;
@@ -61,12 +73,35 @@ pub mod plan;
 pub mod progress;
 pub mod raster;
 pub mod report;
+pub mod results;
 pub mod scenes;
 pub mod suggest;
 pub mod vector;
 pub mod warning;
+pub mod wording;
 pub mod zonal;
 
 pub use error::Error;
+
+// The library's surface: what a caller needs to run an audit or a zonal histogram
+// without knowing the module tree (docs/architecture.md has the tree).
+pub use audit::{run as run_audit, run_inputs, AuditConfig, AuditError, AuditInputs, AuditOptions};
+pub use crs::Crs;
+pub use raster::Raster;
+pub use results::AuditReport;
+pub use vector::{FieldValue, Layer};
+pub use zonal::{run as run_zonal, ZonalError, ZonalRequest, ZonalTable};
+
+/// Any error of the engine, for callers that only report it (every engine error
+/// converts into it with `?`).
+pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// `Result` whose error is, unless named, any engine error ([`BoxError`]).
+pub type Result<T, E = BoxError> = std::result::Result<T, E>;
 pub use grid::{GeoTransform, Grid, Window};
 pub use warning::Warning;
+
+/// The README's library example, run as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;

@@ -43,7 +43,10 @@ pub fn sample_size(
 #[non_exhaustive]
 pub enum Allocation {
     /// Proportional to area, but at least `min` per stratum with area.
-    Proportional { min: usize },
+    Proportional {
+        /// The fewest points a stratum with area receives.
+        min: usize,
+    },
     /// The same number in every stratum with area.
     Equal,
 }

@@ -1,32 +1,42 @@
 //! Pieces → pits → mines → county. Every figure is a sum of the level below, so
-//! the reports reconcile by construction (and `report::check_reconciliation`
+//! the reports reconcile by construction (and `audit::check_reconciliation`
 //! checks it again before anything is written).
 
-use super::model::{
-    Change, ClassAreas, LandClass, MineResult, OverlapResult, PieceResult, PitResult,
-    Responsibility, Summary,
-};
 use super::sweep::{before_ha, now_ha, Causes, Transitions};
 use crate::attribute::{self, Attribution};
 use crate::classify::{Unobserved, UnobservedCauses};
+use crate::results::{
+    Change, ClassAreas, LandClass, MineResult, OverlapResult, PieceResult, PitResult,
+    Responsibility, Summary,
+};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Attributes of a pit carried into the reports.
 #[derive(Debug, Clone, Default)]
 pub struct PitMeta {
+    /// The footprint kind (open pit, waste dump, tailings …); `None` when no kind
+    /// field is set or the value is empty.
     pub kind: Option<String>,
+    /// The town (乡镇); `None` when no town field is set or the value is empty.
     pub town: Option<String>,
 }
 
 /// Attributes of a licence carried into the reports.
 #[derive(Debug, Clone)]
 pub struct LicenceMeta {
+    /// The licence's id.
     pub id: String,
+    /// The holder (采矿权人); `None` when the field is empty.
     pub holder: Option<String>,
+    /// The mine's name; `None` when no name field is set or the value is empty.
     pub name: Option<String>,
+    /// The mineral; `None` when no mineral field is set or the value is empty.
     pub mineral: Option<String>,
+    /// The status as written in the layer (trimmed; empty when missing).
     pub status: String,
+    /// The valid-to date, `YYYY-MM-DD`; `None` when the field is empty.
     pub valid_to: Option<String>,
+    /// Whether the licence is liable (status in the liable set, with a holder).
     pub liable: bool,
 }
 
@@ -79,11 +89,17 @@ fn add_change(into: &mut Option<Change>, c: &Option<Change>) {
 /// Everything aggregated.
 #[derive(Debug)]
 pub struct Aggregated {
+    /// One per piece, in the attribution's order.
     pub pieces: Vec<PieceResult>,
+    /// One per pit, in input order.
     pub pits: Vec<PitResult>,
+    /// One per licence, in input order.
     pub mines: Vec<MineResult>,
+    /// Every pair of overlapping pits.
     pub overlaps: Vec<OverlapResult>,
+    /// County totals.
     pub summary: Summary,
+    /// The county's change since the previous audit; `None` without one.
     pub county_change: Option<Change>,
     /// Composites: the county's mean number of clear observations.
     pub county_clear_obs_mean: Option<f64>,

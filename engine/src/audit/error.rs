@@ -1,9 +1,9 @@
 //! Errors of an audit run: every input problem names the file, the place and the fix.
 
-use super::config::ConfigError;
 use crate::attribute::AttributeError;
 use crate::classify::classes::ClassesError;
 use crate::classify::mask::MaskError;
+use crate::config::ConfigError;
 use crate::grid::GeoTransform;
 use crate::report::ReportError;
 use std::path::PathBuf;
@@ -21,7 +21,10 @@ pub enum AuditError {
     /// Attribution failed (duplicate ids, bad dates …).
     #[error("{path}: {source}")]
     Attribute {
+        /// The pits or licence layer the problem is in (`audit_date` when it is the
+        /// audit date).
         path: PathBuf,
+        /// What is wrong.
         #[source]
         source: AttributeError,
     },
@@ -30,10 +33,16 @@ pub enum AuditError {
     Discovery(Box<crate::discover::DiscoverError>),
     /// The `[imagery]` section does not say where the bands are.
     #[error("[imagery] {detail}")]
-    Imagery { detail: &'static str },
+    Imagery {
+        /// Which keys are missing or clash, and what to set.
+        detail: &'static str,
+    },
     /// The season's scenes cannot be composited (or there are none).
     #[error("[imagery] scenes: {detail}")]
-    Scenes { detail: String },
+    Scenes {
+        /// Why the scenes cannot be composited.
+        detail: String,
+    },
     /// The mask settings are wrong.
     #[error("[imagery] mask: {0}")]
     Mask(#[from] MaskError),
@@ -46,30 +55,48 @@ pub enum AuditError {
     /// A piece of a pit could not be laid over the imagery's grid.
     #[error("{path}: pit {pit_id:?}: {source}")]
     Coverage {
+        /// The pits layer.
         path: PathBuf,
+        /// The id of the pit the piece belongs to.
         pit_id: String,
+        /// Why the coverage failed.
         #[source]
         source: crate::coverage::CoverageError,
     },
     /// A pits or licence layer has no CRS and its section sets none.
     #[error("{path} has no CRS (no .prj file): add the .prj from the data supplier, or set crs = \"EPSG:…\" under [{section}] in the config (e.g. crs = \"EPSG:4551\")")]
     LayerWithoutCrs {
+        /// The layer.
         path: PathBuf,
+        /// The configuration section that names it (`pits` or `licenses`).
         section: &'static str,
     },
     /// The imagery does not overlap any footprint.
     #[error("no footprint of {pits} overlaps the imagery {imagery}: check both are of the same place and CRS")]
-    NoOverlap { pits: PathBuf, imagery: PathBuf },
+    NoOverlap {
+        /// The pits layer.
+        pits: PathBuf,
+        /// The main imagery file (a composite's first scene's red band).
+        imagery: PathBuf,
+    },
     /// A required attribute is empty for a feature.
     #[error("{path}: feature {feature} has an empty {field:?}; every feature needs one")]
     EmptyField {
+        /// The layer.
         path: PathBuf,
+        /// 0-based position of the feature in the layer.
         feature: usize,
+        /// The attribute's name, as configured.
         field: String,
     },
     /// The previous audit folder cannot be used.
     #[error("--previous {dir}: {detail}")]
-    Previous { dir: PathBuf, detail: String },
+    Previous {
+        /// The previous audit's folder, made absolute.
+        dir: PathBuf,
+        /// What is wrong with it.
+        detail: String,
+    },
     /// A file the previous audit's `summary.json` records is gone from where it says.
     #[error("--previous: {} records the {key} {}{}, but it is not there; move the earlier audit's inputs back, or run that audit again", .summary.display(), .recorded.display(), .relative.as_ref().map(|r| format!(" (and, relative to its folder, {})", r.display())).unwrap_or_default())]
     PreviousInputMissing {
@@ -88,20 +115,40 @@ pub enum AuditError {
     /// The `[accuracy]` assessment failed (its sample, or the sample's match with
     /// this audit).
     #[error(transparent)]
-    Accuracy(Box<crate::accuracy::in_audit::InAuditError>),
+    Accuracy(Box<crate::accuracy::config::InAuditError>),
+    /// The measuring step supplied to the runner failed (a merge's parts do not fit
+    /// the audit: a [`ShardError`](super::ShardError)).
+    #[error(transparent)]
+    Measure(Box<dyn std::error::Error + Send + Sync>),
+    /// A bug inside reclaim, not a problem of the inputs (exit code 3 in the CLI):
+    /// please report it with the inputs.
+    #[error("internal error (a bug in reclaim, please report it with the inputs): {detail}")]
+    Internal {
+        /// What went wrong.
+        detail: String,
+    },
     /// The figures do not add up (a bug: please report it with the inputs).
     #[error("internal check failed, figures do not reconcile: {detail}")]
-    Reconciliation { detail: String },
+    Reconciliation {
+        /// Which figures disagree, and by how much.
+        detail: String,
+    },
 }
 
 /// Two rasters that must share a grid, and how their grids differ.
 #[derive(Debug)]
 pub struct GridMismatch {
+    /// The raster whose grid is the reference.
     pub a: PathBuf,
+    /// The raster that is not on `a`'s grid.
     pub b: PathBuf,
+    /// `a`'s size in cells (width, height).
     pub a_size: (usize, usize),
+    /// `b`'s size in cells (width, height).
     pub b_size: (usize, usize),
+    /// `a`'s geotransform.
     pub a_transform: GeoTransform,
+    /// `b`'s geotransform.
     pub b_transform: GeoTransform,
 }
 
@@ -124,6 +171,17 @@ impl std::fmt::Display for GridMismatch {
     }
 }
 
+impl AuditError {
+    /// Whether this is a bug inside reclaim ([`AuditError::Internal`], or figures
+    /// that fail their own reconciliation), not a problem of the inputs.
+    pub fn is_internal(&self) -> bool {
+        matches!(
+            self,
+            AuditError::Internal { .. } | AuditError::Reconciliation { .. }
+        )
+    }
+}
+
 impl From<ConfigError> for AuditError {
     fn from(e: ConfigError) -> Self {
         AuditError::Config(Box::new(e))
@@ -136,8 +194,8 @@ impl From<crate::Error> for AuditError {
     }
 }
 
-impl From<crate::accuracy::in_audit::InAuditError> for AuditError {
-    fn from(e: crate::accuracy::in_audit::InAuditError) -> Self {
+impl From<crate::accuracy::config::InAuditError> for AuditError {
+    fn from(e: crate::accuracy::config::InAuditError) -> Self {
         AuditError::Accuracy(Box::new(e))
     }
 }
@@ -145,5 +203,14 @@ impl From<crate::accuracy::in_audit::InAuditError> for AuditError {
 impl From<ReportError> for AuditError {
     fn from(e: ReportError) -> Self {
         AuditError::Report(Box::new(e))
+    }
+}
+
+/// Discovery runs on the audit's imagery and inputs: their errors are audit errors
+/// (kept whole as the source, behind `dyn Error` so discovery's error type does not
+/// name the audit's).
+impl From<AuditError> for crate::discover::DiscoverError {
+    fn from(e: AuditError) -> Self {
+        crate::discover::DiscoverError::Audit(Box::new(e))
     }
 }

@@ -32,15 +32,24 @@ pub enum ClassesError {
     #[error(
         "unknown classes_preset {name:?}; known presets: \"worldcover\" (ESA WorldCover 10 m)"
     )]
-    UnknownPreset { name: String },
+    UnknownPreset {
+        /// The preset name (trimmed, lowercased).
+        name: String,
+    },
     /// A class name in `classes_map` is not one of the four.
     #[error("classes_map key {name:?} is not a land class; use restored, unrestored, water or unobserved")]
-    UnknownClass { name: String },
+    UnknownClass {
+        /// The key as given.
+        name: String,
+    },
     /// One value mapped to two classes.
     #[error("value {value} is mapped to both {first} and {second} in classes_map")]
     Conflict {
+        /// The cell value.
         value: f64,
+        /// The class it was mapped to first.
         first: &'static str,
+        /// The other class it is mapped to.
         second: &'static str,
     },
     /// Neither a preset nor a map.

@@ -1,6 +1,5 @@
-//! [`LandClass`], the class of a cell, and [`Unobserved`], why a cell has none:
-//! the class codes that travel through the sweep, and [`UnobservedCauses`], the
-//! unobserved land split by cause.
+//! The land classes an audit reports ([`LandClass`]), their byte codes, and why
+//! land is unobserved ([`Unobserved`], [`UnobservedCauses`]).
 
 use serde::{Deserialize, Serialize};
 

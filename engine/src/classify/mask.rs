@@ -30,13 +30,19 @@ pub enum MaskError {
     #[error(
         "unknown mask_preset {name:?}; known presets: \"scl\" (Sentinel-2 scene classification), \"qa_pixel\" (Landsat Collection 2 QA_PIXEL bits)"
     )]
-    UnknownPreset { name: String },
+    UnknownPreset {
+        /// The preset name (trimmed, lowercased).
+        name: String,
+    },
     /// Neither a preset nor values were given.
     #[error("mask_path is set but none of mask_preset, mask_values or mask_bits says which cells to mask")]
     NoValues,
     /// A mask bit beyond an integer's 64 bits.
     #[error("mask_bits holds {bit}; bits are numbered 0 (least significant) to 63")]
-    BitOutOfRange { bit: u32 },
+    BitOutOfRange {
+        /// The bit number as given.
+        bit: u32,
+    },
 }
 
 impl Mask {

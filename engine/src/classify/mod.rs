@@ -3,7 +3,6 @@
 //! - [`ndvi`]: red and near-infrared reflectance → NDVI → class.
 //! - [`classes`]: a categorical land-cover value → class, with presets (ESA WorldCover).
 //! - [`mask`]: a mask raster that makes cells unobserved (preset: Sentinel-2 SCL).
-//! - `land_class`: [`LandClass`], [`Unobserved`] causes and their class codes.
 //!
 //! Unobserved land is reported as such, never guessed into another class: nodata,
 //! masked cells, zero reflectance sums and unmapped land-cover values all become
@@ -11,7 +10,7 @@
 //! reported by value).
 
 pub mod classes;
-mod land_class;
+pub mod land_class;
 pub mod mask;
 pub mod ndvi;
 

@@ -222,7 +222,7 @@ mod tests {
             (0.0, 5.0),
         ] {
             assert_eq!(
-                super::super::land_class_of_code(c.classify_code(r, n)),
+                crate::classify::land_class_of_code(c.classify_code(r, n)),
                 c.classify(r, n),
                 "{r} {n}"
             );

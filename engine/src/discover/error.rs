@@ -1,6 +1,6 @@
 //! What can stop `reclaim discover`: every input problem names the file and the fix.
 
-use crate::audit::{AuditError, ConfigError};
+use crate::config::ConfigError;
 use std::path::PathBuf;
 
 /// Anything that stops a discovery run.
@@ -10,23 +10,35 @@ pub enum DiscoverError {
     /// The configuration file is unreadable or invalid.
     #[error(transparent)]
     Config(Box<ConfigError>),
-    /// The imagery, footprints or licences (as the audit reads them) are wrong.
+    /// The imagery, footprints or licences (as the audit reads them) are wrong: an
+    /// [`AuditError`](crate::audit::AuditError).
     #[error(transparent)]
-    Audit(Box<AuditError>),
+    Audit(Box<dyn std::error::Error + Send + Sync>),
     /// An input file problem (raster, vector, CRS, output).
     #[error(transparent)]
     Input(Box<crate::Error>),
     /// The area of interest holds no polygon with area.
     #[error("[discovery] aoi {path}: the layer has no polygon with area (it is empty or holds only points/lines); give the area to search, e.g. the county boundary polygon, or remove the aoi key to scan the whole imagery")]
-    EmptyAoi { path: PathBuf },
+    EmptyAoi {
+        /// The area-of-interest layer.
+        path: PathBuf,
+    },
     /// The area of interest lies wholly beyond the imagery.
     #[error("[discovery] aoi {path} does not overlap the imagery {imagery}: check both are of the same place and that the aoi's CRS is right (set aoi_crs = \"EPSG:…\" when the file has none)")]
-    AoiOffImagery { path: PathBuf, imagery: PathBuf },
+    AoiOffImagery {
+        /// The area-of-interest layer.
+        path: PathBuf,
+        /// The main imagery file.
+        imagery: PathBuf,
+    },
     /// A layer of `[discovery]` cannot be brought into the imagery's CRS.
     #[error("[discovery] {key} {path}: {detail}")]
     Layer {
+        /// The `[discovery]` key that names the layer (`aoi`, `exclude_layers` …).
         key: &'static str,
+        /// The layer.
         path: PathBuf,
+        /// What is wrong, and the fix.
         detail: String,
     },
     /// A raster that must lie on the imagery's grid does not.
@@ -37,11 +49,18 @@ pub enum DiscoverError {
     NoExcludeRaster,
     /// One patch holds more cell runs than the limit (a salt-and-pepper class map).
     #[error("a patch of bare land spans more than {limit} cell runs (near row {row}): the classification is likely noisy; exclude cropland/built-up classes ([discovery] exclude_classes), use connectivity = 4, or raise [limits] max_features")]
-    TooManyRuns { limit: usize, row: usize },
+    TooManyRuns {
+        /// Most runs one patch may hold.
+        limit: usize,
+        /// The row of the imagery's grid (from 0) where the patch went over it.
+        row: usize,
+    },
     /// The temporary file of the candidates' outlines cannot be written or read.
     #[error("the temporary file of candidate outlines in {dir} failed: {source}; free disk space there (it takes about 0.8 KB per candidate) or write the output elsewhere")]
     Spill {
+        /// The folder the temporary file is in.
         dir: PathBuf,
+        /// The I/O error.
         #[source]
         source: std::io::Error,
     },
@@ -50,12 +69,6 @@ pub enum DiscoverError {
 impl From<ConfigError> for DiscoverError {
     fn from(e: ConfigError) -> Self {
         DiscoverError::Config(Box::new(e))
-    }
-}
-
-impl From<AuditError> for DiscoverError {
-    fn from(e: AuditError) -> Self {
-        DiscoverError::Audit(Box::new(e))
     }
 }
 
@@ -70,13 +83,21 @@ impl From<crate::Error> for DiscoverError {
 pub struct OffGrid {
     /// The `[discovery]` key that names it.
     pub key: &'static str,
+    /// The raster off the grid.
     pub path: PathBuf,
+    /// The main imagery file.
     pub imagery: PathBuf,
+    /// The imagery's size in cells (width, height).
     pub imagery_size: (usize, usize),
+    /// The imagery's top-left corner (x0, y0), map units.
     pub imagery_origin: (f64, f64),
+    /// The imagery's cell size (dx, dy), map units (dy negative for north-up).
     pub imagery_cell: (f64, f64),
+    /// The raster's size in cells (width, height).
     pub size: (usize, usize),
+    /// The raster's top-left corner (x0, y0), map units.
     pub origin: (f64, f64),
+    /// The raster's cell size (dx, dy), map units.
     pub cell: (f64, f64),
 }
 

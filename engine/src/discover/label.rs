@@ -14,8 +14,11 @@
 /// One run of candidate cells in a row: columns `[c0, c1)`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Run {
+    /// The row of the grid.
     pub row: u32,
+    /// The first column of the run.
     pub c0: u32,
+    /// The column just past the run's last.
     pub c1: u32,
 }
 
@@ -69,6 +72,7 @@ pub struct Labeller {
 /// Too many runs in one patch (see [`Labeller::new`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TooManyRuns {
+    /// The last row of the patch that went over the cap.
     pub row: u32,
 }
 

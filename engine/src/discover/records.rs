@@ -9,16 +9,19 @@
 //! What stays in memory is one [`Ranked`] key per candidate (about 64 bytes):
 //! what ranking, the counts by label and the map need.
 
+use super::candidate::{Candidate, Change, Label, Nearest, OutlineRecord};
 use super::error::DiscoverError;
-use super::model::{Candidate, Change, Label, Nearest};
 use super::spill::{Span, Spill};
 use std::io;
 
 /// A listed patch as it closed: its measures and where its outline lies.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct PreRecord {
+    /// Cells in the patch.
     pub cells: u64,
+    /// Area, m².
     pub area_m2: f64,
+    /// Area bare in the previous year's imagery, m².
     pub before_m2: f64,
     /// Centre of its cells (map coordinates).
     pub centroid: (f64, f64),
@@ -26,7 +29,8 @@ pub struct PreRecord {
     pub first: (u32, u32),
     /// Whether its box meets a liable licence's (its runs were kept in memory).
     pub near: bool,
-    pub outline: super::sweep::OutlineRecord,
+    /// Its outline's measures and where the outline lies in the spill file.
+    pub outline: OutlineRecord,
 }
 
 /// Bytes of an encoded [`PreRecord`].
@@ -83,7 +87,7 @@ impl PreRecord {
             centroid,
             first,
             near,
-            outline: super::sweep::OutlineRecord {
+            outline: OutlineRecord {
                 span,
                 planar_area,
                 perimeter,
@@ -98,11 +102,17 @@ impl PreRecord {
 /// and the map need, and where its record lies.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Ranked {
+    /// Cells in the patch.
     pub cells: u64,
+    /// Cells × cell area, ha.
     pub area_ha: f64,
+    /// Top-left cell of its first run (row, column): a stable tie-breaker.
     pub first_cell: (u32, u32),
+    /// Who its land belongs to, by the liable licences.
     pub label: Label,
+    /// Against the previous year's imagery; `None` without one.
     pub change: Option<Change>,
+    /// Outside every liable licence, ha.
     pub outside_licence_ha: f64,
     /// Its outline in the outline spill.
     pub outline: Span,
@@ -396,7 +406,7 @@ mod tests {
             centroid: (1.0, 2.0),
             first: (3, 4),
             near: true,
-            outline: super::super::sweep::OutlineRecord {
+            outline: super::OutlineRecord {
                 span: Span { offset: 1, len: 2 },
                 planar_area: 500.0,
                 perimeter: 120.0,

@@ -1,11 +1,13 @@
 //! Typed errors of the report writers and readers.
 //!
 //! Three families: *file trouble* (cannot write or read a file, a file read back is
-//! malformed), *inconsistent report* (the [`AuditReport`](crate::audit::model::AuditReport)
+//! malformed), *inconsistent report* (the [`AuditReport`](crate::results::AuditReport)
 //! handed in breaks its own invariants — caller misuse) and *figures that do not add up*
-//! ([`ReportError::Unbalanced`], from [`check_reconciliation`](super::check_reconciliation)).
+//! ([`ReportError::Unbalanced`], from [`check_reconciliation`](crate::audit::check_reconciliation)).
 
 use std::fmt;
+
+pub use crate::csv::CsvProblem;
 use std::path::PathBuf;
 
 /// Errors writing or reading an audit's output folder.
@@ -15,7 +17,9 @@ pub enum ReportError {
     /// A file could not be written or read.
     #[error("{}: {source}; check that the folder exists and is writable/readable", .path.display())]
     Io {
+        /// The file.
         path: PathBuf,
+        /// The I/O error.
         #[source]
         source: std::io::Error,
     },
@@ -25,22 +29,30 @@ pub enum ReportError {
     /// A file read back is larger than reclaim accepts for it.
     #[error("{}: {size} bytes exceeds the limit of {limit} bytes for this file; is it really an audit output?", .path.display())]
     TooLarge {
+        /// The file.
         path: PathBuf,
+        /// Its size, bytes.
         size: u64,
+        /// The most bytes accepted for it.
         limit: u64,
     },
     /// `summary.json` could not be encoded or parsed.
     #[error("{}: {source}; the file is damaged or not a reclaim summary", .path.display())]
     Json {
+        /// The file.
         path: PathBuf,
+        /// The JSON error.
         #[source]
         source: serde_json::Error,
     },
     /// A CSV file read back is malformed.
     #[error("{}: line {line}: {problem}; the file is damaged or not a reclaim audit table", .path.display())]
     Csv {
+        /// The file.
         path: PathBuf,
+        /// 1-based line of the problem.
         line: usize,
+        /// What is wrong there.
         problem: CsvProblem,
     },
     /// A GIS file (`results.gpkg`, `shapefiles/`) could not be written.
@@ -49,27 +61,36 @@ pub enum ReportError {
     /// A map image could not be encoded.
     #[error("map {map}: PNG encoding failed: {source}")]
     Png {
+        /// Which map (its name in the report).
         map: String,
+        /// The PNG encoder's error.
         #[source]
         source: png::EncodingError,
     },
     /// The report handed to the writers breaks one of its own invariants.
     #[error("inconsistent audit report: {what}: expected {expected}, found {found}")]
     Inconsistent {
+        /// Which invariant is broken.
         what: Inconsistency,
+        /// The count the invariant requires.
         expected: usize,
+        /// The count found.
         found: usize,
     },
-    /// A figure does not add up (see [`check_reconciliation`](super::check_reconciliation)).
+    /// A figure does not add up (see [`check_reconciliation`](crate::audit::check_reconciliation)).
     #[error("figures do not add up: {check}{}: {class}: expected {expected} ha, found {found} ha (difference {})",
         .id.as_ref().map(|i| format!(" ({i})")).unwrap_or_default(), .found - .expected)]
     Unbalanced {
+        /// Which sum failed.
         check: Check,
         /// The pit or licence id when the check is per pit or per licence.
         id: Option<String>,
         /// The land class or figure compared (`restored`, `footprint`, …).
         class: &'static str,
+        /// The figure as the check computes it (e.g. the sum of the level below),
+        /// hectares.
         expected: f64,
+        /// The figure the report holds, hectares.
         found: f64,
     },
     /// An area is negative, infinite or NaN.
@@ -77,52 +98,18 @@ pub enum ReportError {
         "invalid area: {level} {id}: {class} = {value} ha; areas must be finite and not negative"
     )]
     InvalidArea {
+        /// The level of the figure (`piece of pit`, `pit`, `licence`, `county`).
         level: &'static str,
+        /// The pit or licence id (`summary` for the county).
         id: String,
+        /// The land class.
         class: &'static str,
+        /// The area found, hectares.
         value: f64,
     },
 }
 
-/// What is wrong in a CSV file read back.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum CsvProblem {
-    /// A quoted field is not closed before the end of the file.
-    UnterminatedQuote,
-    /// Text follows a closing quote inside a field.
-    TextAfterQuote,
-    /// The header lacks a column reclaim needs.
-    MissingColumn { column: &'static str },
-    /// A row has a different number of fields from the header.
-    FieldCount { expected: usize, found: usize },
-    /// A number column holds something that is not a number.
-    BadNumber { column: &'static str, text: String },
-    /// The file has no header line.
-    Empty,
-    /// An id appears twice.
-    DuplicateId { id: String },
-}
-
-impl fmt::Display for CsvProblem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            CsvProblem::UnterminatedQuote => write!(f, "a quoted field is never closed"),
-            CsvProblem::TextAfterQuote => write!(f, "text after a closing quote"),
-            CsvProblem::MissingColumn { column } => write!(f, "no column `{column}`"),
-            CsvProblem::FieldCount { expected, found } => {
-                write!(f, "{found} fields where the header has {expected}")
-            }
-            CsvProblem::BadNumber { column, text } => {
-                write!(f, "column `{column}`: `{text}` is not a number")
-            }
-            CsvProblem::Empty => write!(f, "the file is empty"),
-            CsvProblem::DuplicateId { id } => write!(f, "id `{id}` appears twice"),
-        }
-    }
-}
-
-/// Which invariant of an [`AuditReport`](crate::audit::model::AuditReport) is broken.
+/// Which invariant of an [`AuditReport`](crate::results::AuditReport) is broken.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Inconsistency {
@@ -153,7 +140,7 @@ impl fmt::Display for Inconsistency {
     }
 }
 
-/// Which sum [`check_reconciliation`](super::check_reconciliation) compares.
+/// Which sum [`check_reconciliation`](crate::audit::check_reconciliation) compares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Check {

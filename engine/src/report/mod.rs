@@ -15,12 +15,11 @@
 //! | `shapefiles/` | the same layers as ESRI Shapefiles (`.shp/.shx/.dbf/.prj/.cpg` and a QGIS `.qml`), UTF-8 or `--encoding gbk` |
 //!
 //! Parts:
-//! - [`csv`]: RFC 4180 quoting and a strict reader.
+//! - CSV quoting and reading: [`crate::csv`].
 //! - [`tables`]: the three CSV tables.
 //! - [`orphans`]: the orphan ranking and `orphans.geojson`.
 //! - [`summary`]: `summary.json`, written and read back.
 //! - [`previous`]: a previous audit's figures by pit and licence.
-//! - [`reconcile`]: proof that pieces, pits, licences and county add up.
 //! - [`png`]: a small paletted canvas and PNG encoding.
 //! - [`maps`]: class maps with outlines, scale bar and north arrow.
 //! - [`html`]: the report page.
@@ -35,7 +34,6 @@
 
 pub mod accuracy_section;
 pub mod base64;
-pub mod csv;
 pub mod discovery_section;
 pub mod error;
 pub mod format;
@@ -47,17 +45,15 @@ pub mod maps;
 pub mod orphans;
 pub mod png;
 pub mod previous;
-pub mod reconcile;
 pub mod summary;
 pub mod tables;
 
 pub use error::{Check, CsvProblem, Inconsistency, ReportError};
 pub use orphans::{orphan_ranking, Orphan};
 pub use previous::{read_mines_csv, read_pits_csv, read_previous, PreviousAudit};
-pub use reconcile::check_reconciliation;
 pub use summary::{read_summary, read_summary_file, SummaryFile};
 
-use crate::audit::model::AuditReport;
+use crate::results::AuditReport;
 use std::path::Path;
 
 /// File name of the piece table.
@@ -81,7 +77,7 @@ pub fn write_all(dir: &Path, report: &AuditReport) -> Result<(), ReportError> {
 /// Writes every report file of an audit into the existing folder `dir`, the GIS
 /// files as `gis` says.
 ///
-/// The runner checks the figures first ([`check_reconciliation`]) and swaps the
+/// The runner checks the figures first ([`crate::audit::check_reconciliation`]) and swaps the
 /// folder into place atomically; this function only writes. Everything is rendered
 /// in memory before the first file is written, so a rendering error leaves `dir`
 /// untouched.
@@ -136,7 +132,7 @@ pub fn write_all_with(
     let mut files = tables?.to_vec();
     files.push((dir.join(REPORT_FILE), page));
     if let Some(a) = &report.accuracy {
-        for (name, text) in crate::accuracy::in_audit::files(a) {
+        for (name, text) in a.files() {
             files.push((dir.join(name), text.to_string()));
         }
     }

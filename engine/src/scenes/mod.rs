@@ -8,16 +8,13 @@
 //! - `landsat`: Landsat C2 L2 `*_MTL.json` / `*_MTL.txt` with `SR_B4`, `SR_B5`, `QA_PIXEL`.
 //! - `manifest`: a CSV or TOML list of red, NIR, optional mask and date per scene.
 //! - `find`: paths, globs and collection folders → scenes, each recognised by its structure.
-//! - `zipped`: a zipped `.SAFE`, unpacked to a cache folder and read as `safe` reads it.
-//! - `scene`: [`Scene`] and its parts ([`Date`], [`BandRef`], [`MaskRef`]), what every reader returns.
-//! - `error`: [`SceneError`].
 
 mod error;
 mod find;
 pub mod landsat;
 pub mod manifest;
 pub mod safe;
-mod scene;
+pub mod scene;
 pub mod zipped;
 
 pub use error::SceneError;

@@ -1,6 +1,4 @@
-//! [`Scene`]: one acquisition as the readers describe it — its [`Date`], the red,
-//! near-infrared and mask bands ([`BandRef`], [`MaskRef`]), the reflectance scaling,
-//! and the grid its metadata states ([`SceneGeoref`]).
+//! One scene as the readers find it: its date, kind, bands, mask and georeference.
 
 use crate::grid::GeoTransform;
 use serde::Serialize;

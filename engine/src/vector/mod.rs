@@ -13,6 +13,7 @@
 //! - `options`: [`ReadOptions`], the caps and switches of a read.
 //! - `shp_guard`: record sizes and counts checked before the shapefile crate allocates.
 //! - [`from_bytes`]: in-memory entry points (used by the fuzz targets).
+//! - [`memory`]: layers built from features in memory ([`Layer::from_features`]).
 //! - [`validate`]: crossings and overlaps between rings; the explicit `--repair`.
 //! - `geojson_reader`, `shapefile_reader`: the two formats.
 //! - `gdal_reader` (feature `gdal`): every other format GDAL/OGR reads.
@@ -35,6 +36,7 @@ pub mod from_bytes;
 #[cfg(feature = "gdal")]
 mod gdal_reader;
 mod geojson_reader;
+pub mod memory;
 mod options;
 pub mod rings;
 mod shapefile_reader;

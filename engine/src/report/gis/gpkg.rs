@@ -35,11 +35,17 @@ const FLAGS_LE_EMPTY: u8 = 0b0001_0001;
 /// The project CRS as a `gpkg_spatial_ref_sys` row.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Srs {
+    /// The CRS's name.
     pub srs_name: String,
+    /// The id the layers refer to: the EPSG code, or [`CUSTOM_SRS_ID`].
     pub srs_id: i64,
+    /// `EPSG`, or `NONE` for a CRS without an EPSG code.
     pub organization: String,
+    /// The code within the organization: the EPSG code, or [`CUSTOM_SRS_ID`].
     pub organization_coordsys_id: i64,
+    /// The CRS as OGC WKT (`undefined` without an EPSG code).
     pub definition: String,
+    /// A one-line description.
     pub description: String,
 }
 

@@ -7,11 +7,11 @@
 //! empty field.
 
 use super::error::GisError;
-use crate::audit::model::{AuditReport, Change, ClassAreas, Responsibility};
 use crate::report::orphans::orphan_ranking;
 use crate::report::tables::{
     ATTRIBUTION_HEADER, COMPOSITE_COLUMNS, MINES_HEADER, OVERLAP_SEPARATOR, PITS_HEADER,
 };
+use crate::results::{AuditReport, Change, ClassAreas, Responsibility};
 use geo::MultiPolygon;
 
 /// Type of a column.
@@ -30,24 +30,33 @@ pub enum ColType {
 /// A column: its name (the CSV header's) and type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Column {
+    /// The column's name (the CSV header's).
     pub name: &'static str,
+    /// Its type.
     pub ty: ColType,
 }
 
 /// One attribute value.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cell {
+    /// No value (NULL).
     Null,
+    /// Text.
     Text(String),
+    /// A double.
     Real(f64),
+    /// A whole number.
     Integer(i64),
+    /// True / false.
     Bool(bool),
 }
 
 /// One feature: a geometry in the project CRS and a cell per column.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Feature {
+    /// The geometry in the project CRS.
     pub geometry: MultiPolygon<f64>,
+    /// One value per column of the layer, in column order.
     pub cells: Vec<Cell>,
 }
 
@@ -67,11 +76,15 @@ pub enum Style {
 /// A layer: a name (table and file name), a title, columns and features.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Layer {
+    /// The GeoPackage table's name and the shapefile's file name.
     pub name: &'static str,
     /// A one-line description (GeoPackage `gpkg_contents.description`).
     pub description: &'static str,
+    /// The attribute columns, in order.
     pub columns: Vec<Column>,
+    /// The features.
     pub features: Vec<Feature>,
+    /// Which style it gets.
     pub style: Style,
 }
 
@@ -427,7 +440,7 @@ pub fn candidates(d: &crate::discover::Discovery) -> Result<Layer, GisError> {
     Ok(Layer {
         name: "candidates",
         description: "bare land outside every mapped footprint (candidates.csv)",
-        columns: columns(&crate::discover::write::CSV_HEADER),
+        columns: columns(&crate::discover::files::CSV_HEADER),
         features,
         style: Style::Candidates,
     })

@@ -27,7 +27,9 @@ const MAX_TEXT_WIDTH: usize = 254;
 /// Numeric fields of the audit's layers: width and decimals of a real (as GDAL
 /// writes a double: 24 characters, 15 decimals) and width of an integer.
 pub const REAL_WIDTH: u8 = 24;
+/// Decimals of a real field (see [`REAL_WIDTH`]).
 pub const REAL_DECIMALS: u8 = 15;
+/// Width of an integer field, characters (see [`REAL_WIDTH`]).
 pub const INTEGER_WIDTH: u8 = 18;
 
 /// Text encoding of a `.dbf`.
@@ -92,7 +94,12 @@ pub enum DbfKind {
     /// Text (type C), as wide as its longest value.
     Text,
     /// A number (type N) of `width` characters with `decimals` decimals.
-    Number { width: u8, decimals: u8 },
+    Number {
+        /// Width, characters.
+        width: u8,
+        /// Digits after the decimal point.
+        decimals: u8,
+    },
     /// True / false (type L).
     Logical,
 }
@@ -100,7 +107,9 @@ pub enum DbfKind {
 /// A field of the table: its name (≤ 10 bytes once encoded) and kind.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DbfField {
+    /// The field's name.
     pub name: String,
+    /// Its kind.
     pub kind: DbfKind,
 }
 
@@ -109,9 +118,13 @@ pub struct DbfField {
 pub enum DbfValue {
     /// Blank (read back as null).
     Null,
+    /// Text, in the table's encoding once written.
     Text(String),
+    /// A real number.
     Number(f64),
+    /// A whole number.
     Integer(i64),
+    /// True / false.
     Logical(bool),
 }
 

@@ -5,12 +5,30 @@ use serde::{Deserialize, Serialize};
 
 pub use crate::classify::{LandClass, UnobservedCauses};
 
+mod accuracy;
+mod baseline;
+mod discovery;
+mod maps;
+mod provenance;
+
+pub use accuracy::{AccuracySummary, AuditAccuracy, ClassSummary, ACCURACY_CSV, ACCURACY_JSON};
+pub use baseline::Baseline;
+pub use discovery::{
+    AuditDiscovery, ByLabel, ChangeCounts, CountHa, DiscoverySummary, LabelTotals, TOP_CANDIDATES,
+};
+pub use maps::{ClassMap, ClearObsMap, RasterFiles};
+pub use provenance::{Classifier, InputFile, Method};
+
 /// Hectares by land class.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct ClassAreas {
+    /// Restored land, hectares.
     pub restored_ha: f64,
+    /// Unrestored land, hectares.
     pub unrestored_ha: f64,
+    /// Water, hectares.
     pub water_ha: f64,
+    /// Land not observed this year (see `unobserved_causes`), hectares.
     pub unobserved_ha: f64,
     /// `unobserved_ha` split by cause (masked, nodata, invalid, unmapped, outside).
     #[serde(default)]
@@ -91,7 +109,12 @@ impl ClassAreas {
 #[serde(rename_all = "lowercase", tag = "responsibility")]
 pub enum Responsibility {
     /// A liable licence covers it.
-    Responsible { license_id: String, holder: String },
+    Responsible {
+        /// The licence's id.
+        license_id: String,
+        /// The licence's holder (trimmed).
+        holder: String,
+    },
     /// No liable licence: historical legacy (历史遗留).
     Legacy,
     /// No licence layer was given (or it was empty): who answers for the land is
@@ -115,16 +138,24 @@ pub struct Change {
 /// One piece: a pit's land under one responsibility (`attribution.csv` row).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PieceResult {
+    /// The id of the pit the piece is cut from.
     pub pit_id: String,
+    /// Who answers for the piece.
     pub responsibility: Responsibility,
+    /// The piece's land by class.
     pub areas: ClassAreas,
 }
 
 /// One pit (`pits.csv` row): its counted land (shared land counted once).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PitResult {
+    /// The pit's id.
     pub pit_id: String,
+    /// The footprint kind (open pit, waste dump, tailings …) from the pits layer;
+    /// `None` when no kind field is set or the value is empty.
     pub kind: Option<String>,
+    /// The town (乡镇) from the pits layer; `None` when no town field is set or the
+    /// value is empty.
     pub town: Option<String>,
     /// Areas of the land counted for this pit (overlaps with earlier pits removed).
     pub areas: ClassAreas,
@@ -135,17 +166,24 @@ pub struct PitResult {
     pub main_responsibility: String,
     /// Ids of pits this one overlaps.
     pub overlaps: Vec<String>,
+    /// Change since the previous audit; `None` without one.
     pub change: Option<Change>,
 }
 
 /// One licence (`mines.csv` row).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MineResult {
+    /// The licence's id.
     pub license_id: String,
+    /// The licence's holder (采矿权人); `None` when the field is empty.
     pub holder: Option<String>,
+    /// The mine's name; `None` when no name field is set or the value is empty.
     pub name: Option<String>,
+    /// The mineral; `None` when no mineral field is set or the value is empty.
     pub mineral: Option<String>,
+    /// The licence's status as written in the layer (trimmed; empty when missing).
     pub status: String,
+    /// The licence's valid-to date, `YYYY-MM-DD`; `None` when the field is empty.
     pub valid_to: Option<String>,
     /// Whether the licence is liable (status in the liable set, with a holder).
     pub liable: bool,
@@ -153,30 +191,42 @@ pub struct MineResult {
     pub areas: ClassAreas,
     /// Number of pits with land attributed to this licence.
     pub pit_count: usize,
+    /// Change since the previous audit (zero for a licence without land); `None`
+    /// without a previous audit.
     pub change: Option<Change>,
 }
 
 /// A pair of overlapping pits (quality control).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OverlapResult {
+    /// The id of one pit.
     pub pit_a: String,
+    /// The id of the other pit.
     pub pit_b: String,
+    /// The area the two pits share, hectares.
     pub overlap_ha: f64,
 }
 
 /// County totals (`summary.json`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Summary {
+    /// The date the figures describe, `YYYY-MM-DD`.
     pub audit_date: String,
+    /// Restored land, hectares.
     pub restored_ha: f64,
+    /// Unrestored land, hectares.
     pub unrestored_ha: f64,
+    /// Unrestored land inside a liable licence, hectares.
     pub unrestored_responsible_ha: f64,
+    /// Unrestored land outside every liable licence (historical legacy), hectares.
     pub unrestored_legacy_ha: f64,
     /// Unrestored land with no licence layer to attribute it (0 when licences were
     /// given): `unrestored_ha` = responsible + legacy + unattributed.
     #[serde(default)]
     pub unrestored_unattributed_ha: f64,
+    /// Water, hectares.
     pub water_ha: f64,
+    /// Land not observed this year, hectares.
     pub unobserved_ha: f64,
     /// `unobserved_ha` split by cause (masked, nodata, invalid, unmapped, outside).
     #[serde(default)]
@@ -187,11 +237,17 @@ pub struct Summary {
     pub implausible_reflectance_ha: f64,
     /// Footprint area counted once: restored + unrestored + water + unobserved.
     pub footprint_ha: f64,
+    /// Number of pits.
     pub pit_count: usize,
+    /// Number of pieces (a pit's land under one responsibility).
     pub piece_count: usize,
+    /// Number of licences in the licence layer (0 without one).
     pub license_count: usize,
+    /// Number of those that are liable.
     pub liable_license_count: usize,
+    /// Number of legacy pieces with unrestored land (the orphans).
     pub orphan_piece_count: usize,
+    /// Number of pairs of overlapping pits.
     pub overlap_count: usize,
     /// Footprint land over land-cover values the class mapping lacks (counted in
     /// `unobserved_ha`; classifier `classes` only).
@@ -272,10 +328,15 @@ impl Summary {
 /// Figures of the county compared with the plan's baseline (now − baseline).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct BaselineDelta {
-    pub baseline: super::config::Baseline,
+    /// The plan's baseline figures.
+    pub baseline: Baseline,
+    /// Restored hectares now minus in the baseline.
     pub restored_delta_ha: f64,
+    /// Unrestored hectares now minus in the baseline.
     pub unrestored_delta_ha: f64,
+    /// Unrestored responsible hectares now minus in the baseline.
     pub unrestored_responsible_delta_ha: f64,
+    /// Unrestored legacy hectares now minus in the baseline.
     pub unrestored_legacy_delta_ha: f64,
 }
 
@@ -290,34 +351,13 @@ pub struct Previous {
     pub change: Change,
 }
 
-/// One input file and its checksum (provenance).
-///
-/// Equality compares `role`, `path` and `sha256`: `path_relative` is `path` seen
-/// from wherever the record was written, not part of what the input is.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct InputFile {
-    /// What the file is (`imagery`, `mask`, `pits`, `licenses`, …).
-    pub role: String,
-    /// The file, absolute (its folder resolved: symlinks, `..`).
-    pub path: std::path::PathBuf,
-    pub sha256: String,
-    /// The file relative to the folder of the `summary.json` that records it, so a
-    /// moved or remounted tree of audits and inputs still resolves (`--previous`).
-    /// Filled when `summary.json` is written; absent in older summaries.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub path_relative: Option<std::path::PathBuf>,
-}
-
-impl PartialEq for InputFile {
-    fn eq(&self, o: &Self) -> bool {
-        self.role == o.role && self.path == o.path && self.sha256 == o.sha256
-    }
-}
-
 /// Where the figures come from: inputs, settings, software.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Equality leaves out `method`, which restates `config_toml`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Provenance {
+    /// The version of reclaim that computed the figures.
     pub reclaim_version: String,
+    /// Every input file with its SHA-256.
     pub inputs: Vec<InputFile>,
     /// The configuration as run (paths resolved), TOML.
     pub config_toml: String,
@@ -325,72 +365,51 @@ pub struct Provenance {
     pub crs: String,
     /// Cell size in CRS units (dx, |dy|).
     pub cell_size: (f64, f64),
+    /// The classification as run, for the report (not written to `summary.json`,
+    /// whose `config_toml` holds it; `None` in a provenance read back from a file).
+    #[serde(skip)]
+    pub method: Option<Method>,
 }
 
-/// A small raster of land classes for a map: one byte per map pixel,
-/// [`LandClass`] as u8, or [`ClassMap::OUTSIDE`] where no footprint is.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ClassMap {
-    pub width: usize,
-    pub height: usize,
-    /// Map extent in the raster's CRS: (xmin, ymin, xmax, ymax); row 0 is the north edge.
-    pub bbox: (f64, f64, f64, f64),
-    pub cells: Vec<u8>,
-}
-
-impl ClassMap {
-    /// Pixel value for land outside every footprint.
-    pub const OUTSIDE: u8 = 255;
-}
-
-/// A composite's mean number of clear observations per map pixel (over every cell
-/// of the footprints' window the pixel covers), for the report's map.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ClearObsMap {
-    pub width: usize,
-    pub height: usize,
-    /// Map extent in the raster's CRS: (xmin, ymin, xmax, ymax); row 0 is the north edge.
-    pub bbox: (f64, f64, f64, f64),
-    /// Row-major; `None` where the pixel covers no cell of the window.
-    pub means: Vec<Option<f64>>,
-}
-
-/// Raster outputs made during the run (`classes.tif`, `clear_obs.tif`), waiting in
-/// a scratch folder for [`super::write`] to move them into the audit folder.
-#[derive(Debug, Clone)]
-pub struct RasterFiles {
-    /// The scratch folder (removed when the last copy of the report is dropped).
-    pub dir: std::sync::Arc<tempfile::TempDir>,
-    /// File names inside it.
-    pub names: Vec<String>,
-}
-
-impl PartialEq for RasterFiles {
+impl PartialEq for Provenance {
     fn eq(&self, o: &Self) -> bool {
-        self.names == o.names && self.dir.path() == o.dir.path()
+        self.reclaim_version == o.reclaim_version
+            && self.inputs == o.inputs
+            && self.config_toml == o.config_toml
+            && self.crs == o.crs
+            && self.cell_size == o.cell_size
     }
 }
 
 /// A piece's geometry, for maps (raster CRS) and for `orphans.geojson` (lon/lat).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PieceGeometry {
+    /// The piece in the raster's CRS (map units).
     pub raster_crs: geo::MultiPolygon<f64>,
+    /// The piece in longitude/latitude (degrees).
     pub lonlat: geo::MultiPolygon<f64>,
 }
 
 /// Everything the report writers need for one audit.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AuditReport {
+    /// County totals.
     pub summary: Summary,
+    /// The county compared with the plan's baseline; `None` without `[baseline]`.
     pub baseline: Option<BaselineDelta>,
+    /// The previous audit compared with; `None` without `--previous`.
     pub previous: Option<Previous>,
     /// One per piece, in `attribution.csv` order.
     pub pieces: Vec<PieceResult>,
     /// Parallel to `pieces`.
     pub piece_geometry: Vec<PieceGeometry>,
+    /// One per pit, in the pits layer's order.
     pub pits: Vec<PitResult>,
+    /// One per licence, in the licence layer's order (empty without one).
     pub mines: Vec<MineResult>,
+    /// Every pair of overlapping pits.
     pub overlaps: Vec<OverlapResult>,
+    /// Where the figures come from.
     pub provenance: Provenance,
     /// County-wide map of classes within footprints (downsampled).
     pub county_map: ClassMap,
@@ -416,8 +435,8 @@ pub struct AuditReport {
     pub rasters: Option<RasterFiles>,
     /// `[accuracy]`: the assessment with the labelled sample (one-shot runs).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub accuracy: Option<crate::accuracy::in_audit::AuditAccuracy>,
+    pub accuracy: Option<AuditAccuracy>,
     /// Discovery's candidates, with `[discovery] in_audit = true` (one-shot runs).
     #[serde(skip)]
-    pub discovery: Option<crate::discover::in_audit::AuditDiscovery>,
+    pub discovery: Option<AuditDiscovery>,
 }

@@ -3,8 +3,8 @@
 //! The runner computes the figures; [`check_reconciliation`] proves, before anything
 //! is written, that the tables a bureau will add up by hand do add up.
 
-use super::error::{Check, Inconsistency, ReportError};
-use crate::audit::model::{AuditReport, ClassAreas, LandClass, Responsibility};
+use crate::report::error::{Check, Inconsistency, ReportError};
+use crate::results::{AuditReport, ClassAreas, LandClass, Responsibility};
 use std::collections::HashMap;
 
 /// Absolute tolerance of a comparison, in hectares.

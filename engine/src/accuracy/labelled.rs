@@ -1,0 +1,32 @@
+//! One labelled point of a sample, as read from its file.
+
+use super::error::RowProblem;
+
+/// One labelled point as read from its file, before it is checked against a frame.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Labelled {
+    /// 1-based row as in a table with a header (a feature's 1-based position + 1).
+    pub row: usize,
+    /// The point's x in the project CRS (map units).
+    pub x: f64,
+    /// The point's y in the project CRS (map units).
+    pub y: f64,
+    /// Its stratum as written.
+    pub stratum: String,
+    /// Its map class as written.
+    pub map_class: String,
+    /// Its reference label as written (blank when not labelled).
+    pub reference: String,
+}
+
+/// A coordinate column's value: a finite number.
+pub(crate) fn coordinate(column: &'static str, text: &str) -> Result<f64, RowProblem> {
+    text.trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite())
+        .ok_or_else(|| RowProblem::BadCoordinate {
+            column,
+            text: text.into(),
+        })
+}
