@@ -31,6 +31,8 @@ use i_overlay::float::overlay::{FloatOverlay, OverlayOptions};
 use i_overlay::i_float::adapter::FloatPointAdapter;
 use i_overlay::i_float::float::rect::FloatRect;
 
+use crate::area::signed_area;
+
 /// A point as i_overlay takes it.
 type Pt = [f64; 2];
 
@@ -184,21 +186,6 @@ pub(crate) fn shapes_area(shapes: &Shapes) -> f64 {
             outer - contours.sum::<f64>()
         })
         .sum()
-}
-
-/// Signed shoelace area of an implicitly closed ring, relative to its first vertex
-/// (small numbers even at UTM magnitudes).
-fn signed_area(ring: &[Pt]) -> f64 {
-    let Some(&[x0, y0]) = ring.first() else {
-        return 0.0;
-    };
-    let mut sum = 0.0;
-    for w in ring.windows(2) {
-        if let [a, b] = w {
-            sum += (a[0] - x0) * (b[1] - y0) - (b[0] - x0) * (a[1] - y0);
-        }
-    }
-    sum / 2.0
 }
 
 /// Clips a closed ring to a rectangle (Sutherland–Hodgman, one pass per side).

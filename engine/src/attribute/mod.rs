@@ -16,7 +16,6 @@
 //! - [`liability`]: the liable status set and the status vocabulary.
 //! - [`priority`]: which licence wins an overlap.
 //! - `frame`: one fixed integer frame per pit, so that its pieces add up exactly.
-//! - `envelopes`: R-tree of envelopes for candidate pairs.
 //! - [`overlap`]: overlapping pits and their disjoint counted parts.
 //! - [`pieces`]: cutting one pit by the liable licences.
 //! - [`error`]: the layer's error enum, [`AttributeError`].
@@ -24,7 +23,6 @@
 //! See `docs/attribution.md` for the rule with a worked example.
 
 pub mod date;
-mod envelopes;
 pub mod error;
 mod frame;
 pub mod input;
@@ -45,7 +43,8 @@ pub use priority::{compare_priority, priority_order};
 use geo::MultiPolygon;
 use rayon::prelude::*;
 
-use envelopes::EnvelopeTree;
+use crate::index::FootprintIndex;
+
 use frame::{oriented, shapes_area, Frame};
 use pieces::{cut_pit, Cut, LiableLicence, LiableSet};
 
@@ -203,7 +202,7 @@ struct PitResult {
 fn process_pits(pits: &[Pit], liable: Option<&LiableSet>, min_area: f64) -> Vec<PitResult> {
     let oriented_pits: Vec<MultiPolygon<f64>> =
         pits.par_iter().map(|p| oriented(&p.geometry)).collect();
-    let tree = EnvelopeTree::new(pits.iter().map(|p| &p.geometry).enumerate());
+    let tree = FootprintIndex::new(pits.iter().map(|p| &p.geometry));
     pits.par_iter()
         .enumerate()
         .map(|(i, pit)| {

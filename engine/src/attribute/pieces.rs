@@ -8,8 +8,8 @@
 
 use geo::MultiPolygon;
 
-use super::envelopes::EnvelopeTree;
 use super::frame::{rings_of, shapes_area, to_multipolygon, Frame, Shapes};
+use crate::index::FootprintIndex;
 
 pub use super::responsibility::Responsibility;
 
@@ -43,13 +43,13 @@ pub(crate) struct LiableLicence {
 #[derive(Debug, Clone)]
 pub(crate) struct LiableSet {
     licences: Vec<LiableLicence>,
-    tree: EnvelopeTree,
+    tree: FootprintIndex,
 }
 
 impl LiableSet {
     /// Indexes licences that are already in priority order.
     pub(crate) fn new(licences: Vec<LiableLicence>) -> Self {
-        let tree = EnvelopeTree::new(licences.iter().map(|l| &l.geometry).enumerate());
+        let tree = FootprintIndex::new(licences.iter().map(|l| &l.geometry));
         LiableSet { licences, tree }
     }
 }

@@ -98,7 +98,7 @@ impl NdviClassifier {
     /// The class code of one cell: a [`LandClass`] code for an observed cell (with
     /// [`IMPLAUSIBLE`] set when a reflectance is out of range), or the
     /// [`Unobserved`] cause code of an unobserved one (see
-    /// [`super::land_class_of_code`]). Reflectances are computed once.
+    /// [`land_class_of_code`](super::land_class_of_code)). Reflectances are computed once.
     #[inline]
     pub fn classify_code(&self, red: f64, nir: f64) -> u8 {
         match self.observe(red, nir) {

@@ -21,12 +21,12 @@
 
 use geo::Coord;
 
-use super::area::Shoelace;
 use super::cell::CellBox;
 use super::crossing::Crossing;
 use super::perimeter::{ccw_gap, corners_between, distance, PERIMETER};
 use super::side::Side;
 use super::traversal::{Traversal, Traversals};
+use crate::area::Shoelace;
 
 /// Reusable buffers for [`left_area`] (per traversal of a cell: a flag and the
 /// boundary position of its entry).

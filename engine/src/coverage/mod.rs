@@ -15,13 +15,11 @@
 //! - [`left_area`] — the area of a cell left of its traversals.
 //! - [`matrix`] — per-ring fraction matrix and the [`FILLABLE`] sentinel.
 //! - [`flood_fill`] — values of cells no traversal crossed.
-//! - [`area`] — shoelace areas relative to a local origin; [`polygon_area`].
 //! - [`ring`] — the coverage of one ring.
 //! - [`polygon`] — the coverage of a multipolygon; [`coverage`].
 //! - [`result`] — the [`Coverage`] value.
 //! - [`error`] — [`CoverageError`].
 
-pub mod area;
 pub mod cell;
 pub mod crossing;
 pub mod error;
@@ -35,7 +33,10 @@ pub mod ring;
 pub mod side;
 pub mod traversal;
 
-pub use area::polygon_area;
+/// The planar area of a multipolygon (moved to [`crate::area`]; kept here, where the
+/// coverage's users look for it: `polygon_area − Σ fraction × cell area` is the
+/// area outside the grid).
+pub use crate::area::polygon_area;
 pub use error::CoverageError;
 pub use matrix::FILLABLE;
 pub use polygon::{coverage, coverage_clipped, MAX_WINDOW_CELLS};

@@ -9,12 +9,12 @@
 
 use geo::{Coord, LineString};
 
-use super::area::ring_signed_area;
 use super::cell::PaddedGrid;
 use super::flood_fill::FillPlan;
 use super::left_area::{left_area, LeftAreaScratch};
 use super::matrix::Matrix;
 use super::traversal::{Traversals, WalkFailed};
+use crate::area::signed_area;
 use crate::grid::{GeoTransform, Window};
 
 /// Where a ring's matrix lies in the polygon's window.
@@ -54,7 +54,7 @@ impl RingWork {
         if self.points.len() < 3 {
             return Ok(None);
         }
-        let signed = ring_signed_area(&self.points);
+        let signed = signed_area(&self.points);
         if signed == 0.0 || !signed.is_finite() {
             return Ok(None);
         }

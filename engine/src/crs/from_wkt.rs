@@ -38,6 +38,22 @@ const BASE_GEOGRAPHIC: [&str; 6] = [
     "GEOGRAPHICCRS",
 ];
 
+impl Crs {
+    /// Resolves OGC WKT1, ESRI WKT (a `.prj` file) or WKT2.
+    ///
+    /// Uses the CRS's own `AUTHORITY["EPSG","n"]` when present, else its EPSG or
+    /// ESRI name (`WGS_1984_UTM_Zone_51N`, `CGCS2000_3_Degree_GK_CM_126E`, …) when that
+    /// agrees with the parameters, else a proj4 definition built from the parameters
+    /// (Transverse Mercator / Gauss–Krüger, Lambert Conformal Conic, Albers, Mercator).
+    ///
+    /// # Errors
+    /// [`CrsError::MalformedWkt`] for broken syntax, [`CrsError::UnrecognisedWkt`]
+    /// naming the projection when none of the three ways works.
+    pub fn from_wkt(wkt: &str) -> Result<Crs, CrsError> {
+        crs_from_wkt(wkt)
+    }
+}
+
 /// Resolves WKT text to a CRS.
 pub(crate) fn crs_from_wkt(text: &str) -> Result<Crs, CrsError> {
     let root = wkt::parse(text)?;

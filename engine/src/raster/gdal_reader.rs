@@ -33,6 +33,7 @@ use super::buffer::BandBuffer;
 use super::error::{Malformation, RasterError, UnsupportedFeature};
 use super::info::{Layout, RasterInfo, SampleType};
 use super::limits::{LimitKind, Limits};
+use super::request;
 use crate::grid::{GeoTransform, Grid, Window};
 
 /// The metadata domain where GDAL drivers describe their encoding.
@@ -225,7 +226,7 @@ impl GdalRaster {
         block_col: usize,
         block_row: usize,
     ) -> Result<BandBuffer, RasterError> {
-        super::request::check_block(&self.path, &self.grid, block_col, block_row)?;
+        request::check_block(&self.path, &self.grid, block_col, block_row)?;
         self.read_window(band, self.grid.window(block_col, block_row))
     }
 
@@ -251,7 +252,8 @@ impl GdalRaster {
         win: Window,
         out: &mut BandBuffer,
     ) -> Result<(), RasterError> {
-        self.check_request(band, win)?;
+        request::check_band(&self.path, &self.info, band)?;
+        request::check_window(&self.path, &self.info, &self.limits, win)?;
         out.reshape(self.info.sample_type, win.len());
         let path = &self.path;
         let dataset = match self.dataset.get_mut() {
@@ -312,7 +314,8 @@ impl GdalRaster {
         if !self.mask {
             return Ok(false);
         }
-        self.check_request(1, win)?;
+        request::check_band(&self.path, &self.info, 1)?;
+        request::check_window(&self.path, &self.info, &self.limits, win)?;
         out.clear();
         out.resize(win.len(), 0);
         let path = &self.path;
@@ -341,12 +344,6 @@ impl GdalRaster {
     /// As [`read_window`](Self::read_window).
     pub fn read_band(&mut self, band: usize) -> Result<BandBuffer, RasterError> {
         self.read_window(band, self.grid().full_window())
-    }
-
-    /// Band in range, window non-empty and inside, size under the window limit.
-    fn check_request(&self, band: usize, win: Window) -> Result<(), RasterError> {
-        super::request::check_band(&self.path, &self.info, band)?;
-        super::request::check_window(&self.path, &self.info, &self.limits, win)
     }
 }
 

@@ -11,17 +11,14 @@ use std::fs::File;
 use std::io::BufReader;
 use std::path::{Path, PathBuf};
 
-use tiff::decoder::{ChunkType, Decoder, DecodingResult};
+use tiff::decoder::{ChunkType, DecodingResult};
 use tiff::ColorType;
 
 use super::error::{Malformation, RasterError, UnsupportedFeature};
 use super::limits::Limits;
-use super::overlay::Overlay;
-use super::reader::{endian_bytes, tiff_error};
 use super::scan::{self, tag};
+use super::tiff_decoder::{endian_bytes, new_decoder, tiff_error, TiffDecoder};
 use crate::grid::Window;
-
-type MaskDecoder = Decoder<Overlay<BufReader<File>>>;
 
 /// Where a raster's mask comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,7 +39,7 @@ pub(crate) struct MaskReader {
     ifd: usize,
     patches: Vec<(u64, Vec<u8>)>,
     limits: Limits,
-    decoder: MaskDecoder,
+    decoder: TiffDecoder,
     width: usize,
     height: usize,
     chunk_w: usize,
@@ -133,9 +130,7 @@ impl MaskReader {
         };
         let reader = BufReader::new(File::open(path).map_err(io)?);
         let err = |e| tiff_error(path, None, e);
-        let mut decoder = Decoder::new(Overlay::new(reader, patches.clone()))
-            .map_err(err)?
-            .with_limits(limits.to_tiff());
+        let mut decoder = new_decoder(path, reader, &patches, &limits)?;
         decoder.seek_to_image(ifd).map_err(err)?;
         let (w, h) = decoder.dimensions().map_err(err)?;
         let (samples, bits) = match decoder.colortype().map_err(err)? {

@@ -20,11 +20,13 @@
 //! - [`buffer`]: [`BandBuffer`], one band's samples in the native type.
 //! - [`nodata`]: [`NoData`], GDAL's nodata comparison.
 //! - [`mask`]: per-dataset masks (internal mask directory, `.msk` sidecar).
-//! - [`reader`]: [`GeoTiff`], open / info / read_block / read_window.
+//! - `tiff_decoder`: the `tiff` crate's decoder over `overlay`; its errors as [`RasterError`].
+//! - [`reader`]: [`GeoTiff`], open / info / read_block / read_window (a folder: layout,
+//!   describe, chunk decoding, sample copies).
 //! - [`jp2`]: [`Jp2Raster`], JPEG 2000 decoded per codestream tile (`hayro-jpeg2000`).
-//! - `request`: band / window / size checks shared by both readers.
+//! - `request`: band / window / size checks shared by every reader (GeoTIFF, JPEG 2000, GDAL).
 //! - [`source`]: [`Raster`], the GeoTIFF or JPEG 2000 reader or (feature `gdal`) `gdal_reader::GdalRaster`.
-//! - [`write`]: georeferencing tags and a tiled one-band `u8` GeoTIFF writer.
+//! - [`write`](mod@write): georeferencing tags and a tiled one-band `u8` GeoTIFF writer.
 
 mod blocks;
 pub mod buffer;
@@ -47,6 +49,7 @@ mod reader_tests;
 mod request;
 mod scan;
 pub mod source;
+mod tiff_decoder;
 pub mod write;
 
 pub use crate::grid::{GeoTransform, Grid, Window};

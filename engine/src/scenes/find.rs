@@ -9,7 +9,7 @@ use super::error::SceneError;
 use super::landsat::{is_mtl_name, read_mtl};
 use super::manifest::read_manifest;
 use super::safe::{level1c, read_safe, L1C_METADATA, PRODUCT_METADATA};
-use super::{Date, Scene};
+use super::scene::{Date, Scene, SceneKind};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::fmt;
@@ -414,12 +414,8 @@ fn expand(pattern: &str) -> Result<Vec<PathBuf>, SceneError> {
 pub fn acquisition_key(scene: &Scene) -> Option<String> {
     let f: Vec<&str> = scene.id.split('_').collect();
     match scene.kind {
-        super::SceneKind::Sentinel2L2a if f.len() >= 6 => {
-            Some(format!("{}_{}_{}", f[0], f[2], f[5]))
-        }
-        super::SceneKind::LandsatC2L2 if f.len() >= 4 => {
-            Some(format!("{}_{}_{}", f[0], f[2], f[3]))
-        }
+        SceneKind::Sentinel2L2a if f.len() >= 6 => Some(format!("{}_{}_{}", f[0], f[2], f[5])),
+        SceneKind::LandsatC2L2 if f.len() >= 4 => Some(format!("{}_{}_{}", f[0], f[2], f[3])),
         _ => None,
     }
 }
@@ -440,7 +436,7 @@ fn dedup(mut scenes: Vec<Scene>, skipped: Vec<Skipped>) -> Found {
         let same = by_id
             .get(&id_key)
             .map(|&i| {
-                let why = if s.kind == super::SceneKind::Manifest {
+                let why = if s.kind == SceneKind::Manifest {
                     "the same scene id"
                 } else {
                     "the same product"

@@ -10,7 +10,7 @@
 //! 3/4 on Landsat 4, 5 and 7 (TM, ETM+).
 
 use super::error::{read_metadata, SceneError};
-use super::{BandRef, Date, MaskRef, Scene, SceneKind};
+use super::scene::{BandRef, Date, MaskRef, Scene, SceneKind};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 

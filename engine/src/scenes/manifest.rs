@@ -10,7 +10,7 @@
 //! are errors, with the closest known name.
 
 use super::error::{read_metadata, SceneError};
-use super::{BandRef, Date, MaskRef, Scene, SceneKind};
+use super::scene::{BandRef, Date, MaskRef, Scene, SceneKind};
 use crate::suggest::did_you_mean;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -10,7 +10,7 @@
 //! `L2A_BOA_QUANTIFICATION_VALUE`) is read too.
 
 use super::error::{read_metadata, SceneError};
-use super::{BandRef, Date, MaskRef, Scene, SceneGeoref, SceneKind};
+use super::scene::{BandRef, Date, MaskRef, Scene, SceneGeoref, SceneKind};
 use crate::grid::GeoTransform;
 use roxmltree::{Document, Node};
 use std::path::{Path, PathBuf};

@@ -17,7 +17,7 @@
 
 use super::error::SceneError;
 use super::safe::{read_safe_with, BandFiles, L1C_METADATA, PRODUCT_METADATA, TILE_METADATA};
-use super::Scene;
+use super::scene::Scene;
 use sha2::{Digest, Sha256};
 use std::fs::File;
 use std::io::{Read, Write};

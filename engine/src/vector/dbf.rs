@@ -22,7 +22,7 @@ use encoding_rs::Encoding;
 use super::encoding::{decode_strict, encoding_for_label, encoding_for_ldid};
 use super::error::{EncodingSource, Limit, Malformation, VectorError};
 use super::feature::FieldValue;
-use super::ReadOptions;
+use super::options::ReadOptions;
 
 /// Size of the fixed dBase header and of each field descriptor.
 const BLOCK: usize = 32;
@@ -84,7 +84,7 @@ impl DbfTable {
 /// # Errors
 /// Io, Malformed (header or truncation), UnknownEncoding, Encoding, LimitExceeded.
 pub fn read_dbf(path: &Path, opts: &ReadOptions) -> Result<DbfTable, VectorError> {
-    let cpg = super::shapefile_reader::sidecar(path, "cpg");
+    let cpg = super::sidecar::sidecar(path, "cpg");
     read_dbf_with_cpg(path, cpg.as_deref(), opts)
 }
 

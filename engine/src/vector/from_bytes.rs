@@ -10,7 +10,8 @@ use super::dbf::{parse_dbf, DbfTable};
 use super::encoding::encoding_for_label;
 use super::error::{EncodingSource, VectorError};
 use super::feature::{Feature, Layer, VectorFormat};
-use super::{geojson_reader, shapefile_reader, ReadOptions};
+use super::options::ReadOptions;
+use super::{geojson_reader, shapefile_reader};
 use crate::crs::Crs;
 
 /// Parses a GeoJSON document (UTF-8, or `opts.encoding`) as [`read_layer`](super::read_layer) does.

@@ -23,8 +23,8 @@ use geo::{Coord, LineString, MultiPolygon, Polygon};
 
 use super::error::{GeometryProblem, Limit, VectorError};
 use super::feature::{Feature, FieldValue, Layer, VectorFormat};
+use super::options::ReadOptions;
 use super::rings::{orient, validate_ring};
-use super::ReadOptions;
 use crate::crs::{Crs, CrsError};
 use crate::raster::gdal_reader::quiet_gdal;
 

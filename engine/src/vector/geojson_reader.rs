@@ -20,8 +20,8 @@ use geojson::{GeoJson, GeometryValue, JsonValue, Position};
 use super::encoding::encoding_for_label;
 use super::error::{EncodingSource, GeometryProblem, Limit, VectorError};
 use super::feature::{Feature, FieldValue, Layer, VectorFormat};
+use super::options::ReadOptions;
 use super::rings::{orient, validate_ring};
-use super::ReadOptions;
 use crate::crs::Crs;
 
 /// EPSG code of WGS 84 longitude/latitude, the RFC 7946 CRS.

@@ -8,8 +8,12 @@
 //! - [`dbf`]: the .dbf attribute-table reader ([`read_dbf`] reads one alone).
 //! - [`rings`]: ring validation, areas and assembly of shapefile rings into polygons.
 //! - [`shx`]: the `.shx` index checked against its `.shp`.
+//! - `sidecar`: finding a shapefile's `.shx`/`.dbf`/`.prj`/`.cpg` in any letter case
+//!   ([`sidecar()`], [`sidecars`]), exactly as the readers find them.
+//! - `options`: [`ReadOptions`], the caps and switches of a read.
 //! - `shp_guard`: record sizes and counts checked before the shapefile crate allocates.
 //! - [`from_bytes`]: in-memory entry points (used by the fuzz targets).
+//! - [`memory`]: layers built from features in memory ([`Layer::from_features`]).
 //! - [`validate`]: crossings and overlaps between rings; the explicit `--repair`.
 //! - `geojson_reader`, `shapefile_reader`: the two formats.
 //! - `gdal_reader` (feature `gdal`): every other format GDAL/OGR reads.
@@ -33,10 +37,12 @@ pub mod from_bytes;
 mod gdal_reader;
 mod geojson_reader;
 pub mod memory;
+mod options;
 pub mod rings;
 mod shapefile_reader;
 mod shp_guard;
 pub mod shx;
+mod sidecar;
 pub mod validate;
 
 use std::path::Path;
@@ -45,40 +51,10 @@ pub use dbf::{read_dbf, DbfField, DbfTable};
 pub use error::{AbsentField, EncodingSource, GeometryProblem, Limit, Malformation, VectorError};
 pub use feature::{Feature, FieldValue, Layer, VectorFormat};
 pub use geojson_reader::crs_name_code;
-pub(crate) use shapefile_reader::{read_prj, shape_kind, sidecar};
+pub use options::ReadOptions;
+pub(crate) use shapefile_reader::{read_prj, shape_kind};
 pub(crate) use shp_guard::check_record_sizes;
-
-/// Options for reading a layer.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReadOptions {
-    /// Text encoding of the attributes, overriding `.cpg` and detection: "utf-8", "gbk",
-    /// "gb18030", "big5", "latin1", "936", "cp1252" … (the CLI's `--encoding`).
-    pub encoding: Option<String>,
-    /// Most features (records) a layer may have.
-    pub max_features: usize,
-    /// Most vertices (positions, all rings of all features) a layer may have.
-    pub max_vertices: usize,
-    /// Repair self-intersecting or overlapping geometry ([`validate::repair`]) instead of
-    /// refusing it (the CLI's `--repair`; default false).
-    pub repair: bool,
-    /// Most bytes one file of the layer (.geojson, .shp, .dbf, .shx) may hold
-    /// (default 2 GiB; `max_vector_mib` under an audit's `[limits]`).
-    pub max_file_bytes: u64,
-}
-
-impl Default for ReadOptions {
-    /// No explicit encoding; 5 million features; 200 million vertices; no repair;
-    /// 2 GiB per file.
-    fn default() -> Self {
-        ReadOptions {
-            encoding: None,
-            max_features: 5_000_000,
-            max_vertices: 200_000_000,
-            repair: false,
-            max_file_bytes: 2 << 30,
-        }
-    }
-}
+pub use sidecar::{sidecar, sidecars, SIDECAR_EXTENSIONS};
 
 /// Reads a footprint layer, choosing the format by extension (case-insensitive):
 /// `.shp` → ESRI Shapefile; `.geojson` / `.json` → GeoJSON.
@@ -111,7 +87,7 @@ pub fn read_layer(path: &Path, opts: &ReadOptions) -> Result<Layer, VectorError>
         "shp" => {
             // A FIFO would block and a device never end: regular files only.
             crate::input::check_regular(path)?;
-            if let Some(shx_path) = shapefile_reader::sidecar(path, "shx") {
+            if let Some(shx_path) = sidecar(path, "shx") {
                 for p in [path, shx_path.as_path()] {
                     let cap = crate::input::Cap::Vector;
                     crate::input::check_capped(p, opts.max_file_bytes, cap)?;
@@ -145,10 +121,10 @@ pub fn read_layer(path: &Path, opts: &ReadOptions) -> Result<Layer, VectorError>
 }
 
 #[cfg(test)]
+#[cfg(not(feature = "gdal"))]
 mod tests {
     use super::*;
 
-    #[cfg(not(feature = "gdal"))]
     #[test]
     fn other_extensions_are_refused_with_a_conversion_hint() {
         let err = read_layer(Path::new("licences.gpkg"), &ReadOptions::default()).unwrap_err();
@@ -158,13 +134,5 @@ mod tests {
             msg.contains("ogr2ogr -f GeoJSON out.geojson licences.gpkg"),
             "{msg}"
         );
-    }
-
-    #[test]
-    fn defaults_are_generous() {
-        let o = ReadOptions::default();
-        assert_eq!(o.encoding, None);
-        assert_eq!(o.max_features, 5_000_000);
-        assert_eq!(o.max_vertices, 200_000_000);
     }
 }

@@ -1,8 +1,8 @@
 //! Ring validation and polygon assembly shared by the readers.
 //!
-//! - [`validate_ring`]: finite coordinates, ≥ 4 positions, closed, non-zero area.
-//! - [`signed_area`]: shoelace area computed relative to the first vertex, which keeps
-//!   precision for small polygons far from the origin (UTM metres, ~10⁶).
+//! - [`validate_ring`]: finite coordinates, ≥ 4 positions, closed, non-zero area
+//!   (the area by [`crate::area::signed_area`], about the first vertex, which keeps
+//!   precision for small polygons far from the origin: UTM metres, ~10⁶).
 //! - [`organize_rings`]: turns the flat ring list of a shapefile polygon into polygons
 //!   with holes by *containment*, not by ring order or orientation (as GDAL does): a
 //!   ring inside an even number of other rings is an exterior, inside an odd number a
@@ -15,6 +15,7 @@ use geo::orient::{Direction, Orient};
 use geo::{Coord, LineString, MultiPolygon, Polygon};
 
 use super::error::GeometryProblem;
+use crate::area::{area_scale, signed_area};
 
 /// Relative size below which a ring's area counts as zero (floating-point cancellation).
 const ZERO_AREA_RELATIVE: f64 = 1e-12;
@@ -32,33 +33,11 @@ pub fn validate_ring(coords: &[Coord<f64>]) -> Result<(), GeometryProblem> {
     if coords.first() != coords.last() {
         return Err(GeometryProblem::Unclosed);
     }
-    let (area, scale) = signed_area_and_scale(coords);
+    let (area, scale) = (signed_area(coords), area_scale(coords));
     if area.abs() <= ZERO_AREA_RELATIVE * scale {
         return Err(GeometryProblem::ZeroArea);
     }
     Ok(())
-}
-
-/// Signed shoelace area of a closed ring: positive when counter-clockwise.
-pub fn signed_area(coords: &[Coord<f64>]) -> f64 {
-    signed_area_and_scale(coords).0
-}
-
-/// The signed area and the sum of the absolute shoelace terms (a scale for "zero").
-fn signed_area_and_scale(coords: &[Coord<f64>]) -> (f64, f64) {
-    let Some(origin) = coords.first().copied() else {
-        return (0.0, 0.0);
-    };
-    let (mut sum, mut scale) = (0.0, 0.0);
-    for w in coords.windows(2) {
-        if let [a, b] = w {
-            let (ax, ay) = (a.x - origin.x, a.y - origin.y);
-            let (bx, by) = (b.x - origin.x, b.y - origin.y);
-            sum += ax * by - bx * ay;
-            scale += (ax * by).abs() + (bx * ay).abs();
-        }
-    }
-    (sum / 2.0, scale / 2.0)
 }
 
 /// Where a point lies relative to a closed ring.

@@ -8,7 +8,7 @@
 //! ([`super::rings::organize_rings`]), not by ring order or orientation.
 
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use geo::{Coord, LineString, MultiPolygon};
 use shapefile::{Shape, ShapeReader};
@@ -16,8 +16,9 @@ use shapefile::{Shape, ShapeReader};
 use super::dbf::{read_dbf_with_cpg, DbfTable};
 use super::error::{GeometryProblem, Limit, Malformation, VectorError};
 use super::feature::{Feature, Layer, VectorFormat};
+use super::options::ReadOptions;
 use super::rings::{organize_rings, validate_ring};
-use super::ReadOptions;
+use super::sidecar::sidecar;
 use crate::crs::Crs;
 
 /// Largest .prj file read (WKT is a few hundred bytes).
@@ -231,50 +232,9 @@ pub(crate) fn shape_kind(shape: &Shape) -> &'static str {
     }
 }
 
-/// The sidecar file of `path` with extension `ext`, matched case-insensitively.
-pub(crate) fn sidecar(path: &Path, ext: &str) -> Option<PathBuf> {
-    for candidate in [
-        path.with_extension(ext),
-        path.with_extension(ext.to_ascii_uppercase()),
-    ] {
-        // Anything but a folder: a FIFO or device sidecar is then refused by name.
-        if candidate.metadata().is_ok_and(|m| !m.is_dir()) {
-            return Some(candidate);
-        }
-    }
-    let stem = path.file_stem()?.to_str()?;
-    let wanted = format!("{stem}.{ext}");
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    std::fs::read_dir(&dir)
-        .ok()?
-        .flatten()
-        .map(|e| e.path())
-        .find(|p| {
-            p.metadata().is_ok_and(|m| !m.is_dir())
-                && p.file_name()
-                    .and_then(|n| n.to_str())
-                    .is_some_and(|n| n.eq_ignore_ascii_case(&wanted))
-        })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn sidecars_are_found_case_insensitively() {
-        let dir = tempfile::tempdir().unwrap();
-        let shp = dir.path().join("pits.shp");
-        std::fs::write(&shp, b"").unwrap();
-        std::fs::write(dir.path().join("PITS.DBF"), b"").unwrap();
-        std::fs::write(dir.path().join("pits.Prj"), b"").unwrap();
-        assert_eq!(sidecar(&shp, "dbf"), Some(dir.path().join("PITS.DBF")));
-        assert_eq!(sidecar(&shp, "prj"), Some(dir.path().join("pits.Prj")));
-        assert_eq!(sidecar(&shp, "cpg"), None);
-    }
 
     #[test]
     fn null_and_point_shapes_are_refused() {

@@ -38,7 +38,8 @@ use rayon::prelude::*;
 
 use super::error::{GeometryProblem, VectorError};
 use super::feature::Layer;
-use super::rings::{orient, signed_area};
+use super::rings::orient;
+use crate::area::signed_area;
 
 /// How many i_overlay grid steps of area error per unit of perimeter the overlap test
 /// tolerates: the overlay snaps every vertex to a grid of `half extent × 2⁻²⁹`, and

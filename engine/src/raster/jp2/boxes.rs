@@ -13,7 +13,7 @@ use std::path::Path;
 use tiff::decoder::Decoder;
 use tiff::tags::Tag;
 
-use super::{malformed, unsupported};
+use super::errors::{io, malformed, unsupported};
 use crate::raster::error::RasterError;
 use crate::raster::geokeys::GeoKeys;
 use crate::raster::georef::{georeference, Georef};
@@ -85,7 +85,7 @@ pub(super) fn read(path: &Path, file: &mut File, len: u64) -> Result<Jp2Boxes, R
                 let mut data = vec![0u8; usize::try_from(end - body).unwrap_or(0)];
                 file.seek(SeekFrom::Start(body))
                     .and_then(|_| file.read_exact(&mut data))
-                    .map_err(|e| super::io(path, e))?;
+                    .map_err(|e| io(path, e))?;
                 if data[..16] == GEOJP2_UUID && georef.is_none() {
                     // A GeoJP2 box that cannot be read leaves the image without
                     // georeferencing rather than unreadable (as GDAL does).
@@ -96,7 +96,7 @@ pub(super) fn read(path: &Path, file: &mut File, len: u64) -> Result<Jp2Boxes, R
                 let mut data = vec![0u8; usize::try_from(end - body).unwrap_or(0)];
                 file.seek(SeekFrom::Start(body))
                     .and_then(|_| file.read_exact(&mut data))
-                    .map_err(|e| super::io(path, e))?;
+                    .map_err(|e| io(path, e))?;
                 gml = gml_in_asoc(&data, 0);
             }
             _ => {}
@@ -183,15 +183,14 @@ fn read_up_to(
     pos: u64,
     buf: &mut [u8],
 ) -> Result<usize, RasterError> {
-    file.seek(SeekFrom::Start(pos))
-        .map_err(|e| super::io(path, e))?;
+    file.seek(SeekFrom::Start(pos)).map_err(|e| io(path, e))?;
     let mut n = 0;
     while n < buf.len() {
         match file.read(&mut buf[n..]) {
             Ok(0) => break,
             Ok(k) => n += k,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(super::io(path, e)),
+            Err(e) => return Err(io(path, e)),
         }
     }
     Ok(n)

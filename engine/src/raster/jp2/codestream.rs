@@ -10,8 +10,9 @@ use std::fs::File;
 use std::io::{BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
 
-use super::{limit, malformed, unsupported, SampleType};
+use super::errors::{self, limit, malformed, unsupported};
 use crate::raster::error::RasterError;
+use crate::raster::info::SampleType;
 use crate::raster::limits::{LimitKind, Limits};
 
 const SOC: u16 = 0xFF4F;
@@ -127,7 +128,7 @@ impl Codestream {
             if e.kind() == std::io::ErrorKind::UnexpectedEof {
                 malformed(path, None, "the codestream's main header is cut off")
             } else {
-                super::io(path, e)
+                errors::io(path, e)
             }
         };
         file.seek(SeekFrom::Start(start)).map_err(io)?;
@@ -215,8 +216,8 @@ impl Codestream {
         while pos + 2 <= end {
             let mut sot = [0u8; 12];
             file.seek(SeekFrom::Start(pos))
-                .map_err(|e| super::io(path, e))?;
-            let got = read_up_to(file, &mut sot).map_err(|e| super::io(path, e))?;
+                .map_err(|e| errors::io(path, e))?;
+            let got = read_up_to(file, &mut sot).map_err(|e| errors::io(path, e))?;
             let marker = u16::from_be_bytes([sot[0], sot[1]]);
             if marker == EOC && got >= 2 {
                 break;
@@ -343,4 +344,16 @@ fn read_up_to(file: &mut File, buf: &mut [u8]) -> std::io::Result<usize> {
         }
     }
     Ok(n)
+}
+
+impl SampleType {
+    /// The sample type of JPEG 2000 components of `bits` precision.
+    fn from_jpeg2000(bits: u8, signed: bool) -> Option<SampleType> {
+        match (bits, signed) {
+            (1..=8, false) => Some(SampleType::U8),
+            (9..=16, false) => Some(SampleType::U16),
+            (1..=16, true) => Some(SampleType::I16),
+            _ => None,
+        }
+    }
 }

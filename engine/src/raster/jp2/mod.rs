@@ -3,7 +3,7 @@
 //!
 //! The decoder (`hayro-jpeg2000`) decodes whole images only, on one thread, into f32
 //! planes. To read a window without decoding the whole image, each codestream tile
-//! the window touches is rewritten as a codestream of its own ([`tile`]): the main
+//! the window touches is rewritten as a codestream of its own (`tile`): the main
 //! header with the SIZ image area shrunk to that tile (kept at its place on the
 //! reference grid, so precinct and code-block partitions, and the parity the
 //! wavelet depends on, are unchanged), TLM/PLM markers dropped, the tile's
@@ -11,10 +11,11 @@
 //! for lossless (5/3 reversible) files; the integral values are checked.
 //!
 //! Parts:
-//! - [`boxes`]: the JP2 box structure and the georeferencing (GeoJP2, else GMLJP2).
-//! - [`codestream`]: main header (SIZ, what is copied into tile codestreams) and the
+//! - `boxes`: the JP2 box structure and the georeferencing (GeoJP2, else GMLJP2).
+//! - `codestream`: main header (SIZ, what is copied into tile codestreams) and the
 //!   index of tile-parts, from SOT markers.
-//! - [`tile`]: building and decoding one tile's codestream.
+//! - `tile`: building and decoding one tile's codestream.
+//! - `errors`: the reader's errors, naming the file and the tile.
 //!
 //! Refused with [`RasterError::Unsupported`] (and the advice to convert with
 //! `gdal_translate -of GTiff` or use the `gdal` feature): PPM packed headers,
@@ -23,6 +24,7 @@
 
 mod boxes;
 mod codestream;
+mod errors;
 mod shared;
 mod tile;
 
@@ -35,11 +37,12 @@ use std::sync::Arc;
 
 use super::blocks::BlockGrid;
 use super::buffer::BandBuffer;
-use super::error::{ChunkRef, Malformation, RasterError, UnsupportedFeature};
-use super::info::{Layout, RasterInfo, SampleType};
-use super::limits::{LimitKind, Limits};
+use super::error::RasterError;
+use super::info::{Layout, RasterInfo};
+use super::limits::Limits;
 use crate::grid::{GeoTransform, Grid, Window};
 use codestream::Codestream;
+use errors::{io, malformed};
 
 /// Decoded tiles kept per reader: at most this many bytes (and at least one tile).
 const CACHE_BYTES: usize = 64 << 20;
@@ -497,51 +500,4 @@ fn contains(a: &Window, b: &Window) -> bool {
         && a.row_off <= b.row_off
         && b.col_off + b.width <= a.col_off + a.width
         && b.row_off + b.height <= a.row_off + a.height
-}
-
-fn io(path: &Path, e: std::io::Error) -> RasterError {
-    RasterError::Io {
-        path: path.to_path_buf(),
-        source: e,
-    }
-}
-
-/// A damaged JPEG 2000 structure, in tile `tile` when given.
-fn malformed(path: &Path, tile: Option<usize>, what: impl Into<String>) -> RasterError {
-    RasterError::Malformed {
-        path: path.to_path_buf(),
-        chunk: tile.map(|index| ChunkRef { tiled: true, index }),
-        detail: Malformation::Jpeg2000(what.into()),
-    }
-}
-
-/// A JPEG 2000 feature reclaim does not read, in tile `tile` when given.
-fn unsupported(path: &Path, tile: Option<usize>, what: impl Into<String>) -> RasterError {
-    RasterError::Unsupported {
-        path: path.to_path_buf(),
-        chunk: tile.map(|index| ChunkRef { tiled: true, index }),
-        feature: UnsupportedFeature::Jpeg2000(what.into()),
-    }
-}
-
-/// A declared size over a limit.
-fn limit(path: &Path, what: LimitKind, requested: u64, limit: u64) -> RasterError {
-    RasterError::LimitExceeded {
-        path: path.to_path_buf(),
-        what,
-        requested,
-        limit,
-    }
-}
-
-impl SampleType {
-    /// The sample type of JPEG 2000 components of `bits` precision.
-    fn from_jpeg2000(bits: u8, signed: bool) -> Option<SampleType> {
-        match (bits, signed) {
-            (1..=8, false) => Some(SampleType::U8),
-            (9..=16, false) => Some(SampleType::U16),
-            (1..=16, true) => Some(SampleType::I16),
-            _ => None,
-        }
-    }
 }

@@ -9,7 +9,7 @@ use hayro_jpeg2000::error::{DecodeError, FormatError, MarkerError};
 use hayro_jpeg2000::{DecodeSettings, DecoderContext, Image};
 
 use super::codestream::Codestream;
-use super::{limit, malformed, unsupported};
+use super::errors::{io, limit, malformed, unsupported};
 use crate::grid::Window;
 use crate::raster::buffer::BandBuffer;
 use crate::raster::error::RasterError;
@@ -62,7 +62,7 @@ pub(super) fn build(
                 if e.kind() == std::io::ErrorKind::UnexpectedEof {
                     malformed(path, Some(index), "tile data lies past the end of the file")
                 } else {
-                    super::io(path, e)
+                    io(path, e)
                 }
             })?;
         // SOT: marker, Lsot, Isot (→ 0), Psot (→ the length, also when it was 0).

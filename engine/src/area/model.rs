@@ -11,6 +11,7 @@
 //! continued above and below the grid, each row weighed by its ellipsoidal cell
 //! area (see `docs/coverage.md`).
 
+use super::shoelace::{polygon_area, signed_area};
 use crate::crs::{Crs, Ellipsoid};
 use crate::grid::Grid;
 use geo::{GeodesicArea, LineString, MultiPolygon};
@@ -84,7 +85,7 @@ impl AreaModel {
     /// [`outside_m2`](Self::outside_m2), which measures it like the cells.
     pub fn polygon_m2(&self, mp: &MultiPolygon<f64>) -> f64 {
         match self {
-            AreaModel::Planar { .. } => crate::coverage::polygon_area(mp),
+            AreaModel::Planar { .. } => polygon_area(mp),
             AreaModel::Geographic { .. } => mp.geodesic_area_unsigned(),
         }
     }
@@ -105,7 +106,7 @@ impl AreaModel {
     pub fn outside(&self, mp: &MultiPolygon<f64>, inside_m2: f64) -> Outside {
         match self {
             AreaModel::Planar { cell_m2 } => {
-                let m2 = crate::coverage::polygon_area(mp) - inside_m2;
+                let m2 = polygon_area(mp) - inside_m2;
                 let tol = 1e-9 * inside_m2.max(1.0);
                 if m2 > tol {
                     let cells = if *cell_m2 > 0.0 { m2 / cell_m2 } else { 0.0 };
@@ -236,17 +237,10 @@ fn index_ring(ring: &LineString<f64>, grid: &Grid) -> (Vec<(f64, f64)>, f64) {
         .iter()
         .map(|p| ((p.x - t.x0) / t.dx, (p.y - t.y0) / t.dy))
         .collect();
-    let mut twice = 0.0;
-    if let Some(&(c0, r0)) = pts.first() {
-        for w in pts.windows(2) {
-            if let [(ca, ra), (cb, rb)] = *w {
-                twice += (ca - c0) * (rb - r0) - (cb - c0) * (ra - r0);
-            }
-        }
-    }
-    let sign = if twice > 0.0 {
+    let area = signed_area(&pts);
+    let sign = if area > 0.0 {
         1.0
-    } else if twice < 0.0 {
+    } else if area < 0.0 {
         -1.0
     } else {
         0.0
