@@ -146,9 +146,7 @@ fn strip(src: &str) -> String {
             }
             i += 1;
             out.push_str("\"\"");
-        } else if c == b'\''
-            && (b.get(i + 2) == Some(&b'\'') || (b.get(i + 1) == Some(&b'\\')))
-        {
+        } else if c == b'\'' && (b.get(i + 2) == Some(&b'\'') || (b.get(i + 1) == Some(&b'\\'))) {
             // char literal ('a', '\n', '\u{..}'); lifetimes have no closing quote
             let mut j = i + 1;
             if b[j] == b'\\' {
@@ -261,7 +259,11 @@ fn expand_into(tree: &str, prefix: &mut Vec<String>, out: &mut Vec<(Vec<String>,
             None => (tree.to_string(), None),
         };
         let mut parts = prefix.clone();
-        parts.extend(path.split("::").filter(|s| !s.is_empty()).map(str::to_string));
+        parts.extend(
+            path.split("::")
+                .filter(|s| !s.is_empty())
+                .map(str::to_string),
+        );
         if parts.last().map(String::as_str) == Some("*") {
             parts.pop();
             out.push((parts, None));
@@ -469,7 +471,9 @@ fn build_graph(files: &Files) -> Graph {
         while i < b.len() {
             if is_ident(b[i]) && (i == 0 || (!is_ident(b[i - 1]) && b[i - 1] != b':')) {
                 let mut j = i;
-                while j < b.len() && (is_ident(b[j]) || (b[j] == b':' && b.get(j + 1) == Some(&b':'))) {
+                while j < b.len()
+                    && (is_ident(b[j]) || (b[j] == b':' && b.get(j + 1) == Some(&b':')))
+                {
                     j += if b[j] == b':' { 2 } else { 1 };
                 }
                 let token = &src[i..j];
@@ -619,7 +623,11 @@ fn layers_depend_only_downward() {
             }
         }
     }
-    assert!(bad.is_empty(), "dependencies that turn back up:\n{}", bad.join("\n"));
+    assert!(
+        bad.is_empty(),
+        "dependencies that turn back up:\n{}",
+        bad.join("\n")
+    );
 }
 
 #[test]
@@ -630,5 +638,8 @@ fn the_checker_sees_known_edges() {
     let has = |a: &str, b: &str| graph.edges.get(a).is_some_and(|d| d.contains(b));
     assert!(has("coverage/mod", "coverage/polygon") || has("coverage/polygon", "coverage/cell"));
     assert!(graph.edges.keys().any(|f| f.starts_with("audit/")));
-    assert!(!graph.edges.contains_key("raster/reader_tests"), "test-only file left in");
+    assert!(
+        !graph.edges.contains_key("raster/reader_tests"),
+        "test-only file left in"
+    );
 }
