@@ -32,14 +32,17 @@
 //! - [`attribute`]: pits × liable licences → exact pieces with a responsibility.
 //! - [`audit`]: one restoration audit end to end (also sharded, and merged).
 //! - [`report`]: the audit's CSV, JSON, GeoJSON and self-contained HTML outputs.
-//! - [`demo`]: the synthetic Yitong demo county.
 //! - [`accuracy`]: sample design, accuracy and error-adjusted area with 95 % intervals.
 //! - [`input`]: opening inputs safely (regular files only, byte caps).
 //! - [`output`]: atomic file writing, and the guard that keeps `--out` off the inputs.
 //! - [`progress`]: progress callbacks for long runs.
+//! - [`rng`]: seeded SplitMix64 and value noise (reproducible sample draws).
 //! - [`suggest`]: "did you mean …?" for mistyped keys and field names.
 //! - [`warning`]: typed warnings returned beside results (printed once, listed, `--strict`).
 //! - [`error`]: the engine's top-level error.
+//!
+//! The synthetic demo county that `reclaim demo` writes is a separate crate on top of
+//! this one (`reclaim-demo`, in `demo/`); the engine does not depend on it.
 
 pub mod accuracy;
 pub mod area;
@@ -49,7 +52,6 @@ pub mod cache_dir;
 pub mod classify;
 pub mod coverage;
 pub mod crs;
-pub mod demo;
 pub mod discover;
 pub mod error;
 pub mod footprints;
@@ -61,6 +63,7 @@ pub mod plan;
 pub mod progress;
 pub mod raster;
 pub mod report;
+pub mod rng;
 pub mod scenes;
 pub mod suggest;
 pub mod vector;

@@ -31,6 +31,7 @@ const LAYERS: &[(&str, u32)] = &[
     ("csv", 0),
     ("index", 0),
     ("ids", 0),
+    ("rng", 0),
     // geometry and coordinates
     ("grid", 1),
     ("crs", 1),
@@ -52,7 +53,6 @@ const LAYERS: &[(&str, u32)] = &[
     ("discover", 8),
     ("report", 9),
     ("audit", 10),
-    ("demo", 11),
 ];
 
 #[derive(Default)]

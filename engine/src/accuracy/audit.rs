@@ -16,8 +16,8 @@ use super::general::{self, Point};
 use super::output::Domain;
 use super::result::Accuracy;
 use super::sample_size::{allocate, Allocation};
-use crate::demo::rng::SplitMix64;
 use crate::report::csv::{num, push_record};
+use crate::rng::SplitMix64;
 use std::path::Path;
 
 /// How many points, and where.

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 /// Runs the demo's 2024 audit once; writes it in UTF-8 and in GBK.
 fn audited() -> (tempfile::TempDir, AuditReport, PathBuf, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
-    let scene = reclaim::demo::generate(dir.path()).unwrap();
+    let scene = reclaim_demo::generate(dir.path()).unwrap();
     let cfg = AuditConfig::load(&scene.files.configs[1]).unwrap();
     let report = audit::run(&cfg, &AuditOptions::default()).unwrap();
     let utf8 = dir.path().join("audit-utf8");

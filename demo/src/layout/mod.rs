@@ -17,17 +17,17 @@
 //!    legacy clusters are scaled so that the legacy yard keeps a plausible size.
 //! 6. 2024: restoration progress, a re-disturbed pit, a flooded pit, a cloud.
 
-use super::county::{
+use crate::county::{
     LicenceCut, LicenceFact, BASELINE_LEGACY_M2, BASELINE_RESPONSIBLE_M2, BASELINE_RESTORED_M2,
     LEGACY, LEGACY_YARD_SW, LICENCES, MINES, MULTI_PART, OVERLAP_PAIR, RESPONSIBLE_YARD_SW, TOWNS,
 };
-use super::error::DemoError;
-use super::geom::{
+use crate::error::DemoError;
+use crate::geom::{
     drop_collinear, insert_crossings, ring_distance, ring_is_simple, rings_disjoint_edges, Line,
     Poly, Pt, Rect, Shape,
 };
-use super::grid::{cells_touching, centre, extent, CELL, CELL_AREA};
-use super::rng::{mix, value_noise, SplitMix64};
+use crate::grid::{cells_touching, centre, extent, CELL, CELL_AREA};
+use reclaim::rng::{mix, value_noise, SplitMix64};
 use std::f64::consts::PI;
 
 /// The seed of everything random in the demo.
@@ -193,7 +193,7 @@ fn valid(shape: &Shape) -> bool {
     }
     for p in &shape.parts {
         for h in &p.holes {
-            if !h.iter().all(|&v| super::geom::point_in_ring(v, &p.outer)) {
+            if !h.iter().all(|&v| crate::geom::point_in_ring(v, &p.outer)) {
                 return false;
             }
         }
@@ -202,10 +202,10 @@ fn valid(shape: &Shape) -> bool {
         for q in shape.parts.iter().skip(i + 1) {
             if q.outer
                 .iter()
-                .any(|&v| super::geom::point_in_ring(v, &p.outer))
+                .any(|&v| crate::geom::point_in_ring(v, &p.outer))
                 || p.outer
                     .iter()
-                    .any(|&v| super::geom::point_in_ring(v, &q.outer))
+                    .any(|&v| crate::geom::point_in_ring(v, &q.outer))
             {
                 return false;
             }
@@ -235,7 +235,7 @@ fn blob_pit(
             let hc = (c.0 + d * ang.cos(), c.1 + d * ang.sin());
             let ring = blob(&mut rng, hc, a, 0.6);
             let clear = ring.iter().all(|&v| {
-                super::geom::point_in_ring(v, &outer) && ring_distance(v, &outer) >= 30.0
+                crate::geom::point_in_ring(v, &outer) && ring_distance(v, &outer) >= 30.0
             });
             if clear {
                 hole_rings.push(ring);
@@ -632,7 +632,7 @@ impl Layout {
             let corners_in = r
                 .ring()
                 .iter()
-                .all(|&v| super::geom::point_in_ring(v, &county) && inner.contains(v));
+                .all(|&v| crate::geom::point_in_ring(v, &county) && inner.contains(v));
             let mut y = r.y0;
             let mut river_clear = true;
             while y <= r.y1 {
@@ -1075,7 +1075,7 @@ impl Layout {
         .grow(CELL);
         if cells
             .iter()
-            .any(|&(idx, _)| pair_box.touches(&super::grid::cell_rect(idx)))
+            .any(|&(idx, _)| pair_box.touches(&crate::grid::cell_rect(idx)))
         {
             return Err(broken("cloud over the overlapping pair", "cloud"));
         }
@@ -1087,7 +1087,7 @@ impl Layout {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::demo::geom::ring_area;
+    use crate::geom::ring_area;
 
     #[test]
     fn yards_have_the_exact_area() {
