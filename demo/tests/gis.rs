@@ -4,6 +4,9 @@
 //! shapefiles — must hold the audit's figures: every piece's polygon has the
 //! area `attribution.csv` gives it, the attributes are the CSV tables' values,
 //! and they add up to `summary.json`.
+//!
+//! Engine behaviour, tested here because it runs on the demo county (the engine does
+//! not depend on `reclaim-demo`).
 
 use reclaim::audit::{self, AuditConfig, AuditOptions, AuditReport};
 use reclaim::report::gis::{DbfEncoding, GisOptions};

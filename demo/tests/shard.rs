@@ -3,6 +3,9 @@
 //! same bytes in every output file — with and without `--previous`, including a
 //! shard count that puts the two overlapping pits in different shards. A merge of
 //! parts that do not make one whole audit is refused with a clear error.
+//!
+//! Engine behaviour, tested here because it runs on the demo county (the engine does
+//! not depend on `reclaim-demo`).
 
 use reclaim::audit::merge::merge_parts;
 use reclaim::audit::shard::{
