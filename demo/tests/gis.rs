@@ -43,7 +43,7 @@ struct Table {
 impl Table {
     fn read(path: &Path) -> Table {
         let text = std::fs::read_to_string(path).unwrap();
-        let mut recs = reclaim::report::csv::parse(&text).unwrap().into_iter();
+        let mut recs = reclaim::csv::parse(&text).unwrap().into_iter();
         let header = recs.next().unwrap();
         Table {
             header,

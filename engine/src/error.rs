@@ -4,7 +4,6 @@
 use crate::crs::CrsError;
 use crate::raster::RasterError;
 use crate::vector::VectorError;
-use crate::zonal::ZonalError;
 use std::path::PathBuf;
 
 /// Anything that can stop an engine run.
@@ -17,9 +16,6 @@ pub enum Error {
     /// Reading a vector layer failed.
     #[error(transparent)]
     Vector(#[from] VectorError),
-    /// Zonal sums failed.
-    #[error(transparent)]
-    Zonal(#[from] ZonalError),
     /// A CRS could not be resolved or applied for a file.
     #[error("{path}: {source}")]
     Crs {
@@ -72,7 +68,7 @@ pub enum Error {
     #[error(transparent)]
     Input(crate::input::InputError),
     /// The output path is an input, or a folder holding one: writing would destroy it.
-    #[error("{}", crate::output::describe_is_input(out, role, input, *relation))]
+    #[error("{}", crate::output::kind::describe_is_input(out, role, input, *relation))]
     OutputIsInput {
         /// The output path as given.
         out: PathBuf,
@@ -81,7 +77,7 @@ pub enum Error {
         /// The input, as given.
         input: PathBuf,
         /// The output is the input itself, or a folder above it.
-        relation: crate::output::Relation,
+        relation: crate::output::kind::Relation,
     },
     /// The output folder is the current directory or a folder above it.
     #[error("output {}: it is the current directory{} ({}); writing {} there would overwrite or delete what is in it; give a new folder{}", .out.display(), if .cwd == .out_canonical { "" } else { " or a folder above it" }, .cwd.display(), .kind.article(), .kind.example())]
@@ -89,7 +85,7 @@ pub enum Error {
         /// The output path as given.
         out: PathBuf,
         /// What would have been written.
-        kind: crate::output::OutputKind,
+        kind: crate::output::kind::OutputKind,
         /// It, resolved.
         out_canonical: PathBuf,
         /// The current directory.
@@ -101,7 +97,7 @@ pub enum Error {
         /// The output folder.
         out: PathBuf,
         /// What would have been written there.
-        kind: crate::output::OutputKind,
+        kind: crate::output::kind::OutputKind,
         /// One entry of the folder that is not reclaim's.
         entry: PathBuf,
     },
@@ -115,6 +111,6 @@ pub enum Error {
         /// Where it leads, when it is a symlink.
         target: Option<PathBuf>,
         /// What would be written.
-        expected: crate::output::OutputKind,
+        expected: crate::output::kind::OutputKind,
     },
 }

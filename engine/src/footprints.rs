@@ -9,7 +9,16 @@ use crate::crs::{Crs, Transformer};
 use crate::error::Error;
 use crate::raster::Raster;
 use crate::vector::Layer;
-use crate::zonal::Zone;
+use geo::MultiPolygon;
+
+/// One zone: its id and its geometry in the raster's CRS.
+#[derive(Debug, Clone)]
+pub struct Zone {
+    /// Zone id as written in the output.
+    pub id: String,
+    /// Geometry in the raster's CRS.
+    pub geometry: MultiPolygon<f64>,
+}
 
 /// The CRS of `raster`: an explicit override, or its GeoTIFF keys.
 ///

@@ -50,10 +50,13 @@ pub mod attribute;
 pub mod audit;
 pub mod cache_dir;
 pub mod classify;
+pub mod config;
 pub mod coverage;
 pub mod crs;
+pub mod csv;
 pub mod discover;
 pub mod error;
+pub mod folders;
 pub mod footprints;
 pub mod grid;
 pub mod index;
@@ -63,13 +66,27 @@ pub mod plan;
 pub mod progress;
 pub mod raster;
 pub mod report;
+pub mod results;
 pub mod rng;
 pub mod scenes;
 pub mod suggest;
 pub mod vector;
 pub mod warning;
+pub mod wording;
 pub mod zonal;
 
 pub use error::Error;
+
+/// Any error of the engine, for callers that only report it (every engine error
+/// converts into it with `?`).
+pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// `Result` whose error is, unless named, any engine error ([`BoxError`]).
+pub type Result<T, E = BoxError> = std::result::Result<T, E>;
 pub use grid::{GeoTransform, Grid, Window};
 pub use warning::Warning;
+
+/// The README's library example, run as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;

@@ -7,7 +7,7 @@
 //! `--strict` turns them into errors.
 
 pub use crate::classify::UnobservedCauses;
-use crate::report::format::plural;
+use crate::wording::plural;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::path::PathBuf;

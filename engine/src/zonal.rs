@@ -14,6 +14,7 @@ use crate::coverage::{self, Coverage, CoverageError};
 use crate::crs::Crs;
 use crate::error::Error;
 use crate::footprints;
+pub use crate::footprints::Zone;
 use crate::grid::Window;
 use crate::plan::plan_blocks;
 use crate::progress::{Progress, Ticker};
@@ -21,7 +22,7 @@ use crate::raster::Limits;
 use crate::raster::{BandBuffer, NoData, Raster, RasterError};
 use crate::vector::{self, ReadOptions};
 use crate::warning::Warning;
-use geo::{BoundingRect, MultiPolygon};
+use geo::BoundingRect;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
@@ -29,15 +30,6 @@ use std::path::PathBuf;
 
 /// Most distinct values one zone may hold before the raster is judged continuous.
 pub const MAX_CLASSES_PER_ZONE: usize = 65_536;
-
-/// One zone: its id and its geometry in the raster's CRS.
-#[derive(Debug, Clone)]
-pub struct Zone {
-    /// Zone id as written in the output.
-    pub id: String,
-    /// Geometry in the raster's CRS.
-    pub geometry: MultiPolygon<f64>,
-}
 
 /// What a row of the histogram counts.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -93,6 +85,9 @@ pub enum ZonalError {
     /// Reading the raster failed.
     #[error(transparent)]
     Raster(#[from] RasterError),
+    /// An input problem (raster, zones file, CRS): the engine's input error.
+    #[error(transparent)]
+    Input(#[from] Box<Error>),
     /// A zone could not be laid over the grid.
     #[error("zone {zone_id:?} (feature {zone_index}): {source}")]
     Coverage {
@@ -112,6 +107,12 @@ pub enum ZonalError {
     /// No zone overlaps the raster: almost always a CRS mix-up or the wrong file.
     #[error("{0}")]
     AllZonesOffRaster(Box<OffRaster>),
+}
+
+impl From<Error> for ZonalError {
+    fn from(e: Error) -> Self {
+        ZonalError::Input(Box::new(e))
+    }
 }
 
 /// What [`ZonalError::AllZonesOffRaster`] reports.
@@ -500,25 +501,10 @@ impl ZonalTable {
                 .get(r.zone_index)
                 .map(String::as_str)
                 .unwrap_or("");
-            let _ = writeln!(
-                out,
-                "{},{},{},{}",
-                csv_field(id),
-                r.class.label(),
-                r.cells,
-                r.area_ha
-            );
+            crate::csv::push_field(&mut out, id);
+            let _ = writeln!(out, ",{},{},{}", r.class.label(), r.cells, r.area_ha);
         }
         out
-    }
-}
-
-/// Quotes a CSV field when it holds a comma, quote or line break (RFC 4180).
-pub fn csv_field(s: &str) -> std::borrow::Cow<'_, str> {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\"")).into()
-    } else {
-        s.into()
     }
 }
 
@@ -527,7 +513,7 @@ pub fn csv_field(s: &str) -> std::borrow::Cow<'_, str> {
 ///
 /// # Errors
 /// Any input problem, as an [`Error`] naming the file and the fix.
-pub fn run(req: &ZonalRequest) -> Result<ZonalTable, Error> {
+pub fn run(req: &ZonalRequest) -> Result<ZonalTable, ZonalError> {
     run_with(req, None)
 }
 
@@ -535,7 +521,7 @@ pub fn run(req: &ZonalRequest) -> Result<ZonalTable, Error> {
 ///
 /// # Errors
 /// As [`run`].
-pub fn run_with(req: &ZonalRequest, progress: Option<&Progress>) -> Result<ZonalTable, Error> {
+pub fn run_with(req: &ZonalRequest, progress: Option<&Progress>) -> Result<ZonalTable, ZonalError> {
     let raster = Raster::open_with_limits(&req.raster, req.limits)?;
     let bands = raster.info().bands;
     if req.band == 0 || req.band > bands {
@@ -543,11 +529,12 @@ pub fn run_with(req: &ZonalRequest, progress: Option<&Progress>) -> Result<Zonal
             path: req.raster.clone(),
             band: req.band,
             bands,
-        });
+        }
+        .into());
     }
     let crs = footprints::raster_crs(&raster, req.raster_crs.as_ref())?;
     let area = footprints::area_model(&raster, &crs)?;
-    let layer = vector::read_layer(&req.zones, &req.read)?;
+    let layer = vector::read_layer(&req.zones, &req.read).map_err(Error::from)?;
     let zones = footprints::zones_in_crs(&layer, &req.id_field, req.zones_crs.as_ref(), &crs)?;
     let rows = zonal_histogram_with(&raster, req.band, &zones, &area, progress)?;
     let off = zones_off_raster(&rows, zones.len());
@@ -564,8 +551,7 @@ pub fn run_with(req: &ZonalRequest, progress: Option<&Progress>) -> Result<Zonal
             zones: zones.len(),
             zones_extent,
             raster_extent,
-        }))
-        .into());
+        })));
     }
     // Each once, even when zones share an id.
     let mut seen = std::collections::HashSet::new();

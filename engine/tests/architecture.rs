@@ -16,43 +16,65 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
-/// Top-level modules, bottom layer first. A module may use any module of a lower
-/// or equal layer number, never a higher one.
+/// The layers, bottom first: a file may use files of its own layer or below, never
+/// above. An entry names a top-level module or a file/folder inside one; the longest
+/// matching entry decides (so `discover/run` sits above `discover`).
+/// docs/architecture.md draws the same table.
 const LAYERS: &[(&str, u32)] = &[
-    // plumbing: no domain knowledge
-    ("lib", 0),
-    ("error", 0),
+    // 0 plumbing: no domain knowledge
     ("input", 0),
-    ("output", 0),
     ("progress", 0),
     ("suggest", 0),
-    ("warning", 0),
+    ("wording", 0),
     ("cache_dir", 0),
     ("csv", 0),
     ("index", 0),
-    ("ids", 0),
     ("rng", 0),
-    // geometry and coordinates
+    // 1-2 coordinates and exact geometry
     ("grid", 1),
     ("crs", 1),
     ("area", 2),
     ("coverage", 2),
-    // readers
+    // 3-4 readers, the input error, outputs
     ("raster", 3),
     ("vector", 3),
+    ("error", 4),
+    ("output", 4),
     ("scenes", 4),
-    // footprints over rasters
+    // 5-6 footprints over rasters, classes, attribution, settings
     ("footprints", 5),
     ("plan", 5),
+    ("classify", 5),
+    ("warning", 5),
     ("zonal", 6),
-    ("classify", 6),
     ("attribute", 6),
-    ("accuracy", 6),
-    // results: what an audit found, read by the writers
+    ("config", 6),
+    ("accuracy/estimate", 6),
+    // 7 results: what an audit and a discovery found
     ("results", 7),
-    ("discover", 8),
-    ("report", 9),
+    ("discover", 7),
+    // 8 writers: they read results, never run anything
+    ("report", 8),
+    // 9-10 the accuracy assessment's files, the audit's steps
+    ("accuracy", 9),
     ("audit", 10),
+    // 11 workflows: runs that use all of the above
+    ("audit/mod", 11),
+    ("audit/run", 11),
+    ("audit/shard", 11),
+    ("audit/merge", 11),
+    ("discover/mod", 11),
+    ("discover/run", 11),
+    ("discover/sweep", 11),
+    ("discover/in_audit", 11),
+    ("discover/write", 11),
+    ("accuracy/mod", 11),
+    ("accuracy/frame", 11),
+    ("accuracy/in_audit", 11),
+    ("accuracy/audit", 11),
+    ("folders", 11),
+    // the crate root re-exports everything
+    ("lib", 13),
 ];
 
 #[derive(Default)]
@@ -387,7 +409,7 @@ impl Files {
                 continue;
             }
             for (path, name) in expand_use(&with_aliases(tree)) {
-                if let Some(abs) = absolute(module, &path, file) {
+                if let Some(abs) = absolute(module, &path, file, &self.by_module) {
                     out.push((abs, name));
                 }
             }
@@ -420,7 +442,12 @@ fn find_word(hay: &str, word: &str) -> Option<usize> {
 
 /// Turns `crate::…`, `super::…`, `self::…` into an absolute module path; None for
 /// external crates.
-fn absolute(module: &[String], path: &[String], file: &str) -> Option<Vec<String>> {
+fn absolute(
+    module: &[String],
+    path: &[String],
+    file: &str,
+    known: &HashMap<Vec<String>, String>,
+) -> Option<Vec<String>> {
     let first = path.first()?;
     // a file's own module: for mod.rs/lib.rs the module itself, else the file module
     let is_root = file.ends_with("mod") || file == "lib";
@@ -442,9 +469,16 @@ fn absolute(module: &[String], path: &[String], file: &str) -> Option<Vec<String
                 parts.pop();
                 k += 1;
             }
-            let _ = is_root;
         }
-        _ => return None,
+        _ => {
+            // a child module named without `self::` (`pub use error::X;` in a mod.rs)
+            let mut child = module.to_vec();
+            child.push(first.clone());
+            if !is_root || !known.contains_key(&child) {
+                return None;
+            }
+            parts = module.to_vec();
+        }
     }
     parts.extend(path[k..].iter().cloned());
     Some(parts)
@@ -477,14 +511,17 @@ fn build_graph(files: &Files) -> Graph {
                     j += if b[j] == b':' { 2 } else { 1 };
                 }
                 let token = &src[i..j];
-                if token.contains("::") {
+                // `a::b::{…}` use trees are read by `uses_of`
+                if token.contains("::") && !token.ends_with("::") {
                     let parts: Vec<String> = token
                         .split("::")
                         .filter(|s| !s.is_empty())
                         .map(str::to_string)
                         .collect();
                     let abs = match parts[0].as_str() {
-                        "crate" | "super" | "self" => absolute(&module, &parts, file),
+                        "crate" | "super" | "self" => {
+                            absolute(&module, &parts, file, &files.by_module)
+                        }
                         other => local.get(other).map(|base| {
                             let mut full = base.clone();
                             full.extend(parts[1..].iter().cloned());
@@ -493,6 +530,9 @@ fn build_graph(files: &Files) -> Graph {
                     };
                     if let Some(abs) = abs {
                         if let Some(f) = files.resolve(&abs, 0) {
+                            if std::env::var("ARCH_DEBUG").is_ok_and(|v| v == *file) {
+                                println!("{file}: {token} -> {f}");
+                            }
                             deps.insert(f);
                         }
                     }
@@ -575,13 +615,12 @@ fn cycles(graph: &Graph) -> Vec<Vec<String>> {
     s.out
 }
 
-fn top(file: &str) -> &str {
-    file.split('/').next().unwrap_or(file)
-}
-
 fn layer(file: &str) -> Option<u32> {
-    let t = top(file);
-    LAYERS.iter().find(|(m, _)| *m == t).map(|(_, l)| *l)
+    LAYERS
+        .iter()
+        .filter(|(m, _)| file == *m || file.starts_with(&format!("{m}/")))
+        .max_by_key(|(m, _)| m.len())
+        .map(|(_, l)| *l)
 }
 
 #[test]
@@ -613,9 +652,6 @@ fn layers_depend_only_downward() {
             continue;
         };
         for d in deps {
-            if top(d) == top(file) {
-                continue;
-            }
             match layer(d) {
                 Some(l) if l <= own => {}
                 Some(l) => bad.push(format!("{file} (layer {own}) uses {d} (layer {l})")),

@@ -783,3 +783,109 @@ fn a_landsat_qa_pixel_band_masks_by_bit() {
         r.summary
     );
 }
+
+/// A rectangle as `ring` draws it, as a polygon in memory.
+fn rect(x0: f64, y0: f64, x1: f64, y1: f64) -> geo::MultiPolygon<f64> {
+    let p = |x: f64, y: f64| (X0 + x, Y0 - y);
+    geo::MultiPolygon::new(vec![geo::Polygon::new(
+        geo::LineString::from(vec![p(x0, y0), p(x1, y0), p(x1, y1), p(x0, y1), p(x0, y0)]),
+        vec![],
+    )])
+}
+
+#[test]
+fn layers_given_in_memory_give_the_figures_of_the_files() {
+    use reclaim::vector::{FieldValue, Layer};
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = scene(dir.path(), false);
+    let from_files = audit::run(&cfg, &AuditOptions::default()).unwrap();
+
+    // The same footprints and licences, typed in, not read.
+    let text = |pairs: &[(&str, &str)]| -> Vec<(String, FieldValue)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), FieldValue::Text(v.to_string())))
+            .collect()
+    };
+    let utm = reclaim::crs::Crs::from_epsg(32651).unwrap();
+    let pits = Layer::from_features(
+        "pits (in memory)",
+        Some(utm.clone()),
+        vec![
+            (
+                rect(0.0, 0.0, 60.0, 20.0),
+                text(&[("pit_id", "P1"), ("kind", "open pit")]),
+            ),
+            (
+                rect(80.0, 20.0, 120.0, 40.0),
+                text(&[("pit_id", "P2"), ("kind", "tailings")]),
+            ),
+            (
+                rect(50.0, 10.0, 70.0, 30.0),
+                text(&[("pit_id", "P3"), ("kind", "waste dump")]),
+            ),
+            (
+                rect(0.0, 80.0, 40.0, 100.0),
+                text(&[("pit_id", "P4"), ("kind", "open pit")]),
+            ),
+            (
+                rect(40.0, 60.0, 60.0, 70.0),
+                text(&[("pit_id", "P5"), ("kind", "plant site")]),
+            ),
+        ],
+    )
+    .unwrap();
+    let lic = |id: &str, holder: &str, status: &str, to: &str, mineral: &str| {
+        text(&[
+            ("license_id", id),
+            ("holder", holder),
+            ("status", status),
+            ("valid_to", to),
+            ("mineral", mineral),
+        ])
+    };
+    let licences = Layer::from_features(
+        "licences (in memory)",
+        Some(utm),
+        vec![
+            (
+                rect(30.0, 0.0, 80.0, 50.0),
+                lic("L1", "甲矿业有限公司", "valid", "2030-12-31", "andesite"),
+            ),
+            (
+                rect(75.0, 15.0, 130.0, 45.0),
+                lic("L2", "丙公司", "revoked", "2019-01-01", "granite"),
+            ),
+            (
+                rect(0.0, 0.0, 40.0, 20.0),
+                lic("L3", "乙公司, Ltd", "expired", "2020-06-30", "marble"),
+            ),
+        ],
+    )
+    .unwrap();
+    let inputs = audit::AuditInputs {
+        pits,
+        licences: Some(licences),
+        imagery: cfg.imagery.clone(),
+    };
+    let given = audit::run_inputs(inputs, &cfg, &AuditOptions::default()).unwrap();
+
+    assert_eq!(given.summary, from_files.summary);
+    assert_eq!(given.pieces, from_files.pieces);
+    assert_eq!(given.pits, from_files.pits);
+    assert_eq!(given.mines, from_files.mines);
+    assert_eq!(given.baseline, from_files.baseline);
+    // Only the imagery was read from files, so only it is in the provenance.
+    let roles: Vec<&str> = given
+        .provenance
+        .inputs
+        .iter()
+        .map(|i| i.role.as_str())
+        .collect();
+    assert!(roles.iter().all(|r| r.starts_with("imagery")), "{roles:?}");
+    assert!(from_files
+        .provenance
+        .inputs
+        .iter()
+        .any(|i| i.role == "pits"));
+}

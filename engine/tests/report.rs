@@ -17,18 +17,21 @@
 
 use geo::{polygon, MultiPolygon, Polygon};
 use reclaim::audit::config::Baseline;
-use reclaim::audit::model::{
-    AuditReport, BaselineDelta, Change, ClassAreas, ClassMap, InputFile, MineResult, OverlapResult,
-    PieceGeometry, PieceResult, PitResult, Previous, Provenance, Responsibility, Summary,
-};
 use reclaim::report::{
     check_reconciliation, read_previous, read_summary, read_summary_file, write_all, Check,
     ReportError,
+};
+use reclaim::results::{
+    AuditReport, BaselineDelta, Change, ClassAreas, ClassMap, InputFile, MineResult, OverlapResult,
+    PieceGeometry, PieceResult, PitResult, Previous, Provenance, Responsibility, Summary,
 };
 use std::path::{Path, PathBuf};
 
 const HOLDER_ZH: &str = "吉林省伊通县景台矿业有限公司";
 const HOLDER_COMMA: &str = "Smith, Jones & \"Partners\"";
+
+/// The fixture's configuration as run.
+const FIXTURE_TOML: &str = "audit_date = \"2025-12-31\"\n\n[imagery]\npath = \"/data/2025/s2.tif\"\nscale = 0.0001\noffset = -0.1\nrestored_min_ndvi = 0.3\nmask_preset = \"scl\"\n\n[pits]\npath = \"/data/2025/pits.shp\"\nid_field = \"pit_id\"\n\n[licenses]\npath = \"/data/2025/licenses.shp\"\n";
 
 fn areas(restored_ha: f64, unrestored_ha: f64, water_ha: f64, unobserved_ha: f64) -> ClassAreas {
     ClassAreas {
@@ -318,19 +321,29 @@ fn report() -> AuditReport {
                 InputFile {
                     role: "imagery".into(),
                     path: PathBuf::from("/data/2025/s2_yitong_20250915.tif"),
-                    sha256: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08".into(),
+                    sha256: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+                        .into(),
                     path_relative: None,
                 },
                 InputFile {
                     role: "pits".into(),
                     path: PathBuf::from("/data/2025/图斑.shp"),
-                    sha256: "60303ae22b998861bce3b28f33eec1be758a213c86c93c076dbe9f558c11c752".into(),
+                    sha256: "60303ae22b998861bce3b28f33eec1be758a213c86c93c076dbe9f558c11c752"
+                        .into(),
                     path_relative: None,
                 },
             ],
-            config_toml: "audit_date = \"2025-12-31\"\n\n[imagery]\npath = \"/data/2025/s2.tif\"\nscale = 0.0001\noffset = -0.1\nrestored_min_ndvi = 0.3\nmask_preset = \"scl\"\n\n[pits]\npath = \"/data/2025/pits.shp\"\nid_field = \"pit_id\"\n\n[licenses]\npath = \"/data/2025/licenses.shp\"\n".into(),
+            config_toml: FIXTURE_TOML.into(),
             crs: "EPSG:32651".into(),
             cell_size: (10.0, 10.0),
+            method: Some(
+                reclaim::audit::AuditConfig::from_toml(
+                    FIXTURE_TOML,
+                    std::path::Path::new("config"),
+                )
+                .expect("fixture configuration")
+                .method(false),
+            ),
         },
         county_map: class_map((400_000.0, 4_800_000.0, 400_400.0, 4_800_300.0), land),
         mine_maps: vec![
@@ -985,7 +998,7 @@ fn empty_audit_still_writes_valid_files() {
 /// the map; the same report of one raster has none of them.
 #[test]
 fn composite_section_only_for_composites() {
-    use reclaim::audit::model::{ClearObsMap, CompositeSummary, FootprintShares, SceneListing};
+    use reclaim::results::{ClearObsMap, CompositeSummary, FootprintShares, SceneListing};
     let plain = reclaim::report::html::report_html(&report()).unwrap();
     for absent in [
         "seasonal composite",

@@ -71,7 +71,7 @@ fn rows_of(t: &ZonalTable) -> Vec<(String, String, f64)> {
         .collect()
 }
 
-fn try_table(zones: &[(&str, Vec<(f64, f64)>)]) -> Result<ZonalTable, reclaim::error::Error> {
+fn try_table(zones: &[(&str, Vec<(f64, f64)>)]) -> Result<ZonalTable, reclaim::zonal::ZonalError> {
     let dir = tempfile::tempdir().unwrap();
     let req = ZonalRequest {
         raster: write_raster(dir.path()),

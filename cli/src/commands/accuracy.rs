@@ -5,7 +5,8 @@
 use anyhow::Context;
 use clap::Args;
 use reclaim::accuracy::{self, output, EstimateOptions};
-use reclaim::output::{check_out, InputPath, OutputKind};
+use reclaim::folders::check_out;
+use reclaim::output::{InputPath, OutputKind};
 use std::path::PathBuf;
 use std::process::ExitCode;
 

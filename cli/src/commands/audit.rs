@@ -120,8 +120,8 @@ pub fn run(a: &AuditArgs) -> anyhow::Result<ExitCode> {
     } else {
         reclaim::output::OutputKind::AuditFolder
     };
-    let inputs = reclaim::output::audit_inputs(&cfg, Some(&a.config), a.previous.as_deref());
-    reclaim::output::check_out(&a.out, kind, &inputs)?;
+    let inputs = reclaim::folders::audit_inputs(&cfg, Some(&a.config), a.previous.as_deref());
+    reclaim::folders::check_out(&a.out, kind, &inputs)?;
     if a.check {
         return super::check::run(&cfg, a);
     }
@@ -284,7 +284,7 @@ pub fn scratch_dir(out: &std::path::Path) -> PathBuf {
 
 /// The line about a composite's scenes, e.g. `imagery: median of 12 scenes (3
 /// outside the season), mean 4.2 clear observations`; `None` for one raster.
-pub fn composite_line(s: &reclaim::audit::model::Summary) -> Option<String> {
+pub fn composite_line(s: &reclaim::results::Summary) -> Option<String> {
     let c = s.composite.as_ref()?;
     let unused = c.scenes.iter().filter(|x| !x.used).count();
     let outside = c
@@ -428,7 +428,7 @@ pub fn county_table(r: &AuditReport) -> String {
 }
 
 /// The `[accuracy]` figures in one line: error-adjusted areas "± half-width" (95 %).
-fn accuracy_line(a: &reclaim::accuracy::in_audit::AccuracySummary) -> String {
+fn accuracy_line(a: &reclaim::results::AccuracySummary) -> String {
     use reclaim::report::accuracy_section::ha_pm;
     let mut parts = vec![
         format!("restored {} ha", ha_pm(&a.restored_ha)),
@@ -465,7 +465,7 @@ fn pad(s: &str, width: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use reclaim::audit::model::{CompositeSummary, SceneListing, Summary};
+    use reclaim::results::{CompositeSummary, SceneListing, Summary};
 
     fn summary(composite: Option<CompositeSummary>) -> Summary {
         let mut s: Summary = serde_json::from_str(

@@ -28,7 +28,7 @@ pub struct DemoArgs {
 
 /// Generates the demo county and audits 2020 and 2024.
 pub fn run(a: &DemoArgs) -> anyhow::Result<ExitCode> {
-    reclaim::output::check_out(&a.out, reclaim::output::OutputKind::DemoFolder, &[])?;
+    reclaim::folders::check_out(&a.out, reclaim::output::OutputKind::DemoFolder, &[])?;
     std::fs::create_dir_all(&a.out)?;
     if !a.quiet {
         eprintln!(

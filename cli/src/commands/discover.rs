@@ -66,7 +66,7 @@ pub fn run(a: &DiscoverArgs) -> anyhow::Result<ExitCode> {
     cfg.validate()
         .map_err(|e| anyhow::anyhow!("config {}: {e}", a.config.display()))?;
     // Fail fast: --out must not be an input, hold one, or be the current directory.
-    let mut inputs = reclaim::output::audit_inputs(&cfg, Some(&a.config), None);
+    let mut inputs = reclaim::folders::audit_inputs(&cfg, Some(&a.config), None);
     if let Some(d) = &cfg.discovery {
         for (role, p) in [
             ("aoi", &d.aoi),
@@ -81,7 +81,7 @@ pub fn run(a: &DiscoverArgs) -> anyhow::Result<ExitCode> {
             inputs.extend(reclaim::output::vector_inputs("exclude_layer", p));
         }
     }
-    reclaim::output::check_out(
+    reclaim::folders::check_out(
         &a.out,
         reclaim::output::OutputKind::DiscoveryFolder,
         &inputs,

@@ -47,7 +47,7 @@ pub fn run(a: &MergeArgs) -> anyhow::Result<ExitCode> {
         .iter()
         .map(|p| ("part".to_string(), p.clone()))
         .collect();
-    reclaim::output::check_out(&a.out, reclaim::output::OutputKind::AuditFolder, &parts)?;
+    reclaim::folders::check_out(&a.out, reclaim::output::OutputKind::AuditFolder, &parts)?;
     let report = audit::merge(&a.parts, &Limits::default())?;
     crate::warnings::report(&report.warnings, a.strict)?;
     audit::write_with(

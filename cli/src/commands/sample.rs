@@ -5,7 +5,8 @@ use anyhow::Context;
 use clap::Args;
 use reclaim::accuracy::audit::{draw_sample, sample_csv, sample_geojson, SampleSize};
 use reclaim::accuracy::{frame, sample_size, Allocation};
-use reclaim::output::{check_out, OutputKind};
+use reclaim::folders::check_out;
+use reclaim::output::OutputKind;
 use std::path::PathBuf;
 use std::process::ExitCode;
 

@@ -68,7 +68,7 @@ pub fn run(a: &ZonalArgs) -> anyhow::Result<ExitCode> {
     let mut inputs = vec![("raster".to_string(), a.raster.clone())];
     inputs.extend(reclaim::output::vector_inputs("zones", &a.zones));
     if !to_stdout {
-        reclaim::output::check_out(&a.out, reclaim::output::OutputKind::File, &inputs)?;
+        reclaim::folders::check_out(&a.out, reclaim::output::OutputKind::File, &inputs)?;
     }
     let parse_crs = |s: &Option<String>, flag: &str| -> anyhow::Result<Option<Crs>> {
         s.as_deref()
@@ -106,7 +106,7 @@ pub fn run(a: &ZonalArgs) -> anyhow::Result<ExitCode> {
     }
     let mut csv = table.to_csv();
     if a.excel {
-        csv.insert_str(0, reclaim::report::csv::BOM);
+        csv.insert_str(0, reclaim::csv::BOM);
     }
     if to_stdout {
         crate::stdout::print(&csv)?;

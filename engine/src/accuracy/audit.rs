@@ -16,7 +16,7 @@ use super::general::{self, Point};
 use super::output::Domain;
 use super::result::Accuracy;
 use super::sample_size::{allocate, Allocation};
-use crate::report::csv::{num, push_record};
+use crate::csv::{num, push_record};
 use crate::rng::SplitMix64;
 use std::path::Path;
 
@@ -166,29 +166,9 @@ pub fn sample_geojson(s: &DrawnSample) -> String {
     t
 }
 
-/// One labelled point as read from its file, before it is checked against a frame.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Labelled {
-    /// 1-based row as in a table with a header (a feature's 1-based position + 1).
-    pub row: usize,
-    /// The point in the project CRS.
-    pub x: f64,
-    pub y: f64,
-    /// Its stratum, map class and reference label as written.
-    pub stratum: String,
-    pub map_class: String,
-    pub reference: String,
-}
-
-/// The sample file formats read back: `.csv`, `.geojson` / `.json`, `.shp`.
-pub const SAMPLE_FORMATS: [&str; 4] = ["csv", "geojson", "json", "shp"];
-
-/// Whether `path` has the extension of a sample file reclaim reads back.
-pub fn is_sample_format(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| SAMPLE_FORMATS.contains(&e.to_ascii_lowercase().as_str()))
-}
+pub use super::config::{is_sample_format, SAMPLE_FORMATS};
+use super::labelled::coordinate;
+pub use super::labelled::Labelled;
 
 /// Reads the records of a labelled sample: `.csv` and `.geojson` as `reclaim
 /// sample` wrote them (the point is its `x`, `y` fields), or a point shapefile
@@ -356,17 +336,6 @@ pub fn check_labels(
         });
     }
     Ok(points)
-}
-
-pub(crate) fn coordinate(column: &'static str, text: &str) -> Result<f64, RowProblem> {
-    text.trim()
-        .parse::<f64>()
-        .ok()
-        .filter(|v| v.is_finite())
-        .ok_or_else(|| RowProblem::BadCoordinate {
-            column,
-            text: text.into(),
-        })
 }
 
 fn labels_csv(path: &Path) -> Result<Vec<Labelled>, AccuracyError> {

@@ -68,7 +68,8 @@ pub enum AccuracyError {
     Audit {
         dir: PathBuf,
         #[source]
-        source: Box<crate::audit::AuditError>,
+        /// An [`AuditError`](crate::audit::AuditError).
+        source: Box<dyn std::error::Error + Send + Sync>,
     },
     /// The class raster, the footprints and summary.json disagree.
     #[error("{dir}: the {class} land of classes.tif under the footprints is {frame_ha} ha but summary.json says {audit_ha} ha: the inputs changed since the audit, or classes.tif is from another run; re-run the audit with --classes-tif", dir = dir.display())]

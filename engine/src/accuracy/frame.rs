@@ -173,7 +173,7 @@ pub fn frame(dir: &Path, by_responsibility: bool) -> Result<Frame, AccuracyError
     };
 
     // The pieces, as the audit cut them.
-    let run = crate::audit::run::read(
+    let run = crate::audit::inputs::read(
         &cfg.pits.path,
         cfg.pits.encoding.as_deref(),
         cfg.pits.repair_geometry,
@@ -182,7 +182,7 @@ pub fn frame(dir: &Path, by_responsibility: bool) -> Result<Frame, AccuracyError
     let mut pits_layer = run.map_err(audit)?;
     cfg.pits.check_layer(&mut pits_layer).map_err(audit)?;
     let pit_crs =
-        crate::audit::run::user_crs(cfg.pits.crs.as_deref(), &cfg.pits.path).map_err(audit)?;
+        crate::audit::inputs::user_crs(cfg.pits.crs.as_deref(), &cfg.pits.path).map_err(audit)?;
     let zones =
         crate::footprints::zones_in_crs(&pits_layer, &cfg.pits.id_field, pit_crs.as_ref(), &crs)
             .map_err(engine)?;
@@ -197,7 +197,7 @@ pub fn frame(dir: &Path, by_responsibility: bool) -> Result<Frame, AccuracyError
         (Some(lc), true) => {
             let mut w = Vec::new();
             let (l, _, rule) =
-                crate::audit::run::read_licences(lc, cfg.limits.as_ref(), &crs, &mut w)
+                crate::audit::inputs::read_licences(lc, cfg.limits.as_ref(), &crs, &mut w)
                     .map_err(audit)?;
             (l, rule)
         }

@@ -17,144 +17,14 @@ use super::estimate::Estimate;
 use super::frame::{self, FramePiece};
 use super::output::{accuracy_csv, accuracy_json, ACCURACY_CSV, ACCURACY_JSON};
 use super::EstimateOptions;
-use crate::audit::config::ConfigError;
-use crate::audit::model::{AuditReport, Responsibility};
 use crate::audit::rasters::CLASSES_FILE;
 use crate::crs::Crs;
 use crate::raster::{BandBuffer, GeoTiff};
-use serde::{Deserialize, Serialize};
-use std::path::{Path, PathBuf};
+use crate::results::{AccuracySummary, AuditAccuracy, ClassSummary};
+use crate::results::{AuditReport, Responsibility};
+use std::path::Path;
 
-/// `[accuracy]` of `audit.toml`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct AccuracyConfig {
-    /// The labelled sample: `.csv`, `.geojson` or `.shp`, as `reclaim sample` wrote
-    /// it with its `reference` field filled in (relative to the config file). Whether
-    /// it was stratified by responsibility is read from its `stratum` field.
-    pub reference: PathBuf,
-    /// Apply the finite-population correction `1 − n_h / N_h` (default false, as in
-    /// Olofsson et al. 2014; `reclaim accuracy --fpc`).
-    #[serde(default)]
-    pub fpc: bool,
-}
-
-impl AccuracyConfig {
-    /// Checks the section: the reference is a sample format reclaim reads.
-    ///
-    /// # Errors
-    /// [`ConfigError::Invalid`] naming `[accuracy] reference`.
-    pub fn validate(&self) -> Result<(), ConfigError> {
-        if sampled::is_sample_format(&self.reference) {
-            return Ok(());
-        }
-        Err(ConfigError::Invalid {
-            key: "[accuracy] reference",
-            value: format!("{:?}", self.reference.display().to_string()),
-            allowed: "a labelled sample as reclaim sample writes it: a .csv, .geojson or .shp file (e.g. reference = \"sample-2025.csv\")".into(),
-            flag: None,
-        })
-    }
-}
-
-/// What stops the assessment inside an audit. Every message names the file and the
-/// fix; nothing is written.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum InAuditError {
-    /// The sample cannot be read or estimated from (bad label, too few points …).
-    #[error("[accuracy] reference {}: {source}", path.display())]
-    Sample {
-        path: PathBuf,
-        #[source]
-        source: Box<AccuracyError>,
-    },
-    /// The sample was drawn from another map than this audit's.
-    #[error("[accuracy] reference {} does not match this audit: {source} — a sample is checked against the map it was drawn from, and this audit's map is not that one (other imagery, thresholds, footprints or licences). Draw a sample from this audit (reclaim audit --config … --out DIR, then reclaim sample --audit DIR --n 300 --out sample.csv), label it and set [accuracy] reference to it; or remove [accuracy] to write the audit without the assessment", path.display())]
-    Mismatch {
-        path: PathBuf,
-        #[source]
-        source: Box<AccuracyError>,
-    },
-    /// The run's class raster under the footprints does not hold the land it measured.
-    #[error("[accuracy] reference {}: the class raster under the footprints holds {frame_ha} ha of {class} land but the audit measured {audit_ha} ha, so no sample can be checked against it; please report this with the inputs, and remove [accuracy] meanwhile", path.display())]
-    Frame {
-        path: PathBuf,
-        class: &'static str,
-        frame_ha: f64,
-        audit_ha: f64,
-    },
-    /// A sample stratified by responsibility, in an audit without licences.
-    #[error("[accuracy] reference {}: its strata split the land by responsibility (restored/legacy …), but this audit has no licence layer to tell responsible from legacy land; add the [licenses] the sample was drawn with, or draw the sample without --by-responsibility", path.display())]
-    NoLicences { path: PathBuf },
-    /// A sharded run or a merge: no class raster, so no frame.
-    #[error("[accuracy] needs the class raster of a one-shot audit, which a shard (--shard) or a merge does not make; run the audit without --shard to include the assessment, or remove [accuracy] from the configuration of the shards")]
-    NotOneShot,
-}
-
-/// The assessment as an audit reports it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct AuditAccuracy {
-    /// The `accuracy` object of `summary.json` (and the figures of `report.html`).
-    pub summary: AccuracySummary,
-    /// `accuracy.json`, as `reclaim accuracy` writes it.
-    pub json: String,
-    /// `accuracy.csv`.
-    pub csv: String,
-}
-
-/// The `accuracy` object of `summary.json`: error-adjusted areas of the observed
-/// land of the footprints, and the map's accuracy, each with its standard error and
-/// 95 % interval (`estimate ± 1.96 × se`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct AccuracySummary {
-    /// `olofsson2014` (strata = classes) or `stehman2014` (strata by responsibility).
-    pub method: String,
-    /// The labelled sample.
-    pub reference: PathBuf,
-    /// Labelled points.
-    pub n: usize,
-    /// Whether the sample's strata split each class by responsibility.
-    pub by_responsibility: bool,
-    /// `[accuracy] fpc`.
-    pub finite_population_correction: bool,
-    /// The observed land the estimates share out (restored + unrestored + water), ha.
-    pub observed_ha: f64,
-    /// Share of the observed land mapped correctly.
-    pub overall_accuracy: Estimate,
-    /// Error-adjusted area of restored land, ha.
-    pub restored_ha: Estimate,
-    /// Error-adjusted area of unrestored land, ha.
-    pub unrestored_ha: Estimate,
-    /// Of the unrestored land, on responsible pieces (strata by responsibility only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub unrestored_responsible_ha: Option<Estimate>,
-    /// Of the unrestored land, historical legacy (strata by responsibility only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub unrestored_legacy_ha: Option<Estimate>,
-    /// Error-adjusted area of water, ha.
-    pub water_ha: Estimate,
-    /// Per class: mapped and error-adjusted area, user's and producer's accuracy.
-    pub classes: Vec<ClassSummary>,
-    /// The files of the folder that hold the whole assessment.
-    pub files: Vec<String>,
-}
-
-/// One class of [`AccuracySummary`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ClassSummary {
-    /// `restored`, `unrestored` or `water`.
-    pub class: String,
-    /// Its mapped area (the audit's figure), ha.
-    pub map_area_ha: f64,
-    /// Its error-adjusted area, ha.
-    pub area_ha: Estimate,
-    /// Of the land mapped as the class, the share that is it (`null`: no point
-    /// mapped so).
-    pub users_accuracy: Option<Estimate>,
-    /// Of the land that is the class, the share mapped so (`null`: none found).
-    pub producers_accuracy: Option<Estimate>,
-}
+pub use super::config::{AccuracyConfig, InAuditError};
 
 /// Reads the labelled sample of `[accuracy]`, its points located in `crs` (the
 /// imagery's): called before the long pass, so a bad file fails at once.
@@ -278,11 +148,6 @@ pub fn assess(
         json: accuracy_json(&acc, cfg.fpc, &domains, Some(&source)),
         csv: accuracy_csv(&acc, &domains),
     })
-}
-
-/// The files an assessment adds to the audit folder: (name, text).
-pub fn files(a: &AuditAccuracy) -> [(&'static str, &str); 2] {
-    [(ACCURACY_JSON, &a.json), (ACCURACY_CSV, &a.csv)]
 }
 
 fn engine(path: &Path, e: crate::Error) -> InAuditError {

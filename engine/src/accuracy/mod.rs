@@ -22,6 +22,7 @@
 //! - [`error`]: what can go wrong, [`AccuracyError`].
 
 pub mod audit;
+pub mod config;
 pub mod design;
 pub mod draw;
 pub mod error;
@@ -29,6 +30,7 @@ pub mod estimate;
 pub mod frame;
 pub mod general;
 pub mod in_audit;
+pub mod labelled;
 pub mod output;
 pub mod reference_shp;
 pub mod result;

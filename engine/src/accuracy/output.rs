@@ -2,15 +2,12 @@
 
 use super::estimate::Estimate;
 use super::result::Accuracy;
-use crate::report::csv::{num, push_record};
+use crate::csv::{num, push_record};
 use serde::Serialize;
 
 /// `format` of `accuracy.json`, which also marks a folder as reclaim's.
 pub const ACCURACY_FORMAT: &str = "reclaim-accuracy";
-/// File name of the JSON result.
-pub const ACCURACY_JSON: &str = "accuracy.json";
-/// File name of the CSV table.
-pub const ACCURACY_CSV: &str = "accuracy.csv";
+pub use crate::results::{ACCURACY_CSV, ACCURACY_JSON};
 
 /// An estimate over part of the land (e.g. unrestored land under legacy), reported
 /// beside the classes.

@@ -10,8 +10,8 @@
 //! tools write them upper case). Deleted `.dbf` records are skipped; a row is the
 //! record's 1-based position + 1, as if the file were a table with a header.
 
-use super::audit::{coordinate, Labelled};
 use super::error::{AccuracyError, FileProblem, RowProblem};
+use super::labelled::{coordinate, Labelled};
 use crate::crs::{Crs, Transformer};
 use crate::vector::{FieldValue, ReadOptions, VectorError};
 use shapefile::{Shape, ShapeReader};

@@ -22,7 +22,7 @@ pub(crate) fn read_records(path: &Path) -> Result<Vec<Vec<String>>, AccuracyErro
             source,
         }
     })?;
-    crate::report::csv::parse(&text).map_err(|(line, problem)| AccuracyError::Read {
+    crate::csv::parse(&text).map_err(|(line, problem)| AccuracyError::Read {
         path: path.to_path_buf(),
         source: crate::report::ReportError::Csv {
             path: path.to_path_buf(),

@@ -2,13 +2,13 @@
 //! the reports reconcile by construction (and `report::check_reconciliation`
 //! checks it again before anything is written).
 
-use super::model::{
-    Change, ClassAreas, LandClass, MineResult, OverlapResult, PieceResult, PitResult,
-    Responsibility, Summary,
-};
 use super::sweep::{before_ha, now_ha, Causes, Transitions};
 use crate::attribute::{self, Attribution};
 use crate::classify::{Unobserved, UnobservedCauses};
+use crate::results::{
+    Change, ClassAreas, LandClass, MineResult, OverlapResult, PieceResult, PitResult,
+    Responsibility, Summary,
+};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Attributes of a pit carried into the reports.

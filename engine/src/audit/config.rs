@@ -4,6 +4,9 @@
 //! Relative paths are relative to the folder of the configuration file.
 
 use super::error::AuditError;
+use crate::config::parse_error;
+pub use crate::config::{ConfigError, ParseProblem};
+pub use crate::results::Baseline;
 use crate::vector::Layer;
 use crate::warning::Warning;
 use serde::{Deserialize, Serialize};
@@ -40,6 +43,54 @@ pub struct AuditConfig {
     /// The accuracy assessment with a labelled sample (docs/accuracy.md).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accuracy: Option<crate::accuracy::in_audit::AccuracyConfig>,
+}
+
+/// A section's defaults are what an empty section in a file means: every key at its
+/// documented default (required keys empty), so code and files cannot disagree.
+fn section_defaults<T: serde::de::DeserializeOwned>(required: &str) -> T {
+    match toml::from_str(required) {
+        Ok(v) => v,
+        // The text is a constant of this file: a failure is a bug, caught by the tests.
+        Err(e) => unreachable!("section defaults do not parse: {e}"),
+    }
+}
+
+impl Default for AuditConfig {
+    /// An audit with no date, the imagery's defaults, no pits path or id field, and
+    /// no licences, baseline, limits, discovery or accuracy: fill in what you need.
+    fn default() -> Self {
+        AuditConfig {
+            audit_date: String::new(),
+            imagery: ImageryConfig::default(),
+            pits: PitsConfig::default(),
+            licenses: None,
+            baseline: None,
+            limits: None,
+            discovery: None,
+            accuracy: None,
+        }
+    }
+}
+
+impl Default for ImageryConfig {
+    /// An empty `[imagery]`: no file, NDVI classifier, default thresholds and bands.
+    fn default() -> Self {
+        section_defaults("")
+    }
+}
+
+impl Default for PitsConfig {
+    /// `[pits]` with an empty path and id field.
+    fn default() -> Self {
+        section_defaults("path = \"\"\nid_field = \"\"")
+    }
+}
+
+impl Default for LicensesConfig {
+    /// `[licenses]` with an empty path and the default field names and statuses.
+    fn default() -> Self {
+        section_defaults("path = \"\"")
+    }
 }
 
 /// `[limits]`: every key optional; unset keys keep their defaults.
@@ -377,16 +428,6 @@ fn check_layer(
         .collect())
 }
 
-/// `[baseline]`: the plan's figures, in hectares.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Baseline {
-    pub restored_ha: f64,
-    pub unrestored_ha: f64,
-    pub unrestored_responsible_ha: f64,
-    pub unrestored_legacy_ha: f64,
-}
-
 fn default_classifier() -> ClassifierKind {
     ClassifierKind::Ndvi
 }
@@ -430,179 +471,6 @@ fn de_date<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
             "audit_date must be a date like \"2025-12-31\", not the {} {other}",
             other.type_str()
         ))),
-    }
-}
-
-/// Errors reading a configuration file.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum ConfigError {
-    /// The file could not be read.
-    #[error("cannot read config {path}: {source}")]
-    Io {
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
-    /// The path is not a regular file, or is over 16 MiB.
-    #[error("config {0}")]
-    Input(crate::input::InputError),
-    /// The TOML is malformed or has an unknown / missing / mistyped key.
-    #[error("config {path}{}: {problem}", place(*line, *column, section.as_deref()))]
-    Parse {
-        path: PathBuf,
-        /// 1-based line and column of the problem (0 when unknown).
-        line: usize,
-        column: usize,
-        /// The `[section]` the problem is in (`None`: top level or unknown).
-        section: Option<String>,
-        problem: Box<ParseProblem>,
-    },
-    /// A setting's value is outside what it can mean.
-    #[error("{key} = {value} is not allowed: {allowed}{}", flag.map(|f| format!(" (set in the config file or by {f})")).unwrap_or_default())]
-    Invalid {
-        /// The key, with its section, e.g. `[imagery] scale`.
-        key: &'static str,
-        /// The value as found.
-        value: String,
-        /// The allowed range, in words.
-        allowed: String,
-        /// The command-line flag that can also set this key.
-        flag: Option<&'static str>,
-    },
-    /// `audit_date` is missing (and no `--audit-date` stands in for it).
-    #[error("audit_date is missing: add audit_date = \"2025-12-31\" (the date the figures describe) at the top of the config file, before any [section], or pass --audit-date 2025-12-31")]
-    MissingAuditDate,
-    /// `audit_date` is not a date.
-    #[error("audit_date = {value:?} is not a date: {problem}; write it as audit_date = \"2025-12-31\" (YYYY-MM-DD) in the config file, or pass --audit-date 2025-12-31")]
-    AuditDate {
-        value: String,
-        problem: crate::attribute::DateProblem,
-    },
-}
-
-/// What is wrong in the TOML text.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum ParseProblem {
-    /// A key no section has (a typo would otherwise fall back to a default).
-    #[error("unknown key `{key}`{}; the keys here are: {}", hint(key, suggestion.as_deref()), expected.join(", "))]
-    UnknownKey {
-        key: String,
-        suggestion: Option<String>,
-        expected: Vec<String>,
-    },
-    /// A required key is missing.
-    #[error("{}", if matches!(key.as_str(), "imagery" | "pits" | "licenses") { format!("the [{key}] section is missing; add it (docs/audit.md lists every key)") } else { format!("`{key}` is missing; add {key} = … (docs/audit.md lists every key)") })]
-    MissingKey { key: String },
-    /// Anything else the TOML reader refuses (syntax, a mistyped value).
-    #[error("{}{}", key.as_ref().map(|k| format!("`{k}`: ")).unwrap_or_default(), .error.message().trim_end())]
-    Toml {
-        /// The key on the problem's line, when there is one.
-        key: Option<String>,
-        error: toml::de::Error,
-    },
-}
-
-fn hint(key: &str, suggestion: Option<&str>) -> String {
-    match (key, suggestion) {
-        ("audit_date", _) => {
-            ": audit_date belongs at the top of the file, before any [section]".into()
-        }
-        (_, Some(s)) => format!(", did you mean `{s}`?"),
-        _ => String::new(),
-    }
-}
-
-fn place(line: usize, column: usize, section: Option<&str>) -> String {
-    let mut s = String::new();
-    if line > 0 {
-        s += &format!(", line {line}, column {column}");
-    }
-    if let Some(sec) = section {
-        s += &format!(" (in [{sec}])");
-    }
-    s
-}
-
-/// The backquoted words of a serde message, in order.
-fn backquoted(message: &str) -> Vec<String> {
-    message
-        .split('`')
-        .skip(1)
-        .step_by(2)
-        .map(str::to_string)
-        .collect()
-}
-
-/// The structured form of a TOML error on `text` read from `path`.
-fn parse_error(text: &str, path: &Path, error: toml::de::Error) -> ConfigError {
-    let (line, column, section) = match error.span() {
-        Some(span) => {
-            let start = span.start.min(text.len());
-            let before = text.get(..start).unwrap_or("");
-            let line = before.matches('\n').count() + 1;
-            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-            // The last table header at or before the problem's line.
-            let section = text
-                .lines()
-                .take(line)
-                .filter_map(|l| {
-                    let t = l.trim();
-                    let t = t.strip_prefix('[')?.split(']').next()?;
-                    Some(t.trim_matches(['[', ' ']).to_string())
-                })
-                .last();
-            // An unknown table: the problem is the header itself, at the top level.
-            let header = error.message().starts_with("unknown field")
-                && text
-                    .lines()
-                    .nth(line - 1)
-                    .is_some_and(|l| l.trim_start().starts_with('['));
-            (line, column, if header { None } else { section })
-        }
-        None => (0, 0, None),
-    };
-    // A missing top-level key has the whole file as its place: none.
-    let (line, column) = if error.message().starts_with("missing field") && section.is_none() {
-        (0, 0)
-    } else {
-        (line, column)
-    };
-    let msg = error.message().to_string();
-    let problem = if msg.starts_with("unknown field") {
-        let mut words = backquoted(&msg);
-        let key = if words.is_empty() {
-            String::new()
-        } else {
-            words.remove(0)
-        };
-        let suggestion =
-            crate::suggest::did_you_mean(&key, words.iter().map(String::as_str)).map(String::from);
-        ParseProblem::UnknownKey {
-            key,
-            suggestion,
-            expected: words,
-        }
-    } else if msg.starts_with("missing field") && backquoted(&msg).len() == 1 {
-        ParseProblem::MissingKey {
-            key: backquoted(&msg).remove(0),
-        }
-    } else {
-        let key = (line > 0)
-            .then(|| text.lines().nth(line - 1))
-            .flatten()
-            .and_then(|l| l.split_once('='))
-            .map(|(k, _)| k.trim().trim_matches('"').to_string())
-            .filter(|k| !k.is_empty() && !k.starts_with('['));
-        ParseProblem::Toml { key, error }
-    };
-    ConfigError::Parse {
-        path: path.to_path_buf(),
-        line,
-        column,
-        section,
-        problem: Box::new(problem),
     }
 }
 
@@ -840,6 +708,29 @@ impl AuditConfig {
         }
     }
 
+    /// How this configuration classifies land, for the report; `geographic` tells
+    /// whether the audit's CRS is in degrees.
+    pub fn method(&self, geographic: bool) -> crate::results::Method {
+        use crate::results::{Classifier, Method};
+        let im = &self.imagery;
+        Method {
+            classifier: match im.classifier {
+                ClassifierKind::Ndvi => Classifier::Ndvi {
+                    restored_min_ndvi: im.restored_min_ndvi,
+                    water_max_ndvi: im.water_max_ndvi,
+                    scale: im.scale,
+                    offset: im.offset,
+                },
+                ClassifierKind::Classes => Classifier::Classes {
+                    preset: im.classes_preset.clone(),
+                },
+            },
+            mask_preset: im.mask_preset.clone(),
+            liable_statuses: self.licenses.as_ref().map(|l| l.liable_statuses.clone()),
+            geographic,
+        }
+    }
+
     /// TOML text of this configuration (for provenance and `--print-config`).
     pub fn to_toml(&self) -> String {
         toml::to_string_pretty(self).unwrap_or_default()
@@ -860,6 +751,23 @@ id_field = "pit_id"
 [licenses]
 path = "licenses.shp"
 "#;
+
+    #[test]
+    fn defaults_are_an_empty_section() {
+        let im = ImageryConfig::default();
+        assert_eq!(im.classifier, ClassifierKind::Ndvi);
+        assert_eq!((im.red_band, im.nir_band, im.scale), (None, None, 1.0));
+        assert_eq!(im.restored_min_ndvi, 0.3);
+        let lc = LicensesConfig::default();
+        assert!(!lc.liable_statuses.is_empty() && !lc.id_field.is_empty());
+        assert_eq!(PitsConfig::default().id_field, "");
+        let cfg = AuditConfig {
+            audit_date: "2024-12-31".into(),
+            ..AuditConfig::default()
+        };
+        let back = AuditConfig::from_toml(&cfg.to_toml(), Path::new("audit.toml")).unwrap();
+        assert_eq!(back.imagery, cfg.imagery);
+    }
 
     #[test]
     fn defaults_are_the_documented_ones() {

@@ -1,9 +1,9 @@
 //! Errors of an audit run: every input problem names the file, the place and the fix.
 
-use super::config::ConfigError;
 use crate::attribute::AttributeError;
 use crate::classify::classes::ClassesError;
 use crate::classify::mask::MaskError;
+use crate::config::ConfigError;
 use crate::grid::GeoTransform;
 use crate::report::ReportError;
 use std::path::PathBuf;
@@ -88,7 +88,11 @@ pub enum AuditError {
     /// The `[accuracy]` assessment failed (its sample, or the sample's match with
     /// this audit).
     #[error(transparent)]
-    Accuracy(Box<crate::accuracy::in_audit::InAuditError>),
+    Accuracy(Box<crate::accuracy::config::InAuditError>),
+    /// The measuring step supplied to the runner failed (a merge's parts do not fit
+    /// the audit: a [`ShardError`](super::ShardError)).
+    #[error(transparent)]
+    Measure(Box<dyn std::error::Error + Send + Sync>),
     /// The figures do not add up (a bug: please report it with the inputs).
     #[error("internal check failed, figures do not reconcile: {detail}")]
     Reconciliation { detail: String },
@@ -136,8 +140,8 @@ impl From<crate::Error> for AuditError {
     }
 }
 
-impl From<crate::accuracy::in_audit::InAuditError> for AuditError {
-    fn from(e: crate::accuracy::in_audit::InAuditError) -> Self {
+impl From<crate::accuracy::config::InAuditError> for AuditError {
+    fn from(e: crate::accuracy::config::InAuditError) -> Self {
         AuditError::Accuracy(Box::new(e))
     }
 }
@@ -145,5 +149,14 @@ impl From<crate::accuracy::in_audit::InAuditError> for AuditError {
 impl From<ReportError> for AuditError {
     fn from(e: ReportError) -> Self {
         AuditError::Report(Box::new(e))
+    }
+}
+
+/// Discovery runs on the audit's imagery and inputs: their errors are audit errors
+/// (kept whole as the source, behind `dyn Error` so discovery's error type does not
+/// name the audit's).
+impl From<AuditError> for crate::discover::DiscoverError {
+    fn from(e: AuditError) -> Self {
+        crate::discover::DiscoverError::Audit(Box::new(e))
     }
 }

@@ -13,17 +13,15 @@
 //! and refuses to go on if any of them changed since.
 
 use super::error::AuditError;
-use super::model::{AuditReport, ClassMap};
+use super::measure::{MapSpec, Measure, Measured, SweepFn};
 use super::run::{run_with, sha256_file, AuditOptions};
-use super::shard::{
-    hex_f64, read_partial, shard_of, Corruption, Field, MapSpec, Measure, Measured, Partial,
-    ShardError, SweepFn,
-};
+use super::shard::{hex_f64, read_partial, shard_of, Corruption, Field, Partial, ShardError};
 use super::sweep::{Canvas, Causes, Transitions};
 use crate::attribute::Attribution;
 use crate::coverage::Coverage;
 use crate::grid::Grid;
 use crate::raster::Limits;
+use crate::results::{AuditReport, ClassMap};
 use std::path::PathBuf;
 
 /// Reads the partial results in `dirs` and merges them (see [`merge_parts`]).
@@ -93,14 +91,15 @@ pub fn merge_parts(
         checksum_cache: super::checksum::ChecksumCache::disabled(),
         ..AuditOptions::default()
     };
-    let mut m = MergeMeasure {
-        parts: &parts,
-        failure: None,
-    };
-    let report = match run_with(&cfg, &opts, &mut m) {
-        Ok(r) => r,
-        Err(e) => return Err(m.failure.take().unwrap_or_else(|| e.into())),
-    };
+    let mut m = MergeMeasure { parts: &parts };
+    let report = run_with(&cfg, &opts, &mut m).map_err(|e| match e {
+        // The merge's own failure (the parts do not fit this audit), as it was.
+        AuditError::Measure(inner) => match inner.downcast::<ShardError>() {
+            Ok(shard) => *shard,
+            Err(other) => ShardError::from(AuditError::Measure(other)),
+        },
+        e => e.into(),
+    })?;
     check_inputs(&first.provenance, &report.provenance)?;
     if let Some(d) = provenance_diff(&first.provenance, &report.provenance) {
         return Err(d.error(PathBuf::from("this merge"), first_path));
@@ -247,7 +246,7 @@ fn same_f64(a: f64, b: f64) -> bool {
 
 /// Two provenances compared field by field, floats to within one unit in the last
 /// place, configurations key by key after parsing: the first difference.
-fn provenance_diff(a: &super::model::Provenance, b: &super::model::Provenance) -> Option<Diff> {
+fn provenance_diff(a: &crate::results::Provenance, b: &crate::results::Provenance) -> Option<Diff> {
     let other = |field, a: String, b: String| Some(Diff::Other { field, a, b });
     if a.reclaim_version != b.reclaim_version {
         return other(
@@ -272,7 +271,7 @@ fn provenance_diff(a: &super::model::Provenance, b: &super::model::Provenance) -
             }
         }
     }
-    let inputs = |pr: &super::model::Provenance| {
+    let inputs = |pr: &crate::results::Provenance| {
         pr.inputs
             .iter()
             .map(|i| format!("{} {}", i.role, i.sha256))
@@ -343,8 +342,8 @@ fn same_value(a: Option<&toml::Value>, b: Option<&toml::Value>) -> bool {
 
 /// Every input has the checksum the shards recorded.
 fn check_inputs(
-    then: &super::model::Provenance,
-    now: &super::model::Provenance,
+    then: &crate::results::Provenance,
+    now: &crate::results::Provenance,
 ) -> Result<(), ShardError> {
     for (i, t) in then.inputs.iter().enumerate() {
         let n = now.inputs.iter().find(|n| n.role == t.role);
@@ -374,8 +373,6 @@ fn check_inputs(
 /// The merge's measuring step: tables and cells from the parts, no sweep.
 struct MergeMeasure<'a> {
     parts: &'a [(PathBuf, Partial)],
-    /// The merge-specific error behind an `Err` returned to the runner.
-    failure: Option<ShardError>,
 }
 
 impl Measure for MergeMeasure<'_> {
@@ -387,15 +384,7 @@ impl Measure for MergeMeasure<'_> {
         grid: &Grid,
         _sweep: &mut SweepFn<'_>,
     ) -> Result<Measured, AuditError> {
-        match gather(self.parts, att, maps, grid) {
-            Ok(m) => Ok(m),
-            Err(e) => {
-                self.failure = Some(e);
-                Err(AuditError::Reconciliation {
-                    detail: "the partial results do not fit this audit".into(),
-                })
-            }
-        }
+        gather(self.parts, att, maps, grid).map_err(|e| AuditError::Measure(Box::new(e)))
     }
 }
 

@@ -2,49 +2,31 @@
 //! CRS → pieces → exact areas by class (and change since the previous audit) →
 //! the report, written atomically.
 
-use super::aggregate::{aggregate, piece_areas, LicenceMeta, PitMeta};
-use super::checksum::ChecksumCache;
-use super::config::{AuditConfig, LicensesConfig, LimitsConfig};
+use super::aggregate::{aggregate, piece_areas, PitMeta};
+use super::config::AuditConfig;
 use super::error::AuditError;
 use super::imagery::{grids_match, Imagery};
-use super::model::{
-    AuditReport, BaselineDelta, Change, ClassAreas, InputFile, MineResult, PitResult, Previous,
-    Provenance, Summary,
+use super::inputs::{
+    licences_from_layer, read, read_licences, sidecars, text, user_crs, AuditInputs,
 };
-use super::shard::{Measure, OneShot};
+use super::measure::{Measure, OneShot};
+pub use super::options::AuditOptions;
 use super::sweep::{sweep_with, ClearCanvas, IMPLAUSIBLE_SLOT};
-use crate::attribute::{self, canonical_status, Date, LiabilityRule, Licence, Pit};
+use crate::attribute::{self, Date, LiabilityRule, Pit};
 use crate::coverage::{self, Coverage};
 use crate::crs::{Crs, Transformer};
 use crate::error::Error;
 use crate::footprints;
 use crate::grid::Window;
 use crate::raster::Limits;
-use crate::vector::{self, Layer, ReadOptions};
+use crate::results::{
+    AuditReport, BaselineDelta, Change, ClassAreas, InputFile, MineResult, PitResult, Previous,
+    Provenance, Summary,
+};
 use crate::warning::{Level, Warning, UNOBSERVED_WARN_SHARE};
 use crate::zonal::format_value;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
-
-/// Options of an audit beyond its configuration file.
-#[derive(Debug, Clone, Default)]
-pub struct AuditOptions {
-    /// An earlier audit's output folder, for the change report.
-    pub previous: Option<PathBuf>,
-    /// Raster allocation limits.
-    pub limits: Limits,
-    /// Called as raster blocks are done (the CLI's progress bar).
-    pub progress: Option<crate::progress::Progress>,
-    /// Where input checksums are reused while a file is unchanged (default:
-    /// disabled, every input hashed; the CLI uses [`ChecksumCache::from_environment`]).
-    pub checksum_cache: ChecksumCache,
-    /// Also write `classes.tif` (and `clear_obs.tif` for a composite) into the
-    /// audit folder (`reclaim audit --classes-tif`).
-    pub classes_tif: bool,
-    /// Where those rasters wait until the folder is written (default: the system's
-    /// temporary folder; the CLI uses the output folder's parent).
-    pub scratch_dir: Option<PathBuf>,
-}
 
 /// Longer side of the county map, pixels.
 const COUNTY_MAP_PX: usize = 900;
@@ -63,12 +45,72 @@ pub fn run(cfg: &AuditConfig, opts: &AuditOptions) -> Result<AuditReport, AuditE
     Ok(report)
 }
 
+/// [`run`] on layers already in memory: the pits and licences of `inputs` stand
+/// for the files of `[pits]` and `[licenses]` (whose `path`s are then only names,
+/// taken from the layers), and `inputs.imagery` for `[imagery]`. Everything else
+/// (the date, field names, liable statuses, baseline, `[accuracy]`) comes from
+/// `settings`; `[discovery]` is not run. The figures are those [`run`] gives for
+/// the same layers read from files.
+///
+/// ```no_run
+/// # fn main() -> reclaim::Result<()> {
+/// use reclaim::audit::{self, AuditConfig, AuditInputs, AuditOptions};
+/// use reclaim::vector::read_layer;
+///
+/// let settings = AuditConfig::load(std::path::Path::new("audit.toml"))?;
+/// let pits = read_layer("pits.shp".as_ref(), &Default::default())?;
+/// let inputs = AuditInputs { pits, licences: None, imagery: settings.imagery.clone() };
+/// let report = audit::run_inputs(inputs, &settings, &AuditOptions::default())?;
+/// println!("{} ha unrestored", report.summary.unrestored_ha);
+/// # Ok(())
+/// # }
+/// ```
+///
+/// # Errors
+/// As [`run`]; messages name the layers by their `path`.
+pub fn run_inputs(
+    inputs: AuditInputs,
+    settings: &AuditConfig,
+    opts: &AuditOptions,
+) -> Result<AuditReport, AuditError> {
+    let mut cfg = settings.clone();
+    cfg.imagery = inputs.imagery;
+    cfg.pits.path = inputs.pits.path.clone();
+    if let (Some(lc), Some(l)) = (cfg.licenses.as_mut(), inputs.licences.as_ref()) {
+        lc.path = l.path.clone();
+    }
+    if inputs.licences.is_none() {
+        cfg.licenses = None;
+    }
+    cfg.discovery = None;
+    let given = Vectors::Given(Box::new((inputs.pits, inputs.licences)));
+    run_from(&cfg, opts, &mut OneShot, given)
+}
+
+/// Where the vector inputs come from.
+enum Vectors {
+    /// Read from the files the configuration names.
+    Files,
+    /// Given in memory ([`run_inputs`]).
+    Given(Box<(crate::vector::Layer, Option<crate::vector::Layer>)>),
+}
+
 /// [`run`] with its measuring step supplied: one sweep ([`OneShot`]), one shard's
 /// sweep, or a merge of shards' results (see [`super::shard`], [`super::merge`]).
 pub(crate) fn run_with(
     cfg: &AuditConfig,
     opts: &AuditOptions,
     measure: &mut dyn Measure,
+) -> Result<AuditReport, AuditError> {
+    run_from(cfg, opts, measure, Vectors::Files)
+}
+
+/// [`run_with`], the vector inputs read or given.
+fn run_from(
+    cfg: &AuditConfig,
+    opts: &AuditOptions,
+    measure: &mut dyn Measure,
+    vectors: Vectors,
 ) -> Result<AuditReport, AuditError> {
     cfg.validate()?;
     let audit_date = Date::parse(&cfg.audit_date).map_err(|source| AuditError::Attribute {
@@ -94,10 +136,19 @@ pub(crate) fn run_with(
     // Checksums of every input (provenance) read whole files: start them on their
     // own thread at once, so they run beside the vector reading and the block pass.
     let mut files = imagery.files.clone();
-    files.extend(sidecars("pits", &cfg.pits.path));
-    if let Some(lc) = &cfg.licenses {
-        files.extend(sidecars("licenses", &lc.path));
-    }
+    let (given_pits, mut given_licences) = match vectors {
+        Vectors::Files => {
+            files.extend(sidecars("pits", &cfg.pits.path));
+            if let Some(lc) = &cfg.licenses {
+                files.extend(sidecars("licenses", &lc.path));
+            }
+            (None, None)
+        }
+        Vectors::Given(layers) => {
+            let (pits, licences) = *layers;
+            (Some(pits), licences)
+        }
+    };
     if let Some(a) = &cfg.accuracy {
         files.extend(sidecars("accuracy reference", &a.reference));
     }
@@ -117,12 +168,15 @@ pub(crate) fn run_with(
     });
 
     // Footprints and licences, in the imagery's CRS.
-    let mut pits_layer = read(
-        &cfg.pits.path,
-        cfg.pits.encoding.as_deref(),
-        cfg.pits.repair_geometry,
-        cfg.limits.as_ref(),
-    )?;
+    let mut pits_layer = match given_pits {
+        Some(layer) => layer,
+        None => read(
+            &cfg.pits.path,
+            cfg.pits.encoding.as_deref(),
+            cfg.pits.repair_geometry,
+            cfg.limits.as_ref(),
+        )?,
+    };
     // Every configured field at once, and a CRS; fields matched ignoring case warn.
     let field_warnings = cfg.pits.check_layer(&mut pits_layer)?;
     let pit_zones = footprints::zones_in_crs(
@@ -153,7 +207,10 @@ pub(crate) fn run_with(
 
     let mut warnings = field_warnings;
     let (licences, lic_meta, rule) = match &cfg.licenses {
-        Some(lc) => read_licences(lc, cfg.limits.as_ref(), &crs, &mut warnings)?,
+        Some(lc) => match given_licences.take() {
+            Some(layer) => licences_from_layer(layer, lc, &crs, &mut warnings)?,
+            None => read_licences(lc, cfg.limits.as_ref(), &crs, &mut warnings)?,
+        },
         None => {
             warnings.push(Warning::NoLicences { path: None });
             (Vec::new(), Vec::new(), LiabilityRule::default())
@@ -256,7 +313,7 @@ pub(crate) fn run_with(
                 .tempdir_in(&base)
                 .map_err(|source| Error::Output { path: base, source })?;
             let names = super::rasters::class_rasters(&imagery, w, dir.path())?;
-            Some(super::model::RasterFiles {
+            Some(crate::results::RasterFiles {
                 dir: std::sync::Arc::new(dir),
                 names,
             })
@@ -299,7 +356,7 @@ pub(crate) fn run_with(
     let mut summary = agg.summary;
     summary.audit_date = audit_date.to_string();
     if let Some(c) = imagery.composite() {
-        summary.composite = Some(super::model::CompositeSummary {
+        summary.composite = Some(crate::results::CompositeSummary {
             rule: c.rule.name().to_string(),
             min_clear: c.min_clear,
             season: cfg.imagery.season.clone(),
@@ -308,7 +365,7 @@ pub(crate) fn run_with(
             scenes: c
                 .uses
                 .iter()
-                .map(|u| super::model::SceneListing {
+                .map(|u| crate::results::SceneListing {
                     id: u.id.clone(),
                     date: u.date.to_string(),
                     tile: u.tile.clone(),
@@ -321,7 +378,7 @@ pub(crate) fn run_with(
                         .and_then(|k| swept.scene_tally.get(k))
                         .and_then(|t| {
                             let total: f64 = t.iter().sum();
-                            (total > 0.0).then(|| super::model::FootprintShares {
+                            (total > 0.0).then(|| crate::results::FootprintShares {
                                 clear: t[4] / total,
                                 masked: t[2] / total,
                                 missing: (t[0] + t[1] + t[3]) / total,
@@ -361,7 +418,7 @@ pub(crate) fn run_with(
         .pieces
         .par_iter()
         .map(|p| {
-            Ok(super::model::PieceGeometry {
+            Ok(crate::results::PieceGeometry {
                 lonlat: to_lonlat
                     .transform_multipolygon(&p.geometry)
                     .map_err(|source| Error::Crs {
@@ -374,7 +431,7 @@ pub(crate) fn run_with(
         .collect::<Result<Vec<_>, AuditError>>()?;
 
     let mut maps = swept.maps.into_iter();
-    let county_map = maps.next().unwrap_or(super::model::ClassMap {
+    let county_map = maps.next().unwrap_or(crate::results::ClassMap {
         width: 0,
         height: 0,
         bbox: (0.0, 0.0, 0.0, 0.0),
@@ -423,6 +480,7 @@ pub(crate) fn run_with(
             .map(|c| format!("EPSG:{c}"))
             .unwrap_or_else(|| crs.name.clone()),
         cell_size: (t.dx.abs(), t.dy.abs()),
+        method: Some(cfg.method(crs.is_geographic())),
     };
 
     let mut report = AuditReport {
@@ -456,7 +514,7 @@ pub(crate) fn run_with(
 /// Writes `report` into `out` atomically: into a temporary sibling folder first,
 /// then swapped into place; on failure nothing (or the old folder) remains.
 ///
-/// `out` is first checked with [`crate::output::check_out`] against the report's
+/// `out` is first checked with [`crate::folders::check_out`] against the report's
 /// inputs and previous audit: it may be new, an empty folder, or a folder reclaim
 /// wrote, never an input, a folder holding one, or the current directory.
 ///
@@ -481,7 +539,8 @@ pub struct WriteOptions {
 /// # Errors
 /// As [`write`].
 pub fn write_with(report: &AuditReport, out: &Path, opts: &WriteOptions) -> Result<(), AuditError> {
-    use crate::output::{check_out, OutputKind};
+    use crate::folders::check_out;
+    use crate::output::OutputKind;
     let mut inputs: Vec<_> = report
         .provenance
         .inputs
@@ -542,111 +601,6 @@ pub fn write_with(report: &AuditReport, out: &Path, opts: &WriteOptions) -> Resu
     Ok(())
 }
 
-/// Reads the licence layer in the imagery's CRS: licences, their report rows and
-/// the liability rule; warns of statuses in neither status list and of an empty
-/// layer.
-pub(crate) fn read_licences(
-    lc: &LicensesConfig,
-    limits: Option<&LimitsConfig>,
-    crs: &Crs,
-    warnings: &mut Vec<Warning>,
-) -> Result<(Vec<Licence>, Vec<LicenceMeta>, LiabilityRule), AuditError> {
-    let mut lic_layer = read(&lc.path, lc.encoding.as_deref(), lc.repair_geometry, limits)?;
-    let rule = LiabilityRule::with_statuses(lc.liable_statuses.iter().cloned());
-    if lic_layer.features.is_empty() {
-        warnings.push(Warning::NoLicences {
-            path: Some(lc.path.clone()),
-        });
-        return Ok((Vec::new(), Vec::new(), rule));
-    }
-    // Every configured field at once, with did-you-mean; case-only matches are used
-    // and warned of.
-    warnings.extend(lc.check_layer(&mut lic_layer)?);
-    let lic_zones = footprints::zones_in_crs(
-        &lic_layer,
-        &lc.id_field,
-        user_crs(lc.crs.as_deref(), &lc.path)?.as_ref(),
-        crs,
-    )?;
-    let not_liable = LiabilityRule::with_statuses(lc.not_liable_statuses.iter().cloned());
-    // Unknown statuses, by canonical status in first-seen order: (as found, ids, count).
-    let mut unknown: Vec<(String, String, Vec<String>, usize)> = Vec::new();
-    // Liable statuses without a holder: (first ids, count).
-    let (mut no_holder, mut no_holder_count) = (Vec::new(), 0);
-    let mut licences = Vec::with_capacity(lic_zones.len());
-    let mut lic_meta = Vec::with_capacity(lic_zones.len());
-    for (f, z) in lic_layer.features.iter().zip(lic_zones) {
-        if z.id.trim().is_empty() {
-            return Err(AuditError::EmptyField {
-                path: lc.path.clone(),
-                feature: f.index,
-                field: lc.id_field.clone(),
-            });
-        }
-        let valid_to_text = text(f, Some(&lc.valid_to_field));
-        let valid_to = match &valid_to_text {
-            Some(t) => Date::parse_optional(&z.id, t).map_err(|source| AuditError::Attribute {
-                path: lc.path.clone(),
-                source,
-            })?,
-            None => None,
-        };
-        let l = Licence {
-            id: z.id.clone(),
-            holder: text(f, Some(&lc.holder_field)),
-            status: text(f, Some(&lc.status_field)).unwrap_or_default(),
-            valid_to,
-            geometry: z.geometry,
-        };
-        let liable_status = rule.has_liable_status(&l.status);
-        if liable_status && l.holder.is_none() {
-            if no_holder.len() < MAX_IDS_IN_WARNING {
-                no_holder.push(l.id.clone());
-            }
-            no_holder_count += 1;
-        }
-        if !liable_status && !not_liable.has_liable_status(&l.status) {
-            let canonical = canonical_status(&l.status);
-            match unknown.iter_mut().find(|u| u.0 == canonical) {
-                Some(u) => {
-                    if u.2.len() < MAX_IDS_IN_WARNING {
-                        u.2.push(l.id.clone());
-                    }
-                    u.3 += 1;
-                }
-                None => unknown.push((canonical, l.status.clone(), vec![l.id.clone()], 1)),
-            }
-        }
-        lic_meta.push(LicenceMeta {
-            id: z.id,
-            holder: l.holder.clone(),
-            name: text(f, lc.name_field.as_deref()),
-            mineral: text(f, lc.mineral_field.as_deref()),
-            status: l.status.clone(),
-            valid_to: valid_to.map(|d| d.to_string()).or(valid_to_text),
-            liable: rule.is_liable(&l),
-        });
-        licences.push(l);
-    }
-    warnings.extend(unknown.into_iter().map(|(_, status, licence_ids, count)| {
-        Warning::UnknownLicenceStatus {
-            path: lc.path.clone(),
-            status,
-            licence_ids,
-            count,
-        }
-    }));
-    if no_holder_count > 0 {
-        warnings.push(Warning::LiableWithoutHolder {
-            path: lc.path.clone(),
-            field: lc.holder_field.clone(),
-            licence_ids: no_holder,
-            count: no_holder_count,
-        });
-    }
-    Ok((licences, lic_meta, rule))
-}
-
 /// Warnings about land the imagery does not see: pits wholly off it, and pits,
 /// licences and the county with more than [`UNOBSERVED_WARN_SHARE`] unobserved.
 fn observation_warnings(pits: &[PitResult], mines: &[MineResult], s: &Summary) -> Vec<Warning> {
@@ -702,45 +656,6 @@ fn observation_warnings(pits: &[PitResult], mines: &[MineResult], s: &Summary) -
 /// Share of the observed land with implausible reflectance before a warning (1 %).
 const IMPLAUSIBLE_WARN_SHARE: f64 = 0.01;
 
-/// Licence ids named in one warning, at most.
-const MAX_IDS_IN_WARNING: usize = 5;
-
-pub(crate) fn read(
-    path: &Path,
-    encoding: Option<&str>,
-    repair: bool,
-    limits: Option<&LimitsConfig>,
-) -> Result<Layer, AuditError> {
-    let base = ReadOptions {
-        encoding: encoding.map(str::to_string),
-        repair,
-        ..ReadOptions::default()
-    };
-    let opts = match limits {
-        Some(l) => l.vector(base),
-        None => base,
-    };
-    Ok(vector::read_layer(path, &opts).map_err(Error::from)?)
-}
-
-pub(crate) fn user_crs(s: Option<&str>, path: &Path) -> Result<Option<Crs>, AuditError> {
-    s.map(|v| {
-        Crs::from_user_string(v).map_err(|source| {
-            AuditError::from(Error::Crs {
-                path: path.to_path_buf(),
-                source,
-            })
-        })
-    })
-    .transpose()
-}
-
-fn text(f: &vector::Feature, field: Option<&str>) -> Option<String> {
-    let t = f.get(field?)?.as_text()?;
-    let t = t.trim();
-    (!t.is_empty()).then(|| t.to_string())
-}
-
 /// The smallest window holding every non-empty window.
 fn union(ws: impl Iterator<Item = Window>) -> Window {
     ws.filter(|w| !w.is_empty())
@@ -764,14 +679,6 @@ fn grow(w: Window, m: usize, im: &Imagery) -> Window {
         width: c1 - c0,
         height: r1 - r0,
     }
-}
-
-/// A vector file and its sidecars (.shx .dbf .prj .cpg) that exist.
-fn sidecars(role: &str, path: &Path) -> Vec<(String, PathBuf)> {
-    crate::output::vector_inputs(role, path)
-        .into_iter()
-        .filter(|(r, p)| r == role || p.exists())
-        .collect()
 }
 
 /// SHA-256 of a file, hex (moved to [`super::checksum`]).

@@ -6,12 +6,12 @@
 use super::composite::{SceneTally, SUPER_BLOCK};
 use super::error::AuditError;
 use super::imagery::{BlockBands, Imagery, Readers, Unmapped, UNMAPPED};
-use super::model::{ClassMap, ClearObsMap, LandClass};
 use crate::classify::{Unobserved, IMPLAUSIBLE};
 use crate::coverage::Coverage;
 use crate::grid::{Grid, Window};
 use crate::plan::{plan_blocks, WorkerPool};
 use crate::progress::{Progress, Ticker};
+use crate::results::{ClassMap, ClearObsMap, LandClass};
 use rayon::prelude::*;
 use std::sync::Mutex;
 

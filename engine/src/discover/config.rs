@@ -4,7 +4,7 @@
 //! everywhere else in `audit.toml`. Relative paths are relative to the
 //! configuration file (joined by [`DiscoveryConfig::resolve_paths`]).
 
-use crate::audit::ConfigError;
+use crate::config::ConfigError;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 

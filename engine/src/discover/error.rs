@@ -1,6 +1,6 @@
 //! What can stop `reclaim discover`: every input problem names the file and the fix.
 
-use crate::audit::{AuditError, ConfigError};
+use crate::config::ConfigError;
 use std::path::PathBuf;
 
 /// Anything that stops a discovery run.
@@ -10,9 +10,10 @@ pub enum DiscoverError {
     /// The configuration file is unreadable or invalid.
     #[error(transparent)]
     Config(Box<ConfigError>),
-    /// The imagery, footprints or licences (as the audit reads them) are wrong.
+    /// The imagery, footprints or licences (as the audit reads them) are wrong: an
+    /// [`AuditError`](crate::audit::AuditError).
     #[error(transparent)]
-    Audit(Box<AuditError>),
+    Audit(Box<dyn std::error::Error + Send + Sync>),
     /// An input file problem (raster, vector, CRS, output).
     #[error(transparent)]
     Input(Box<crate::Error>),
@@ -50,12 +51,6 @@ pub enum DiscoverError {
 impl From<ConfigError> for DiscoverError {
     fn from(e: ConfigError) -> Self {
         DiscoverError::Config(Box::new(e))
-    }
-}
-
-impl From<AuditError> for DiscoverError {
-    fn from(e: AuditError) -> Self {
-        DiscoverError::Audit(Box::new(e))
     }
 }
 

@@ -22,8 +22,10 @@
 //! - [`in_audit`]: discovery inside `reclaim audit` (`[discovery] in_audit = true`).
 //! - [`error`]: what can stop a run.
 
+pub mod candidate;
 pub mod config;
 pub mod error;
+pub mod files;
 pub mod in_audit;
 pub mod label;
 pub mod model;

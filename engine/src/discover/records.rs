@@ -9,8 +9,8 @@
 //! What stays in memory is one [`Ranked`] key per candidate (about 64 bytes):
 //! what ranking, the counts by label and the map need.
 
+use super::candidate::{Candidate, Change, Label, Nearest, OutlineRecord};
 use super::error::DiscoverError;
-use super::model::{Candidate, Change, Label, Nearest};
 use super::spill::{Span, Spill};
 use std::io;
 
@@ -26,7 +26,7 @@ pub struct PreRecord {
     pub first: (u32, u32),
     /// Whether its box meets a liable licence's (its runs were kept in memory).
     pub near: bool,
-    pub outline: super::sweep::OutlineRecord,
+    pub outline: OutlineRecord,
 }
 
 /// Bytes of an encoded [`PreRecord`].
@@ -83,7 +83,7 @@ impl PreRecord {
             centroid,
             first,
             near,
-            outline: super::sweep::OutlineRecord {
+            outline: OutlineRecord {
                 span,
                 planar_area,
                 perimeter,
@@ -396,7 +396,7 @@ mod tests {
             centroid: (1.0, 2.0),
             first: (3, 4),
             near: true,
-            outline: super::super::sweep::OutlineRecord {
+            outline: super::OutlineRecord {
                 span: Span { offset: 1, len: 2 },
                 planar_area: 500.0,
                 perimeter: 120.0,

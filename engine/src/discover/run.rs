@@ -13,13 +13,13 @@ use crate::attribute::{self, Date, Licence, Pit, Responsibility};
 use crate::audit::checksum::ChecksumCache;
 use crate::audit::config::ClassifierKind;
 use crate::audit::imagery::{grids_match, Imagery};
-use crate::audit::model::InputFile;
-use crate::audit::run::{read, read_licences, user_crs};
+use crate::audit::inputs::{read, read_licences, user_crs};
 use crate::audit::{AuditConfig, AuditError};
 use crate::crs::{Crs, Transformer};
 use crate::error::Error;
 use crate::grid::Grid;
 use crate::raster::{Limits, Raster};
+use crate::results::InputFile;
 use crate::warning::Warning;
 use geo::{Area, BoundingRect, Distance, Euclidean, MultiPolygon};
 use rayon::prelude::*;
@@ -353,6 +353,7 @@ pub fn discover(cfg: &AuditConfig, opts: &DiscoverOptions) -> Result<Discovery, 
             .epsg
             .map(|c| format!("EPSG:{c}"))
             .unwrap_or_else(|| crs.name.clone()),
+        geographic: crs.is_geographic(),
         epsg: crs.epsg,
         cell_size: (grid.transform.dx.abs(), grid.transform.dy.abs()),
         inputs,

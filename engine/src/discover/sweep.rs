@@ -6,16 +6,17 @@
 //! land that is not a candidate, why (footprint, exclusion class, exclusion
 //! layer), so every hectare scanned is accounted for once.
 
+use super::candidate::OutlineRecord;
 use super::error::DiscoverError;
 use super::label::{Labeller, Patch, Run};
 use super::records::PreRecord;
 use super::scanline::{paint_spans, Scanline};
-use super::spill::{Span, SpillWriter};
+use super::spill::SpillWriter;
 use crate::area::AreaModel;
 use crate::audit::imagery::{BlockBands, Imagery, Readers};
-use crate::audit::model::ClassMap;
 use crate::grid::Window;
 use crate::raster::{BandBuffer, Raster};
+use crate::results::ClassMap;
 use geo::MultiPolygon;
 use rayon::prelude::*;
 use std::sync::Mutex;
@@ -78,22 +79,6 @@ pub struct Inputs<'a> {
     pub spill: &'a mut SpillWriter,
     /// Where listed patches' [`PreRecord`]s go, in closing order.
     pub records: &'a mut SpillWriter,
-}
-
-/// What is kept in memory of a listed patch's outline (the outline itself is
-/// in the spill file).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct OutlineRecord {
-    /// Where the outline lies in the spill file.
-    pub span: Span,
-    /// Planar area of the outline, map units².
-    pub planar_area: f64,
-    /// Length of every ring, map units.
-    pub perimeter: f64,
-    /// Number of holes.
-    pub holes: usize,
-    /// Bounding box (min x, min y, max x, max y), map units.
-    pub bbox: Option<(f64, f64, f64, f64)>,
 }
 
 /// The rasters the workers read.

@@ -3,32 +3,19 @@
 //! written into a temporary sibling and swapped into place (nothing partial).
 
 use super::error::DiscoverError;
+pub use super::files::{
+    is_discovery_folder, CSV, CSV_HEADER, FORMAT, GEOJSON, GEOJSON_PROJECTED, HTML, SUMMARY,
+};
 use super::model::{Candidate, Discovery, Label};
+use crate::csv::{num, push_record};
 use crate::error::Error;
-use crate::output::{check_out, swap_folder, temp_sibling, OutputKind};
-use crate::report::csv::{num, push_record};
+use crate::folders::check_out;
+use crate::output::{swap_folder, temp_sibling, OutputKind};
 use crate::report::format::esc;
 use geo::MultiPolygon;
 use serde_json::{json, Value};
 use std::io::Write;
 use std::path::{Path, PathBuf};
-
-/// `summary.json`'s `format`, the marker of a discovery folder.
-pub const FORMAT: &str = "reclaim-discovery-1";
-/// The output files.
-pub const GEOJSON: &str = "candidates.geojson";
-pub const GEOJSON_PROJECTED: &str = "candidates_projected.geojson";
-pub const CSV: &str = "candidates.csv";
-pub const SUMMARY: &str = "summary.json";
-pub const HTML: &str = "report.html";
-
-/// Whether `dir` holds a discovery's `summary.json` (so `--out` may replace it).
-pub fn is_discovery_folder(dir: &Path) -> bool {
-    crate::input::read_capped(&dir.join(SUMMARY), 64 << 20, crate::input::Cap::Config)
-        .ok()
-        .and_then(|b| serde_json::from_slice::<Value>(&b).ok())
-        .is_some_and(|v| v.get("format").and_then(Value::as_str) == Some(FORMAT))
-}
 
 /// Writes `d` into `out` atomically, after checking `out` against `inputs`
 /// (and the inputs `d` records).
@@ -231,29 +218,6 @@ fn exact_json(mp: &MultiPolygon<f64>) -> String {
     )
 }
 
-/// The columns of `candidates.csv` (and of the GIS `candidates` layer).
-pub const CSV_HEADER: [&str; 19] = [
-    "rank",
-    "id",
-    "label",
-    "change",
-    "area_ha",
-    "cells",
-    "ha_inside_licence",
-    "ha_outside_licence",
-    "licence_ids",
-    "nearest_licence_id",
-    "nearest_licence_status",
-    "nearest_licence_distance_m",
-    "centroid_x",
-    "centroid_y",
-    "centroid_lon",
-    "centroid_lat",
-    "holes",
-    "compactness",
-    "bare_before_ha",
-];
-
 /// `candidates.csv`: one row per candidate, largest first.
 pub fn csv(d: &Discovery, w: &mut impl Write) -> std::io::Result<()> {
     let mut out = String::new();
@@ -438,7 +402,7 @@ pub fn report_html(d: &Discovery) -> Result<String, DiscoverError> {
         }
     };
     let boundary = (!d.licences.0.is_empty()).then_some(&d.licences);
-    let geographic = crate::report::html::is_geographic(&d.crs);
+    let geographic = d.geographic;
     let map = crate::report::maps::render_map_streamed(
         "discover", &d.map, &outlines, boundary, 600, geographic,
     )

@@ -6,9 +6,9 @@
 //! unchanged.
 
 use super::format::{esc, grouped};
-use crate::accuracy::in_audit::AccuracySummary;
 use crate::accuracy::Estimate;
-use crate::audit::model::AuditReport;
+use crate::results::AccuracySummary;
+use crate::results::AuditReport;
 
 /// Decimals that show an estimate to the precision its interval allows: none when
 /// the half-width is 10 or more, 1 from 1, else 2.

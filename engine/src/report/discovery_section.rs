@@ -3,9 +3,8 @@
 //! the largest candidates with their nearest licence.
 
 use super::format::{esc, ha};
-use crate::audit::model::AuditReport;
-use crate::discover::in_audit;
 use crate::discover::Label;
+use crate::results::AuditReport;
 
 /// Most candidate rows on the page (the full list is in `candidates.csv`).
 pub const CANDIDATE_ROWS: usize = 100;
@@ -15,7 +14,7 @@ pub fn section(report: &AuditReport, out: &mut String) {
     let Some(d) = &report.discovery else {
         return;
     };
-    let s = in_audit::summary(d);
+    let s = d.summary();
     let found = &d.found;
     out.push_str(&format!(
         "<h2>Bare land outside the footprints <span class=\"zh\">图斑外裸地（疑似漏报、越界或无证开采）</span></h2>\n<p class=\"note\">Patches of bare land of at least {} ha outside every mapped footprint ({}-connected cells), labelled against the liable licences: <code>within_licence</code> (the inventory misses them), <code>beyond_licence</code> (partly outside: possible mining beyond the boundary 越界开采), <code>unlicensed</code> (outside every liable licence: unmapped legacy or mining without a licence 无证开采). {}, {} ha; the full list with outlines is in <code>candidates.csv</code>, <code>candidates.geojson</code> and <code>candidates_projected.geojson</code>.</p>\n",

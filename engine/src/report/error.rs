@@ -1,11 +1,13 @@
 //! Typed errors of the report writers and readers.
 //!
 //! Three families: *file trouble* (cannot write or read a file, a file read back is
-//! malformed), *inconsistent report* (the [`AuditReport`](crate::audit::model::AuditReport)
+//! malformed), *inconsistent report* (the [`AuditReport`](crate::results::AuditReport)
 //! handed in breaks its own invariants — caller misuse) and *figures that do not add up*
 //! ([`ReportError::Unbalanced`], from [`check_reconciliation`](super::check_reconciliation)).
 
 use std::fmt;
+
+pub use crate::csv::CsvProblem;
 use std::path::PathBuf;
 
 /// Errors writing or reading an audit's output folder.
@@ -84,45 +86,7 @@ pub enum ReportError {
     },
 }
 
-/// What is wrong in a CSV file read back.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum CsvProblem {
-    /// A quoted field is not closed before the end of the file.
-    UnterminatedQuote,
-    /// Text follows a closing quote inside a field.
-    TextAfterQuote,
-    /// The header lacks a column reclaim needs.
-    MissingColumn { column: &'static str },
-    /// A row has a different number of fields from the header.
-    FieldCount { expected: usize, found: usize },
-    /// A number column holds something that is not a number.
-    BadNumber { column: &'static str, text: String },
-    /// The file has no header line.
-    Empty,
-    /// An id appears twice.
-    DuplicateId { id: String },
-}
-
-impl fmt::Display for CsvProblem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            CsvProblem::UnterminatedQuote => write!(f, "a quoted field is never closed"),
-            CsvProblem::TextAfterQuote => write!(f, "text after a closing quote"),
-            CsvProblem::MissingColumn { column } => write!(f, "no column `{column}`"),
-            CsvProblem::FieldCount { expected, found } => {
-                write!(f, "{found} fields where the header has {expected}")
-            }
-            CsvProblem::BadNumber { column, text } => {
-                write!(f, "column `{column}`: `{text}` is not a number")
-            }
-            CsvProblem::Empty => write!(f, "the file is empty"),
-            CsvProblem::DuplicateId { id } => write!(f, "id `{id}` appears twice"),
-        }
-    }
-}
-
-/// Which invariant of an [`AuditReport`](crate::audit::model::AuditReport) is broken.
+/// Which invariant of an [`AuditReport`](crate::results::AuditReport) is broken.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Inconsistency {

@@ -1,5 +1,7 @@
 //! Text for people: HTML escaping and hectares with thousands separators.
 
+pub use crate::wording::plural;
+
 /// Escapes `& < > " '` for HTML text and attribute values.
 pub fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -58,12 +60,6 @@ pub fn delta(v: f64) -> String {
     } else {
         s
     }
-}
-
-/// `n` and the noun, singular for one: `1 pit`, `3 pits`, `0 pits`.
-pub fn plural<N: std::fmt::Display + PartialEq + From<u8>>(n: N, one: &str, many: &str) -> String {
-    let noun = if n == N::from(1) { one } else { many };
-    format!("{n} {noun}")
 }
 
 /// A percentage with one decimal, or a dash.

@@ -11,7 +11,7 @@
 //! Layers: the county class map (an image overlay), pieces (outlined black when a
 //! liable holder answers for them, red for historical legacy), licence boundaries
 //! (dashed), orphan ranks, discovery candidates (outlines of the first
-//! [`crate::discover::in_audit::TOP`]), and pit-id labels that appear
+//! [`crate::results::TOP_CANDIDATES`]), and pit-id labels that appear
 //! when zoomed in. Clicking a piece opens its pit's figures, formatted as the
 //! report's tables format them; clicking a licence boundary its mine's figures.
 //!
@@ -20,13 +20,13 @@
 
 use super::error::ReportError;
 use super::format::{esc, ha, pct};
-use super::html::hex;
 use super::maps::{
     class_colour, metres_per_unit, LEGACY_OUTLINE, LICENCE_BOUNDARY, METRES_PER_DEGREE,
     RESPONSIBLE_OUTLINE,
 };
 use super::orphans::orphan_ranking;
-use crate::audit::model::{AuditReport, ClassAreas, ClassMap, Responsibility};
+use super::png::hex;
+use crate::results::{AuditReport, ClassAreas, ClassMap, Responsibility};
 use geo::MultiPolygon;
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -40,7 +40,7 @@ const LEAFLET_CSS: &str = include_str!("../../assets/leaflet/leaflet.css");
 pub const MAX_VERTICES: usize = 2_000_000;
 
 /// Orphan ranks labelled on the map (as many as the report's orphan table lists).
-const RANK_LABELS: usize = super::html::ORPHAN_ROWS;
+const RANK_LABELS: usize = super::orphans::ORPHAN_ROWS;
 
 /// The map's own style, beside Leaflet's.
 const STYLE: &str = r#"
@@ -259,7 +259,7 @@ fn data(r: &AuditReport, geographic: bool) -> Result<Option<Value>, ReportError>
         }));
     }
 
-    let mines: HashMap<&str, &crate::audit::model::MineResult> =
+    let mines: HashMap<&str, &crate::results::MineResult> =
         r.mines.iter().map(|m| (m.license_id.as_str(), m)).collect();
     let licences: Vec<Value> = r
         .licence_geometry

@@ -9,7 +9,7 @@
 
 use super::error::{Inconsistency, ReportError};
 use super::png::{Canvas, Rgb};
-use crate::audit::model::{ClassMap, LandClass};
+use crate::results::{ClassMap, LandClass};
 use geo::{LineString, MultiPolygon};
 
 /// Restored (vegetated) land: green.

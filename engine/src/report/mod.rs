@@ -15,7 +15,7 @@
 //! | `shapefiles/` | the same layers as ESRI Shapefiles (`.shp/.shx/.dbf/.prj/.cpg` and a QGIS `.qml`), UTF-8 or `--encoding gbk` |
 //!
 //! Parts:
-//! - [`csv`]: RFC 4180 quoting and a strict reader.
+//! - CSV quoting and reading: [`crate::csv`].
 //! - [`tables`]: the three CSV tables.
 //! - [`orphans`]: the orphan ranking and `orphans.geojson`.
 //! - [`summary`]: `summary.json`, written and read back.
@@ -35,7 +35,6 @@
 
 pub mod accuracy_section;
 pub mod base64;
-pub mod csv;
 pub mod discovery_section;
 pub mod error;
 pub mod format;
@@ -57,7 +56,7 @@ pub use previous::{read_mines_csv, read_pits_csv, read_previous, PreviousAudit};
 pub use reconcile::check_reconciliation;
 pub use summary::{read_summary, read_summary_file, SummaryFile};
 
-use crate::audit::model::AuditReport;
+use crate::results::AuditReport;
 use std::path::Path;
 
 /// File name of the piece table.
@@ -136,7 +135,7 @@ pub fn write_all_with(
     let mut files = tables?.to_vec();
     files.push((dir.join(REPORT_FILE), page));
     if let Some(a) = &report.accuracy {
-        for (name, text) in crate::accuracy::in_audit::files(a) {
+        for (name, text) in a.files() {
             files.push((dir.join(name), text.to_string()));
         }
     }

@@ -5,9 +5,12 @@
 //! rounded to 1e-7° (about 1 cm); exterior rings run counter-clockwise and holes
 //! clockwise (the RFC 7946 right-hand rule), whatever the winding of the input.
 
-use crate::audit::model::{AuditReport, ClassAreas, PitResult, Responsibility};
+use crate::results::{AuditReport, ClassAreas, PitResult, Responsibility};
 use geo::{LineString, MultiPolygon};
 use serde_json::{json, Value};
+
+/// Rows of the orphan table of the page (and orphan ranks labelled on its maps).
+pub const ORPHAN_ROWS: usize = 20;
 
 /// Coordinates are rounded to 1 / `COORD_SCALE` degrees. Dividing the rounded integer
 /// by this exact power of ten yields the double nearest the decimal, which prints short.

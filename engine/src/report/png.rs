@@ -23,6 +23,11 @@ use super::error::ReportError;
 /// An sRGB colour.
 pub type Rgb = [u8; 3];
 
+/// `#rrggbb` of a colour.
+pub fn hex(c: Rgb) -> String {
+    format!("#{:02x}{:02x}{:02x}", c[0], c[1], c[2])
+}
+
 /// Largest canvas side in pixels; larger requests are clamped (maps stay small).
 pub const MAX_SIDE: usize = 4096;
 

@@ -11,11 +11,11 @@
 //! columns can still read an older folder and the other way round; a byte-order mark
 //! (`--excel`) is skipped.
 
-use super::csv::parse;
 use super::error::{CsvProblem, ReportError};
 use super::io::read_capped;
 use super::summary::read_summary;
-use crate::audit::model::{ClassAreas, Summary};
+use crate::csv::parse;
+use crate::results::{ClassAreas, Summary};
 use std::collections::BTreeMap;
 use std::path::Path;
 

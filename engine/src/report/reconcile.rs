@@ -4,7 +4,7 @@
 //! is written, that the tables a bureau will add up by hand do add up.
 
 use super::error::{Check, Inconsistency, ReportError};
-use crate::audit::model::{AuditReport, ClassAreas, LandClass, Responsibility};
+use crate::results::{AuditReport, ClassAreas, LandClass, Responsibility};
 use std::collections::HashMap;
 
 /// Absolute tolerance of a comparison, in hectares.

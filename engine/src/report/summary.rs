@@ -3,9 +3,7 @@
 
 use super::error::ReportError;
 use super::io::read_capped;
-use crate::audit::model::{
-    AuditReport, BaselineDelta, OverlapResult, Previous, Provenance, Summary,
-};
+use crate::results::{AuditReport, BaselineDelta, OverlapResult, Previous, Provenance, Summary};
 use crate::warning::Warning;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -58,7 +56,7 @@ pub struct SummaryFile {
     /// `[accuracy]`: error-adjusted areas and accuracies from the labelled sample
     /// (absent without the section).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub accuracy: Option<crate::accuracy::in_audit::AccuracySummary>,
+    pub accuracy: Option<crate::results::AccuracySummary>,
     /// Inputs with checksums, configuration, CRS, cell size, software version.
     pub provenance: Provenance,
     /// The run's warnings (what a plausible mistake would produce), each with its
@@ -68,7 +66,7 @@ pub struct SummaryFile {
     /// Bare land outside the footprints, with `[discovery] in_audit = true`
     /// (absent otherwise).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub discovery: Option<crate::discover::in_audit::DiscoverySummary>,
+    pub discovery: Option<crate::results::DiscoverySummary>,
 }
 
 fn first_version() -> u32 {
@@ -96,7 +94,7 @@ impl SummaryFile {
             discovery: report
                 .discovery
                 .as_ref()
-                .map(crate::discover::in_audit::summary),
+                .map(crate::results::AuditDiscovery::summary),
         }
     }
 }
@@ -193,6 +191,7 @@ mod tests {
                 config_toml: "audit_date = \"2025-12-31\"\n".into(),
                 crs: "EPSG:32651".into(),
                 cell_size: (10.0, 10.0),
+                method: None,
             },
         };
         let text = serde_json::to_string_pretty(&f).unwrap();

@@ -2,14 +2,14 @@
 //!
 //! `attribution.csv` writes numbers at full precision (shortest round-trip), for
 //! reconciliation; `pits.csv` and `mines.csv`, the tables people open, round hectares
-//! to 0.01 ha and percentages to 0.1 % ([`super::csv::ha`], [`super::csv::opt_pct`];
+//! to 0.01 ha and percentages to 0.1 % ([`crate::csv::ha`], [`crate::csv::opt_pct`];
 //! a mean of clear observations to 0.1). Optional values are empty fields, and the
 //! change columns are always present (empty without a previous audit) so that every
 //! year's tables have the same columns. A later audit's `--previous` reads the
 //! full-precision figures from `attribution.csv` ([`super::previous`]).
 
-use super::csv::{fixed, ha, num, opt_num, opt_pct, push_record};
-use crate::audit::model::{AuditReport, Change, ClassAreas, Responsibility};
+use crate::csv::{fixed, ha, num, opt_num, opt_pct, push_record};
+use crate::results::{AuditReport, Change, ClassAreas, Responsibility};
 
 /// Header of `attribution.csv`.
 pub const ATTRIBUTION_HEADER: [&str; 9] = [

@@ -95,6 +95,8 @@ pub enum VectorFormat {
     Shapefile,
     /// Any other format GDAL/OGR reads: GeoPackage, FileGDB, KML, GML … (`gdal` feature).
     Gdal,
+    /// Built in memory ([`Layer::from_features`]): no file.
+    Memory,
 }
 
 /// A footprint layer read from one file.

@@ -32,6 +32,7 @@ pub mod from_bytes;
 #[cfg(feature = "gdal")]
 mod gdal_reader;
 mod geojson_reader;
+pub mod memory;
 pub mod rings;
 mod shapefile_reader;
 mod shp_guard;

@@ -7,11 +7,11 @@
 //! empty field.
 
 use super::error::GisError;
-use crate::audit::model::{AuditReport, Change, ClassAreas, Responsibility};
 use crate::report::orphans::orphan_ranking;
 use crate::report::tables::{
     ATTRIBUTION_HEADER, COMPOSITE_COLUMNS, MINES_HEADER, OVERLAP_SEPARATOR, PITS_HEADER,
 };
+use crate::results::{AuditReport, Change, ClassAreas, Responsibility};
 use geo::MultiPolygon;
 
 /// Type of a column.
@@ -427,7 +427,7 @@ pub fn candidates(d: &crate::discover::Discovery) -> Result<Layer, GisError> {
     Ok(Layer {
         name: "candidates",
         description: "bare land outside every mapped footprint (candidates.csv)",
-        columns: columns(&crate::discover::write::CSV_HEADER),
+        columns: columns(&crate::discover::files::CSV_HEADER),
         features,
         style: Style::Candidates,
     })

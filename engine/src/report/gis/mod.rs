@@ -29,8 +29,8 @@ pub use error::GisError;
 pub use layers::{Cell, ColType, Column, Feature, Layer};
 pub use shp::DbfEncoding;
 
-use crate::audit::model::AuditReport;
 use crate::crs::Crs;
+use crate::results::AuditReport;
 use std::path::Path;
 
 /// File name of the GeoPackage.

@@ -56,7 +56,7 @@ mod tests {
             [&PITS_HEADER[..], &COMPOSITE_COLUMNS[..]].concat(),
             [&MINES_HEADER[..], &COMPOSITE_COLUMNS[..]].concat(),
             crate::report::gis::layers::ORPHANS_HEADER.to_vec(),
-            crate::discover::write::CSV_HEADER.to_vec(),
+            crate::discover::files::CSV_HEADER.to_vec(),
         ];
         for cols in &layers {
             let mut seen = std::collections::HashSet::new();

@@ -5,6 +5,20 @@ use serde::{Deserialize, Serialize};
 
 pub use crate::classify::{LandClass, UnobservedCauses};
 
+mod accuracy;
+mod baseline;
+mod discovery;
+mod maps;
+mod provenance;
+
+pub use accuracy::{AccuracySummary, AuditAccuracy, ClassSummary, ACCURACY_CSV, ACCURACY_JSON};
+pub use baseline::Baseline;
+pub use discovery::{
+    AuditDiscovery, ByLabel, ChangeCounts, CountHa, DiscoverySummary, LabelTotals, TOP_CANDIDATES,
+};
+pub use maps::{ClassMap, ClearObsMap, RasterFiles};
+pub use provenance::{Classifier, InputFile, Method};
+
 /// Hectares by land class.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct ClassAreas {
@@ -272,7 +286,7 @@ impl Summary {
 /// Figures of the county compared with the plan's baseline (now − baseline).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct BaselineDelta {
-    pub baseline: super::config::Baseline,
+    pub baseline: Baseline,
     pub restored_delta_ha: f64,
     pub unrestored_delta_ha: f64,
     pub unrestored_responsible_delta_ha: f64,
@@ -290,32 +304,9 @@ pub struct Previous {
     pub change: Change,
 }
 
-/// One input file and its checksum (provenance).
-///
-/// Equality compares `role`, `path` and `sha256`: `path_relative` is `path` seen
-/// from wherever the record was written, not part of what the input is.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct InputFile {
-    /// What the file is (`imagery`, `mask`, `pits`, `licenses`, …).
-    pub role: String,
-    /// The file, absolute (its folder resolved: symlinks, `..`).
-    pub path: std::path::PathBuf,
-    pub sha256: String,
-    /// The file relative to the folder of the `summary.json` that records it, so a
-    /// moved or remounted tree of audits and inputs still resolves (`--previous`).
-    /// Filled when `summary.json` is written; absent in older summaries.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub path_relative: Option<std::path::PathBuf>,
-}
-
-impl PartialEq for InputFile {
-    fn eq(&self, o: &Self) -> bool {
-        self.role == o.role && self.path == o.path && self.sha256 == o.sha256
-    }
-}
-
 /// Where the figures come from: inputs, settings, software.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Equality leaves out `method`, which restates `config_toml`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Provenance {
     pub reclaim_version: String,
     pub inputs: Vec<InputFile>,
@@ -325,49 +316,19 @@ pub struct Provenance {
     pub crs: String,
     /// Cell size in CRS units (dx, |dy|).
     pub cell_size: (f64, f64),
+    /// The classification as run, for the report (not written to `summary.json`,
+    /// whose `config_toml` holds it; `None` in a provenance read back from a file).
+    #[serde(skip)]
+    pub method: Option<Method>,
 }
 
-/// A small raster of land classes for a map: one byte per map pixel,
-/// [`LandClass`] as u8, or [`ClassMap::OUTSIDE`] where no footprint is.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ClassMap {
-    pub width: usize,
-    pub height: usize,
-    /// Map extent in the raster's CRS: (xmin, ymin, xmax, ymax); row 0 is the north edge.
-    pub bbox: (f64, f64, f64, f64),
-    pub cells: Vec<u8>,
-}
-
-impl ClassMap {
-    /// Pixel value for land outside every footprint.
-    pub const OUTSIDE: u8 = 255;
-}
-
-/// A composite's mean number of clear observations per map pixel (over every cell
-/// of the footprints' window the pixel covers), for the report's map.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ClearObsMap {
-    pub width: usize,
-    pub height: usize,
-    /// Map extent in the raster's CRS: (xmin, ymin, xmax, ymax); row 0 is the north edge.
-    pub bbox: (f64, f64, f64, f64),
-    /// Row-major; `None` where the pixel covers no cell of the window.
-    pub means: Vec<Option<f64>>,
-}
-
-/// Raster outputs made during the run (`classes.tif`, `clear_obs.tif`), waiting in
-/// a scratch folder for [`super::write`] to move them into the audit folder.
-#[derive(Debug, Clone)]
-pub struct RasterFiles {
-    /// The scratch folder (removed when the last copy of the report is dropped).
-    pub dir: std::sync::Arc<tempfile::TempDir>,
-    /// File names inside it.
-    pub names: Vec<String>,
-}
-
-impl PartialEq for RasterFiles {
+impl PartialEq for Provenance {
     fn eq(&self, o: &Self) -> bool {
-        self.names == o.names && self.dir.path() == o.dir.path()
+        self.reclaim_version == o.reclaim_version
+            && self.inputs == o.inputs
+            && self.config_toml == o.config_toml
+            && self.crs == o.crs
+            && self.cell_size == o.cell_size
     }
 }
 
@@ -416,8 +377,8 @@ pub struct AuditReport {
     pub rasters: Option<RasterFiles>,
     /// `[accuracy]`: the assessment with the labelled sample (one-shot runs).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub accuracy: Option<crate::accuracy::in_audit::AuditAccuracy>,
+    pub accuracy: Option<AuditAccuracy>,
     /// Discovery's candidates, with `[discovery] in_audit = true` (one-shot runs).
     #[serde(skip)]
-    pub discovery: Option<crate::discover::in_audit::AuditDiscovery>,
+    pub discovery: Option<AuditDiscovery>,
 }

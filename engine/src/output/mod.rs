@@ -13,94 +13,8 @@ use std::fs;
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 
-/// What is written at an output path.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum OutputKind {
-    /// One file (`zonal`'s CSV), written atomically.
-    File,
-    /// An audit folder (`audit`, `merge`), replaced as a whole.
-    AuditFolder,
-    /// A shard's partial result (`audit --shard`).
-    PartialFolder,
-    /// The demo county and its audits (`demo`).
-    DemoFolder,
-    /// An accuracy assessment (`accuracy`): `accuracy.json`, `accuracy.csv`.
-    AccuracyFolder,
-    /// A discovery's folder (`discover`), replaced as a whole.
-    DiscoveryFolder,
-}
-
-impl OutputKind {
-    /// What makes an existing folder reclaim's own.
-    pub fn marker(self) -> &'static str {
-        match self {
-            OutputKind::File => "file",
-            OutputKind::AuditFolder | OutputKind::PartialFolder => {
-                "summary.json of a reclaim audit or partial.json of a reclaim shard"
-            }
-            OutputKind::DemoFolder => {
-                "demo layout (audit-2020.toml and audit-2024.toml of the demo county, inputs/)"
-            }
-            OutputKind::AccuracyFolder => "accuracy.json of a reclaim accuracy assessment",
-            OutputKind::DiscoveryFolder => "summary.json of a reclaim discovery",
-        }
-    }
-
-    /// "a file", "an audit folder" …
-    pub fn article(self) -> &'static str {
-        match self {
-            OutputKind::File => "a file",
-            OutputKind::AuditFolder => "an audit folder",
-            OutputKind::PartialFolder => "a shard's folder",
-            OutputKind::DemoFolder => "the demo folder",
-            OutputKind::AccuracyFolder => "an accuracy folder",
-            OutputKind::DiscoveryFolder => "a discovery folder",
-        }
-    }
-
-    /// An example of a good `--out`.
-    pub fn example(self) -> &'static str {
-        match self {
-            OutputKind::File => ", e.g. --out classes.csv",
-            OutputKind::AuditFolder => ", e.g. --out audit-2025",
-            OutputKind::PartialFolder => ", e.g. --out parts/0",
-            OutputKind::DemoFolder => ", e.g. --out demo",
-            OutputKind::AccuracyFolder => ", e.g. --out accuracy-2025",
-            OutputKind::DiscoveryFolder => ", e.g. --out discovery-2025",
-        }
-    }
-
-    fn is_folder(self) -> bool {
-        self != OutputKind::File
-    }
-}
-
-/// How an output path meets an input.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Relation {
-    /// The output is the input itself.
-    Same,
-    /// The output is a folder holding the input (at any depth).
-    Ancestor,
-}
-
-/// The message of [`Error::OutputIsInput`].
-pub(crate) fn describe_is_input(out: &Path, role: &str, input: &Path, rel: Relation) -> String {
-    match rel {
-        Relation::Same => format!(
-            "output {}: it is the {role} input {}; writing there would destroy it; give an output path that is not an input",
-            out.display(),
-            input.display()
-        ),
-        Relation::Ancestor => format!(
-            "output {}: the folder holds the {role} input {}; reclaim replaces an output folder as a whole, which would delete it; give a new folder outside the inputs, e.g. --out audit-2025",
-            out.display(),
-            input.display()
-        ),
-    }
-}
+pub mod kind;
+pub use kind::{OutputKind, Relation};
 
 /// An input an output must keep off: `(role, path)`.
 pub type InputPath = (String, PathBuf);
@@ -120,57 +34,25 @@ pub fn vector_inputs(role: &str, path: &Path) -> Vec<InputPath> {
     v
 }
 
-/// Everything an audit reads: its configuration file, the imagery, mask, pits and
-/// licences (with sidecars), the previous audit's folder and the inputs its
-/// `summary.json` records (when it can be read).
-pub fn audit_inputs(
-    cfg: &crate::audit::AuditConfig,
-    config: Option<&Path>,
-    previous: Option<&Path>,
-) -> Vec<InputPath> {
-    let mut v = Vec::new();
-    if let Some(c) = config {
-        v.push(("config".to_string(), c.to_path_buf()));
-    }
-    let im = &cfg.imagery;
-    for (role, p) in [
-        ("imagery", &im.path),
-        ("imagery.red", &im.red_path),
-        ("imagery.nir", &im.nir_path),
-        ("mask", &im.mask_path),
-    ] {
-        if let Some(p) = p {
-            v.push((role.to_string(), p.clone()));
-        }
-    }
-    v.extend(vector_inputs("pits", &cfg.pits.path));
-    if let Some(l) = &cfg.licenses {
-        v.extend(vector_inputs("licenses", &l.path));
-    }
-    if let Some(a) = &cfg.accuracy {
-        v.extend(vector_inputs("accuracy reference", &a.reference));
-    }
-    if let Some(dir) = previous {
-        v.push(("previous audit".to_string(), dir.to_path_buf()));
-        if let Ok(f) = crate::report::read_summary_file(dir) {
-            for i in f.provenance.inputs {
-                v.push((format!("previous {}", i.role), i.path));
-            }
-        }
-    }
-    v
-}
-
 /// Refuses an output path that would destroy data: an input (or a shapefile
 /// sidecar of one), a folder holding an input, the current directory or a folder
 /// above it; an existing path of the wrong kind (a file where a folder is written,
 /// a folder or device where a file is); a non-empty folder reclaim did not write.
 /// Call it before any work, so a mistake fails at once.
 ///
+/// `is_reclaims(dir, kind)` tells whether an existing folder carries reclaim's
+/// marker for `kind` (the writers above know their folders:
+/// [`crate::folders::check_out`] passes [`crate::folders::is_reclaims`]).
+///
 /// # Errors
 /// [`Error::OutputIsInput`], [`Error::OutputIsWorkingDir`],
 /// [`Error::OutputWrongKind`], [`Error::OutputNotReclaims`].
-pub fn check_out(out: &Path, kind: OutputKind, inputs: &[InputPath]) -> Result<(), Error> {
+pub fn check_out_with(
+    out: &Path,
+    kind: OutputKind,
+    inputs: &[InputPath],
+    is_reclaims: fn(&Path, OutputKind) -> bool,
+) -> Result<(), Error> {
     let out_abs = resolve(out);
     if kind.is_folder() {
         if let Ok(cwd) = std::env::current_dir().and_then(fs::canonicalize) {
@@ -250,31 +132,6 @@ pub fn check_out(out: &Path, kind: OutputKind, inputs: &[InputPath]) -> Result<(
             kind,
             entry,
         }),
-    }
-}
-
-/// Whether the existing folder `dir` carries reclaim's marker for `kind`.
-fn is_reclaims(dir: &Path, kind: OutputKind) -> bool {
-    match kind {
-        OutputKind::File => false,
-        OutputKind::AuditFolder | OutputKind::PartialFolder => {
-            crate::report::read_summary_file(dir).is_ok_and(|f| {
-                f.format.is_empty() || f.format == crate::report::summary::SUMMARY_FORMAT
-            }) || crate::audit::shard::read_partial(&dir.join(crate::audit::shard::PARTIAL_FILE))
-                .is_ok()
-        }
-        OutputKind::AccuracyFolder => crate::accuracy::output::is_accuracy_folder(dir),
-        OutputKind::DiscoveryFolder => crate::discover::write::is_discovery_folder(dir),
-        OutputKind::DemoFolder => {
-            dir.join("inputs").is_dir()
-                && ["audit-2020.toml", "audit-2024.toml"].iter().all(|name| {
-                    let p = dir.join(name);
-                    crate::input::read_capped(&p, 1 << 20, crate::input::Cap::Config)
-                        .ok()
-                        .and_then(|b| String::from_utf8(b).ok())
-                        .is_some_and(|t| crate::audit::AuditConfig::from_toml(&t, &p).is_ok())
-                })
-        }
     }
 }
 
@@ -413,10 +270,10 @@ pub fn add_csv_bom(dir: &Path) -> Result<(), Error> {
     csvs.sort();
     for p in csvs {
         let bytes = fs::read(&p).map_err(|e| err(&p, e))?;
-        if bytes.starts_with(crate::report::csv::BOM.as_bytes()) {
+        if bytes.starts_with(crate::csv::BOM.as_bytes()) {
             continue;
         }
-        let mut with = crate::report::csv::BOM.as_bytes().to_vec();
+        let mut with = crate::csv::BOM.as_bytes().to_vec();
         with.extend_from_slice(&bytes);
         write_atomic(&p, &with)?;
     }
@@ -473,6 +330,7 @@ pub fn temp_sibling_named(path: &Path, tag: &str) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::folders::check_out;
 
     #[test]
     fn writes_whole_file_and_leaves_no_temp() {

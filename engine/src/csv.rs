@@ -10,7 +10,7 @@
 //! and percentages to [`PCT_DECIMALS`] ([`fixed`]); tables for reconciliation
 //! (`attribution.csv`) keep full precision ([`num`]).
 
-use super::error::CsvProblem;
+use std::fmt;
 
 /// Appends one field to `out`, quoted when RFC 4180 requires it.
 pub fn push_field(out: &mut String, text: &str) {
@@ -60,6 +60,44 @@ pub const PCT_DECIMALS: usize = 1;
 
 /// The UTF-8 byte-order mark written first by `--excel`.
 pub const BOM: &str = "\u{feff}";
+
+/// What is wrong in a CSV file read back.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CsvProblem {
+    /// A quoted field is not closed before the end of the file.
+    UnterminatedQuote,
+    /// Text follows a closing quote inside a field.
+    TextAfterQuote,
+    /// The header lacks a column reclaim needs.
+    MissingColumn { column: &'static str },
+    /// A row has a different number of fields from the header.
+    FieldCount { expected: usize, found: usize },
+    /// A number column holds something that is not a number.
+    BadNumber { column: &'static str, text: String },
+    /// The file has no header line.
+    Empty,
+    /// An id appears twice.
+    DuplicateId { id: String },
+}
+
+impl fmt::Display for CsvProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CsvProblem::UnterminatedQuote => write!(f, "a quoted field is never closed"),
+            CsvProblem::TextAfterQuote => write!(f, "text after a closing quote"),
+            CsvProblem::MissingColumn { column } => write!(f, "no column `{column}`"),
+            CsvProblem::FieldCount { expected, found } => {
+                write!(f, "{found} fields where the header has {expected}")
+            }
+            CsvProblem::BadNumber { column, text } => {
+                write!(f, "column `{column}`: `{text}` is not a number")
+            }
+            CsvProblem::Empty => write!(f, "the file is empty"),
+            CsvProblem::DuplicateId { id } => write!(f, "id `{id}` appears twice"),
+        }
+    }
+}
 
 /// `v` rounded to `decimals` decimals, always that many: `3.83`, `0.00`, `100.0`
 /// (never `-0.00`; a non-finite value as Rust prints it).
