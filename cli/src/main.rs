@@ -16,12 +16,14 @@ use std::process::ExitCode;
 const EXIT_INPUT: u8 = 2;
 /// Exit code for warnings under `--strict`.
 const EXIT_STRICT: u8 = 1;
+/// A bug inside reclaim (not the inputs): please report it.
+const EXIT_INTERNAL: u8 = 3;
 
 /// The exit codes of a command with `--strict` (printed in its `--help`).
-const EXIT_CODES_STRICT: &str = "Exit codes:\n  0  done (warnings, if any, printed as `warning: …` and listed in summary.json)\n  1  warnings under --strict: nothing written\n  2  bad input or arguments: the message names the file, the place and the fix\nA closed output pipe (`| head`) ends the command quietly with 0.";
+const EXIT_CODES_STRICT: &str = "Exit codes:\n  0  done (warnings, if any, printed as `warning: …` and listed in summary.json)\n  1  warnings under --strict: nothing written\n  2  bad input or arguments: the message names the file, the place and the fix\n  3  internal error (a bug in reclaim): please report it with the inputs\nA closed output pipe (`| head`) ends the command quietly with 0.";
 
 /// The exit codes of a command without `--strict`.
-const EXIT_CODES: &str = "Exit codes:\n  0  done (warnings, if any, printed as `warning: …`)\n  2  bad input or arguments: the message names the file, the place and the fix\nA closed output pipe (`| head`) ends the command quietly with 0.";
+const EXIT_CODES: &str = "Exit codes:\n  0  done (warnings, if any, printed as `warning: …`)\n  2  bad input or arguments: the message names the file, the place and the fix\n  3  internal error (a bug in reclaim): please report it with the inputs\nA closed output pipe (`| head`) ends the command quietly with 0.";
 
 /// The clap command of `reclaim`, every subcommand's `--help` ending with its exit
 /// codes (also the source of `reclaim completions` and `reclaim man`).
@@ -107,9 +109,21 @@ fn main() -> ExitCode {
             for line in error_lines(&e) {
                 eprintln!("{line}");
             }
-            ExitCode::from(EXIT_INPUT)
+            if is_internal(&e) {
+                ExitCode::from(EXIT_INTERNAL)
+            } else {
+                ExitCode::from(EXIT_INPUT)
+            }
         }
     }
+}
+
+/// Whether the error is a bug inside reclaim rather than a problem of the inputs.
+fn is_internal(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<reclaim::audit::AuditError>()
+            .is_some_and(reclaim::audit::AuditError::is_internal)
+    })
 }
 
 /// The lines `main` prints for an error: the message, then each cause whose text

@@ -77,6 +77,15 @@ pub mod zonal;
 
 pub use error::Error;
 
+// The library's surface: what a caller needs to run an audit or a zonal histogram
+// without knowing the module tree (docs/architecture.md has the tree).
+pub use audit::{run as run_audit, run_inputs, AuditConfig, AuditError, AuditInputs, AuditOptions};
+pub use crs::Crs;
+pub use raster::Raster;
+pub use results::AuditReport;
+pub use vector::{FieldValue, Layer};
+pub use zonal::{run as run_zonal, ZonalError, ZonalRequest, ZonalTable};
+
 /// Any error of the engine, for callers that only report it (every engine error
 /// converts into it with `?`).
 pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;

@@ -511,6 +511,33 @@ impl ZonalTable {
 /// Runs a zonal histogram from files: opens the raster, reads the zones, checks and
 /// reconciles CRSs (reprojecting the zones to the raster's), and sums.
 ///
+/// ```
+/// // One 50 m × 50 m pit over the README's land-cover map (west half tree cover,
+/// // east half bare), as a GeoJSON file in UTM 51N.
+/// let dir = tempfile::tempdir()?;
+/// std::fs::write(dir.path().join("pits.geojson"), r#"{"type":"FeatureCollection",
+///   "crs":{"type":"name","properties":{"name":"EPSG:32651"}},
+///   "features":[{"type":"Feature","properties":{"id":"P1"},"geometry":{"type":"Polygon",
+///   "coordinates":[[[686025,4796000],[686075,4796000],[686075,4796050],[686025,4796050],[686025,4796000]]]}}]}"#)?;
+/// let landcover = concat!(env!("CARGO_MANIFEST_DIR"), "/../testdata/readme/landcover.tif");
+/// let table = reclaim::zonal::run(&reclaim::zonal::ZonalRequest {
+///     raster: landcover.into(),
+///     band: 1,
+///     zones: dir.path().join("pits.geojson"),
+///     id_field: "id".into(),
+///     read: Default::default(),
+///     zones_crs: None,
+///     raster_crs: None,
+///     limits: Default::default(),
+/// })?;
+/// // Value 10 (tree cover) and 60 (bare) each cover half the 0.25 ha pit.
+/// assert_eq!(
+///     table.to_csv(),
+///     "zone_id,class,cells,area_ha\nP1,10,12.5,0.125\nP1,60,12.5,0.125\n"
+/// );
+/// # Ok::<(), reclaim::BoxError>(())
+/// ```
+///
 /// # Errors
 /// Any input problem, as an [`Error`] naming the file and the fix.
 pub fn run(req: &ZonalRequest) -> Result<ZonalTable, ZonalError> {

@@ -93,6 +93,10 @@ pub enum AuditError {
     /// the audit: a [`ShardError`](super::ShardError)).
     #[error(transparent)]
     Measure(Box<dyn std::error::Error + Send + Sync>),
+    /// A bug inside reclaim, not a problem of the inputs (exit code 3 in the CLI):
+    /// please report it with the inputs.
+    #[error("internal error (a bug in reclaim, please report it with the inputs): {detail}")]
+    Internal { detail: String },
     /// The figures do not add up (a bug: please report it with the inputs).
     #[error("internal check failed, figures do not reconcile: {detail}")]
     Reconciliation { detail: String },
@@ -124,6 +128,17 @@ impl std::fmt::Display for GridMismatch {
             self.a_size.0,
             self.a_size.1,
             t(&self.a_transform),
+        )
+    }
+}
+
+impl AuditError {
+    /// Whether this is a bug inside reclaim ([`AuditError::Internal`], or figures
+    /// that fail their own reconciliation), not a problem of the inputs.
+    pub fn is_internal(&self) -> bool {
+        matches!(
+            self,
+            AuditError::Internal { .. } | AuditError::Reconciliation { .. }
         )
     }
 }

@@ -37,6 +37,33 @@ const MINE_MAP_MARGIN: usize = 10;
 
 /// Runs one audit and returns its report (nothing is written).
 ///
+/// ```
+/// // One 50 m × 50 m pit over the README's land-cover map (west half tree cover,
+/// // east half bare), as a GeoJSON file in UTM 51N.
+/// let dir = tempfile::tempdir()?;
+/// std::fs::write(dir.path().join("pits.geojson"), r#"{"type":"FeatureCollection",
+///   "crs":{"type":"name","properties":{"name":"EPSG:32651"}},
+///   "features":[{"type":"Feature","properties":{"id":"P1"},"geometry":{"type":"Polygon",
+///   "coordinates":[[[686025,4796000],[686075,4796000],[686075,4796050],[686025,4796050],[686025,4796000]]]}}]}"#)?;
+/// let landcover = concat!(env!("CARGO_MANIFEST_DIR"), "/../testdata/readme/landcover.tif");
+/// let toml = format!("audit_date = \"2024-12-31\"
+/// [imagery]
+/// path = {landcover:?}
+/// classifier = \"classes\"
+/// classes_preset = \"worldcover\"
+/// [pits]
+/// path = \"pits.geojson\"
+/// id_field = \"id\"");
+/// let config = dir.path().join("audit.toml");
+/// std::fs::write(&config, toml)?;
+///
+/// let cfg = reclaim::audit::AuditConfig::load(&config)?;
+/// let report = reclaim::audit::run(&cfg, &Default::default())?;
+/// // 25 m of the pit's width over tree cover, 25 m over bare land: 0.125 ha each.
+/// assert_eq!((report.summary.restored_ha, report.summary.unrestored_ha), (0.125, 0.125));
+/// # Ok::<(), reclaim::BoxError>(())
+/// ```
+///
 /// # Errors
 /// Any input problem, as an [`AuditError`] naming the file, the feature and the fix.
 pub fn run(cfg: &AuditConfig, opts: &AuditOptions) -> Result<AuditReport, AuditError> {
@@ -467,7 +494,7 @@ fn run_from(
         summary: prev_summary,
     });
 
-    let inputs = hashing.join().map_err(|_| AuditError::Reconciliation {
+    let inputs = hashing.join().map_err(|_| AuditError::Internal {
         detail: "the input-checksum thread stopped unexpectedly".into(),
     })??;
     let t = imagery.grid.transform;

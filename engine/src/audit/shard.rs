@@ -82,7 +82,7 @@ impl Measure for ShardMeasure {
         for (w, c) in windows.iter().zip(&swept.canvases) {
             let map = c.finish(grid);
             if map.width != w.width || map.height != w.height {
-                return Err(AuditError::Reconciliation {
+                return Err(AuditError::Internal {
                     detail: format!(
                         "shard canvas {}×{} for a {}×{} window",
                         map.width, map.height, w.width, w.height

@@ -334,7 +334,7 @@ pub fn discover(cfg: &AuditConfig, opts: &DiscoverOptions) -> Result<Discovery, 
     })?;
     drop(pre_records);
 
-    let inputs = hashing.join().map_err(|_| AuditError::Reconciliation {
+    let inputs = hashing.join().map_err(|_| AuditError::Internal {
         detail: "the input-checksum thread stopped unexpectedly".into(),
     })??;
     let liable_outlines = MultiPolygon(
