@@ -3,10 +3,10 @@
 //! block by block as the audit reads it: a reused buffer vs a fresh one per block.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use reclaim::demo::geotiff_out::write_bands;
-use reclaim::demo::grid::{HEIGHT, WIDTH};
-use reclaim::demo::rng::SplitMix64;
 use reclaim::raster::{BandBuffer, GeoTiff};
+use reclaim::rng::SplitMix64;
+use reclaim_demo::geotiff_out::write_bands;
+use reclaim_demo::grid::{HEIGHT, WIDTH};
 use std::hint::black_box;
 
 fn bench(c: &mut Criterion) {

@@ -3,8 +3,8 @@
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use reclaim::classify::{ClassMapping, Mask, NdviClassifier};
-use reclaim::demo::rng::SplitMix64;
 use reclaim::raster::{NoData, SampleType};
+use reclaim::rng::SplitMix64;
 use std::hint::black_box;
 
 const CELLS: usize = 512 * 512;

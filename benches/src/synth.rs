@@ -1,12 +1,12 @@
 //! Seeded synthetic inputs for the benches: star-shaped footprints and licences.
 //!
-//! Everything is a pure function of the seed (SplitMix64 from the engine's demo), so
+//! Everything is a pure function of the seed (SplitMix64 from `reclaim::rng`), so
 //! a bench measures the same work on every run and machine.
 
 use geo::{Coord, LineString, MultiPolygon, Polygon};
 use reclaim::attribute::{Licence, Pit};
-use reclaim::demo::rng::SplitMix64;
 use reclaim::grid::{GeoTransform, Grid};
+use reclaim::rng::SplitMix64;
 
 /// A north-up grid of `cell`-metre cells, `width × height`, top-left at (0, height·cell).
 pub fn grid(width: usize, height: usize, cell: f64) -> Grid {

@@ -67,7 +67,7 @@ fn label(src: &Path, dst: &Path, f: impl Fn(usize, &str) -> String) {
 fn sample_label_and_assess_the_demo_audit() {
     let tmp = tempfile::tempdir().unwrap();
     let d = tmp.path();
-    reclaim::demo::generate(d).unwrap();
+    reclaim_demo::generate(d).unwrap();
     expect_ok(&reclaim(
         d,
         &[

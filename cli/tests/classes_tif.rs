@@ -27,7 +27,7 @@ fn expect_ok(what: &str, o: &Output) {
 fn classes_tif_is_added_to_the_folder_and_refused_by_shards() {
     let tmp = tempfile::tempdir().unwrap();
     let d = tmp.path();
-    reclaim::demo::generate(d).unwrap();
+    reclaim_demo::generate(d).unwrap();
     let audit = |extra: &[&str]| {
         let mut c = reclaim(d);
         c.args(["audit", "--config", "audit-2024.toml", "--out", "a"])

@@ -27,7 +27,7 @@ fn expect_ok(what: &str, o: &Output) {
 fn encoding_flag_chooses_the_dbf_text_encoding() {
     let tmp = tempfile::tempdir().unwrap();
     let d = tmp.path();
-    reclaim::demo::generate(d).unwrap();
+    reclaim_demo::generate(d).unwrap();
     let audit = |out: &str, extra: &[&str]| {
         let mut c = reclaim(d);
         c.args(["audit", "--config", "audit-2024.toml", "--out", out, "-q"])

@@ -57,7 +57,7 @@ fn files(dir: &Path) -> Vec<String> {
 fn four_shard_processes_merge_to_the_one_shot_folder_byte_for_byte() {
     let tmp = tempfile::tempdir().unwrap();
     let d = tmp.path();
-    reclaim::demo::generate(d).unwrap();
+    reclaim_demo::generate(d).unwrap();
     let o = reclaim(d)
         .args([
             "audit",

@@ -36,7 +36,6 @@
 //! - [`results`]: what an audit produces: areas by class per piece, pit, mine and county.
 //! - [`report`]: the audit's CSV, JSON, GeoJSON and self-contained HTML outputs.
 //! - [`discover`]: bare land outside every mapped footprint (what the inventory misses).
-//! - [`demo`]: the synthetic Yitong demo county.
 //! - [`accuracy`]: sample design, accuracy and error-adjusted area with 95 % intervals.
 //! - [`input`]: opening inputs safely (regular files only, byte caps).
 //! - [`config`]: the error of configuration files (file, place, "did you mean").
@@ -45,10 +44,14 @@
 //! - [`csv`]: minimal RFC 4180 CSV: quoting on write, a strict reader for tables read back.
 //! - [`cache_dir`]: where reclaim keeps what it may rebuild (checksums, unpacked archives).
 //! - [`progress`]: progress callbacks for long runs.
+//! - [`rng`]: seeded SplitMix64 and value noise (reproducible sample draws).
 //! - [`suggest`]: "did you mean …?" for mistyped keys and field names.
 //! - [`wording`]: English wording shared by messages, warnings and reports.
 //! - [`warning`]: typed warnings returned beside results (printed once, listed, `--strict`).
 //! - [`error`]: the engine's top-level error.
+//!
+//! The synthetic demo county that `reclaim demo` writes is a separate crate on top of
+//! this one (`reclaim-demo`, in `demo/`); the engine does not depend on it.
 
 pub mod accuracy;
 pub mod area;
@@ -60,7 +63,6 @@ pub mod config;
 pub mod coverage;
 pub mod crs;
 pub mod csv;
-pub mod demo;
 pub mod discover;
 pub mod error;
 pub mod folders;
@@ -74,6 +76,7 @@ pub mod progress;
 pub mod raster;
 pub mod report;
 pub mod results;
+pub mod rng;
 pub mod scenes;
 pub mod suggest;
 pub mod vector;

@@ -26,7 +26,7 @@ use reclaim::accuracy::{
     allocate, general, sample_size, stratified, Accuracy, Allocation, Estimate, EstimateOptions,
     Point, Stratum,
 };
-use reclaim::demo::rng::SplitMix64;
+use reclaim::rng::SplitMix64;
 
 /// `x` rounded to `dp` decimal places equals the printed `printed`.
 fn rounds_to(x: f64, dp: i32, printed: f64) -> bool {

@@ -73,8 +73,6 @@ const LAYERS: &[(&str, u32)] = &[
     ("accuracy/in_audit", 11),
     ("accuracy/audit", 11),
     ("folders", 11),
-    // 12 the demo county
-    ("demo", 12),
     // the crate root re-exports everything
     ("lib", 13),
 ];

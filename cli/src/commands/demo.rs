@@ -36,7 +36,7 @@ pub fn run(a: &DemoArgs) -> anyhow::Result<ExitCode> {
             a.out.display()
         );
     }
-    let scene = reclaim::demo::generate(&a.out)?;
+    let scene = reclaim_demo::generate(&a.out)?;
     let mut previous = None;
     for (year, config) in [
         (2020, &scene.files.configs[0]),
@@ -54,7 +54,7 @@ pub fn run(a: &DemoArgs) -> anyhow::Result<ExitCode> {
         if !a.quiet {
             eprintln!("writing a season of 2024 scenes (inputs/season) …");
         }
-        let season = reclaim::demo::generate_season(&a.out)?;
+        let season = reclaim_demo::generate_season(&a.out)?;
         let cfg = AuditConfig::load(&season.config)?;
         let out = a.out.join("audit-2024-scenes");
         let since_2020 = Some(a.out.join("audit-2020"));

@@ -17,7 +17,7 @@ use super::output::Domain;
 use super::result::Accuracy;
 use super::sample_size::{allocate, Allocation};
 use crate::csv::{num, push_record};
-use crate::demo::rng::SplitMix64;
+use crate::rng::SplitMix64;
 use std::path::Path;
 
 /// How many points, and where.

@@ -10,7 +10,7 @@
 //! simple random sample. A point drawn so stands for a uniform random point of the
 //! stratum's land, so the audit's exact class areas are the right stratum areas.
 
-use crate::demo::rng::SplitMix64;
+use crate::rng::SplitMix64;
 
 /// Indices of `k` of the `weights` (those > 0), drawn with probability ∝ weight
 /// without replacement, in increasing index order; `None` when fewer than `k` have

@@ -1,6 +1,6 @@
 //! The demo raster grid: EPSG:32651, 10 m cells, north-up, 3000 × 2400 cells.
 
-use super::geom::{Pt, Rect};
+use crate::geom::{Pt, Rect};
 
 /// West edge of the raster, m (UTM 51N easting).
 pub const X0: f64 = 668_000.0;

@@ -1,5 +1,9 @@
+//! # reclaim-demo — the synthetic Yitong demo county
+//!
 //! A synthetic Yitong county whose 2020 audit reproduces the plan's baseline by
-//! construction: `reclaim demo` writes it, the end-to-end tests audit it.
+//! construction: `reclaim demo` writes it, the end-to-end tests audit it. It is built
+//! on the engine (`reclaim`: CRS, GeoTIFF georeferencing, the shapefile writer, the
+//! seeded [`reclaim::rng`]); the engine knows nothing of it.
 //!
 //! [`generate`] writes, under an output folder:
 //! - `inputs/s2_2020.tif`, `inputs/s2_2024.tif`: Sentinel-2-like L2A red (B04) and NIR
@@ -18,7 +22,9 @@
 //! - [`expected`]: the figures from the construction.
 //! - [`paint`]: the imagery and the SCL mask.
 //! - [`geotiff_out`], [`shapefile_out`]: the writers.
-//! - [`geom`], [`grid`], [`rng`]: lattice geometry, the raster grid, deterministic noise.
+//! - [`season`]: the 2024 season of scenes for a composite audit.
+//! - [`geom`], [`grid`]: lattice geometry, the raster grid (deterministic noise comes
+//!   from [`reclaim::rng`]).
 //! - [`error`]: the [`DemoError`] type.
 
 pub mod county;
@@ -29,7 +35,6 @@ pub mod geotiff_out;
 pub mod grid;
 pub mod layout;
 pub mod paint;
-pub mod rng;
 pub mod season;
 pub mod shapefile_out;
 
@@ -37,8 +42,8 @@ pub use error::DemoError;
 pub use expected::{Figures, LicenceFigures, PitFigures, YearExpected};
 pub use layout::Layout;
 
-use crate::crs::{Crs, Transformer};
 use geom::{Pt, Rect, Shape};
+use reclaim::crs::{Crs, Transformer};
 use serde::Serialize;
 use shapefile_out::{Field, Value};
 use std::path::{Path, PathBuf};
@@ -295,7 +300,7 @@ fn write_licences(layout: &Layout, path: &Path) -> Result<f64, DemoError> {
 }
 
 /// The audit configuration of `year` (2020 or 2024) as TOML, paths relative to the
-/// output folder (the `audit.toml` schema of [`crate::audit::config`]).
+/// output folder (the `audit.toml` schema of [`reclaim::audit::config`]).
 pub fn config_text(year: i32) -> String {
     let liable = layout::LIABLE_STATUSES
         .iter()

@@ -3,9 +3,9 @@
 //! polygon areas (shoelace, and Sutherland–Hodgman clips by licence and cell
 //! rectangles) for footprints, licensed land and clouded land. The audit is never run.
 
-use super::geom::Rect;
-use super::grid::{cell_rect, centre, CELL_AREA};
-use super::layout::{area_in_union, Layout};
+use crate::geom::Rect;
+use crate::grid::{cell_rect, centre, CELL_AREA};
+use crate::layout::{area_in_union, Layout};
 use serde::Serialize;
 use std::collections::BTreeMap;
 

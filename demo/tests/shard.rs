@@ -3,6 +3,9 @@
 //! same bytes in every output file — with and without `--previous`, including a
 //! shard count that puts the two overlapping pits in different shards. A merge of
 //! parts that do not make one whole audit is refused with a clear error.
+//!
+//! Engine behaviour, tested here because it runs on the demo county (the engine does
+//! not depend on `reclaim-demo`).
 
 use reclaim::audit::merge::merge_parts;
 use reclaim::audit::shard::{
@@ -71,7 +74,7 @@ fn same_as_one_shot(one: &AuditReport, parts: Vec<(PathBuf, Partial)>, dir: &Pat
 #[test]
 fn shards_merge_to_the_one_shot_audit_bit_for_bit() {
     let dir = tempfile::tempdir().unwrap();
-    let scene = reclaim::demo::generate(dir.path()).unwrap();
+    let scene = reclaim_demo::generate(dir.path()).unwrap();
     let parts_dir = dir.path().join("parts");
 
     // 2020, no previous audit: 3 shards.
@@ -142,7 +145,7 @@ fn unmapped_land_cover_merges_to_the_same_bits() {
     // maps only vegetation, water and nodata: bare soil (5), cloud (8, 9) and shadow
     // (3) are unmapped, in pieces of every shard.
     let dir = tempfile::tempdir().unwrap();
-    let scene = reclaim::demo::generate(dir.path()).unwrap();
+    let scene = reclaim_demo::generate(dir.path()).unwrap();
     let mut cfg = AuditConfig::load(&scene.files.configs[1]).unwrap();
     let im = &mut cfg.imagery;
     im.path = Some(scene.files.masks[1].clone());
@@ -190,7 +193,7 @@ fn unmapped_land_cover_merges_to_the_same_bits() {
 #[test]
 fn parts_that_do_not_make_one_audit_are_refused() {
     let dir = tempfile::tempdir().unwrap();
-    let scene = reclaim::demo::generate(dir.path()).unwrap();
+    let scene = reclaim_demo::generate(dir.path()).unwrap();
     let cfg = AuditConfig::load(&scene.files.configs[0]).unwrap();
     let opts = AuditOptions::default();
     let parts_dir = dir.path().join("parts");

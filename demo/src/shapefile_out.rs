@@ -1,14 +1,14 @@
 //! The demo's inputs as ESRI Shapefiles: `.shp` (polygons), `.shx`, `.dbf` (dBASE
 //! III, GBK text with language driver 0x4D, Chinese field names), `.prj` (ESRI WKT)
-//! and `.cpg` ("GBK"), written by the shared writer [`crate::report::gis::shp`].
+//! and `.cpg` ("GBK"), written by the shared writer [`reclaim::report::gis::shp`].
 
-use super::error::DemoError;
-use super::geom::{ring_area, Pt, Shape};
-use crate::report::gis::shp::{self, DbfEncoding, DbfField, DbfKind, DbfValue};
-use crate::report::gis::GisError;
+use crate::error::DemoError;
+use crate::geom::{ring_area, Pt, Shape};
+use reclaim::report::gis::shp::{self, DbfEncoding, DbfField, DbfKind, DbfValue};
+use reclaim::report::gis::GisError;
 use std::path::Path;
 
-pub use crate::report::gis::shp::LDID_GBK;
+pub use reclaim::report::gis::shp::LDID_GBK;
 
 /// An attribute value.
 #[derive(Debug, Clone, PartialEq)]
@@ -131,7 +131,7 @@ pub fn write_layer(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::demo::geom::Poly;
+    use crate::geom::Poly;
 
     #[test]
     fn rings_are_closed_and_oriented_for_shapefiles() {

@@ -4,6 +4,9 @@
 //! shapefiles — must hold the audit's figures: every piece's polygon has the
 //! area `attribution.csv` gives it, the attributes are the CSV tables' values,
 //! and they add up to `summary.json`.
+//!
+//! Engine behaviour, tested here because it runs on the demo county (the engine does
+//! not depend on `reclaim-demo`).
 
 use reclaim::audit::{self, AuditConfig, AuditOptions, AuditReport};
 use reclaim::report::gis::{DbfEncoding, GisOptions};
@@ -13,7 +16,7 @@ use std::path::{Path, PathBuf};
 /// Runs the demo's 2024 audit once; writes it in UTF-8 and in GBK.
 fn audited() -> (tempfile::TempDir, AuditReport, PathBuf, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
-    let scene = reclaim::demo::generate(dir.path()).unwrap();
+    let scene = reclaim_demo::generate(dir.path()).unwrap();
     let cfg = AuditConfig::load(&scene.files.configs[1]).unwrap();
     let report = audit::run(&cfg, &AuditOptions::default()).unwrap();
     let utf8 = dir.path().join("audit-utf8");

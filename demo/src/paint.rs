@@ -8,12 +8,12 @@
 //! a whole cell inside the pit) or water (NDVI below −0.1); so an NDVI classifier with
 //! restored ≥ 0.3 and water < 0 sees exactly the designed land.
 
-use super::county::TOWNS;
-use super::geom::Pt;
-use super::grid::{cells_touching, centre, CELL, HEIGHT, WIDTH, X0, Y_TOP};
-use super::layout::{river_x, Layout, SEED, TOUCH_DISTANCE};
-use super::rng::{hash01, value_noise};
+use crate::county::TOWNS;
+use crate::geom::Pt;
+use crate::grid::{cells_touching, centre, CELL, HEIGHT, WIDTH, X0, Y_TOP};
+use crate::layout::{river_x, Layout, SEED, TOUCH_DISTANCE};
 use rayon::prelude::*;
+use reclaim::rng::{hash01, value_noise};
 
 /// SCL: no data.
 pub const SCL_NODATA: u8 = 0;
@@ -111,7 +111,7 @@ fn near_segment(p: Pt, a: Pt, b: Pt, w: f64) -> bool {
     {
         return false;
     }
-    super::geom::segment_distance(p, a, b) <= w
+    crate::geom::segment_distance(p, a, b) <= w
 }
 
 /// The background surface at a cell centre.

@@ -14,13 +14,13 @@
 //! so on every date. The two off-season scenes (April and October) show every
 //! observed cell as water (NDVI −0.3), under no cloud.
 
-use super::error::DemoError;
-use super::geotiff_out::{write_bands_span, write_scl_span, Span};
-use super::grid::{CELL, HEIGHT, WIDTH, X0, Y_TOP};
-use super::layout::SEED;
-use super::paint::{dn, Scene, SCL_NODATA};
-use super::rng::{hash01, value_noise};
+use crate::error::DemoError;
+use crate::geotiff_out::{write_bands_span, write_scl_span, Span};
+use crate::grid::{CELL, HEIGHT, WIDTH, X0, Y_TOP};
+use crate::layout::SEED;
+use crate::paint::{dn, Scene, SCL_NODATA};
 use rayon::prelude::*;
+use reclaim::rng::{hash01, value_noise};
 use std::path::{Path, PathBuf};
 
 /// In-season acquisition dates (month, day) of 2024.
@@ -158,7 +158,7 @@ pub fn write_season(base: &Scene, out_dir: &Path) -> Result<SeasonFiles, DemoErr
         source,
     })?;
     let config = out_dir.join("audit-2024-scenes.toml");
-    let text = super::config_text(2024);
+    let text = crate::config_text(2024);
     let imagery_start = text.find("[imagery]").unwrap_or(0);
     let imagery_end = text.find("[pits]").unwrap_or(text.len());
     let composite = r#"[imagery]

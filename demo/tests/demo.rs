@@ -5,8 +5,8 @@
 use geo::{BooleanOps, Contains, Coord, LineString, MultiPolygon, Polygon};
 use reclaim::audit::AuditConfig;
 use reclaim::crs::{Crs, Transformer};
-use reclaim::demo::{self, DemoScene};
 use reclaim::vector::{read_layer, ReadOptions};
+use reclaim_demo::{self as demo, DemoScene};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 

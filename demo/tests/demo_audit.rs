@@ -4,7 +4,7 @@
 //! change. Each figure is compared county, pit and licence.
 
 use reclaim::audit::{self, AuditConfig, AuditOptions, AuditReport};
-use reclaim::demo::{self, YearExpected};
+use reclaim_demo::{self as demo, YearExpected};
 
 fn close(what: &str, got: f64, want: f64) {
     assert!(

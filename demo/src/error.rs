@@ -51,7 +51,7 @@ pub enum DemoError {
         licence: String,
         /// The CRS layer's error.
         #[source]
-        source: crate::crs::CrsError,
+        source: reclaim::crs::CrsError,
     },
     /// The construction broke one of its own invariants (a generator bug, never input).
     #[error("demo construction invariant broken: {what} (feature {feature})")]

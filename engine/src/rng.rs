@@ -1,8 +1,10 @@
 //! Deterministic randomness: a SplitMix64 generator and hash-based value noise.
 //!
-//! The demo must be byte-identical run after run and machine after machine, so it uses
-//! its own tiny generator rather than an external crate, and noise that is a pure
-//! function of the cell position (safe to evaluate from parallel rows).
+//! Seeded outputs must be byte-identical run after run and machine after machine (the
+//! accuracy sample drawn for a seed, the `reclaim-demo` county), so the engine uses its
+//! own tiny generator rather than an external crate whose sequence could change between
+//! versions, and noise that is a pure function of the cell position (safe to evaluate
+//! from parallel rows). Plumbing: no domain knowledge.
 
 /// SplitMix64 (Steele, Lea & Flood 2014): small, fast, statistically good enough.
 #[derive(Debug, Clone)]

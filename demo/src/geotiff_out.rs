@@ -6,8 +6,8 @@
 //! 2-band UInt16 GeoTIFF; a small [`ColorType`] gives the encoder two 16-bit samples
 //! and the horizontal predictor per sample.
 
-use super::error::DemoError;
-use super::grid::{CELL, HEIGHT, WIDTH, X0, Y_TOP};
+use crate::error::DemoError;
+use crate::grid::{CELL, HEIGHT, WIDTH, X0, Y_TOP};
 use std::fs::File;
 use std::io::BufWriter;
 use std::path::Path;
@@ -67,7 +67,7 @@ fn geo_tags<W: std::io::Write + std::io::Seek, K: TiffKind>(
     dir: &mut DirectoryEncoder<'_, W, K>,
     span: Span,
 ) -> TiffResult<()> {
-    let t = crate::grid::GeoTransform {
+    let t = reclaim::GeoTransform {
         x0: X0 + CELL * span.col0 as f64,
         dx: CELL,
         rx: 0.0,
@@ -75,7 +75,7 @@ fn geo_tags<W: std::io::Write + std::io::Seek, K: TiffKind>(
         ry: 0.0,
         dy: -CELL,
     };
-    crate::raster::write::write_georef(dir, &t, &GEO_KEYS)?;
+    reclaim::raster::write::write_georef(dir, &t, &GEO_KEYS)?;
     dir.write_tag(Tag::GdalNodata, "0")?;
     Ok(())
 }
