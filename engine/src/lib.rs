@@ -51,7 +51,7 @@
 //! - [`error`]: the engine's top-level error.
 //!
 //! The synthetic demo county that `reclaim demo` writes is a separate crate on top of
-//! this one (`reclaim-demo`, in `demo/`); the engine does not depend on it.
+//! this one (`reclaim-demo`, in `engine/demo/`); the engine does not depend on it.
 
 pub mod accuracy;
 pub mod area;
