@@ -1,3 +1,4 @@
+#![warn(missing_docs)]
 //! # reclaim — exact restoration audits of mine sites
 //!
 //! The engine turns mine footprints (pits, dumps, tailings), mining-licence polygons

@@ -23,54 +23,78 @@ pub enum RasterError {
     /// The file could not be opened or read.
     #[error("{}: cannot read the file: {source}; check the path and permissions", .path.display())]
     Io {
+        /// The raster file.
         path: PathBuf,
+        /// What the system said.
         #[source]
         source: std::io::Error,
     },
     /// The file is not a valid TIFF or its data is damaged.
     #[error("{}: malformed {}{}: {detail}; {}", .path.display(), .detail.format(), at(*.chunk), .detail.fix())]
     Malformed {
+        /// The raster file.
         path: PathBuf,
+        /// The strip or tile where it was found, if in one.
         chunk: Option<ChunkRef>,
+        /// What is broken.
         detail: Malformation,
     },
     /// The file uses a TIFF feature reclaim does not decode.
     #[error("{}: unsupported: {feature}{}; {}", .path.display(), at(*.chunk), .feature.hint())]
     Unsupported {
+        /// The raster file.
         path: PathBuf,
+        /// The strip or tile where it was found, if in one.
         chunk: Option<ChunkRef>,
+        /// The feature.
         feature: UnsupportedFeature,
     },
     /// A size declared by the file or requested by the caller is over a [`Limits`](super::Limits) cap.
     #[error("{}: {what} {requested} exceeds the limit {limit} (Limits::{}); if the file is trusted, raise it (max_block_mib / max_window_mib under [limits] in the audit configuration)", .path.display(), .what.field())]
     LimitExceeded {
+        /// The raster file.
         path: PathBuf,
+        /// Which cap.
         what: LimitKind,
+        /// The size asked for, bytes.
         requested: u64,
+        /// The cap, bytes.
         limit: u64,
     },
     /// A band number outside `1..=bands` was requested.
     #[error("{}: band {band} does not exist; the file has bands 1..={bands}", .path.display())]
     BandOutOfRange {
+        /// The raster file.
         path: PathBuf,
+        /// The band asked for (1-based).
         band: usize,
+        /// The file's band count.
         bands: usize,
     },
     /// A block outside the block grid was requested.
     #[error("{}: block (col {block_col}, row {block_row}) does not exist; the file has {blocks_across} × {blocks_down} blocks", .path.display())]
     BlockOutOfRange {
+        /// The raster file.
         path: PathBuf,
+        /// Column of the block asked for.
         block_col: usize,
+        /// Row of the block asked for.
         block_row: usize,
+        /// Blocks across the raster.
         blocks_across: usize,
+        /// Blocks down the raster.
         blocks_down: usize,
     },
     /// A window reaching outside the raster (or empty) was requested.
     #[error("{}: window {window:?} is empty or outside the {width} × {height} raster; clip it to the raster first", .path.display())]
     WindowOutOfRange {
+        /// The raster file.
         path: PathBuf,
+        /// The window asked for.
         window: Window,
+        /// The raster's width, cells.
         width: usize,
+        /// The raster's height, cells.
         height: usize,
     },
     /// The path is a folder, a FIFO or a device, not a regular file.
@@ -114,17 +138,43 @@ pub enum Malformation {
     /// The file does not start with `II*\0`, `MM\0*` or a BigTIFF header.
     NotTiff,
     /// A structure points past the end of the file.
-    Truncated { what: &'static str, offset: u64 },
+    Truncated {
+        /// The structure.
+        what: &'static str,
+        /// Its offset in the file, bytes.
+        offset: u64,
+    },
     /// The chain of image directories loops back on itself.
-    IfdCycle { offset: u64 },
+    IfdCycle {
+        /// The directory's offset seen twice, bytes.
+        offset: u64,
+    },
     /// A required tag is missing.
-    MissingTag { tag: u16 },
+    MissingTag {
+        /// The TIFF tag number.
+        tag: u16,
+    },
     /// A tag has a value of the wrong type, count or range.
-    BadTag { tag: u16, reason: &'static str },
+    BadTag {
+        /// The TIFF tag number.
+        tag: u16,
+        /// What is wrong with its value.
+        reason: &'static str,
+    },
     /// Width or height is zero.
-    ZeroDimension { width: u64, height: u64 },
+    ZeroDimension {
+        /// The declared width, cells.
+        width: u64,
+        /// The declared height, cells.
+        height: u64,
+    },
     /// A decoded chunk is smaller than the image geometry requires.
-    ShortChunk { expected: u64, got: u64 },
+    ShortChunk {
+        /// Bytes the geometry needs.
+        expected: u64,
+        /// Bytes decoded.
+        got: u64,
+    },
     /// The `tiff` crate found a structural error.
     Tiff(tiff::TiffFormatError),
     /// The compressed stream of a chunk could not be decoded.
@@ -184,15 +234,29 @@ impl fmt::Display for Malformation {
 #[non_exhaustive]
 pub enum UnsupportedFeature {
     /// Compression other than none, LZW, DEFLATE, PackBits, ZSTD.
-    Compression { code: u16 },
+    Compression {
+        /// The TIFF Compression code.
+        code: u16,
+    },
     /// A sample format / bit depth outside u8…f64 (1-bit, 64-bit integers, f16, complex).
-    SampleType { format: u16, bits: u16 },
+    SampleType {
+        /// The TIFF SampleFormat code.
+        format: u16,
+        /// Bits per sample.
+        bits: u16,
+    },
     /// Samples of different bit depths or formats in one pixel.
     MixedSamples,
     /// Photometric interpretation whose samples are not bands (YCbCr, CMYK, CIE Lab…).
-    Photometric { code: u16 },
+    Photometric {
+        /// The TIFF PhotometricInterpretation code.
+        code: u16,
+    },
     /// A predictor that does not fit the sample type (floating-point on integers) or is unknown.
-    Predictor { code: u16 },
+    Predictor {
+        /// The TIFF Predictor code.
+        code: u16,
+    },
     /// Something the `tiff` crate refuses.
     Decoder(tiff::TiffUnsupportedError),
     /// A JPEG 2000 feature the per-tile JPEG 2000 reader does not decode (what, in words).

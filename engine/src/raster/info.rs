@@ -84,9 +84,17 @@ impl Serialize for SampleType {
 #[serde(rename_all = "snake_case")]
 pub enum Layout {
     /// Full-width strips of `rows_per_strip` rows (the last may be shorter).
-    Strips { rows_per_strip: u32 },
+    Strips {
+        /// Rows per strip.
+        rows_per_strip: u32,
+    },
     /// Tiles of `width × height` pixels (edge tiles are clipped on read).
-    Tiles { width: u32, height: u32 },
+    Tiles {
+        /// Tile width, cells.
+        width: u32,
+        /// Tile height, cells.
+        height: u32,
+    },
 }
 
 /// Everything `reclaim info` reports about a GeoTIFF.

@@ -54,6 +54,7 @@ pub const TILE: usize = 256;
 /// One single-band `u8` GeoTIFF of [`write_tiled_u8`].
 #[derive(Debug, Clone)]
 pub struct U8Tiff {
+    /// The file to write.
     pub path: PathBuf,
     /// Georeferencing of cell (0, 0) of the image.
     pub transform: GeoTransform,
@@ -70,14 +71,20 @@ pub struct U8Tiff {
 /// Why a tiled GeoTIFF could not be written.
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
+    /// The file could not be created or written.
     #[error("{path}: {source}")]
     Io {
+        /// The file.
         path: PathBuf,
+        /// What the system said.
         source: std::io::Error,
     },
+    /// The TIFF encoder failed.
     #[error("{path}: {source}")]
     Tiff {
+        /// The file.
         path: PathBuf,
+        /// The encoder's error.
         source: tiff::TiffError,
     },
     /// The producer of the cells failed.
