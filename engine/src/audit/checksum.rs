@@ -328,6 +328,26 @@ fn is_digest(s: &str) -> bool {
     s.len() == 64 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
+/// Hashes `(role, path)` files on their own thread (provenance), beside the run.
+pub(crate) fn start_hashing(
+    files: Vec<(String, PathBuf)>,
+    cache: ChecksumCache,
+) -> std::thread::JoinHandle<Result<Vec<crate::results::InputFile>, AuditError>> {
+    std::thread::spawn(move || {
+        files
+            .into_iter()
+            .map(|(role, path)| {
+                Ok(crate::results::InputFile {
+                    sha256: cache.sha256(&path)?,
+                    role,
+                    path,
+                    path_relative: None,
+                })
+            })
+            .collect::<Result<Vec<_>, AuditError>>()
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

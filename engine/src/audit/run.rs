@@ -178,7 +178,7 @@ fn run_from(
     if let Some(a) = &cfg.accuracy {
         files.extend(sidecars("accuracy reference", &a.reference));
     }
-    let hashing = start_hashing(files, opts.checksum_cache.clone());
+    let hashing = super::checksum::start_hashing(files, opts.checksum_cache.clone());
 
     // Footprints and licences, in the imagery's CRS.
     let mut pits_layer = match given_pits {
@@ -693,26 +693,6 @@ fn piece_geometry(
             })
         })
         .collect::<Result<Vec<_>, AuditError>>()
-}
-
-/// Hashes `(role, path)` files on their own thread (provenance), beside the run.
-fn start_hashing(
-    files: Vec<(String, PathBuf)>,
-    cache: super::checksum::ChecksumCache,
-) -> std::thread::JoinHandle<Result<Vec<InputFile>, AuditError>> {
-    std::thread::spawn(move || {
-        files
-            .into_iter()
-            .map(|(role, path)| {
-                Ok(InputFile {
-                    sha256: cache.sha256(&path)?,
-                    role,
-                    path,
-                    path_relative: None,
-                })
-            })
-            .collect::<Result<Vec<_>, AuditError>>()
-    })
 }
 
 /// The maps to paint: the county's window, then one per licence with land (its

@@ -19,7 +19,6 @@ use crate::crs::{Crs, Transformer};
 use crate::error::Error;
 use crate::grid::Grid;
 use crate::raster::{Limits, Raster};
-use crate::results::InputFile;
 use crate::warning::Warning;
 use geo::{Area, BoundingRect, Distance, Euclidean, MultiPolygon};
 use rayon::prelude::*;
@@ -219,20 +218,7 @@ pub fn discover(cfg: &AuditConfig, opts: &DiscoverOptions) -> Result<Discovery, 
     };
 
     // Checksums of every input beside the pass (provenance).
-    let cache = opts.checksum_cache.clone();
-    let hashing = std::thread::spawn(move || {
-        files
-            .into_iter()
-            .map(|(role, path)| {
-                Ok(InputFile {
-                    sha256: cache.sha256(&path)?,
-                    role,
-                    path,
-                    path_relative: None,
-                })
-            })
-            .collect::<Result<Vec<_>, AuditError>>()
-    });
+    let hashing = crate::audit::checksum::start_hashing(files, opts.checksum_cache.clone());
 
     // Runs are kept (to measure licence coverage cell by cell) only for patches
     // whose box meets a liable licence's.
